@@ -1,0 +1,67 @@
+# Lobby: `make run` serves the demo hotel, `make test` runs lint and the whole suite.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 5000
+HOST ?= 127.0.0.1
+export FLASK_APP := wsgi
+
+.PHONY: run test pytest lint format translations compile-translations chromium bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.installed: requirements.txt | $(BIN)/python
+	@echo "Installing requirements.txt into $(VENV)…"
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-dev: requirements-dev.txt $(VENV)/.installed
+	@echo "Installing requirements-dev.txt into $(VENV)…"
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $@
+
+compile-translations: $(VENV)/.installed
+	$(BIN)/pybabel compile -d translations --statistics
+
+run: $(VENV)/.installed compile-translations
+	$(BIN)/flask db upgrade
+	$(BIN)/flask lobby seed-demo --if-empty --base-url http://$(HOST):$(PORT)
+	$(BIN)/flask run --host $(HOST) --port $(PORT)
+
+test: lint pytest
+
+lint: $(VENV)/.installed-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(VENV)/.installed-dev
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+pytest: $(VENV)/.installed-dev compile-translations chromium
+	$(BIN)/pytest
+
+# Browser tests drive a system Chromium (Debian's package) through Playwright.
+chromium: $(VENV)/.installed-dev
+	@if [ -x /usr/bin/chromium ]; then \
+		echo "Browser tests use Debian's Chromium at /usr/bin/chromium."; \
+	elif command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ]; then \
+		echo "Chromium is missing: installing Debian's package (apt-get install chromium)…"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	else \
+		echo "No /usr/bin/chromium and no apt-get: downloading Playwright's own Chromium (needs internet)…"; \
+		$(BIN)/playwright install chromium; \
+	fi
+
+# Re-extract every interface string and merge it into each locale's catalog.
+translations: $(VENV)/.installed
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output -o translations/messages.pot .
+	$(BIN)/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching --ignore-obsolete
+
+bench: $(VENV)/.installed-dev
+	$(BIN)/python -m bench.booking_contention
+
+clean:
+	rm -rf $(VENV) instance/*.sqlite3* translations/*/LC_MESSAGES/*.mo

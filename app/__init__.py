@@ -1,0 +1,52 @@
+"""The application factory: builds a configured Lobby app; never migrates or seeds."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Flask
+
+from config import Config, config_from_env
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+
+def create_app(config_class: type[Config] | None = None, **overrides) -> Flask:
+    app = Flask(
+        __name__,
+        template_folder=str(BASE_DIR / "templates"),
+        static_folder=str(BASE_DIR / "static"),
+        instance_path=str(BASE_DIR / "instance"),
+    )
+    config_class = config_class or config_from_env()
+    app.config.from_object(config_class)
+    app.config.update(overrides)
+    if hasattr(config_class, "check"):
+        config_class.check()
+    Path(app.instance_path).mkdir(exist_ok=True)
+
+    from app import auth, cli, errors, security, templating
+    from app.extensions import babel, csrf, db, limiter, login_manager, migrate
+    from app.services.i18n import select_locale, select_timezone
+    from app.services.locking import configure_engine
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(BASE_DIR / "migrations"))
+    babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    limiter.init_app(app)
+    configure_engine(app)
+
+    security.init_app(app)  # first: its URL converter must be in place before any route
+    auth.init_app(app)
+    templating.init_app(app)
+    errors.init_app(app)
+    cli.init_app(app)
+
+    from app.api import bp as api_bp
+    from app.guest import bp as guest_bp
+
+    app.register_blueprint(guest_bp)
+    app.register_blueprint(api_bp)
+    return app

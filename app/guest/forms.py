@@ -1,0 +1,136 @@
+"""Guest forms; every label and message goes through Babel."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    DateField,
+    HiddenField,
+    IntegerField,
+    RadioField,
+    SelectChoice,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+)
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from app.security import MAX_ID
+
+# WTForms ships no Vietnamese (nor Georgian, Malay…) catalog, so every field that
+# converts input carries its own message, translated with the rest of the interface.
+NOT_A_NUMBER = _l("Please enter a whole number.")
+NOT_A_DATE = _l("Please enter a date.")
+NOT_A_CHOICE = _l("Please choose from the list.")
+TOO_LONG = _l("Please use at most %(max)d characters.")
+
+
+class RoomSignInForm(FlaskForm):
+    room = StringField(
+        _l("Room number"),
+        validators=[DataRequired(_l("Please enter your room number.")), Length(max=12, message=TOO_LONG)],
+        render_kw={"autocomplete": "off", "inputmode": "numeric"},
+    )
+    surname = StringField(
+        _l("Surname"),
+        validators=[DataRequired(_l("Please enter your surname.")), Length(max=80, message=TOO_LONG)],
+        render_kw={"autocomplete": "family-name"},
+    )
+
+
+class ReferenceSignInForm(FlaskForm):
+    reference = StringField(
+        _l("Booking reference"),
+        validators=[
+            DataRequired(_l("Please enter your booking reference.")),
+            Length(max=40, message=TOO_LONG),
+        ],
+        render_kw={"autocomplete": "off", "autocapitalize": "characters"},
+    )
+    surname = StringField(
+        _l("Surname"),
+        validators=[DataRequired(_l("Please enter your surname.")), Length(max=80, message=TOO_LONG)],
+        render_kw={"autocomplete": "family-name"},
+    )
+
+
+class LanguageForm(FlaskForm):
+    lang = SelectField(_l("Language"), validate_choice=True, invalid_choice_message=NOT_A_CHOICE)
+    next = HiddenField()
+
+
+class MultiCheckboxField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class TimedBookingForm(FlaskForm):
+    """Book an activity or a ticket: a time and who comes."""
+
+    slot = RadioField(
+        _l("Time"),
+        coerce=int,
+        invalid_value_message=_l("Please choose a time."),
+        validate_choice=False,  # the booking service checks the slot; a stale choice gets its reason
+        validators=[
+            InputRequired(_l("Please choose a time.")),
+            NumberRange(min=1, max=MAX_ID, message=_l("Please choose a time.")),
+        ],
+    )
+    adults = IntegerField(
+        _l("Adults"),
+        default=0,
+        invalid_value_message=NOT_A_NUMBER,
+        validators=[
+            InputRequired(_l("Please say how many adults are coming.")),
+            NumberRange(min=0, max=20, message=_l("Please enter a number from 0 to 20.")),
+        ],
+    )
+    children = MultiCheckboxField(
+        _l("Children coming"), coerce=int, validate_choice=False, invalid_value_message=NOT_A_CHOICE
+    )
+
+
+class DailyBookingForm(FlaskForm):
+    """Rent or request something for one or more days."""
+
+    start_date = DateField(
+        _l("From"),
+        validators=[InputRequired(_l("Please choose the first day."))],
+        format="%Y-%m-%d",
+        invalid_value_message=NOT_A_DATE,
+    )
+    days = IntegerField(
+        _l("Days"),
+        default=1,
+        invalid_value_message=NOT_A_NUMBER,
+        validators=[
+            InputRequired(_l("Please say for how many days.")),
+            NumberRange(min=1, max=30, message=_l("Please enter a number from 1 to 30.")),
+        ],
+    )
+    quantity = IntegerField(
+        _l("How many"),
+        default=1,
+        invalid_value_message=NOT_A_NUMBER,
+        validators=[
+            InputRequired(_l("Please say how many you need.")),
+            NumberRange(min=1, max=10, message=_l("Please enter a number from 1 to 10.")),
+        ],
+    )
+
+
+class PlainForm(FlaskForm):
+    """A button that changes something: only the CSRF token to check."""
+
+
+class CheckoutForm(FlaskForm):
+    payment_method = RadioField(
+        _l("How would you like to pay?"),
+        choices=[SelectChoice("room", _l("Charge to my room"))],
+        default="room",
+        validators=[InputRequired(_l("Please choose how to pay."))],
+        invalid_choice_message=_l("Please choose how to pay."),
+    )

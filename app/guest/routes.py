@@ -1,0 +1,254 @@
+"""Guest views: parse the form, call one service, render. Rules live in app/services/."""
+
+from __future__ import annotations
+
+from flask import Response, abort, current_app, flash, g, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from wtforms import SelectChoice
+
+from app.extensions import db, limiter
+from app.guest import bp
+from app.guest.access import guest_required, hotel_today, load_guest, safe_next, sign_in, sign_out
+from app.guest.forms import (
+    CheckoutForm,
+    DailyBookingForm,
+    LanguageForm,
+    PlainForm,
+    ReferenceSignInForm,
+    RoomSignInForm,
+    TimedBookingForm,
+)
+from app.models import PaymentMethod, Service
+from app.services import availability, calendar, catalog, clock, guest_access, ordering
+from app.services.errors import LobbyError
+from app.services.i18n import enabled_locales
+from app.services.recommendations import packages_for_stay
+
+
+def signin_limit() -> str:
+    return current_app.config["GUEST_SIGNIN_LIMIT"]
+
+
+def link_limit() -> str:
+    # Links carry 256 random bits, so guessing is hopeless; the limit only stops floods,
+    # and must let a whole hotel behind one Wi-Fi address scan its room codes.
+    return current_app.config["GUEST_LINK_LIMIT"]
+
+
+bp.before_request(load_guest)
+
+
+@bp.get("/")
+def index():
+    return redirect(url_for("guest.home" if g.stay else "guest.signin"))
+
+
+@bp.route("/signin", methods=["GET", "POST"])
+@limiter.limit(signin_limit, methods=["POST"])
+def signin():
+    room_form = RoomSignInForm(prefix="room")
+    ref_form = ReferenceSignInForm(prefix="ref")
+    method = request.form.get("method", "room")
+    active = ref_form if method == "reference" else room_form
+    status = 200
+    if request.method == "POST" and active.validate_on_submit():
+        if g.hotel is None:
+            abort(404)
+        today = hotel_today(g.hotel)
+        if active is room_form:
+            stay = guest_access.stay_by_room(g.hotel, room_form.room.data, room_form.surname.data, today)
+        else:
+            stay = guest_access.stay_by_reference(
+                g.hotel, ref_form.reference.data, ref_form.surname.data, today
+            )
+        if stay is not None:
+            sign_in(stay)
+            return redirect(safe_next(request.args.get("next"), url_for("guest.home")))
+        # Never say which half was wrong: that would help someone guess rooms.
+        flash(_("We could not find a stay with those details. Please check them and try again."), "error")
+        status = 401
+    elif request.method == "POST":
+        status = 400
+    return render_template("guest/signin.html", room_form=room_form, ref_form=ref_form, method=method), status
+
+
+@bp.get("/s/<token>")
+@limiter.limit(link_limit)
+def token_signin(token: str):
+    hotel_stay = guest_access.stay_by_token(token, clock.now())
+    if hotel_stay is None:
+        return render_template(
+            "errors/error.html",
+            status=404,
+            message=_("This link is not valid any more. Please sign in with your room number and surname."),
+        ), 404
+    sign_in(hotel_stay)
+    return redirect(url_for("guest.home"))
+
+
+@bp.post("/signout")
+def signout():
+    if PlainForm().validate_on_submit():
+        sign_out()
+    return redirect(url_for("guest.signin"))
+
+
+@bp.post("/language")
+def language():
+    form = LanguageForm()
+    form.lang.choices = [SelectChoice(code) for code in enabled_locales()]
+    if form.validate_on_submit():
+        session["lang"] = form.lang.data
+        if g.stay is not None:
+            g.stay.locale = form.lang.data
+            db.session.commit()
+    return redirect(safe_next(form.next.data, url_for("guest.index")))
+
+
+@bp.get("/home")
+@guest_required
+def home():
+    offers = packages_for_stay(g.stay, catalog.active_packages(g.stay.hotel_id))
+    return render_template("guest/home.html", offers=offers)
+
+
+@bp.get("/packages/<code>")
+@guest_required
+def package(code: str):
+    return render_template("guest/package.html", package=catalog.active_package(g.stay.hotel_id, code))
+
+
+def _booking_form(service: Service):
+    if service.kind.by_day:
+        form = DailyBookingForm()
+        if request.method == "GET":
+            form.start_date.data = max(hotel_today(g.hotel), g.stay.arrival)
+        return form
+    form = TimedBookingForm()
+    form.children.choices = [
+        SelectChoice(index, _("Child aged %(age)d", age=age))
+        for index, age in enumerate(g.stay.children_ages)
+    ]
+    if request.method == "GET":
+        form.adults.data = 0 if service.max_age is not None and service.max_age < 18 else g.stay.adults
+    return form
+
+
+def _booking_request(service: Service, form) -> ordering.BookingRequest:
+    if service.kind.by_day:
+        return ordering.BookingRequest(
+            service_id=service.id,
+            start_date=form.start_date.data,
+            days=form.days.data,
+            quantity=form.quantity.data,
+        )
+    return ordering.BookingRequest(
+        service_id=service.id,
+        slot_id=form.slot.data,
+        adults=form.adults.data,
+        child_indexes=list(form.children.data or []),
+    )
+
+
+@bp.route("/services/<int:service_id>", methods=["GET", "POST"])
+@guest_required
+def service(service_id: int):
+    svc = catalog.bookable_service(g.stay.hotel_id, service_id)
+    form = _booking_form(svc)
+    status = 200
+    if request.method == "POST":
+        if form.validate_on_submit():
+            try:
+                ordering.add_to_cart(g.stay, _booking_request(svc, form))
+            except LobbyError as error:
+                db.session.rollback()
+                flash(str(error.message), "error")
+                status = error.status
+            else:
+                flash(_("Added to your cart."), "success")
+                return redirect(url_for("guest.cart"))
+        else:
+            status = 400
+    now = clock.now()
+    if svc.kind.by_day:
+        first = max(hotel_today(g.hotel), g.stay.arrival)
+        slots = availability.day_slots(svc, first, g.stay.departure)
+    else:
+        slots = availability.slots_for_stay(svc, g.stay, now)
+    if not svc.kind.by_day:
+        form.slot.choices = [SelectChoice(slot.id, "") for slot in slots]
+    return render_template("guest/service.html", service=svc, form=form, slots=slots), status
+
+
+@bp.get("/cart")
+@guest_required
+def cart():
+    order = ordering.cart_for(g.stay)
+    return render_template("guest/cart.html", order=order, form=CheckoutForm(), remove_form=PlainForm())
+
+
+@bp.post("/cart/lines/<int:line_id>/remove")
+@guest_required
+def remove_line(line_id: int):
+    if not PlainForm().validate_on_submit():
+        abort(400)
+    ordering.remove_from_cart(g.stay, line_id)
+    flash(_("Removed from your cart."), "success")
+    return redirect(url_for("guest.cart"))
+
+
+@bp.post("/checkout")
+@guest_required
+def checkout():
+    form = CheckoutForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        order = ordering.checkout(g.stay, PaymentMethod(form.payment_method.data))
+    except LobbyError as error:
+        flash(str(error.message), "error")
+        order = ordering.cart_for(g.stay)
+        return render_template(
+            "guest/cart.html", order=order, form=form, remove_form=PlainForm()
+        ), error.status
+    return redirect(url_for("guest.confirmation", reference=order.reference))
+
+
+@bp.get("/orders/<reference>")
+@guest_required
+def confirmation(reference: str):
+    return render_template("guest/confirmation.html", order=ordering.stay_order(g.stay, reference))
+
+
+@bp.get("/orders/<reference>.ics")
+@guest_required
+def order_calendar(reference: str):
+    order = ordering.stay_order(g.stay, reference)
+    body = calendar.order_calendar(order, g.hotel, request.host)
+    return Response(
+        body,
+        mimetype="text/calendar",
+        headers={"Content-Disposition": f'attachment; filename="lobby-{order.reference}.ics"'},
+    )
+
+
+@bp.get("/stay")
+@guest_required
+def my_stay():
+    orders = ordering.stay_orders(g.stay)
+    return render_template(
+        "guest/my_stay.html",
+        orders=orders,
+        policy=ordering.cancel_policy,
+        cancel_form=PlainForm(),
+    )
+
+
+@bp.post("/bookings/<int:line_id>/cancel")
+@guest_required
+def cancel(line_id: int):
+    if not PlainForm().validate_on_submit():
+        abort(400)
+    line = ordering.cancel_line(g.stay, line_id)
+    flash(_("%(service)s is cancelled.", service=line.service.title), "success")
+    return redirect(url_for("guest.my_stay"))

@@ -1,0 +1,32 @@
+"""The hotel: the tenant every other row belongs to, with its money, time and language settings."""
+
+from __future__ import annotations
+
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import JSON, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.extensions import db
+from app.models.base import TimestampMixin
+from app.models.i18n import I18nText, LocalizedText
+
+
+class Hotel(TimestampMixin, db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(40), unique=True)
+    name: Mapped[LocalizedText] = mapped_column(I18nText)
+    currency: Mapped[str] = mapped_column(String(3))
+    timezone: Mapped[str] = mapped_column(String(64))
+    default_locale: Mapped[str] = mapped_column(String(10), default="en")
+    enabled_locales: Mapped[list[str]] = mapped_column(JSON, default=lambda: ["en"])
+    # A family with this many children or more gets the large-family discount.
+    large_family_min_children: Mapped[int] = mapped_column(default=3)
+    large_family_discount_percent: Mapped[int] = mapped_column(default=0)
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    def __repr__(self) -> str:
+        return f"<Hotel {self.slug}>"

@@ -1,0 +1,50 @@
+"""A guest's stay: who they are, when they are here, and how they get in."""
+
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+
+from sqlalchemy import JSON, Index, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.extensions import db
+from app.models.base import HotelScoped, TimestampMixin, UTCDateTime
+from app.models.catalog import str_enum
+
+
+class Tier(enum.StrEnum):
+    STANDARD = "standard"
+    SILVER = "silver"
+    GOLD = "gold"
+
+
+class Stay(HotelScoped, TimestampMixin, db.Model):
+    __table_args__ = (Index("ix_stay_room_lookup", "hotel_id", "room", "surname_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    room: Mapped[str] = mapped_column(String(12))
+    surname: Mapped[str] = mapped_column(String(80))
+    # Case- and accent-folded surname ("García" -> "garcia") for sign-in matching.
+    surname_key: Mapped[str] = mapped_column(String(80))
+    first_name: Mapped[str] = mapped_column(String(80), default="")
+    email: Mapped[str] = mapped_column(String(254), default="")
+    locale: Mapped[str] = mapped_column(String(10), default="en")
+    arrival: Mapped[date]
+    departure: Mapped[date]
+    adults: Mapped[int] = mapped_column(default=1)
+    children_ages: Mapped[list[int]] = mapped_column(JSON, default=list)
+    tier: Mapped[Tier] = mapped_column(str_enum(Tier), default=Tier.STANDARD)
+    # What a room QR code holds: /s/<access_token>. 256 random bits.
+    access_token: Mapped[str] = mapped_column(String(64), unique=True)
+    # What the guest types before arrival: 128 random bits in base32, grouped.
+    booking_reference: Mapped[str] = mapped_column(String(40), unique=True)
+    checked_out_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    @property
+    def children(self) -> int:
+        return len(self.children_ages)
+
+    @property
+    def nights(self) -> int:
+        return (self.departure - self.arrival).days

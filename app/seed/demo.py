@@ -1,0 +1,148 @@
+"""Builds the demo hotel from catalog_data: catalog, 30 days of slots and a few stays."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, time, timedelta
+
+from sqlalchemy import select
+
+from app.extensions import db
+from app.models import (
+    Hotel,
+    Package,
+    PoolMode,
+    ResourcePool,
+    Schedule,
+    Service,
+    ServiceKind,
+    Stay,
+    Tier,
+    package_service,
+)
+from app.seed import catalog_data as data
+from app.services import availability, clock, guest_access
+
+SLOT_DAYS = 30
+
+
+@dataclass
+class DemoStays:
+    in_house: Stay
+    large_family: Stay
+    arriving: Stay
+
+
+def demo_hotel_exists() -> bool:
+    return db.session.scalar(select(Hotel.id).where(Hotel.slug == data.HOTEL["slug"])) is not None
+
+
+def seed_demo() -> tuple[Hotel, DemoStays]:
+    hotel = Hotel(**data.HOTEL)
+    db.session.add(hotel)
+    db.session.flush()
+    today = clock.now().astimezone(hotel.tz).date()
+
+    pools = {spec["code"]: _pool(hotel, spec, today) for spec in data.POOLS}
+    services = {spec["code"]: _service(hotel, spec, pools) for spec in data.SERVICES}
+    db.session.flush()
+    for position, spec in enumerate(data.PACKAGES):
+        package = Package(
+            hotel_id=hotel.id,
+            code=spec["code"],
+            audience=spec["audience"],
+            title=spec["title"],
+            summary=spec["summary"],
+            position=position,
+        )
+        db.session.add(package)
+        db.session.flush()
+        db.session.execute(
+            package_service.insert(),
+            [
+                {"package_id": package.id, "service_id": services[code].id, "position": index}
+                for index, code in enumerate(spec["services"])
+            ],
+        )
+
+    stays = DemoStays(
+        in_house=guest_access.create_stay(
+            hotel,
+            room="204",
+            surname="Garcia",
+            first_name="Elena",
+            email="elena.garcia@example.com",
+            locale="en",
+            arrival=today - timedelta(days=1),
+            departure=today + timedelta(days=5),
+            adults=2,
+            children_ages=[4, 9],
+            tier=Tier.SILVER,
+        ),
+        large_family=guest_access.create_stay(
+            hotel,
+            room="118",
+            surname="Okafor",
+            first_name="Chidi",
+            email="chidi.okafor@example.com",
+            locale="en",
+            arrival=today,
+            departure=today + timedelta(days=4),
+            adults=2,
+            children_ages=[2, 6, 11],
+        ),
+        arriving=guest_access.create_stay(
+            hotel,
+            room="305",
+            surname="Trần",
+            first_name="Minh Anh",
+            email="minhanh.tran@example.com",
+            locale="vi",
+            arrival=today + timedelta(days=5),
+            departure=today + timedelta(days=9),
+            adults=2,
+            children_ages=[],
+            tier=Tier.GOLD,
+        ),
+    )
+    db.session.commit()
+    return hotel, stays
+
+
+def _pool(hotel: Hotel, spec: dict, today: date) -> ResourcePool:
+    pool = ResourcePool(
+        hotel_id=hotel.id,
+        code=spec["code"],
+        name=spec["name"],
+        capacity=spec["capacity"],
+        mode=PoolMode(spec["mode"]),
+    )
+    for block in spec.get("schedule", []):
+        for weekday in block["weekdays"]:
+            for start in block["times"]:
+                pool.schedules.append(
+                    Schedule(
+                        hotel_id=hotel.id,
+                        weekday=weekday,
+                        start_time=time.fromisoformat(start),
+                        minutes=block["minutes"],
+                    )
+                )
+    db.session.add(pool)
+    db.session.flush()
+    availability.ensure_slots(pool, today, today + timedelta(days=SLOT_DAYS))
+    for event in spec.get("events", []):
+        availability.add_event_slot(
+            pool,
+            today + timedelta(days=event["day_offset"]),
+            time.fromisoformat(event["time"]),
+            event["minutes"],
+        )
+    return pool
+
+
+def _service(hotel: Hotel, spec: dict, pools: dict[str, ResourcePool]) -> Service:
+    fields = {key: value for key, value in spec.items() if key not in {"pool", "kind"}}
+    service = Service(hotel_id=hotel.id, kind=ServiceKind(spec["kind"]), pool=pools[spec["pool"]], **fields)
+    db.session.add(service)
+    return service

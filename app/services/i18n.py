@@ -1,0 +1,63 @@
+"""Which language a request speaks, and money and time formatted for it."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from babel.numbers import get_currency_precision
+from flask import current_app, g, has_request_context, request, session
+from flask_babel import format_currency, get_locale
+
+RTL_LANGUAGES = {"ar", "fa", "he", "ur"}
+
+
+def enabled_locales() -> list[str]:
+    """The hotel's enabled languages that also have an interface translation."""
+    supported = current_app.config["LANGUAGES"]
+    hotel = getattr(g, "hotel", None) if has_request_context() else None
+    if hotel is None:
+        return list(supported)
+    return [code for code in hotel.enabled_locales if code in supported] or [supported[0]]
+
+
+def select_locale() -> str:
+    """Flask-Babel's locale selector: an explicit choice, then the stay, then the browser."""
+    locales = enabled_locales()
+    if not has_request_context():
+        hotel = getattr(g, "hotel", None)
+        return hotel.default_locale if hotel is not None else locales[0]
+    chosen = session.get("lang")
+    if chosen in locales:
+        return chosen
+    stay = getattr(g, "stay", None)
+    if stay is not None and stay.locale in locales:
+        return stay.locale
+    best = request.accept_languages.best_match(locales)
+    if best:
+        return best
+    hotel = getattr(g, "hotel", None)
+    return hotel.default_locale if hotel is not None else locales[0]
+
+
+def select_timezone() -> str:
+    hotel = getattr(g, "hotel", None)
+    return hotel.timezone if hotel is not None else "UTC"
+
+
+def current_locale_chain() -> tuple[str, tuple[str, ...]]:
+    """The locale to show catalog texts in and what to fall back to."""
+    if not has_request_context():
+        return "en", ()
+    hotel = getattr(g, "hotel", None)
+    fallbacks = (hotel.default_locale,) if hotel is not None else ()
+    return str(get_locale() or "en"), fallbacks
+
+
+def text_direction(locale: str) -> str:
+    return "rtl" if locale.split("_")[0] in RTL_LANGUAGES else "ltr"
+
+
+def money(amount_minor: int, currency: str) -> str:
+    """Integer minor units to a localized price: 450000 VND -> "450.000 ₫" in vi."""
+    precision = get_currency_precision(currency)
+    return format_currency(Decimal(amount_minor).scaleb(-precision), currency)

@@ -1,0 +1,386 @@
+"""The booking rules: what may go in a cart, checking out, and cancelling."""
+
+from __future__ import annotations
+
+import base64
+import secrets
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+
+from flask_babel import format_date, format_timedelta, ngettext
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from app.extensions import db
+from app.models import (
+    FolioLine,
+    Hotel,
+    LineStatus,
+    Order,
+    OrderLine,
+    OrderStatus,
+    PaymentMethod,
+    Service,
+    Slot,
+    Stay,
+)
+from app.services import availability, clock
+from app.services.catalog import bookable_service
+from app.services.errors import LobbyError, NotAllowed, NotFound, SoldOut
+from app.services.locking import write_transaction
+from app.services.pricing import Party, Quote, price_breakdown
+
+MAX_UNITS = 10
+MAX_RENTAL_DAYS = 30
+
+
+@dataclass
+class BookingRequest:
+    """What a guest asked for, as parsed from a form; checked by :func:`plan_line`."""
+
+    service_id: int
+    slot_id: int | None = None
+    adults: int = 0
+    child_indexes: list[int] = field(default_factory=list)  # positions in stay.children_ages
+    start_date: date | None = None
+    days: int = 1
+    quantity: int = 1
+
+
+@dataclass
+class PlannedLine:
+    service: Service
+    slots: list[Slot]
+    party: Party
+    quote: Quote
+    starts_at: datetime
+    ends_at: datetime
+    start_date: date | None = None
+    end_date: date | None = None
+
+
+def new_order_reference() -> str:
+    return base64.b32encode(secrets.token_bytes(5)).decode()
+
+
+def plan_line(stay: Stay, request: BookingRequest, now: datetime | None = None) -> PlannedLine:
+    """Check a request against every rule and price it; raise :class:`LobbyError` if it breaks one."""
+    now = now or clock.now()
+    service = bookable_service(stay.hotel_id, request.service_id)
+    hotel = db.session.get(Hotel, stay.hotel_id)
+    if service.kind.by_day:
+        return _plan_by_day(stay, hotel, service, request, now)
+    return _plan_timed(stay, hotel, service, request, now)
+
+
+def _plan_timed(
+    stay: Stay, hotel: Hotel, service: Service, request: BookingRequest, now: datetime
+) -> PlannedLine:
+    slot = db.session.get(Slot, request.slot_id) if request.slot_id else None
+    if slot is None or slot.pool_id != service.pool_id or slot.hotel_id != stay.hotel_id:
+        raise NotFound(_("That time is not available. Please choose another."))
+    _check_lead_time(service, slot.starts_at, now)
+    _check_within_stay(stay, slot.local_date)
+    party = Party(adults=request.adults, children_ages=_chosen_children(stay, request.child_indexes))
+    _check_party(stay, service, party)
+    if party.people > slot.seats_left:
+        raise SoldOut(_seats_left_message(slot.seats_left))
+    quote = price_breakdown(service, hotel, party, family_children=stay.children)
+    return PlannedLine(service, [slot], party, quote, slot.starts_at, slot.ends_at)
+
+
+def _plan_by_day(
+    stay: Stay, hotel: Hotel, service: Service, request: BookingRequest, now: datetime
+) -> PlannedLine:
+    if request.start_date is None:
+        raise LobbyError(_("Please choose the first day."))
+    if not 1 <= request.days <= MAX_RENTAL_DAYS:
+        raise LobbyError(_("Please choose between 1 and %(max)d days.", max=MAX_RENTAL_DAYS))
+    if not 1 <= request.quantity <= min(MAX_UNITS, service.pool.capacity):
+        raise LobbyError(_("Please choose between 1 and %(max)d.", max=min(MAX_UNITS, service.pool.capacity)))
+    first, last = request.start_date, request.start_date + timedelta(days=request.days - 1)
+    earliest = (now + timedelta(minutes=service.lead_time_minutes)).astimezone(hotel.tz).date()
+    if first < earliest:
+        raise NotAllowed(_("The earliest day you can book this for is %(day)s.", day=format_date(earliest)))
+    _check_within_stay(stay, first)
+    _check_within_stay(stay, last)
+    slots = availability.day_slots(service, first, last)
+    if len(slots) != request.days:
+        raise NotFound(_("This is not available on every day you chose."))
+    fewest = min(slot.seats_left for slot in slots)
+    if request.quantity > fewest:
+        raise SoldOut(_seats_left_message(fewest))
+    party = Party(quantity=request.quantity, days=request.days)
+    quote = price_breakdown(service, hotel, party, family_children=stay.children)
+    tz = hotel.tz
+    return PlannedLine(
+        service,
+        slots,
+        party,
+        quote,
+        starts_at=datetime.combine(first, time(0), tzinfo=tz),
+        ends_at=datetime.combine(last + timedelta(days=1), time(0), tzinfo=tz),
+        start_date=first,
+        end_date=last,
+    )
+
+
+def _check_lead_time(service: Service, starts_at: datetime, now: datetime) -> None:
+    if starts_at < now:
+        raise NotAllowed(_("That time has already passed. Please choose another."))
+    lead = timedelta(minutes=service.lead_time_minutes)
+    if starts_at - lead < now:
+        raise NotAllowed(
+            _("This must be booked at least %(time)s in advance.", time=format_timedelta(lead, threshold=1))
+        )
+
+
+def _check_within_stay(stay: Stay, day: date) -> None:
+    if not stay.arrival <= day <= stay.departure:
+        raise LobbyError(
+            _(
+                "Please choose a day during your stay (%(arrival)s to %(departure)s).",
+                arrival=format_date(stay.arrival),
+                departure=format_date(stay.departure),
+            )
+        )
+
+
+def _chosen_children(stay: Stay, indexes: list[int]) -> tuple[int, ...]:
+    if len(set(indexes)) != len(indexes) or any(not 0 <= i < stay.children for i in indexes):
+        raise LobbyError(_("Please choose children from your stay."))
+    return tuple(stay.children_ages[i] for i in sorted(indexes))
+
+
+def _check_party(stay: Stay, service: Service, party: Party) -> None:
+    if not 0 <= party.adults <= stay.adults:
+        raise LobbyError(
+            ngettext("Your stay has %(num)d adult.", "Your stay has %(num)d adults.", stay.adults)
+        )
+    if party.people == 0:
+        raise LobbyError(_("Please choose who is coming."))
+    if party.adults and service.max_age is not None and service.max_age < 18:
+        raise LobbyError(
+            _(
+                "%(service)s is for children up to %(age)d years old.",
+                service=service.title,
+                age=service.max_age,
+            )
+        )
+    for age in party.children_ages:
+        if service.min_age is not None and age < service.min_age:
+            raise LobbyError(
+                _(
+                    "A child aged %(age)d is too young for %(service)s: the minimum age is %(min)d.",
+                    age=age,
+                    service=service.title,
+                    min=service.min_age,
+                )
+            )
+        if service.max_age is not None and age > service.max_age:
+            raise LobbyError(
+                _(
+                    "A child aged %(age)d is too old for %(service)s: the maximum age is %(max)d.",
+                    age=age,
+                    service=service.title,
+                    max=service.max_age,
+                )
+            )
+
+
+def _seats_left_message(left: int) -> str:
+    if left <= 0:
+        return _("Sorry, this is sold out. Please choose another time.")
+    return ngettext("Only %(num)d place left.", "Only %(num)d places left.", left)
+
+
+def cart_for(stay: Stay) -> Order | None:
+    return db.session.scalar(
+        select(Order).where(
+            Order.stay_id == stay.id, Order.hotel_id == stay.hotel_id, Order.status == OrderStatus.CART
+        )
+    )
+
+
+def add_to_cart(stay: Stay, request: BookingRequest) -> OrderLine:
+    planned = plan_line(stay, request)
+    order = cart_for(stay)
+    if order is None:
+        order = Order(
+            hotel_id=stay.hotel_id,
+            stay_id=stay.id,
+            reference=new_order_reference(),
+            currency=planned.quote.currency,
+        )
+        db.session.add(order)
+    line = OrderLine(
+        hotel_id=stay.hotel_id,
+        order=order,
+        service=planned.service,
+        slot=planned.slots[0] if not planned.service.kind.by_day else None,
+        start_date=planned.start_date,
+        end_date=planned.end_date,
+        starts_at=planned.starts_at,
+        ends_at=planned.ends_at,
+        adults=planned.party.adults,
+        children_ages=list(planned.party.children_ages),
+        quantity=planned.party.quantity,
+        currency=planned.quote.currency,
+        subtotal=planned.quote.subtotal,
+        discount=planned.quote.discount,
+        total=planned.quote.total,
+        breakdown=planned.quote.as_json(),
+    )
+    db.session.add(line)
+    order.total = sum(item.total for item in order.live_lines)
+    db.session.commit()
+    return line
+
+
+def stay_line(stay: Stay, line_id: int) -> OrderLine:
+    """A line of one of this stay's orders; another stay's line is simply not found."""
+    line = db.session.scalar(
+        select(OrderLine)
+        .join(Order)
+        .where(OrderLine.id == line_id, Order.stay_id == stay.id, Order.hotel_id == stay.hotel_id)
+    )
+    if line is None:
+        raise NotFound(_("We could not find that booking."))
+    return line
+
+
+def remove_from_cart(stay: Stay, line_id: int) -> None:
+    line = stay_line(stay, line_id)
+    if line.status is not LineStatus.CART:
+        raise NotFound(_("We could not find that booking."))
+    order = line.order
+    order.lines.remove(line)
+    order.total = sum(item.total for item in order.live_lines)
+    if not order.lines:
+        db.session.delete(order)
+    db.session.commit()
+
+
+def checkout(stay: Stay, method: PaymentMethod = PaymentMethod.ROOM) -> Order:
+    """Book every line of the cart in one transaction, or none of them."""
+    with write_transaction():
+        order = cart_for(stay)
+        if order is None or not order.lines:
+            raise LobbyError(_("Your cart is empty."))
+        now = clock.now()
+        claims = []
+        for line in order.lines:
+            if not line.service.active:
+                raise NotFound(_("%(service)s is no longer available.", service=line.service.title))
+            if not line.service.kind.by_day:
+                _check_lead_time(line.service, line.starts_at, now)
+            claims.append((line, _line_slots(line)))
+        availability.take_seats(claims)
+        for line in order.lines:
+            line.status = LineStatus.BOOKED
+        order.status = OrderStatus.CONFIRMED
+        order.payment_method = method
+        order.placed_at = now
+        order.total = sum(line.total for line in order.lines)
+        if method is PaymentMethod.ROOM:
+            for line in order.lines:
+                _post_to_folio(stay, line, line.total, now)
+    return order
+
+
+def _line_slots(line: OrderLine) -> list[Slot]:
+    if line.slot is not None:
+        return [line.slot]
+    slots = availability.day_slots(line.service, line.start_date, line.end_date)
+    if len(slots) != (line.end_date - line.start_date).days + 1:
+        raise NotFound(
+            _("%(service)s is no longer available on every day you chose.", service=line.service.title)
+        )
+    return slots
+
+
+def _post_to_folio(stay: Stay, line: OrderLine, amount: int, now: datetime) -> None:
+    if amount == 0:
+        return
+    hotel = db.session.get(Hotel, stay.hotel_id)
+    db.session.add(
+        FolioLine(
+            hotel_id=stay.hotel_id,
+            stay_id=stay.id,
+            order_id=line.order_id,
+            room=stay.room,
+            amount=amount,
+            currency=line.currency,
+            description=line.service.title.localize(hotel.default_locale)[:200],
+            # A reversal carries its own reference so a PMS never mistakes it for a resend.
+            reference=f"{line.order.reference}-{line.id}" + ("-R" if amount < 0 else ""),
+            posted_at=now,
+        )
+    )
+
+
+@dataclass(frozen=True)
+class CancelPolicy:
+    allowed: bool
+    deadline: datetime
+    started: bool
+
+
+def cancel_policy(line: OrderLine, now: datetime | None = None) -> CancelPolicy:
+    """Whether ``line`` can still be cancelled, and until when (the service's window)."""
+    now = now or clock.now()
+    deadline = line.starts_at - timedelta(hours=line.service.cancel_window_hours)
+    started = now >= line.starts_at
+    allowed = line.status is LineStatus.BOOKED and now < deadline
+    return CancelPolicy(allowed, deadline, started)
+
+
+def cancel_line(stay: Stay, line_id: int) -> OrderLine:
+    """Cancel one booked line inside its window: seats go back, a room charge is reversed."""
+    with write_transaction():
+        line = stay_line(stay, line_id)
+        if line.status is not LineStatus.BOOKED:
+            raise NotFound(_("We could not find that booking."))
+        now = clock.now()
+        if not cancel_policy(line, now).allowed:
+            raise NotAllowed(_("The free cancellation period for this booking has ended."))
+        availability.release_seats(line)
+        line.status = LineStatus.CANCELLED
+        line.cancelled_at = now
+        order = line.order
+        order.total = sum(item.total for item in order.live_lines)
+        if order.payment_method is PaymentMethod.ROOM:
+            _post_to_folio(stay, line, -line.total, now)
+        if not order.live_lines:
+            order.status = OrderStatus.CANCELLED
+    return line
+
+
+def stay_order(stay: Stay, reference: str) -> Order:
+    """A placed order of this stay by its reference; another stay's is simply not found."""
+    order = db.session.scalar(
+        select(Order).where(
+            Order.reference == reference,
+            Order.stay_id == stay.id,
+            Order.hotel_id == stay.hotel_id,
+            Order.status != OrderStatus.CART,
+        )
+    )
+    if order is None:
+        raise NotFound(_("We could not find that booking."))
+    return order
+
+
+def stay_orders(stay: Stay) -> list[Order]:
+    """Every placed order of the stay, newest first."""
+    return list(
+        db.session.scalars(
+            select(Order)
+            .where(
+                Order.stay_id == stay.id,
+                Order.hotel_id == stay.hotel_id,
+                Order.status != OrderStatus.CART,
+            )
+            .order_by(Order.placed_at.desc())
+        )
+    )

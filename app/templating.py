@@ -1,0 +1,59 @@
+"""Filters and globals the templates share: money, local times, languages."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from babel import Locale
+from babel.dates import format_skeleton
+from flask import Flask, g
+from flask_babel import format_date, format_datetime, format_time, get_locale, get_timezone
+
+from app.services.i18n import enabled_locales, money, text_direction
+from app.services.pricing import price_line_label
+
+
+def language_choices() -> list[tuple[str, str]]:
+    """Each enabled language named in itself, as a guest looks for it."""
+    return [(code, Locale.parse(code).get_display_name(code).capitalize()) for code in enabled_locales()]
+
+
+def short_day(value: date | datetime) -> str:
+    """ "Tue, Nov 24" in the guest's language; a datetime is first put in the hotel's zone."""
+    if isinstance(value, datetime):
+        value = value.astimezone(get_timezone())
+    return format_skeleton("MMMEd", value, locale=get_locale())
+
+
+def short_time(value: datetime) -> str:
+    return format_time(value, "short")
+
+
+def when(value: datetime) -> str:
+    return f"{short_day(value)} · {short_time(value)}"
+
+
+def init_app(app: Flask) -> None:
+    app.jinja_env.filters.update(
+        money=money,
+        local_date=lambda value, fmt="medium": format_date(value, fmt),
+        local_datetime=lambda value, fmt="medium": format_datetime(value, fmt),
+        local_time=short_time,
+        short_day=short_day,
+        when=when,
+        price_line_label=price_line_label,
+    )
+    app.jinja_env.add_extension("jinja2.ext.do")
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+
+    @app.context_processor
+    def page_globals():
+        locale = str(get_locale() or "en")
+        return {
+            "current_locale": locale,
+            "text_dir": text_direction(locale),
+            "language_choices": language_choices,
+            "hotel": getattr(g, "hotel", None),
+            "stay": getattr(g, "stay", None),
+        }

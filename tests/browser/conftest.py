@@ -1,0 +1,67 @@
+"""A live server on a free port and Debian's Chromium as a phone, for the browser tests.
+
+Playwright cannot download its own browsers here, so the tests drive the system
+Chromium (`make test` installs it); screenshots land in ``test-artifacts/`` for a
+person to look at.
+"""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+import pytest
+from werkzeug.serving import make_server
+
+from app.seed.demo import seed_demo
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if "tests/browser/" in item.nodeid:
+            item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    if not CHROMIUM.exists():
+        pytest.fail("Browser tests need Debian's Chromium at /usr/bin/chromium: run `make test`.")
+    return {**browser_type_launch_args, "executable_path": str(CHROMIUM)}
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args, playwright):
+    return {**browser_context_args, **playwright.devices["Pixel 7"], "locale": "en-GB"}
+
+
+@pytest.fixture
+def live_server(app):
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join()
+
+
+@pytest.fixture
+def demo(app):
+    """The seeded demo hotel, as `make run` serves it."""
+    with app.app_context():
+        _hotel, stays = seed_demo()
+        return {"arriving_reference": stays.arriving.booking_reference}
+
+
+@pytest.fixture
+def screenshot(page):
+    ARTIFACTS.mkdir(exist_ok=True)
+
+    def take(name: str) -> Path:
+        path = ARTIFACTS / f"{name}.png"
+        page.screenshot(path=path, full_page=True)
+        return path
+
+    return take

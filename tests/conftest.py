@@ -1,0 +1,124 @@
+"""Shared fixtures: one app and migrated database per session, emptied after each test.
+
+Set TEST_DATABASE_URL (e.g. postgresql://postgres@127.0.0.1:5432/test) to run the
+suite on PostgreSQL; an unreachable database fails the run instead of skipping it.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from datetime import UTC, datetime
+
+import pytest
+from flask_migrate import upgrade
+from sqlalchemy import MetaData, create_engine
+
+from app import create_app
+from app.extensions import db, limiter
+from config import TestConfig
+from tests import factories
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory) -> str:
+    url = os.environ.get("TEST_DATABASE_URL")
+    if url:
+        return url
+    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'lobby-test.sqlite3'}"
+
+
+def _drop_everything(url: str) -> None:
+    engine = create_engine(url)
+    with engine.begin() as connection:
+        metadata = MetaData()
+        metadata.reflect(connection)
+        metadata.drop_all(connection)
+    engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def app(database_url):
+    _drop_everything(database_url)  # also proves the database is reachable
+    app = create_app(TestConfig, SQLALCHEMY_DATABASE_URI=database_url)
+    with app.app_context():
+        upgrade()  # the real migrations, not create_all: they are what production runs
+    yield app
+    with app.app_context():
+        db.engine.dispose()
+
+
+@pytest.fixture(autouse=True)
+def _empty_database(app):
+    """Each test starts from empty tables and a fresh rate-limit budget."""
+    yield
+    limiter.reset()
+    with app.app_context():
+        db.session.remove()
+        tables = list(reversed(db.metadata.sorted_tables))
+        with db.engine.begin() as connection:
+            for table in tables:
+                connection.execute(table.delete())
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def ctx(app):
+    """A request context for calling services directly (gettext, locale, g)."""
+    with app.test_request_context():
+        yield
+
+
+@pytest.fixture
+def world(app) -> factories.World:
+    """A small hotel with a stable shared by two services, a car pool and an in-house family."""
+    with app.app_context():
+        return factories.build_world()
+
+
+@pytest.fixture
+def frozen_now(monkeypatch):
+    """Move the clock: ``frozen_now(datetime(...))`` fixes what services.clock.now() returns."""
+
+    def freeze(moment: datetime) -> datetime:
+        monkeypatch.setattr("app.services.clock.now", lambda: moment)
+        return moment
+
+    return freeze
+
+
+class GuestActions:
+    """Sign-in and booking steps through the real pages, as a phone would do them."""
+
+    def __init__(self, client):
+        self.client = client
+
+    def csrf(self, path: str) -> str:
+        page = self.client.get(path).get_data(as_text=True)
+        match = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page)
+        assert match, f"no CSRF token on {path}"
+        return match.group(1)
+
+    def post(self, path: str, data: dict, page: str | None = None, **kwargs):
+        return self.client.post(path, data={"csrf_token": self.csrf(page or path), **data}, **kwargs)
+
+    def sign_in(self, room: str = "204", surname: str = "Garcia"):
+        return self.post(
+            "/signin", {"method": "room", "room-room": room, "room-surname": surname}, follow_redirects=False
+        )
+
+    def open_link(self, token: str):
+        return self.client.get(f"/s/{token}")
+
+
+@pytest.fixture
+def guest(client) -> GuestActions:
+    return GuestActions(client)
+
+
+def utc(*args) -> datetime:
+    return datetime(*args, tzinfo=UTC)

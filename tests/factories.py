@@ -1,0 +1,149 @@
+"""Builders that make a whole working hotel in one call, so a test states only what is special."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, time, timedelta
+
+from app.extensions import db
+from app.models import Hotel, Package, PoolMode, ResourcePool, Schedule, Service, ServiceKind, Stay
+from app.services import availability, clock, guest_access
+
+
+@dataclass
+class World:
+    hotel_id: int
+    today: date
+    services: dict[str, int] = field(default_factory=dict)
+    pools: dict[str, int] = field(default_factory=dict)
+    stays: dict[str, int] = field(default_factory=dict)
+    tokens: dict[str, str] = field(default_factory=dict)
+    references: dict[str, str] = field(default_factory=dict)
+
+
+def make_hotel(slug: str = "test-lodge", **overrides) -> Hotel:
+    fields = {
+        "slug": slug,
+        "name": {"en": "Test Lodge", "vi": "Nhà nghỉ Thử"},
+        "currency": "EUR",
+        "timezone": "Europe/Vienna",
+        "default_locale": "en",
+        "enabled_locales": ["en", "vi"],
+        "large_family_min_children": 3,
+        "large_family_discount_percent": 10,
+    }
+    hotel = Hotel(**(fields | overrides))
+    db.session.add(hotel)
+    db.session.flush()
+    return hotel
+
+
+def make_pool(
+    hotel: Hotel, code: str, capacity: int, mode=PoolMode.SESSIONS, times=("09:00", "14:00")
+) -> ResourcePool:
+    pool = ResourcePool(hotel_id=hotel.id, code=code, name={"en": code.title()}, capacity=capacity, mode=mode)
+    if mode is PoolMode.SESSIONS:
+        for weekday in range(7):
+            for start in times:
+                pool.schedules.append(
+                    Schedule(
+                        hotel_id=hotel.id, weekday=weekday, start_time=time.fromisoformat(start), minutes=90
+                    )
+                )
+    db.session.add(pool)
+    db.session.flush()
+    return pool
+
+
+def make_service(hotel: Hotel, pool: ResourcePool, code: str, kind=ServiceKind.SLOT, **fields) -> Service:
+    defaults = {
+        "title": {"en": code.replace("_", " ").capitalize(), "vi": f"[vi] {code}"},
+        "summary": {"en": f"About {code}", "vi": f"Về {code}"},
+        "description": {"en": f"All about {code}."},
+        "price_adult": 0,
+        "price_child": 0,
+        "price_unit": 0,
+        "duration_minutes": 90,
+        "lead_time_minutes": 60,
+        "cancel_window_hours": 24,
+    }
+    service = Service(hotel_id=hotel.id, pool=pool, code=code, kind=kind, **(defaults | fields))
+    db.session.add(service)
+    db.session.flush()
+    return service
+
+
+def make_stay(hotel: Hotel, room: str = "204", surname: str = "Garcia", **fields) -> Stay:
+    today = clock.now().astimezone(hotel.tz).date()
+    defaults = {
+        "first_name": "Elena",
+        "arrival": today - timedelta(days=1),
+        "departure": today + timedelta(days=5),
+        "adults": 2,
+        "children_ages": [4, 9],
+    }
+    return guest_access.create_stay(hotel, room=room, surname=surname, **(defaults | fields))
+
+
+def build_world(slot_days: int = 10) -> World:
+    hotel = make_hotel()
+    today = clock.now().astimezone(hotel.tz).date()
+    world = World(hotel_id=hotel.id, today=today)
+
+    stable = make_pool(hotel, "stable", capacity=6)
+    cars = make_pool(hotel, "cars", capacity=2, mode=PoolMode.DAILY)
+    cribs = make_pool(hotel, "cribs", capacity=2, mode=PoolMode.DAILY)
+    for pool in (stable, cars, cribs):
+        availability.ensure_slots(pool, today, today + timedelta(days=slot_days))
+        world.pools[pool.code] = pool.id
+
+    services = [
+        make_service(hotel, stable, "horse_riding", price_adult=6000, price_child=4000, min_age=8),
+        make_service(
+            hotel, stable, "pony_ride", price_child=2500, min_age=3, max_age=10, duration_minutes=30
+        ),
+        make_service(hotel, stable, "farm_visit", price_adult=1500, price_child=1000, free_under_age=5),
+        make_service(
+            hotel,
+            cars,
+            "car_rental",
+            kind=ServiceKind.RENTAL,
+            price_unit=5500,
+            duration_minutes=1440,
+            lead_time_minutes=0,
+        ),
+        make_service(
+            hotel, cribs, "crib", kind=ServiceKind.AMENITY, cancel_window_hours=0, lead_time_minutes=0
+        ),
+    ]
+    world.services = {service.code: service.id for service in services}
+
+    family = Package(
+        hotel_id=hotel.id,
+        code="family",
+        audience="family",
+        title={"en": "Family"},
+        summary={"en": "For families"},
+        position=0,
+    )
+    nature = Package(
+        hotel_id=hotel.id,
+        code="nature",
+        audience="nature",
+        title={"en": "Nature"},
+        summary={"en": "Outside"},
+        position=1,
+    )
+    family.services = [services[1], services[2], services[4]]
+    nature.services = [services[0], services[3]]
+    db.session.add_all([family, nature])
+
+    for key, stay in {
+        "garcia": make_stay(hotel),
+        "other": make_stay(hotel, room="301", surname="Novak", children_ages=[]),
+    }.items():
+        world.stays[key] = stay.id
+        world.tokens[key] = stay.access_token
+        world.references[key] = stay.booking_reference
+    db.session.commit()
+    return world
