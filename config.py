@@ -18,7 +18,7 @@ class Config:
     SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
 
     # Interface languages with a translation catalog; a hotel enables a subset.
-    LANGUAGES = _env_list("LANGUAGES", "en,vi")
+    LANGUAGES = _env_list("LANGUAGES", "en,vi,ms,ka,ru,ar")
     BABEL_DEFAULT_LOCALE = "en"
     BABEL_TRANSLATION_DIRECTORIES = str(BASE_DIR / "translations")
 

@@ -21,9 +21,11 @@ from app.models import (
     package_service,
 )
 from app.seed import catalog_data as data
+from app.seed.texts import all_languages
 from app.services import availability, clock, guest_access
 
 SLOT_DAYS = 30
+SERVICE_TEXTS = ("title", "summary", "description")
 
 
 @dataclass
@@ -38,7 +40,7 @@ def demo_hotel_exists() -> bool:
 
 
 def seed_demo() -> tuple[Hotel, DemoStays]:
-    hotel = Hotel(**data.HOTEL)
+    hotel = Hotel(**{**data.HOTEL, "name": all_languages("hotel.name", data.HOTEL["name"])})
     db.session.add(hotel)
     db.session.flush()
     today = clock.now().astimezone(hotel.tz).date()
@@ -51,8 +53,7 @@ def seed_demo() -> tuple[Hotel, DemoStays]:
             hotel_id=hotel.id,
             code=spec["code"],
             audience=spec["audience"],
-            title=spec["title"],
-            summary=spec["summary"],
+            **_texts("package", spec, ("title", "summary")),
             position=position,
         )
         db.session.add(package)
@@ -113,7 +114,7 @@ def _pool(hotel: Hotel, spec: dict, today: date) -> ResourcePool:
     pool = ResourcePool(
         hotel_id=hotel.id,
         code=spec["code"],
-        name=spec["name"],
+        **_texts("pool", spec, ("name",)),
         capacity=spec["capacity"],
         mode=PoolMode(spec["mode"]),
     )
@@ -143,6 +144,20 @@ def _pool(hotel: Hotel, spec: dict, today: date) -> ResourcePool:
 
 def _service(hotel: Hotel, spec: dict, pools: dict[str, ResourcePool]) -> Service:
     fields = {key: value for key, value in spec.items() if key not in {"pool", "kind"}}
+    fields.update(_texts("service", spec, SERVICE_TEXTS))
     service = Service(hotel_id=hotel.id, kind=ServiceKind(spec["kind"]), pool=pools[spec["pool"]], **fields)
     db.session.add(service)
     return service
+
+
+def _texts(kind: str, spec: dict, fields: tuple[str, ...]) -> dict[str, dict[str, str]]:
+    return {field: all_languages(f"{kind}.{spec['code']}.{field}", spec[field]) for field in fields}
+
+
+def text_keys() -> list[str]:
+    """Every translatable text of the demo catalog, as keys of ``app.seed.texts``."""
+    keys = ["hotel.name"]
+    keys += [f"pool.{spec['code']}.name" for spec in data.POOLS]
+    keys += [f"package.{spec['code']}.{field}" for spec in data.PACKAGES for field in ("title", "summary")]
+    keys += [f"service.{spec['code']}.{field}" for spec in data.SERVICES for field in SERVICE_TEXTS]
+    return keys

@@ -1,14 +1,16 @@
-"""The demo hotel: every service of the brief, texts in English and Vietnamese, slots and guests."""
+"""The demo hotel: every service of the brief, texts in every enabled language, slots and guests."""
 
 from __future__ import annotations
 
+import importlib
 from collections import Counter
 
 from sqlalchemy import func, select
 
 from app.extensions import db
 from app.models import Package, ResourcePool, Service, ServiceKind, Slot, Stay
-from app.seed.demo import seed_demo
+from app.seed.demo import seed_demo, text_keys
+from app.seed.texts import LOCALES
 
 BRIEF = {
     "family": [
@@ -35,15 +37,28 @@ def test_demo_hotel_has_every_service_of_the_brief(app):
         assert all(kinds[kind] for kind in ServiceKind)
 
 
-def test_every_demo_text_exists_in_english_and_vietnamese(app):
+def test_every_demo_text_exists_in_every_enabled_language(app):
     with app.app_context():
-        seed_demo()
-        texts = [p.title for p in db.session.scalars(select(Package))]
+        hotel, _stays = seed_demo()
+        assert set(hotel.enabled_locales) == set(app.config["LANGUAGES"])
+        texts = [hotel.name]
+        texts += [p.title for p in db.session.scalars(select(Package))]
+        texts += [p.summary for p in db.session.scalars(select(Package))]
         texts += [p.name for p in db.session.scalars(select(ResourcePool))]
         for service in db.session.scalars(select(Service)):
             texts += [service.title, service.summary, service.description]
-        missing = [t.as_dict() for t in texts if not (t.has("en") and t.has("vi"))]
-        assert missing == []
+        missing = {
+            locale: [t.localize("en") for t in texts if not t.has(locale)] for locale in hotel.enabled_locales
+        }
+        assert missing == {locale: [] for locale in hotel.enabled_locales}
+
+
+def test_every_translated_text_belongs_to_the_catalog():
+    """A key that matches no catalog text is a typo, and its translation would never show."""
+    known = set(text_keys())
+    for locale in LOCALES:
+        module = importlib.import_module(f"app.seed.texts.{locale}")
+        assert set(module.TEXTS) - known == set(), locale
 
 
 def test_stable_is_shared_and_slots_cover_the_next_30_days(app):
