@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from babel import Locale
-from babel.dates import format_skeleton
+from babel.dates import format_skeleton, get_datetime_format
 from flask import Flask, g
 from flask_babel import format_date, format_datetime, format_time, get_locale, get_timezone
 
@@ -30,7 +30,9 @@ def short_time(value: datetime) -> str:
 
 
 def when(value: datetime) -> str:
-    return f"{short_day(value)} · {short_time(value)}"
+    """Day and time joined the way the locale joins them (CLDR's date-time glue pattern)."""
+    glue = get_datetime_format("medium", locale=get_locale())
+    return glue.replace("'", "").replace("{1}", short_day(value)).replace("{0}", short_time(value))
 
 
 def init_app(app: Flask) -> None:

@@ -79,3 +79,35 @@ def test_arriving_guest_reads_everything_in_vietnamese(page: Page, live_server, 
     expect(page.locator(".facts")).to_contain_text("650.000")  # VND as Vietnamese write it
     screenshot("08-service-vi")
     assert fits_the_screen(page)
+
+
+def test_arabic_reads_right_to_left_and_georgian_fits(page: Page, live_server, demo, screenshot):
+    page.goto(f"{live_server}/signin")
+    page.locator("#lang").select_option("ar")
+    expect(page.locator("html")).to_have_attribute("dir", "rtl")
+    page.locator("#room-room").fill("204")
+    page.locator("#room-surname").fill("Garcia")
+    page.locator("#room-surname").press("Enter")
+    expect(page.locator(".package").first).to_be_visible()
+    screenshot("09-home-ar")
+    assert fits_the_screen(page)
+
+    # Mirrored: the hotel's name starts at the right edge, the language picker sits on the left.
+    brand, picker = page.locator(".brand").bounding_box(), page.locator("#lang").bounding_box()
+    assert brand["x"] > picker["x"]
+    assert page.locator("main").evaluate("el => getComputedStyle(el).direction") == "rtl"
+
+    page.locator(".package a").first.click()
+    page.locator(".service-card").first.click()
+    screenshot("10-service-ar")
+    assert fits_the_screen(page)
+
+    page.locator("#lang").select_option("ka")
+    expect(page.locator("html")).to_have_attribute("lang", "ka")
+    expect(page.locator("html")).to_have_attribute("dir", "ltr")
+    screenshot("11-service-ka")
+    assert fits_the_screen(page)  # Georgian words are long: nothing may push the page sideways
+    page.locator(".tabs a").nth(2).click()  # My stay
+    expect(page.locator(".tabs a").nth(2)).to_have_attribute("aria-current", "page")
+    screenshot("12-my-stay-ka")
+    assert fits_the_screen(page)

@@ -1,0 +1,113 @@
+"""Every guest page of the demo hotel in each of its six languages: right lang and dir, no English left."""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+from urllib.parse import urlsplit
+
+import pytest
+from babel import Locale
+from sqlalchemy import select
+
+from app.extensions import db
+from app.models import Service
+from app.seed.demo import seed_demo
+from config import Config
+
+OTHER_LOCALES = [code for code in Config.LANGUAGES if code != "en"]
+
+
+class VisibleText(HTMLParser):
+    """The text a guest reads: text nodes outside script and style, plus labels in attributes."""
+
+    SKIP = {"script", "style"}
+    READ_ATTRIBUTES = {"aria-label", "placeholder", "title", "alt"}
+
+    def __init__(self):
+        super().__init__()
+        self.texts: set[str] = set()
+        self._skipping = 0
+
+    def handle_starttag(self, tag, attrs):
+        if tag in self.SKIP:
+            self._skipping += 1
+        for name, value in attrs:
+            if name in self.READ_ATTRIBUTES and value:
+                self.texts.add(value.strip())
+
+    def handle_endtag(self, tag):
+        if tag in self.SKIP:
+            self._skipping -= 1
+
+    def handle_data(self, data):
+        if not self._skipping and data.strip():
+            self.texts.add(" ".join(data.split()))
+
+
+def words_of(page: str) -> set[str]:
+    parser = VisibleText()
+    parser.feed(page)
+    # Numbers, prices, times and references read the same in any language; so do the
+    # language names in the picker (each is written in its own language on every page).
+    return {text for text in parser.texts if re.search(r"[^\W\d_]{2,}", text) and not re.search(r"\d", text)}
+
+
+@pytest.fixture
+def demo_pages(app, guest):
+    """Garcia signed in with horse riding booked and a stroller in the cart; the pages to read."""
+    with app.app_context():
+        seed_demo()
+        services = {s.code: s.id for s in db.session.scalars(select(Service))}
+    assert guest.sign_in().status_code == 302
+    riding = f"/services/{services['horse_riding']}"
+    slot = re.findall(r'name="slot" value="(\d+)"', guest.client.get(riding).get_data(as_text=True))[-1]
+    assert guest.post(riding, {"slot": slot, "adults": 1}).status_code == 302
+    booked = guest.post("/checkout", {"payment_method": "room"}, page="/cart")
+    reference = urlsplit(booked.location).path.rsplit("/", 1)[-1]
+    stroller = f"/services/{services['stroller']}"
+    assert guest.post(stroller, {"start_date": "", "days": 1, "quantity": 1}).status_code == 400
+    return [
+        "/home",
+        "/packages/family",
+        "/packages/nature",
+        riding,
+        stroller,
+        f"/services/{services['crib']}",
+        "/cart",
+        f"/orders/{reference}",
+        "/stay",
+        "/no-such-page",
+    ]
+
+
+def render(guest, path: str, locale: str) -> str:
+    assert guest.post("/language", {"lang": locale, "next": "/home"}, page="/home").status_code == 302
+    return guest.client.get(path).get_data(as_text=True)
+
+
+# Names are names in every language; the picker names each language in itself on every page.
+ALLOWED_SAME = {"Langbiang Highland Lodge", "Garcia", "Elena", "Lobby"} | {
+    Locale.parse(code).get_display_name(code).capitalize() for code in Config.LANGUAGES
+}
+
+
+@pytest.mark.parametrize("locale", OTHER_LOCALES)
+def test_every_guest_page_speaks_the_chosen_language(guest, demo_pages, locale):
+    english = {path: words_of(render(guest, path, "en")) for path in demo_pages}
+    for path in demo_pages:
+        page = render(guest, path, locale)
+        direction = "rtl" if locale == "ar" else "ltr"
+        assert f'<html lang="{locale}" dir="{direction}">' in page, path
+        left_in_english = english[path] & words_of(page) - ALLOWED_SAME
+        assert left_in_english == set(), f"{path} in {locale} still shows English: {left_in_english}"
+
+
+def test_signed_out_sign_in_page_in_every_language(client, app):
+    with app.app_context():
+        seed_demo()
+    english = words_of(client.get("/signin", headers={"Accept-Language": "en"}).get_data(as_text=True))
+    for locale in OTHER_LOCALES:
+        page = client.get("/signin", headers={"Accept-Language": locale}).get_data(as_text=True)
+        assert f'<html lang="{locale}"' in page
+        assert english & words_of(page) - ALLOWED_SAME == set(), locale
