@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from babel import Locale
+from babel.lists import format_list
 from babel.dates import format_skeleton, get_datetime_format
 from flask import Flask, g
 from flask_babel import format_date, format_datetime, format_time, get_locale, get_timezone
@@ -35,6 +36,11 @@ def when(value: datetime) -> str:
     return glue.replace("'", "").replace("{1}", short_day(value)).replace("{0}", short_time(value))
 
 
+def locale_list(items: list[str]) -> str:
+    """ "a, b and c" the way the guest's language lists things."""
+    return format_list(list(items), locale=get_locale())
+
+
 def init_app(app: Flask) -> None:
     app.jinja_env.filters.update(
         money=money,
@@ -43,6 +49,7 @@ def init_app(app: Flask) -> None:
         local_time=short_time,
         short_day=short_day,
         when=when,
+        locale_list=locale_list,
         price_line_label=price_line_label,
     )
     app.jinja_env.add_extension("jinja2.ext.do")

@@ -15,9 +15,10 @@ LOCALES = sorted(p.name for p in (ROOT / "translations").iterdir() if (p / "LC_M
 @pytest.fixture(scope="module")
 def source_ids(tmp_path_factory) -> set[str]:
     pot = tmp_path_factory.mktemp("pot") / "messages.pot"
-    # babel.cfg's patterns (app/**.py, templates/**.html) are relative to the folder scanned.
+    # babel.cfg's patterns (app/**.py, templates/**.html) are relative to the folder scanned;
+    # --ignore-dirs replaces Babel's default, which would skip templates/_macros.
     CommandLineInterface().run(
-        ["pybabel", "-q", "extract", "-F", str(ROOT / "babel.cfg"), "-k", "_l", "-k", "lazy_gettext",
+        ["pybabel", "-q", "extract", "-F", str(ROOT / "babel.cfg"), "-k", "_l", "-k", "lazy_gettext", "--ignore-dirs", ".* __pycache__",
          "--no-location", "-o", str(pot), str(ROOT)]
     )  # fmt: skip
     with pot.open("rb") as handle:
