@@ -66,3 +66,21 @@ def extend_slots_command(days: int) -> None:
             created += availability.ensure_slots(pool, today, today + timedelta(days=days))
     db.session.commit()
     click.echo(f"{created} new slots")
+
+
+@lobby.command("reconcile-payments")
+def reconcile_payments_command() -> None:
+    """Release expired seat holds and settle every card payment and refund still open with Stripe.
+
+    Safe to run as often as you like, alongside webhooks; cron it every few minutes.
+    """
+    from app.services import payments
+
+    report = payments.reconcile()
+    click.echo(
+        f"{report.holds_released} holds released, {report.payments_checked} payments checked "
+        f"({report.payments_cancelled} cancelled at Stripe), {report.refunds_sent} refunds sent, "
+        f"{report.refunds_checked} refunds checked, {report.unreachable} could not reach Stripe"
+    )
+    if report.unreachable:
+        raise SystemExit(1)

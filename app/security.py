@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Mapping
+from urllib.parse import urlsplit
 
-from flask import Flask, Request, Response, abort, g, request
+from flask import Flask, Request, Response, abort, current_app, g, request
 from werkzeug.datastructures import ImmutableMultiDict, MultiDict
 from werkzeug.routing import IntegerConverter
 
@@ -48,13 +49,32 @@ def csp_nonce() -> str:
     return g.csp_nonce
 
 
-def content_security_policy(nonce: str) -> str:
+def allow_card_scripts(provider) -> None:
+    """Let this one page load Stripe.js and talk to Stripe (its script, frames and API)."""
+    js = _origin(provider.js_url)
+    api = _origin(current_app.config["STRIPE_API_BASE"] or "https://api.stripe.com")
+    g.csp_extra = {"script-src": [js], "frame-src": [js, "https://hooks.stripe.com"], "connect-src": [api]}
+
+
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+def content_security_policy(nonce: str, extra: Mapping[str, list[str]] | None = None) -> str:
+    extra = extra or {}
+
+    def sources(directive: str, *own: str) -> str:
+        return " ".join([directive, *own, *extra.get(directive, [])])
+
     return "; ".join(
         [
             "default-src 'self'",
-            f"script-src 'self' 'nonce-{nonce}'",
+            sources("script-src", "'self'", f"'nonce-{nonce}'"),
             f"style-src 'self' 'nonce-{nonce}'",
             "img-src 'self' data:",
+            sources("connect-src", "'self'"),
+            sources("frame-src", "'none'") if not extra.get("frame-src") else sources("frame-src"),
             "object-src 'none'",
             "base-uri 'none'",
             "form-action 'self'",
@@ -77,7 +97,9 @@ def init_app(app: Flask) -> None:
     @app.after_request
     def set_security_headers(response: Response) -> Response:
         if response.mimetype == "text/html":
-            response.headers["Content-Security-Policy"] = content_security_policy(csp_nonce())
+            response.headers["Content-Security-Policy"] = content_security_policy(
+                csp_nonce(), g.get("csp_extra")
+            )
         response.headers["X-Content-Type-Options"] = "nosniff"
         response.headers["Referrer-Policy"] = "strict-origin-when-cross-origin"
         response.headers["X-Frame-Options"] = "DENY"

@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from babel import Locale
-from babel.lists import format_list
 from babel.dates import format_skeleton, get_datetime_format
+from babel.lists import format_list
 from flask import Flask, g
 from flask_babel import format_date, format_datetime, format_time, get_locale, get_timezone
 

@@ -1,7 +1,7 @@
-"""JSON endpoints: health now; live updates and webhooks arrive with later issues."""
+"""JSON endpoints: health, payment webhooks; live updates arrive with the front desk."""
 
 from flask import Blueprint
 
 bp = Blueprint("api", __name__)
 
-from app.api import routes  # noqa: E402,F401
+from app.api import routes, webhooks  # noqa: E402,F401

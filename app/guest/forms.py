@@ -126,11 +126,19 @@ class PlainForm(FlaskForm):
     """A button that changes something: only the CSRF token to check."""
 
 
+PAYMENT_LABELS = {"card": _l("Pay by card now"), "room": _l("Charge to my room")}
+
+
 class CheckoutForm(FlaskForm):
     payment_method = RadioField(
         _l("How would you like to pay?"),
-        choices=[SelectChoice("room", _l("Charge to my room"))],
-        default="room",
         validators=[InputRequired(_l("Please choose how to pay."))],
         invalid_choice_message=_l("Please choose how to pay."),
     )
+
+    def offer(self, methods: list[str]) -> CheckoutForm:
+        """Offer only the ways this hotel takes payment now (card needs Stripe keys)."""
+        self.payment_method.choices = [SelectChoice(code, PAYMENT_LABELS[code]) for code in methods]
+        if self.payment_method.data is None and methods:
+            self.payment_method.data = methods[0]
+        return self

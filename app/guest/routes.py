@@ -2,8 +2,21 @@
 
 from __future__ import annotations
 
-from flask import Response, abort, current_app, flash, g, redirect, render_template, request, session, url_for
+from flask import (
+    Response,
+    abort,
+    current_app,
+    flash,
+    g,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
+from flask_wtf.csrf import generate_csrf
 from wtforms import SelectChoice
 
 from app.extensions import db, limiter
@@ -18,9 +31,19 @@ from app.guest.forms import (
     RoomSignInForm,
     TimedBookingForm,
 )
-from app.models import PaymentMethod, Service
-from app.services import availability, calendar, catalog, clock, guest_access, ordering
-from app.services.errors import LobbyError
+from app.models import OrderStatus, PaymentMethod, Service
+from app.security import allow_card_scripts
+from app.services import (
+    availability,
+    calendar,
+    cancellations,
+    catalog,
+    clock,
+    guest_access,
+    ordering,
+    payments,
+)
+from app.services.errors import LobbyError, NotFound
 from app.services.i18n import enabled_locales
 from app.services.recommendations import packages_for_stay
 
@@ -180,11 +203,35 @@ def service(service_id: int):
     return render_template("guest/service.html", service=svc, form=form, slots=slots), status
 
 
+def _checkout_form(form: CheckoutForm | None = None) -> CheckoutForm:
+    methods = [method.value for method in ordering.available_methods(g.hotel)]
+    return (form or CheckoutForm()).offer(methods)
+
+
+def _cart_page(form: CheckoutForm | None = None, status: int = 200):
+    return render_template(
+        "guest/cart.html",
+        order=ordering.cart_for(g.stay),
+        pending=ordering.pending_order(g.stay),
+        form=_checkout_form(form),
+        remove_form=PlainForm(),
+    ), status
+
+
 @bp.get("/cart")
 @guest_required
 def cart():
-    order = ordering.cart_for(g.stay)
-    return render_template("guest/cart.html", order=order, form=CheckoutForm(), remove_form=PlainForm())
+    return _cart_page()
+
+
+@bp.post("/cart/change")
+@guest_required
+def change_order():
+    """Leave the payment page to edit the cart: the held places are given back."""
+    if not PlainForm().validate_on_submit():
+        abort(400)
+    ordering.change_pending_order(g.stay)
+    return redirect(url_for("guest.cart"))
 
 
 @bp.post("/cart/lines/<int:line_id>/remove")
@@ -200,24 +247,80 @@ def remove_line(line_id: int):
 @bp.post("/checkout")
 @guest_required
 def checkout():
-    form = CheckoutForm()
+    form = _checkout_form()
     if not form.validate_on_submit():
-        abort(400)
+        return _cart_page(form, 400)
     try:
         order = ordering.checkout(g.stay, PaymentMethod(form.payment_method.data))
     except LobbyError as error:
         flash(str(error.message), "error")
-        order = ordering.cart_for(g.stay)
-        return render_template(
-            "guest/cart.html", order=order, form=form, remove_form=PlainForm()
-        ), error.status
+        return _cart_page(form, error.status)
+    if order.status is OrderStatus.PENDING:
+        return redirect(url_for("guest.pay", reference=order.reference))
     return redirect(url_for("guest.confirmation", reference=order.reference))
+
+
+def _placed_order(reference: str):
+    """The stay's order, or a redirect to the cart when its seat hold ran out."""
+    try:
+        order = ordering.stay_order(g.stay, reference)
+    except NotFound:
+        if not ordering.hold_ran_out(g.stay, reference):
+            raise
+        flash(_("Your time to pay ran out and the places were released. Please book again."), "error")
+        return None, redirect(url_for("guest.cart"))
+    ordering.release_hold_if_expired_now(order)
+    if order.status is OrderStatus.CART:
+        return _placed_order(reference)
+    return order, None
+
+
+@bp.get("/orders/<reference>/pay")
+@guest_required
+def pay(reference: str):
+    order, elsewhere = _placed_order(reference)
+    if elsewhere:
+        return elsewhere
+    if order.status is not OrderStatus.PENDING:
+        return redirect(url_for("guest.confirmation", reference=order.reference))
+    provider = payments.require_card_provider()
+    allow_card_scripts(provider)
+    return render_template(
+        "guest/pay.html", order=order, provider=provider, change_form=PlainForm(), csrf=generate_csrf()
+    )
+
+
+@bp.post("/orders/<reference>/pay")
+@guest_required
+def pay_submit(reference: str):
+    """The pay page's script posts the card token here and learns what to do next (JSON)."""
+    try:
+        order = ordering.stay_order(g.stay, reference)
+    except LobbyError as error:
+        return jsonify(error=str(error.message)), error.status
+    token = (request.get_json(silent=True) or {}).get("token")
+    if not isinstance(token, str) or not 0 < len(token) <= 255:
+        return jsonify(error=_("Please enter your card details.")), 400
+    try:
+        state = payments.pay_by_card(order, token)
+    except LobbyError as error:
+        return jsonify(error=str(error.message)), error.status
+    next_url = url_for("guest.confirmation", reference=order.reference)
+    if state.status == "pending":
+        return jsonify(status="requires_action", client_secret=state.client_secret, next=next_url)
+    if state.status == "failed":
+        return jsonify(error=_("Your card was declined. Please try another card.")), 402
+    return jsonify(status=state.status, next=next_url)
 
 
 @bp.get("/orders/<reference>")
 @guest_required
 def confirmation(reference: str):
-    return render_template("guest/confirmation.html", order=ordering.stay_order(g.stay, reference))
+    order, elsewhere = _placed_order(reference)
+    if elsewhere:
+        return elsewhere
+    state = payments.order_payment_status(order)
+    return render_template("guest/confirmation.html", order=order, payment_state=state)
 
 
 @bp.get("/orders/<reference>.ics")
@@ -239,7 +342,8 @@ def my_stay():
     return render_template(
         "guest/my_stay.html",
         orders=orders,
-        policy=ordering.cancel_policy,
+        policy=cancellations.cancel_policy,
+        late_refunds=payments.late_refunds_for(g.stay),
         cancel_form=PlainForm(),
     )
 
@@ -249,6 +353,6 @@ def my_stay():
 def cancel(line_id: int):
     if not PlainForm().validate_on_submit():
         abort(400)
-    line = ordering.cancel_line(g.stay, line_id)
+    line = cancellations.cancel_line(g.stay, line_id)
     flash(_("%(service)s is cancelled.", service=line.service.title), "success")
     return redirect(url_for("guest.my_stay"))

@@ -13,6 +13,7 @@ from app.models.catalog import (
 from app.models.hotel import Hotel
 from app.models.i18n import LocalizedText
 from app.models.orders import (
+    FolioExport,
     FolioLine,
     LineStatus,
     Order,
@@ -21,10 +22,12 @@ from app.models.orders import (
     PaymentMethod,
     SeatAllocation,
 )
+from app.models.payments import Payment, PaymentStatus, Refund, RefundStatus, WebhookEvent
 from app.models.staff import StaffUser
 from app.models.stays import Stay, Tier
 
 __all__ = [
+    "FolioExport",
     "FolioLine",
     "Hotel",
     "LineStatus",
@@ -33,8 +36,12 @@ __all__ = [
     "OrderLine",
     "OrderStatus",
     "Package",
+    "Payment",
     "PaymentMethod",
+    "PaymentStatus",
     "PoolMode",
+    "Refund",
+    "RefundStatus",
     "ResourcePool",
     "Schedule",
     "SeatAllocation",
@@ -44,5 +51,6 @@ __all__ = [
     "StaffUser",
     "Stay",
     "Tier",
+    "WebhookEvent",
     "package_service",
 ]

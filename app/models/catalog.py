@@ -142,6 +142,9 @@ class Service(HotelScoped, TimestampMixin, db.Model):
     duration_minutes: Mapped[int] = mapped_column(default=60)
     lead_time_minutes: Mapped[int] = mapped_column(default=0)
     cancel_window_hours: Mapped[int] = mapped_column(default=24)
+    # After the free window: None means the guest must ask the desk; otherwise the
+    # share of the price kept (100 = cancellable online but not refunded).
+    late_cancel_fee_percent: Mapped[int | None]
     position: Mapped[int] = mapped_column(default=0)
     active: Mapped[bool] = mapped_column(default=True)
 

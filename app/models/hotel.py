@@ -23,6 +23,9 @@ class Hotel(TimestampMixin, db.Model):
     # A family with this many children or more gets the large-family discount.
     large_family_min_children: Mapped[int] = mapped_column(default=3)
     large_family_discount_percent: Mapped[int] = mapped_column(default=0)
+    # How guests may pay; card also needs Stripe keys in the configuration.
+    card_payments_enabled: Mapped[bool] = mapped_column(default=True)
+    room_charge_enabled: Mapped[bool] = mapped_column(default=True)
 
     @property
     def tz(self) -> ZoneInfo:

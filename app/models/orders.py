@@ -16,12 +16,14 @@ from app.models.stays import Stay
 
 class OrderStatus(enum.StrEnum):
     CART = "cart"  # being put together; holds no seats
+    PENDING = "pending"  # seats held until hold_expires_at while a card payment completes
     CONFIRMED = "confirmed"
     CANCELLED = "cancelled"
 
 
 class LineStatus(enum.StrEnum):
     CART = "cart"
+    HELD = "held"  # seats taken, waiting for the order's payment
     BOOKED = "booked"
     CANCELLED = "cancelled"
 
@@ -43,6 +45,7 @@ class Order(HotelScoped, TimestampMixin, db.Model):
     # Sum of the live (not cancelled) lines, in minor units; kept by services.ordering.
     total: Mapped[int] = mapped_column(default=0)
     placed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    hold_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
 
     stay: Mapped[Stay] = relationship()
     lines: Mapped[list[OrderLine]] = relationship(
@@ -75,6 +78,8 @@ class OrderLine(HotelScoped, TimestampMixin, db.Model):
     # The priced lines as computed at booking: [{"code", "quantity", "unit", "amount", ...}].
     breakdown: Mapped[list[dict]] = mapped_column(JSON, default=list)
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # What cancelling kept back (the late-cancellation fee), in minor units.
+    cancellation_fee: Mapped[int] = mapped_column(default=0)
 
     order: Mapped[Order] = relationship(back_populates="lines")
     service: Mapped[Service] = relationship()
@@ -114,5 +119,15 @@ class FolioLine(HotelScoped, db.Model):
     amount: Mapped[int]  # negative for a reversal
     currency: Mapped[str] = mapped_column(String(3))
     description: Mapped[str] = mapped_column(String(200))  # in the hotel's default language
-    reference: Mapped[str] = mapped_column(String(60))
+    reference: Mapped[str] = mapped_column(String(60), unique=True)
     posted_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    # The export run that handed this line to the PMS; empty until one claims it.
+    export_batch_id: Mapped[int | None] = mapped_column(ForeignKey("folio_export.id"), index=True)
+
+
+class FolioExport(HotelScoped, db.Model):
+    """One run of the PMS export: the folio lines it claimed, so none is sent twice or skipped."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    lines: Mapped[list[FolioLine]] = relationship(order_by="FolioLine.id")

@@ -7,23 +7,26 @@ import secrets
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
+from flask import current_app
 from flask_babel import format_date, format_timedelta, ngettext
 from flask_babel import gettext as _
 from sqlalchemy import select
 
 from app.extensions import db
 from app.models import (
-    FolioLine,
     Hotel,
     LineStatus,
     Order,
     OrderLine,
     OrderStatus,
+    Payment,
     PaymentMethod,
+    PaymentStatus,
     Service,
     Slot,
     Stay,
 )
+from app.payments import card_provider, room
 from app.services import availability, clock
 from app.services.catalog import bookable_service
 from app.services.errors import LobbyError, NotAllowed, NotFound, SoldOut
@@ -203,6 +206,8 @@ def cart_for(stay: Stay) -> Order | None:
 
 
 def add_to_cart(stay: Stay, request: BookingRequest) -> OrderLine:
+    if pending_order(stay) is not None:
+        raise NotAllowed(_("Please finish paying for your booking, or change it, before adding more."))
     planned = plan_line(stay, request)
     order = cart_for(stay)
     if order is None:
@@ -261,8 +266,26 @@ def remove_from_cart(stay: Stay, line_id: int) -> None:
     db.session.commit()
 
 
+def available_methods(hotel: Hotel) -> list[PaymentMethod]:
+    """How this hotel's guests can pay right now: card needs Stripe keys as well as the hotel's yes."""
+    methods = []
+    if hotel.card_payments_enabled and card_provider() is not None:
+        methods.append(PaymentMethod.CARD)
+    if hotel.room_charge_enabled:
+        methods.append(PaymentMethod.ROOM)
+    return methods
+
+
 def checkout(stay: Stay, method: PaymentMethod = PaymentMethod.ROOM) -> Order:
-    """Book every line of the cart in one transaction, or none of them."""
+    """Take the seats of every line of the cart in one transaction, or none of them.
+
+    A room charge books at once and posts to the folio; a card payment holds the
+    seats for the hold time while the guest pays (``app.services.payments``).
+    """
+    hotel = db.session.get(Hotel, stay.hotel_id)
+    if method not in available_methods(hotel):
+        raise NotAllowed(_("That way of paying is not available. Please choose another."))
+    release_expired_holds(clock.now())  # seats other guests left behind are free again
     with write_transaction():
         order = cart_for(stay)
         if order is None or not order.lines:
@@ -276,16 +299,95 @@ def checkout(stay: Stay, method: PaymentMethod = PaymentMethod.ROOM) -> Order:
                 _check_lead_time(line.service, line.starts_at, now)
             claims.append((line, _line_slots(line)))
         availability.take_seats(claims)
-        for line in order.lines:
-            line.status = LineStatus.BOOKED
-        order.status = OrderStatus.CONFIRMED
-        order.payment_method = method
-        order.placed_at = now
         order.total = sum(line.total for line in order.lines)
-        if method is PaymentMethod.ROOM:
+        order.payment_method = method
+        if method is PaymentMethod.CARD and order.total > 0:
+            order.status = OrderStatus.PENDING
+            order.hold_expires_at = now + timedelta(minutes=current_app.config["PAYMENT_HOLD_MINUTES"])
             for line in order.lines:
-                _post_to_folio(stay, line, line.total, now)
+                line.status = LineStatus.HELD
+        else:
+            confirm_order(order, now)
+            payment = Payment(
+                hotel_id=order.hotel_id,
+                order=order,
+                provider=room.NAME,
+                status=PaymentStatus.SUCCEEDED,
+                amount=order.total,
+                currency=order.currency,
+                idempotency_key=f"lobby-room-{order.reference}",
+            )
+            db.session.add(payment)
+            room.charge(payment, now)
     return order
+
+
+def confirm_order(order: Order, now: datetime) -> None:
+    """The order's held (or just taken) seats become bookings."""
+    for line in order.lines:
+        if line.status is not LineStatus.CANCELLED:
+            line.status = LineStatus.BOOKED
+    order.status = OrderStatus.CONFIRMED
+    order.placed_at = now
+    order.hold_expires_at = None
+
+
+def return_to_cart(order: Order) -> None:
+    """Give back a pending order's seats; its lines wait in the cart, and open card payments expire."""
+    for line in order.lines:
+        availability.release_seats(line)
+        line.status = LineStatus.CART
+    order.status = OrderStatus.CART
+    # hold_expires_at stays: it tells the guest's old pay link that the time ran out.
+    for payment in db.session.scalars(select(Payment).where(Payment.order_id == order.id)):
+        if payment.status.open:
+            payment.status = PaymentStatus.EXPIRED
+
+
+def release_hold_if_expired(order: Order, now: datetime) -> bool:
+    """Inside a write transaction: end the order's hold if its time is up."""
+    if order.status is OrderStatus.PENDING and order.hold_expires_at <= now:
+        return_to_cart(order)
+        return True
+    return False
+
+
+def release_hold_if_expired_now(order: Order) -> None:
+    """Outside a transaction: end this order's hold if its time is up (before a payment try)."""
+    if order.status is OrderStatus.PENDING and order.hold_expires_at <= clock.now():
+        with write_transaction():
+            locked = db.session.scalar(select(Order).where(Order.id == order.id).with_for_update())
+            release_hold_if_expired(locked, clock.now())
+        db.session.refresh(order)
+
+
+def release_expired_holds(now: datetime) -> int:
+    """Give back the seats of every hold whose time is up; how many orders went back to their carts."""
+    expired = db.session.scalars(
+        select(Order.id).where(Order.status == OrderStatus.PENDING, Order.hold_expires_at <= now)
+    ).all()
+    released = 0
+    for order_id in expired:
+        with write_transaction():
+            order = db.session.scalar(select(Order).where(Order.id == order_id).with_for_update())
+            released += release_hold_if_expired(order, now)
+    return released
+
+
+def change_pending_order(stay: Stay) -> None:
+    """The guest wants to edit a cart they started paying for: the hold ends, the lines come back."""
+    with write_transaction():
+        order = pending_order(stay)
+        if order is not None:
+            return_to_cart(order)
+
+
+def pending_order(stay: Stay) -> Order | None:
+    return db.session.scalar(
+        select(Order).where(
+            Order.stay_id == stay.id, Order.hotel_id == stay.hotel_id, Order.status == OrderStatus.PENDING
+        )
+    )
 
 
 def _line_slots(line: OrderLine) -> list[Slot]:
@@ -297,63 +399,6 @@ def _line_slots(line: OrderLine) -> list[Slot]:
             _("%(service)s is no longer available on every day you chose.", service=line.service.title)
         )
     return slots
-
-
-def _post_to_folio(stay: Stay, line: OrderLine, amount: int, now: datetime) -> None:
-    if amount == 0:
-        return
-    hotel = db.session.get(Hotel, stay.hotel_id)
-    db.session.add(
-        FolioLine(
-            hotel_id=stay.hotel_id,
-            stay_id=stay.id,
-            order_id=line.order_id,
-            room=stay.room,
-            amount=amount,
-            currency=line.currency,
-            description=line.service.title.localize(hotel.default_locale)[:200],
-            # A reversal carries its own reference so a PMS never mistakes it for a resend.
-            reference=f"{line.order.reference}-{line.id}" + ("-R" if amount < 0 else ""),
-            posted_at=now,
-        )
-    )
-
-
-@dataclass(frozen=True)
-class CancelPolicy:
-    allowed: bool
-    deadline: datetime
-    started: bool
-
-
-def cancel_policy(line: OrderLine, now: datetime | None = None) -> CancelPolicy:
-    """Whether ``line`` can still be cancelled, and until when (the service's window)."""
-    now = now or clock.now()
-    deadline = line.starts_at - timedelta(hours=line.service.cancel_window_hours)
-    started = now >= line.starts_at
-    allowed = line.status is LineStatus.BOOKED and now < deadline
-    return CancelPolicy(allowed, deadline, started)
-
-
-def cancel_line(stay: Stay, line_id: int) -> OrderLine:
-    """Cancel one booked line inside its window: seats go back, a room charge is reversed."""
-    with write_transaction():
-        line = stay_line(stay, line_id)
-        if line.status is not LineStatus.BOOKED:
-            raise NotFound(_("We could not find that booking."))
-        now = clock.now()
-        if not cancel_policy(line, now).allowed:
-            raise NotAllowed(_("The free cancellation period for this booking has ended."))
-        availability.release_seats(line)
-        line.status = LineStatus.CANCELLED
-        line.cancelled_at = now
-        order = line.order
-        order.total = sum(item.total for item in order.live_lines)
-        if order.payment_method is PaymentMethod.ROOM:
-            _post_to_folio(stay, line, -line.total, now)
-        if not order.live_lines:
-            order.status = OrderStatus.CANCELLED
-    return line
 
 
 def stay_order(stay: Stay, reference: str) -> Order:
@@ -369,6 +414,12 @@ def stay_order(stay: Stay, reference: str) -> Order:
     if order is None:
         raise NotFound(_("We could not find that booking."))
     return order
+
+
+def hold_ran_out(stay: Stay, reference: str) -> bool:
+    """Whether ``reference`` is this stay's checkout whose hold ended: its lines wait in the cart again."""
+    order = cart_for(stay)
+    return order is not None and order.reference == reference and order.hold_expires_at is not None
 
 
 def stay_orders(stay: Stay) -> list[Order]:

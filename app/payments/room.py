@@ -1,0 +1,72 @@
+"""The room bill as a payment provider: a charge or a reversal is a folio line the PMS imports."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask_babel import force_locale
+from flask_babel import gettext as _
+
+from app.extensions import db
+from app.models import FolioLine, Hotel, OrderLine, Payment, Refund, RefundStatus, Stay
+
+NAME = "room"
+
+
+def charge(payment: Payment, now: datetime) -> None:
+    """Post one folio line per booked line of the payment's order."""
+    order = payment.order
+    for line in order.live_lines:
+        if line.total:
+            _post(
+                order.stay,
+                line,
+                line.total,
+                _description(order.stay, line),
+                f"{order.reference}-{line.id}",
+                now,
+            )
+
+
+def reverse(refund: Refund, line: OrderLine | None, now: datetime) -> None:
+    """A refund to the room is a negative folio line; it is final at once."""
+    order = refund.payment.order
+    stay = order.stay
+    what = _description(stay, line) if line is not None else order.reference
+    with force_locale(_hotel(stay).default_locale):
+        description = _("Refund: %(what)s", what=what)
+    _post(stay, line, -refund.amount, description, f"{order.reference}-R{refund.id}", now, order_id=order.id)
+    refund.status = RefundStatus.SUCCEEDED
+
+
+def _post(
+    stay: Stay,
+    line: OrderLine | None,
+    amount: int,
+    description: str,
+    reference: str,
+    now: datetime,
+    order_id: int | None = None,
+) -> None:
+    db.session.add(
+        FolioLine(
+            hotel_id=stay.hotel_id,
+            stay_id=stay.id,
+            order_id=order_id if order_id is not None else line.order_id,
+            room=stay.room,
+            amount=amount,
+            currency=_hotel(stay).currency,
+            description=description[:200],
+            reference=reference,
+            posted_at=now,
+        )
+    )
+
+
+def _description(stay: Stay, line: OrderLine) -> str:
+    # The folio is read by the hotel's accounts, so it speaks the hotel's language.
+    return line.service.title.localize(_hotel(stay).default_locale)
+
+
+def _hotel(stay: Stay) -> Hotel:
+    return db.session.get(Hotel, stay.hotel_id)

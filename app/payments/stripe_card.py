@@ -1,0 +1,182 @@
+"""Cards through Stripe: PaymentIntents confirmed on the phone with Stripe.js, refunds, webhooks.
+
+The only module that imports ``stripe``. It uses ``StripeClient`` (no global
+configuration), sends an idempotency key with every POST, and turns Stripe's
+network and server errors into :class:`ProviderUnavailable`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from contextlib import contextmanager
+
+import stripe
+
+from app.models import Payment, Refund, RefundStatus
+from app.payments import (
+    CardDeclined,
+    IntentState,
+    InvalidEvent,
+    ProviderEvent,
+    ProviderUnavailable,
+    RefundState,
+)
+
+# Stripe's signature tolerance: an event signed longer ago than this is refused as a replay.
+WEBHOOK_TOLERANCE_SECONDS = 300
+
+_UNAVAILABLE = (stripe.APIConnectionError, stripe.APIError, stripe.RateLimitError)
+
+_REFUND_STATUS = {
+    "pending": RefundStatus.PENDING,
+    "requires_action": RefundStatus.PENDING,
+    "succeeded": RefundStatus.SUCCEEDED,
+    "failed": RefundStatus.FAILED,
+    "canceled": RefundStatus.CANCELLED,
+}
+
+
+class StripeCard:
+    name = "stripe"
+
+    def __init__(
+        self,
+        secret_key: str,
+        publishable_key: str,
+        webhook_secret: str,
+        api_base: str = "",
+        js_url: str = "https://js.stripe.com/v3/",
+        timeout: float = 20,
+    ):
+        self.publishable_key = publishable_key
+        self.webhook_secret = webhook_secret
+        self.js_url = js_url
+        self.client = stripe.StripeClient(
+            secret_key,
+            base_addresses={"api": api_base} if api_base else None,
+            http_client=stripe.RequestsClient(timeout=timeout),
+            # Retries are ours to make, with the same idempotency key, when the guest tries again.
+            max_network_retries=0,
+        )
+
+    @classmethod
+    def from_config(cls, config: Mapping) -> StripeCard:
+        return cls(
+            config["STRIPE_SECRET_KEY"],
+            config["STRIPE_PUBLISHABLE_KEY"],
+            config["STRIPE_WEBHOOK_SECRET"],
+            api_base=config["STRIPE_API_BASE"],
+            js_url=config["STRIPE_JS_URL"],
+            timeout=config["STRIPE_TIMEOUT"],
+        )
+
+    def start(self, payment: Payment, description: str, card_token: str) -> IntentState:
+        """Create and confirm a PaymentIntent for the card the guest tokenized with Stripe.js.
+
+        Confirming on the server keeps one code path for every card; a card that
+        needs 3-D Secure comes back "pending" with a client secret for
+        ``stripe.confirmCardPayment`` on the phone.
+        """
+        with _translated_errors():
+            token = self.client.v1.tokens.retrieve(card_token)
+            params = {
+                "amount": payment.amount,
+                "currency": payment.currency.lower(),
+                "payment_method_types": ["card"],
+                "payment_method": token.card.id,
+                "confirm": True,
+                "description": description,
+                "metadata": {"lobby_payment": str(payment.id), "lobby_order": payment.order.reference},
+            }
+            try:
+                intent = self.client.v1.payment_intents.create(
+                    params=params, options={"idempotency_key": payment.idempotency_key}
+                )
+            except stripe.CardError as error:
+                raise CardDeclined(error.code) from error
+        return _intent_state(intent)
+
+    def retrieve(self, external_id: str) -> IntentState:
+        with _translated_errors():
+            return _intent_state(self.client.v1.payment_intents.retrieve(external_id))
+
+    def cancel(self, external_id: str) -> IntentState:
+        with _translated_errors():
+            try:
+                intent = self.client.v1.payment_intents.cancel(
+                    external_id, options={"idempotency_key": f"lobby-cancel-{external_id}"}
+                )
+            except stripe.InvalidRequestError:
+                # Already succeeded or cancelled: what it is now is the answer.
+                intent = self.client.v1.payment_intents.retrieve(external_id)
+        return _intent_state(intent)
+
+    def refund(self, refund: Refund, payment_external_id: str) -> RefundState:
+        with _translated_errors():
+            created = self.client.v1.refunds.create(
+                params={
+                    "payment_intent": payment_external_id,
+                    "amount": refund.amount,
+                    "metadata": {"lobby_refund": str(refund.id)},
+                },
+                options={"idempotency_key": refund.idempotency_key},
+            )
+        return refund_state(created)
+
+    def retrieve_refund(self, external_id: str) -> RefundState:
+        with _translated_errors():
+            return refund_state(self.client.v1.refunds.retrieve(external_id))
+
+    def parse_event(self, payload: bytes, signature: str) -> ProviderEvent:
+        try:
+            event = self.client.construct_event(
+                payload, signature, self.webhook_secret, tolerance=WEBHOOK_TOLERANCE_SECONDS
+            )
+        except (ValueError, stripe.SignatureVerificationError) as error:
+            raise InvalidEvent(str(error)) from error
+        data = event.data.object
+        is_refund = data.get("object") == "refund"
+        return ProviderEvent(
+            id=event.id,
+            type=event.type,
+            object_id=data.get("id", ""),
+            refund=refund_state(data) if is_refund else None,
+        )
+
+
+def refund_state(refund: Mapping) -> RefundState:
+    return RefundState(
+        external_id=refund["id"],
+        status=_REFUND_STATUS.get(refund.get("status") or "pending", RefundStatus.PENDING),
+        failure_reason=refund.get("failure_reason"),
+    )
+
+
+def _intent_state(intent) -> IntentState:
+    status = intent.status
+    error = intent.get("last_payment_error")
+    if status == "succeeded":
+        ours = "succeeded"
+    elif status == "canceled":
+        ours = "cancelled"
+    elif status == "requires_payment_method" and error:
+        ours = "failed"  # the last try was declined; the same intent can be tried again
+    else:
+        ours = "pending"  # includes requires_action: 3-D Secure on the phone comes next
+    return IntentState(
+        external_id=intent.id,
+        status=ours,
+        amount=intent.amount,
+        currency=intent.currency.upper(),
+        client_secret=intent.client_secret,
+        failure_code=(error or {}).get("decline_code") or (error or {}).get("code"),
+    )
+
+
+@contextmanager
+def _translated_errors():
+    """Stripe's "could not reach" and "failed on our side" errors become ProviderUnavailable."""
+    try:
+        yield
+    except _UNAVAILABLE as error:
+        raise ProviderUnavailable(str(error)) from error

@@ -1,0 +1,88 @@
+"""Cancelling a booked line by the service's rule: free inside the window, a fee or none after it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from app.extensions import db
+from app.models import LineStatus, OrderLine, OrderStatus, Payment, PaymentStatus, Stay
+from app.services import availability, clock, ordering, payments
+from app.services.errors import NotAllowed, NotFound
+from app.services.locking import write_transaction
+from app.services.pricing import percent_of
+
+
+@dataclass(frozen=True)
+class CancelPolicy:
+    allowed: bool  # the guest can cancel it online now
+    free: bool  # inside the free window: everything paid comes back
+    fee: int  # minor units kept if cancelled now
+    deadline: datetime  # end of the free window
+    started: bool
+
+    @property
+    def refund(self) -> int:
+        return self._total - self.fee
+
+    _total: int = 0
+
+
+def cancel_policy(line: OrderLine, now: datetime | None = None) -> CancelPolicy:
+    """Whether ``line`` can still be cancelled, until when for free, and what it would cost after."""
+    now = now or clock.now()
+    service = line.service
+    deadline = line.starts_at - timedelta(hours=service.cancel_window_hours)
+    started = now >= line.starts_at
+    free = now < deadline
+    late_fee = service.late_cancel_fee_percent
+    allowed = line.status is LineStatus.BOOKED and not started and (free or late_fee is not None)
+    fee = 0 if free or late_fee is None else percent_of(line.total, late_fee)
+    return CancelPolicy(allowed, free, fee, deadline, started, _total=line.total)
+
+
+def cancel_line(stay: Stay, line_id: int) -> OrderLine:
+    """Cancel one booked line: its seats go back and what is due comes back the way it was paid.
+
+    A card refund goes to Stripe after the cancellation commits (a timeout leaves it
+    pending for the reconcile command); a room charge is reversed on the folio at once.
+    """
+    with write_transaction():
+        line = ordering.stay_line(stay, line_id)
+        if line.status is not LineStatus.BOOKED:
+            raise NotFound(_("We could not find that booking."))
+        now = clock.now()
+        rule = cancel_policy(line, now)
+        if not rule.allowed:
+            raise NotAllowed(_("The free cancellation period for this booking has ended."))
+        availability.release_seats(line)
+        line.status = LineStatus.CANCELLED
+        line.cancelled_at = now
+        line.cancellation_fee = rule.fee
+        order = line.order
+        order.total = sum(item.total for item in order.live_lines) + sum(
+            item.cancellation_fee for item in order.lines
+        )
+        if not order.live_lines:
+            order.status = OrderStatus.CANCELLED
+        refund = None
+        payment = paid_by(order.id)
+        if payment is not None and rule.refund > 0:
+            refund = payments.refund_within_transaction(
+                payment, min(rule.refund, payment.refundable), "Cancelled by the guest", order_line_id=line.id
+            )
+    if refund is not None:
+        payments.send_refund(refund.id)
+    return line
+
+
+def paid_by(order_id: int) -> Payment | None:
+    """The payment that booked an order (one per order: a card or the room)."""
+    return db.session.scalar(
+        select(Payment)
+        .where(Payment.order_id == order_id, Payment.status == PaymentStatus.SUCCEEDED)
+        .order_by(Payment.id)
+    )
