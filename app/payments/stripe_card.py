@@ -70,7 +70,7 @@ class StripeCard:
             timeout=config["STRIPE_TIMEOUT"],
         )
 
-    def start(self, payment: Payment, description: str, card_token: str) -> IntentState:
+    def start(self, payment: Payment, card_token: str) -> IntentState:
         """Create and confirm a PaymentIntent for the card the guest tokenized with Stripe.js.
 
         Confirming on the server keeps one code path for every card; a card that
@@ -85,7 +85,6 @@ class StripeCard:
                 "payment_method_types": ["card"],
                 "payment_method": token.card.id,
                 "confirm": True,
-                "description": description,
                 "metadata": {"lobby_payment": str(payment.id), "lobby_order": payment.order.reference},
             }
             try:
@@ -121,11 +120,11 @@ class StripeCard:
                 },
                 options={"idempotency_key": refund.idempotency_key},
             )
-        return refund_state(created)
+        return refund_state(created.to_dict())
 
     def retrieve_refund(self, external_id: str) -> RefundState:
         with _translated_errors():
-            return refund_state(self.client.v1.refunds.retrieve(external_id))
+            return refund_state(self.client.v1.refunds.retrieve(external_id).to_dict())
 
     def parse_event(self, payload: bytes, signature: str) -> ProviderEvent:
         try:
@@ -134,7 +133,7 @@ class StripeCard:
             )
         except (ValueError, stripe.SignatureVerificationError) as error:
             raise InvalidEvent(str(error)) from error
-        data = event.data.object
+        data = event.data.object.to_dict()
         is_refund = data.get("object") == "refund"
         return ProviderEvent(
             id=event.id,
@@ -152,8 +151,9 @@ def refund_state(refund: Mapping) -> RefundState:
     )
 
 
-def _intent_state(intent) -> IntentState:
-    status = intent.status
+def _intent_state(stripe_intent) -> IntentState:
+    intent = stripe_intent.to_dict()
+    status = intent["status"]
     error = intent.get("last_payment_error")
     if status == "succeeded":
         ours = "succeeded"
@@ -164,11 +164,11 @@ def _intent_state(intent) -> IntentState:
     else:
         ours = "pending"  # includes requires_action: 3-D Secure on the phone comes next
     return IntentState(
-        external_id=intent.id,
+        external_id=intent["id"],
         status=ours,
-        amount=intent.amount,
-        currency=intent.currency.upper(),
-        client_secret=intent.client_secret,
+        amount=intent["amount"],
+        currency=intent["currency"].upper(),
+        client_secret=intent.get("client_secret"),
         failure_code=(error or {}).get("decline_code") or (error or {}).get("code"),
     )
 

@@ -79,7 +79,7 @@ def pay_by_card(order: Order, card_token: str) -> IntentState:
     db.session.add(payment)
     db.session.commit()
     try:
-        state = provider.start(payment, f"{order.reference}", card_token)
+        state = provider.start(payment, card_token)
     except CardDeclined as declined:
         payment.status = PaymentStatus.FAILED
         payment.failure_code = (declined.code or "")[:60]
