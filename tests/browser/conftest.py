@@ -14,6 +14,7 @@ import pytest
 from werkzeug.serving import make_server
 
 from app.seed.demo import seed_demo
+from tests.payments.conftest import localstripe, stripe_on  # noqa: F401 (shared fixtures)
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"

@@ -7,6 +7,7 @@ from datetime import timedelta
 
 import pytest
 import requests
+from flask_babel import force_locale, gettext
 from sqlalchemy import select
 
 from app.extensions import db
@@ -118,7 +119,10 @@ def test_a_declined_card_in_vietnamese(app, guest, world, stripe_on):
     guest.post("/language", {"lang": "vi", "next": "/home"}, page="/home")
     declined = pay(guest, reference, card_token(stripe_on, "declined"))
     assert declined.status_code == 402
-    assert "declined" not in declined.json["error"]
+    with app.test_request_context(), force_locale("vi"):
+        in_vietnamese = gettext("Your card was declined. Please try another card.")
+    assert in_vietnamese != "Your card was declined. Please try another card."
+    assert declined.json["error"] == in_vietnamese
 
 
 def test_three_d_secure_comes_back_to_the_phone(app, guest, world, stripe_on, webhooks, localstripe):
