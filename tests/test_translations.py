@@ -18,8 +18,8 @@ def source_ids(tmp_path_factory) -> set[str]:
     # babel.cfg's patterns (app/**.py, templates/**.html) are relative to the folder scanned;
     # --ignore-dirs replaces Babel's default, which would skip templates/_macros.
     CommandLineInterface().run(
-        ["pybabel", "-q", "extract", "-F", str(ROOT / "babel.cfg"), "-k", "_l", "-k", "lazy_gettext", "--ignore-dirs", ".* __pycache__",
-         "--no-location", "-o", str(pot), str(ROOT)]
+        ["pybabel", "-q", "extract", "-F", str(ROOT / "babel.cfg"), "-k", "_l", "-k", "lazy_gettext",
+         "--ignore-dirs", ".* __pycache__", "--no-location", "-o", str(pot), str(ROOT)]
     )  # fmt: skip
     with pot.open("rb") as handle:
         return _ids(read_po(handle))

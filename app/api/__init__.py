@@ -1,7 +1,7 @@
-"""JSON endpoints: health, payment webhooks; live updates arrive with the front desk."""
+"""JSON endpoints: health, payment webhooks, the PMS folio export; live updates come with the desk."""
 
 from flask import Blueprint
 
 bp = Blueprint("api", __name__)
 
-from app.api import routes, webhooks  # noqa: E402,F401
+from app.api import folio, routes, webhooks  # noqa: E402,F401

@@ -1,0 +1,73 @@
+"""The room bill as the PMS reads it: each folio line handed over in exactly one export run."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import datetime
+
+from sqlalchemy import select, update
+
+from app.extensions import db
+from app.models import FolioExport, FolioLine, Hotel
+from app.services import clock
+from app.services.locking import write_transaction
+
+COLUMNS = ("reference", "posted_at", "room", "amount", "currency", "description", "stay_id", "order_id")
+
+
+def new_export(hotel: Hotel, now: datetime | None = None) -> FolioExport:
+    """Claim every folio line no run has exported yet, in one statement.
+
+    A line being written while this runs is not visible to it and is claimed by the
+    next run, so none is lost; a claimed line never appears in another run.
+    """
+    with write_transaction():
+        run = FolioExport(hotel_id=hotel.id, created_at=now or clock.now())
+        db.session.add(run)
+        db.session.flush()
+        db.session.execute(
+            update(FolioLine)
+            .where(FolioLine.hotel_id == hotel.id, FolioLine.export_batch_id.is_(None))
+            .values(export_batch_id=run.id)
+            .execution_options(synchronize_session=False)
+        )
+    return run
+
+
+def export_run(hotel: Hotel, run_id: int) -> FolioExport | None:
+    """A past run, to fetch again if the PMS lost the answer."""
+    run = db.session.get(FolioExport, run_id)
+    return run if run is not None and run.hotel_id == hotel.id else None
+
+
+def run_lines(run: FolioExport) -> list[FolioLine]:
+    return list(
+        db.session.scalars(
+            select(FolioLine).where(FolioLine.export_batch_id == run.id).order_by(FolioLine.id)
+        )
+    )
+
+
+def as_rows(lines: list[FolioLine]) -> list[dict]:
+    return [
+        {
+            "reference": line.reference,
+            "posted_at": line.posted_at.isoformat(),
+            "room": line.room,
+            "amount": line.amount,  # minor units of the currency; negative for a reversal
+            "currency": line.currency,
+            "description": line.description,
+            "stay_id": line.stay_id,
+            "order_id": line.order_id,
+        }
+        for line in lines
+    ]
+
+
+def as_csv(lines: list[FolioLine]) -> str:
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=COLUMNS)
+    writer.writeheader()
+    writer.writerows(as_rows(lines))
+    return buffer.getvalue()

@@ -1,0 +1,93 @@
+"""The PMS export: every room charge and reversal handed over once, no line lost or sent twice."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+
+import pytest
+from sqlalchemy import func, select
+
+from app.extensions import db
+from app.models import FolioLine, Hotel, Order
+from tests.factories import make_hotel
+
+TOKEN = "pms-secret-token"
+
+
+@pytest.fixture
+def pms(app, monkeypatch):
+    monkeypatch.setitem(app.config, "PMS_API_TOKEN", TOKEN)
+    return {"Authorization": f"Bearer {TOKEN}"}
+
+
+def book_on_room(guest, world, adults: int = 1) -> str:
+    path = f"/services/{world.services['horse_riding']}"
+    slot = re.findall(r'name="slot" value="(\d+)"', guest.client.get(path).get_data(as_text=True))[-1]
+    assert guest.post(path, {"slot": slot, "adults": adults}).status_code == 302
+    booked = guest.post("/checkout", {"payment_method": "room"}, page="/cart")
+    return booked.location.rsplit("/", 1)[-1]
+
+
+def test_export_needs_the_bearer_token(client, world, pms):
+    assert client.post("/api/hotels/test-lodge/folio/exports").status_code == 401
+    wrong = {"Authorization": "Bearer nope"}
+    assert client.post("/api/hotels/test-lodge/folio/exports", headers=wrong).status_code == 401
+    assert client.post("/api/hotels/no-such-hotel/folio/exports", headers=pms).status_code == 404
+
+
+def test_no_token_configured_means_no_export(client, world):
+    assert (
+        client.post("/api/hotels/test-lodge/folio/exports", headers={"Authorization": "Bearer "}).status_code
+        == 401
+    )
+
+
+def test_each_line_is_exported_once_and_matches_the_orders(app, client, guest, world, pms):
+    guest.sign_in()
+    reference = book_on_room(guest, world, adults=2)
+
+    first = client.post("/api/hotels/test-lodge/folio/exports", headers=pms)
+    assert first.status_code == 201
+    assert [line["amount"] for line in first.json["lines"]] == [2 * 6000]
+    assert first.json["lines"][0]["room"] == "204"
+    assert first.json["lines"][0]["description"] == "Horse riding"  # the hotel's language
+
+    # Cancelling posts a reversal: the next run has it and only it.
+    line_id = re.search(r"/bookings/(\d+)/cancel", guest.client.get("/stay").get_data(as_text=True)).group(1)
+    assert guest.post(f"/bookings/{line_id}/cancel", {}, page="/stay").status_code == 302
+    second = client.post("/api/hotels/test-lodge/folio/exports", headers=pms)
+    assert [line["amount"] for line in second.json["lines"]] == [-2 * 6000]
+    assert second.json["lines"][0]["reference"].startswith(f"{reference}-R")
+
+    empty = client.post("/api/hotels/test-lodge/folio/exports", headers=pms)
+    assert empty.json["lines"] == []
+
+    # A lost answer can be fetched again, as JSON or CSV, with the same lines.
+    again = client.get(f"/api/hotels/test-lodge/folio/exports/{first.json['run']}", headers=pms)
+    assert again.json["lines"] == first.json["lines"]
+    as_csv = client.get(first.json["csv"], headers=pms)
+    rows = list(csv.DictReader(io.StringIO(as_csv.get_data(as_text=True))))
+    assert [(row["reference"], int(row["amount"])) for row in rows] == [
+        (line["reference"], line["amount"]) for line in first.json["lines"]
+    ]
+
+    with app.app_context():
+        order_total = db.session.scalar(select(Order.total).where(Order.reference == reference))
+        folio_total = db.session.scalar(select(func.sum(FolioLine.amount)))
+    assert folio_total == order_total == 0  # cancelled in the free window: nothing owed
+
+
+def test_another_hotels_lines_and_runs_stay_apart(app, client, guest, world, pms):
+    guest.sign_in()
+    book_on_room(guest, world)
+    with app.app_context():
+        make_hotel(slug="second-lodge")
+        db.session.commit()
+    run = client.post("/api/hotels/test-lodge/folio/exports", headers=pms).json["run"]
+    other = client.post("/api/hotels/second-lodge/folio/exports", headers=pms)
+    assert other.json["lines"] == []
+    assert client.get(f"/api/hotels/second-lodge/folio/exports/{run}", headers=pms).status_code == 404
+    with app.app_context():
+        assert db.session.scalar(select(func.count(Hotel.id))) == 2
