@@ -31,6 +31,11 @@ class Config:
     GUEST_SIGNIN_LIMIT = os.environ.get("GUEST_SIGNIN_LIMIT", "10 per minute")
     GUEST_LINK_LIMIT = os.environ.get("GUEST_LINK_LIMIT", "60 per minute")
 
+    # Staff: failed sign-ins per account and address, then 429; idle and absolute time-outs.
+    STAFF_SIGNIN_LIMIT = os.environ.get("STAFF_SIGNIN_LIMIT", "5 per minute")
+    STAFF_IDLE_MINUTES = int(os.environ.get("STAFF_IDLE_MINUTES", "30"))
+    STAFF_MAX_SESSION_HOURS = int(os.environ.get("STAFF_MAX_SESSION_HOURS", "12"))
+
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = True

@@ -45,8 +45,12 @@ def create_app(config_class: type[Config] | None = None, **overrides) -> Flask:
     cli.init_app(app)
 
     from app.api import bp as api_bp
+    from app.desk import bp as desk_bp
     from app.guest import bp as guest_bp
+    from app.manage import bp as manage_bp
 
     app.register_blueprint(guest_bp)
     app.register_blueprint(api_bp)
+    app.register_blueprint(desk_bp)
+    app.register_blueprint(manage_bp)
     return app

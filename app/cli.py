@@ -49,7 +49,13 @@ def _print_demo(base_url: str) -> None:
             f"booking reference {stay.booking_reference}"
         )
         click.echo(f"      one-tap link (room QR code): {base_url}/s/{stay.access_token}")
-    click.echo("\n  Sign in with room 204 + surname Garcia, or a booking reference + surname.\n")
+    click.echo("\n  Sign in with room 204 + surname Garcia, or a booking reference + surname.")
+    from app.seed.demo import DEMO_STAFF, DEMO_STAFF_PASSWORD
+
+    click.echo(f"\n  Front desk: {base_url}/staff/signin")
+    for email, role, _name in DEMO_STAFF:
+        click.echo(f"      {email} / {DEMO_STAFF_PASSWORD} ({role.value})")
+    click.echo("")
 
 
 @lobby.command("extend-slots")
@@ -84,3 +90,34 @@ def reconcile_payments_command() -> None:
     )
     if report.unreachable:
         raise SystemExit(1)
+
+
+@lobby.command("create-staff")
+@click.argument("email")
+@click.option(
+    "--role",
+    type=click.Choice(["receptionist", "manager", "admin"]),
+    default="receptionist",
+    show_default=True,
+)
+@click.option("--name", default="", help="Shown on the desk screens.")
+@click.option("--hotel", "hotel_slug", default="", help="Hotel slug; the first hotel when empty.")
+@click.password_option(help="Prompted for (twice) when not given; or piped on stdin.")
+def create_staff_command(email: str, role: str, name: str, hotel_slug: str, password: str) -> None:
+    """Create a staff account."""
+    from app.models import Hotel, StaffRole
+    from app.services import staff_accounts
+    from app.services.errors import LobbyError
+
+    query = select(Hotel).order_by(Hotel.id)
+    if hotel_slug:
+        query = query.where(Hotel.slug == hotel_slug)
+    hotel = db.session.scalar(query)
+    if hotel is None:
+        raise click.ClickException("No such hotel; run `flask lobby seed-demo` or give --hotel.")
+    try:
+        user = staff_accounts.create_staff(hotel, email, password, StaffRole(role), name=name)
+    except LobbyError as error:
+        raise click.ClickException(str(error.message)) from error
+    db.session.commit()
+    click.echo(f"Created {user.email} ({user.role.value}) for {hotel.slug}.")

@@ -23,7 +23,7 @@ from app.models.orders import (
     SeatAllocation,
 )
 from app.models.payments import Payment, PaymentStatus, Refund, RefundStatus, WebhookEvent
-from app.models.staff import StaffUser
+from app.models.staff import StaffRole, StaffUser
 from app.models.stays import Stay, Tier
 
 __all__ = [
@@ -48,6 +48,7 @@ __all__ = [
     "Service",
     "ServiceKind",
     "Slot",
+    "StaffRole",
     "StaffUser",
     "Stay",
     "Tier",

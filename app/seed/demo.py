@@ -16,15 +16,22 @@ from app.models import (
     Schedule,
     Service,
     ServiceKind,
+    StaffRole,
     Stay,
     Tier,
     package_service,
 )
 from app.seed import catalog_data as data
 from app.seed.texts import all_languages
-from app.services import availability, clock, guest_access
+from app.services import availability, clock, guest_access, staff_accounts
 
 SLOT_DAYS = 30
+# Demo database only: `make run` prints these so a newcomer can open the desk at once.
+DEMO_STAFF_PASSWORD = "lobby-demo"
+DEMO_STAFF = [
+    ("reception@lobby.test", StaffRole.RECEPTIONIST, "Linh (reception)"),
+    ("manager@lobby.test", StaffRole.MANAGER, "Hoa (manager)"),
+]
 SERVICE_TEXTS = ("title", "summary", "description")
 
 
@@ -106,6 +113,8 @@ def seed_demo() -> tuple[Hotel, DemoStays]:
             tier=Tier.GOLD,
         ),
     )
+    for email, role, name in DEMO_STAFF:
+        staff_accounts.create_staff(hotel, email, DEMO_STAFF_PASSWORD, role, name=name)
     db.session.commit()
     return hotel, stays
 

@@ -49,6 +49,17 @@ def run_lines(run: FolioExport) -> list[FolioLine]:
     )
 
 
+def unexported_lines(hotel: Hotel) -> list[FolioLine]:
+    """A preview of what the next run will claim; reading it claims nothing."""
+    return list(
+        db.session.scalars(
+            select(FolioLine)
+            .where(FolioLine.hotel_id == hotel.id, FolioLine.export_batch_id.is_(None))
+            .order_by(FolioLine.id)
+        )
+    )
+
+
 def as_rows(lines: list[FolioLine]) -> list[dict]:
     return [
         {

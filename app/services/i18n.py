@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from babel.numbers import get_currency_precision
+from babel.numbers import NumberFormatError, get_currency_precision, parse_decimal
 from flask import current_app, g, has_request_context, request, session
 from flask_babel import format_currency, get_locale
 
@@ -26,6 +26,9 @@ def select_locale() -> str:
     if not has_request_context():
         hotel = getattr(g, "hotel", None)
         return hotel.default_locale if hotel is not None else locales[0]
+    staff = _signed_in_staff()
+    if staff is not None and staff.locale in locales:
+        return staff.locale  # staff pages follow the staff member's own choice
     chosen = session.get("lang")
     if chosen in locales:
         return chosen
@@ -37,6 +40,17 @@ def select_locale() -> str:
         return best
     hotel = getattr(g, "hotel", None)
     return hotel.default_locale if hotel is not None else locales[0]
+
+
+STAFF_BLUEPRINTS = {"auth", "desk", "manage"}
+
+
+def _signed_in_staff():
+    if request.blueprint not in STAFF_BLUEPRINTS:
+        return None
+    from flask_login import current_user
+
+    return current_user if current_user.is_authenticated else None
 
 
 def select_timezone() -> str:
@@ -61,3 +75,21 @@ def money(amount_minor: int, currency: str) -> str:
     """Integer minor units to a localized price: 450000 VND -> "450.000 ₫" in vi."""
     precision = get_currency_precision(currency)
     return format_currency(Decimal(amount_minor).scaleb(-precision), currency)
+
+
+def parse_money(text: str, currency: str) -> int:
+    """What staff typed ("1,250.50" in en, "1.250,50" in vi) to integer minor units of ``currency``."""
+    from flask_babel import gettext as _
+
+    from app.services.errors import LobbyError
+
+    try:
+        amount = parse_decimal(text.strip(), locale=get_locale(), strict=True)
+    except NumberFormatError as error:
+        raise LobbyError(
+            _("Please enter an amount like %(example)s.", example=money(125000, currency))
+        ) from error
+    minor = amount.scaleb(get_currency_precision(currency))
+    if minor != minor.to_integral_value():
+        raise LobbyError(_("That amount has too many decimal places for %(currency)s.", currency=currency))
+    return int(minor)

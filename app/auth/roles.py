@@ -1,0 +1,29 @@
+"""Who may open a staff page: signed in, active, and with at least the page's role."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+
+from flask import abort, redirect, request, url_for
+from flask_login import current_user
+
+from app.models import StaffRole
+
+
+def role_required(needed: StaffRole) -> Callable:
+    def decorate(view: Callable) -> Callable:
+        @wraps(view)
+        def wrapped(*args, **kwargs):
+            if not current_user.is_authenticated:
+                if request.method == "GET":
+                    return redirect(url_for("auth.signin", next=request.full_path))
+                abort(401)
+            if not current_user.role.allows(needed):
+                abort(403)
+            return view(*args, **kwargs)
+
+        wrapped.required_role = needed  # the role tests read to check every route
+        return wrapped
+
+    return decorate

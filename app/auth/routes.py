@@ -1,0 +1,75 @@
+"""Staff sign-in and sign-out."""
+
+from __future__ import annotations
+
+from flask import current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_user, logout_user
+from wtforms import SelectChoice
+
+from app.auth import bp, sessions
+from app.auth.forms import StaffSignInForm
+from app.extensions import db, limiter
+from app.guest.access import safe_next
+from app.guest.forms import LanguageForm, PlainForm
+from app.services import staff_accounts
+from app.services.i18n import enabled_locales
+
+
+def _account_and_address() -> str:
+    email = staff_accounts.normalize_email(request.form.get("email", ""))
+    return f"staff-signin:{email}:{request.remote_addr}"
+
+
+def _signin_limit() -> str:
+    return current_app.config["STAFF_SIGNIN_LIMIT"]
+
+
+@bp.route("/signin", methods=["GET", "POST"])
+@limiter.limit(
+    _signin_limit,
+    key_func=_account_and_address,
+    methods=["POST"],
+    deduct_when=lambda response: response.status_code == 401,  # only failures count
+)
+def signin():
+    form = StaffSignInForm()
+    status = 200
+    if form.validate_on_submit():
+        user = staff_accounts.authenticate(form.email.data, form.password.data)
+        if user is not None:
+            lang = session.get("lang")
+            session.clear()  # a new session at sign-in, nothing carried over
+            if lang:
+                session["lang"] = lang
+            login_user(user)
+            sessions.start()
+            return redirect(safe_next(request.args.get("next"), url_for("desk.queue")))
+        flash(_("That email and password do not match an active account."), "error")
+        status = 401
+    elif request.method == "POST":
+        status = 400
+    return render_template("auth/signin.html", form=form), status
+
+
+@bp.post("/signout")
+def signout():
+    if PlainForm().validate_on_submit() and current_user.is_authenticated:
+        staff_accounts.end_all_sessions(current_user._get_current_object())
+        logout_user()
+        session.clear()
+    return redirect(url_for("auth.signin"))
+
+
+@bp.post("/language")
+def language():
+    """Staff pages follow the staff member's own language, kept on the account."""
+    form = LanguageForm()
+    form.lang.choices = [SelectChoice(code) for code in enabled_locales()]
+    if form.validate_on_submit():
+        if current_user.is_authenticated:
+            current_user.locale = form.lang.data
+            db.session.commit()
+        else:
+            session["lang"] = form.lang.data
+    return redirect(safe_next(form.next.data, url_for("auth.signin")))

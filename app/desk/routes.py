@@ -1,0 +1,96 @@
+"""Desk views: parse, call one service, render."""
+
+from __future__ import annotations
+
+from flask import abort, flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from app.auth.roles import role_required
+from app.desk import bp
+from app.desk.forms import RefundForm, StaySearchForm
+from app.extensions import db
+from app.models import Hotel, Order, OrderStatus, Payment, Refund, RefundStatus, StaffRole
+from app.services import clock, payments, stay_lookup
+from app.services.errors import LobbyError
+from app.services.i18n import parse_money
+
+RECEPTIONIST = StaffRole.RECEPTIONIST
+
+
+@bp.before_request
+def staff_hotel():
+    g.stay = None
+    g.hotel = db.session.get(Hotel, current_user.hotel_id) if current_user.is_authenticated else None
+
+
+@bp.get("/")
+@role_required(RECEPTIONIST)
+def home():
+    form = StaySearchForm(request.args)
+    today = clock.now().astimezone(g.hotel.tz).date()
+    stays = stay_lookup.find_stays(g.hotel.id, form.q.data or "", today) if form.validate() else []
+    attention = db.session.scalars(
+        select(Refund)
+        .where(Refund.hotel_id == g.hotel.id, Refund.status.in_([RefundStatus.FAILED, RefundStatus.PENDING]))
+        .order_by(Refund.id.desc())
+        .limit(20)
+    ).all()
+    return render_template("desk/home.html", form=form, stays=stays, attention=attention, today=today)
+
+
+@bp.get("/stays/<int:stay_id>")
+@role_required(RECEPTIONIST)
+def stay(stay_id: int):
+    found = stay_lookup.hotel_stay(g.hotel.id, stay_id) or abort(404)
+    orders = db.session.scalars(
+        select(Order)
+        .where(Order.stay_id == found.id, Order.hotel_id == g.hotel.id, Order.status != OrderStatus.CART)
+        .order_by(Order.id.desc())
+    ).all()
+    order_payments = {
+        order.id: db.session.scalars(
+            select(Payment).where(Payment.order_id == order.id).order_by(Payment.id)
+        ).all()
+        for order in orders
+    }
+    return render_template("desk/stay.html", guest=found, orders=orders, payments=order_payments)
+
+
+@bp.route("/payments/<int:payment_id>/refund", methods=["GET", "POST"])
+@role_required(RECEPTIONIST)
+def refund(payment_id: int):
+    payment = db.session.get(Payment, payment_id)
+    if payment is None or payment.hotel_id != g.hotel.id:
+        abort(404)
+    form = RefundForm()
+    status = 200
+    if form.validate_on_submit():
+        try:
+            amount = parse_money(form.amount.data, payment.currency)
+            done = payments.staff_refund(
+                payment.id, g.hotel.id, amount, form.reason.data, current_user._get_current_object()
+            )
+        except LobbyError as error:
+            db.session.rollback()
+            flash(str(error.message), "error")
+            status = error.status
+        else:
+            if done.status is RefundStatus.FAILED:
+                flash(_("The refund failed. Please check the payment and try again."), "error")
+            else:
+                flash(_("Refund recorded."), "success")
+            return redirect(url_for("desk.stay", stay_id=payment.order.stay_id))
+    elif request.method == "POST":
+        status = 400
+    return render_template("desk/refund.html", payment=payment, form=form), status
+
+
+@bp.get("/refunds")
+@role_required(RECEPTIONIST)
+def refunds():
+    recent = db.session.scalars(
+        select(Refund).where(Refund.hotel_id == g.hotel.id).order_by(Refund.id.desc()).limit(200)
+    ).all()
+    return render_template("desk/refunds.html", refunds=recent)

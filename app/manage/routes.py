@@ -1,0 +1,60 @@
+"""Manager views: the folio export runs, as a page and as CSV."""
+
+from __future__ import annotations
+
+from flask import Response, abort, g, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import select
+
+from app.auth.roles import role_required
+from app.extensions import db
+from app.guest.forms import PlainForm
+from app.manage import bp
+from app.models import FolioExport, Hotel, StaffRole
+from app.services import folio
+
+MANAGER = StaffRole.MANAGER
+
+
+@bp.before_request
+def staff_hotel():
+    g.stay = None
+    g.hotel = db.session.get(Hotel, current_user.hotel_id) if current_user.is_authenticated else None
+
+
+@bp.get("/folio")
+@role_required(MANAGER)
+def folio_runs():
+    runs = db.session.scalars(
+        select(FolioExport)
+        .where(FolioExport.hotel_id == g.hotel.id)
+        .order_by(FolioExport.id.desc())
+        .limit(100)
+    ).all()
+    return render_template("manage/folio.html", runs=runs, form=PlainForm(), lines_of=folio.run_lines)
+
+
+@bp.post("/folio/exports")
+@role_required(MANAGER)
+def folio_export():
+    if not PlainForm().validate_on_submit():
+        abort(400)
+    run = folio.new_export(g.hotel)
+    return redirect(url_for("manage.folio_csv", run=run.id))
+
+
+@bp.get("/folio.csv")
+@role_required(MANAGER)
+def folio_csv():
+    """One export run as CSV (``?run=N``); without a run, the lines no run has exported yet, unclaimed."""
+    run_id = request.args.get("run", type=int)
+    if run_id is None:
+        lines, name = folio.unexported_lines(g.hotel), "not-yet-exported"
+    else:
+        run = folio.export_run(g.hotel, run_id) or abort(404)
+        lines, name = folio.run_lines(run), str(run.id)
+    return Response(
+        folio.as_csv(lines),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="folio-{g.hotel.slug}-{name}.csv"'},
+    )
