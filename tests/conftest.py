@@ -122,3 +122,10 @@ def guest(client) -> GuestActions:
 
 def utc(*args) -> datetime:
     return datetime(*args, tzinfo=UTC)
+
+
+@pytest.fixture
+def staff(client):
+    from tests.staff import StaffActions
+
+    return StaffActions(client)

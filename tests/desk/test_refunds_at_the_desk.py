@@ -1,0 +1,118 @@
+"""A receptionist finds a stay, sees its bookings and payments, and refunds part of a room charge."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from sqlalchemy import func, select
+
+from app.extensions import db
+from app.models import FolioLine, Refund, RefundStatus, StaffRole
+from tests.staff import make_staff
+
+
+def book_on_room(guest, world) -> str:
+    path = f"/services/{world.services['horse_riding']}"
+    slot = re.findall(r'name="slot" value="(\d+)"', guest.client.get(path).get_data(as_text=True))[-1]
+    assert guest.post(path, {"slot": slot, "adults": 2}).status_code == 302
+    return guest.post("/checkout", {"payment_method": "room"}, page="/cart").location.rsplit("/", 1)[-1]
+
+
+@pytest.fixture
+def desk(app, client, staff, world):
+    """Garcia booked 2 x horse riding (EUR 120.00) on the room; a receptionist is signed in on another client."""
+    from tests.conftest import GuestActions
+
+    guest = GuestActions(app.test_client())
+    guest.sign_in()
+    reference = book_on_room(guest, world)
+    staff.sign_in(make_staff(app, world.hotel_id, StaffRole.RECEPTIONIST))
+    return reference
+
+
+def test_find_a_stay_by_room_surname_or_reference(app, staff, world, desk):
+    for query in ("204", "garc", world.references["garcia"].lower().replace("-", " ")):
+        page = staff.client.get("/desk/", query_string={"q": query}).get_data(as_text=True)
+        assert "Garcia" in page, query
+        assert "Novak" not in page, query
+    nothing = staff.client.get("/desk/", query_string={"q": "zzz"}).get_data(as_text=True)
+    assert "No stay matches zzz." in nothing
+
+
+def test_refund_part_of_a_room_charge_with_a_reason(app, staff, world, desk):
+    stay_page = staff.client.get(f"/desk/stays/{world.stays['garcia']}").get_data(as_text=True)
+    assert desk in stay_page
+    refund_path = re.search(r'href="(/desk/payments/\d+/refund)"', stay_page).group(1)
+
+    done = staff.post(refund_path, {"amount": "30.50", "reason": "Horse lost a shoe, ride cut short"})
+    assert done.status_code == 302
+    with app.app_context():
+        refund = db.session.scalar(select(Refund))
+        assert (refund.amount, refund.status, refund.staff_id is not None) == (
+            3050,
+            RefundStatus.SUCCEEDED,
+            True,
+        )
+        assert db.session.scalar(select(func.sum(FolioLine.amount))) == 12000 - 3050
+    listed = staff.client.get("/desk/refunds").get_data(as_text=True)
+    assert "Horse lost a shoe" in listed and "€30.50" in listed
+
+
+@pytest.mark.parametrize(
+    ("amount", "reason", "message"),
+    [
+        ("", "why", "Please enter an amount."),
+        ("abc", "why", "Please enter an amount like €1,250.00."),
+        ("10.005", "why", "That amount has too many decimal places for EUR."),
+        ("120.01", "why", "The refund must be more than zero and at most what is left to refund."),
+        ("0", "why", "The refund must be more than zero and at most what is left to refund."),
+        ("-5", "why", "The refund must be more than zero and at most what is left to refund."),
+        ("10", "", "Please give a reason for the refund."),
+    ],
+)
+def test_bad_refunds_are_refused_with_the_reason_and_what_was_typed_kept(
+    app, staff, world, desk, amount, reason, message
+):
+    stay_page = staff.client.get(f"/desk/stays/{world.stays['garcia']}").get_data(as_text=True)
+    refund_path = re.search(r'href="(/desk/payments/\d+/refund)"', stay_page).group(1)
+    refused = staff.post(refund_path, {"amount": amount, "reason": reason})
+    assert refused.status_code == 400
+    page = refused.get_data(as_text=True)
+    assert message in page
+    assert f'value="{amount}"' in page or amount == ""
+    with app.app_context():
+        assert db.session.scalar(select(func.count(Refund.id))) == 0
+
+
+def test_another_hotels_payment_is_not_found(app, staff, world, desk):
+    from tests.factories import make_hotel
+
+    with app.app_context():
+        other = make_hotel(slug="other-lodge")
+        db.session.commit()
+        other_id = other.id
+    intruder = make_staff(app, other_id, StaffRole.MANAGER, email="boss@other.test")
+    staff.sign_out()
+    staff.sign_in(intruder)
+    assert staff.client.get(f"/desk/stays/{world.stays['garcia']}").status_code == 404
+    assert staff.client.get("/desk/payments/1/refund").status_code == 404
+    assert "Garcia" not in staff.client.get("/desk/", query_string={"q": "204"}).get_data(as_text=True)
+
+
+def test_manager_exports_the_folio_once(app, client, world, desk):
+    from tests.staff import StaffActions
+
+    manager = StaffActions(app.test_client())
+    manager.sign_in(make_staff(app, world.hotel_id, StaffRole.MANAGER))
+    preview = manager.client.get("/manage/folio.csv").get_data(as_text=True)
+    assert "12000" in preview
+    exported = manager.post("/manage/folio/exports", {}, page="/manage/folio")
+    assert exported.status_code == 302
+    first = manager.client.get(exported.location).get_data(as_text=True)
+    assert "12000" in first and first.startswith("reference,")
+    second = manager.client.get(manager.post("/manage/folio/exports", {}, page="/manage/folio").location)
+    assert (
+        second.get_data(as_text=True).strip()
+        == "reference,posted_at,room,amount,currency,description,stay_id,order_id"
+    )

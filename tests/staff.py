@@ -1,0 +1,43 @@
+"""Staff helpers for tests: accounts of each role and signing in through the real page."""
+
+from __future__ import annotations
+
+import re
+
+from app.extensions import db
+from app.models import Hotel, StaffRole
+from app.services import staff_accounts
+
+PASSWORD = "correct horse battery"
+
+
+def make_staff(app, hotel_id: int, role: StaffRole, email: str | None = None) -> str:
+    email = email or f"{role.value}@lodge.test"
+    with app.app_context():
+        staff_accounts.create_staff(db.session.get(Hotel, hotel_id), email, PASSWORD, role, name=role.value)
+        db.session.commit()
+    return email
+
+
+class StaffActions:
+    def __init__(self, client):
+        self.client = client
+
+    def csrf(self, path: str) -> str:
+        page = self.client.get(path).get_data(as_text=True)
+        match = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page)
+        assert match, f"no CSRF token on {path}"
+        return match.group(1)
+
+    def sign_in(self, email: str, password: str = PASSWORD):
+        token = self.csrf("/staff/signin")
+        return self.client.post(
+            "/staff/signin", data={"csrf_token": token, "email": email, "password": password}
+        )
+
+    def sign_out(self):
+        token = self.csrf("/desk/")
+        return self.client.post("/staff/signout", data={"csrf_token": token})
+
+    def post(self, path: str, data: dict, page: str | None = None):
+        return self.client.post(path, data={"csrf_token": self.csrf(page or path), **data})
