@@ -21,7 +21,7 @@ def book_on_room(guest, world) -> str:
 
 @pytest.fixture
 def desk(app, client, staff, world):
-    """Garcia booked 2 x horse riding (EUR 120.00) on the room; a receptionist is signed in on another client."""
+    """Garcia booked 2 x horse riding (EUR 120.00) on the room; a receptionist signed in elsewhere."""
     from tests.conftest import GuestActions
 
     guest = GuestActions(app.test_client())
