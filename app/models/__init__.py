@@ -10,6 +10,7 @@ from app.models.catalog import (
     Slot,
     package_service,
 )
+from app.models.feedback import Feedback
 from app.models.hotel import Hotel
 from app.models.i18n import LocalizedText
 from app.models.orders import (
@@ -23,12 +24,15 @@ from app.models.orders import (
     SeatAllocation,
 )
 from app.models.payments import Payment, PaymentStatus, Refund, RefundStatus, WebhookEvent
+from app.models.requests import GuestRequest, RequestEvent, RequestKind, RequestStatus, SlaTarget
 from app.models.staff import StaffRole, StaffUser
 from app.models.stays import Stay, Tier
 
 __all__ = [
+    "Feedback",
     "FolioExport",
     "FolioLine",
+    "GuestRequest",
     "Hotel",
     "LineStatus",
     "LocalizedText",
@@ -42,11 +46,15 @@ __all__ = [
     "PoolMode",
     "Refund",
     "RefundStatus",
+    "RequestEvent",
+    "RequestKind",
+    "RequestStatus",
     "ResourcePool",
     "Schedule",
     "SeatAllocation",
     "Service",
     "ServiceKind",
+    "SlaTarget",
     "Slot",
     "StaffRole",
     "StaffUser",

@@ -145,6 +145,8 @@ class Service(HotelScoped, TimestampMixin, db.Model):
     # After the free window: None means the guest must ask the desk; otherwise the
     # share of the price kept (100 = cancellable online but not refunded).
     late_cancel_fee_percent: Mapped[int | None]
+    # Booked only once the desk approves (babysitting): charged to the room on approval.
+    needs_approval: Mapped[bool] = mapped_column(default=False)
     position: Mapped[int] = mapped_column(default=0)
     active: Mapped[bool] = mapped_column(default=True)
 

@@ -24,6 +24,7 @@ class OrderStatus(enum.StrEnum):
 class LineStatus(enum.StrEnum):
     CART = "cart"
     HELD = "held"  # seats taken, waiting for the order's payment
+    REQUESTED = "requested"  # seats taken, waiting for the desk to approve (babysitting)
     BOOKED = "booked"
     CANCELLED = "cancelled"
 
@@ -78,6 +79,8 @@ class OrderLine(HotelScoped, TimestampMixin, db.Model):
     # The priced lines as computed at booking: [{"code", "quantity", "unit", "amount", ...}].
     breakdown: Mapped[list[dict]] = mapped_column(JSON, default=list)
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Set when staff mark the service delivered, so the guest is asked to rate it.
+    done_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # What cancelling kept back (the late-cancellation fee), in minor units.
     cancellation_fee: Mapped[int] = mapped_column(default=0)
 

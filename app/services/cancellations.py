@@ -9,8 +9,18 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from app.extensions import db
-from app.models import LineStatus, OrderLine, OrderStatus, Payment, PaymentStatus, Stay
-from app.services import availability, clock, ordering, payments
+from app.models import (
+    GuestRequest,
+    LineStatus,
+    OrderLine,
+    OrderStatus,
+    Payment,
+    PaymentStatus,
+    RequestKind,
+    RequestStatus,
+    Stay,
+)
+from app.services import approvals, availability, clock, ordering, payments, requests
 from app.services.errors import NotAllowed, NotFound
 from app.services.locking import write_transaction
 from app.services.pricing import percent_of
@@ -39,6 +49,8 @@ def cancel_policy(line: OrderLine, now: datetime | None = None) -> CancelPolicy:
     started = now >= line.starts_at
     free = now < deadline
     late_fee = service.late_cancel_fee_percent
+    if line.status is LineStatus.REQUESTED:
+        return CancelPolicy(not started, True, 0, deadline, started, _total=0)
     allowed = line.status is LineStatus.BOOKED and not started and (free or late_fee is not None)
     fee = 0 if free or late_fee is None else percent_of(line.total, late_fee)
     return CancelPolicy(allowed, free, fee, deadline, started, _total=line.total)
@@ -52,6 +64,9 @@ def cancel_line(stay: Stay, line_id: int) -> OrderLine:
     """
     with write_transaction():
         line = ordering.stay_line(stay, line_id)
+        if line.status is LineStatus.REQUESTED:
+            _withdraw_request(line)  # nothing was charged yet: nothing to refund
+            return line
         if line.status is not LineStatus.BOOKED:
             raise NotFound(_("We could not find that booking."))
         now = clock.now()
@@ -77,6 +92,18 @@ def cancel_line(stay: Stay, line_id: int) -> OrderLine:
     if refund is not None:
         payments.send_refund(refund.id)
     return line
+
+
+def _withdraw_request(line: OrderLine) -> None:
+    now = clock.now()
+    approvals.release_requested_line(line, now)
+    request = db.session.scalar(
+        select(GuestRequest).where(
+            GuestRequest.order_line_id == line.id, GuestRequest.kind == RequestKind.APPROVAL
+        )
+    )
+    if request is not None and request.status.open:
+        requests.move(request, RequestStatus.CANCELLED, None, now)
 
 
 def paid_by(order_id: int) -> Payment | None:

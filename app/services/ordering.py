@@ -22,12 +22,14 @@ from app.models import (
     Payment,
     PaymentMethod,
     PaymentStatus,
+    RequestKind,
     Service,
+    ServiceKind,
     Slot,
     Stay,
 )
 from app.payments import card_provider, room
-from app.services import availability, clock
+from app.services import availability, clock, requests
 from app.services.catalog import bookable_service
 from app.services.errors import LobbyError, NotAllowed, NotFound, SoldOut
 from app.services.locking import write_transaction
@@ -301,6 +303,12 @@ def checkout(stay: Stay, method: PaymentMethod = PaymentMethod.ROOM) -> Order:
         availability.take_seats(claims)
         order.total = sum(line.total for line in order.lines)
         order.payment_method = method
+        if method is PaymentMethod.CARD and any(line.service.needs_approval for line in order.lines):
+            raise NotAllowed(
+                _(
+                    "Some of this needs the desk's approval first and is charged to your room. Please choose room charge."
+                )
+            )
         if method is PaymentMethod.CARD and order.total > 0:
             order.status = OrderStatus.PENDING
             order.hold_expires_at = now + timedelta(minutes=current_app.config["PAYMENT_HOLD_MINUTES"])
@@ -313,7 +321,8 @@ def checkout(stay: Stay, method: PaymentMethod = PaymentMethod.ROOM) -> Order:
                 order=order,
                 provider=room.NAME,
                 status=PaymentStatus.SUCCEEDED,
-                amount=order.total,
+                # What is posted now; a line awaiting approval is added when it is approved.
+                amount=sum(line.total for line in order.lines if line.status is LineStatus.BOOKED),
                 currency=order.currency,
                 idempotency_key=f"lobby-room-{order.reference}",
             )
@@ -323,13 +332,26 @@ def checkout(stay: Stay, method: PaymentMethod = PaymentMethod.ROOM) -> Order:
 
 
 def confirm_order(order: Order, now: datetime) -> None:
-    """The order's held (or just taken) seats become bookings."""
+    """The order's held (or just taken) seats become bookings, or requests where the desk must approve.
+
+    A crib or another amenity becomes a delivery in the desk's queue; an on-request
+    service (babysitting) becomes an approval request.
+    """
     for line in order.lines:
-        if line.status is not LineStatus.CANCELLED:
-            line.status = LineStatus.BOOKED
+        if line.status is LineStatus.CANCELLED:
+            continue
+        line.status = LineStatus.REQUESTED if line.service.needs_approval else LineStatus.BOOKED
     order.status = OrderStatus.CONFIRMED
     order.placed_at = now
     order.hold_expires_at = None
+    db.session.flush()
+    for line in order.lines:
+        if line.status is LineStatus.REQUESTED:
+            requests.open_request(order.stay, RequestKind.APPROVAL, order_line=line, now=now)
+        elif line.status is LineStatus.BOOKED and line.service.kind is ServiceKind.AMENITY:
+            requests.open_request(
+                order.stay, RequestKind.AMENITY, order_line=line, quantity=line.quantity, now=now
+            )
 
 
 def return_to_cart(order: Order) -> None:

@@ -1,0 +1,80 @@
+"""On-request services (babysitting): the guest asks, the desk approves or declines.
+
+Approving books the line and charges the room; declining gives the seats back and
+charges nothing. Either way the guest sees the answer, and the request keeps the history.
+"""
+
+from __future__ import annotations
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from app.extensions import db
+from app.models import (
+    GuestRequest,
+    LineStatus,
+    OrderLine,
+    OrderStatus,
+    Payment,
+    PaymentStatus,
+    RequestKind,
+    RequestStatus,
+    StaffUser,
+)
+from app.payments import room
+from app.services import availability, clock, requests
+from app.services.errors import NotAllowed
+from app.services.locking import write_transaction
+
+
+def _line_of(request: GuestRequest) -> OrderLine:
+    if request.kind is not RequestKind.APPROVAL or request.order_line_id is None:
+        raise NotAllowed(_("Only a request for an on-request service can be approved."))
+    line = db.session.get(OrderLine, request.order_line_id)
+    if line.status is not LineStatus.REQUESTED or not request.status.open:
+        raise NotAllowed(_("This request has already been answered."))
+    return line
+
+
+def approve(hotel_id: int, request_id: int, staff: StaffUser, message: str = "") -> GuestRequest:
+    with write_transaction():
+        request = requests.hotel_request(hotel_id, request_id)
+        line = _line_of(request)
+        now = clock.now()
+        line.status = LineStatus.BOOKED
+        payment = db.session.scalar(
+            select(Payment).where(
+                Payment.order_id == line.order_id,
+                Payment.provider == room.NAME,
+                Payment.status == PaymentStatus.SUCCEEDED,
+            )
+        )
+        payment.amount += line.total
+        room.charge_line(payment, line, now)
+        requests.move(request, RequestStatus.DONE, staff, now)
+        if message.strip():
+            requests.tell_guest(request, message, staff)
+    return request
+
+
+def decline(hotel_id: int, request_id: int, staff: StaffUser, message: str = "") -> GuestRequest:
+    with write_transaction():
+        request = requests.hotel_request(hotel_id, request_id)
+        line = _line_of(request)
+        now = clock.now()
+        release_requested_line(line, now)
+        requests.move(request, RequestStatus.DECLINED, staff, now)
+        if message.strip():
+            requests.tell_guest(request, message, staff)
+    return request
+
+
+def release_requested_line(line: OrderLine, now) -> None:
+    """A line waiting for approval ends (declined, or cancelled by the guest): seats back, nothing charged."""
+    availability.release_seats(line)
+    line.status = LineStatus.CANCELLED
+    line.cancelled_at = now
+    order = line.order
+    order.total -= line.total
+    if not order.live_lines:
+        order.status = OrderStatus.CANCELLED

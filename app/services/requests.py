@@ -1,0 +1,320 @@
+"""Guest requests and the desk's answers: opening them, moving them along, SLA deadlines, the queue.
+
+Every change goes through :func:`_record`, so each request carries its whole history
+(who, when, from what to what), and the guest's live view and the desk's queue are
+two readings of the same rows.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import case, select
+
+from app.extensions import db
+from app.models import (
+    Feedback,
+    GuestRequest,
+    Hotel,
+    OrderLine,
+    RequestEvent,
+    RequestKind,
+    RequestStatus,
+    SlaTarget,
+    StaffUser,
+    Stay,
+    Tier,
+)
+from app.services import clock
+from app.services.errors import LobbyError, NotAllowed, NotFound
+
+# Minutes to acknowledge and to resolve, before loyal guests' shortening; a hotel overrides them.
+DEFAULT_SLA = {
+    RequestKind.AMENITY: (10, 60),
+    RequestKind.HELP: (5, 30),
+    RequestKind.APPROVAL: (10, 60),
+    RequestKind.FOLLOW_UP: (15, 120),
+    RequestKind.COMPLAINT: (5, 60),
+    RequestKind.RECOVERY: (5, 30),
+}
+
+# Things a guest can ask to have brought to the room, free of charge.
+ROOM_ITEMS = {
+    "towels": _l("Extra towels"),
+    "pillows": _l("Extra pillows"),
+    "blanket": _l("Extra blanket"),
+    "toiletries": _l("Toiletries"),
+    "water": _l("Drinking water"),
+    "adapter": _l("Plug adapter"),
+    "iron": _l("Iron and ironing board"),
+}
+
+KIND_LABELS = {
+    RequestKind.AMENITY: _l("Delivery to the room"),
+    RequestKind.HELP: _l("Help"),
+    RequestKind.APPROVAL: _l("Needs approval"),
+    RequestKind.FOLLOW_UP: _l("Question about a booking"),
+    RequestKind.COMPLAINT: _l("Complaint"),
+    RequestKind.RECOVERY: _l("Service recovery"),
+}
+
+STATUS_LABELS = {
+    RequestStatus.NEW: _l("Received"),
+    RequestStatus.ACKNOWLEDGED: _l("Seen by the desk"),
+    RequestStatus.IN_PROGRESS: _l("On the way"),
+    RequestStatus.DONE: _l("Done"),
+    RequestStatus.DECLINED: _l("Declined"),
+    RequestStatus.CANCELLED: _l("Cancelled"),
+}
+
+# Where a request may go next from each status.
+MOVES = {
+    RequestStatus.NEW: {
+        RequestStatus.ACKNOWLEDGED,
+        RequestStatus.IN_PROGRESS,
+        RequestStatus.DONE,
+        RequestStatus.DECLINED,
+        RequestStatus.CANCELLED,
+    },
+    RequestStatus.ACKNOWLEDGED: {
+        RequestStatus.IN_PROGRESS,
+        RequestStatus.DONE,
+        RequestStatus.DECLINED,
+        RequestStatus.CANCELLED,
+    },
+    RequestStatus.IN_PROGRESS: {RequestStatus.DONE, RequestStatus.DECLINED, RequestStatus.CANCELLED},
+}
+
+MAX_TEXT = 2000
+
+
+def sla_minutes(hotel: Hotel, kind: RequestKind, tier: Tier) -> tuple[int, int]:
+    """(acknowledge, resolve) minutes for a kind of request from a guest of ``tier``."""
+    target = db.session.scalar(
+        select(SlaTarget).where(SlaTarget.hotel_id == hotel.id, SlaTarget.kind == kind)
+    )
+    ack, resolve = (target.ack_minutes, target.resolve_minutes) if target else DEFAULT_SLA[kind]
+    percent = {Tier.GOLD: hotel.gold_sla_percent, Tier.SILVER: hotel.silver_sla_percent}.get(tier, 100)
+    return max(1, ack * percent // 100), max(1, resolve * percent // 100)
+
+
+def _priority(kind: RequestKind, tier: Tier) -> int:
+    base = 0 if kind is RequestKind.RECOVERY else 50 if kind is RequestKind.COMPLAINT else 100
+    return base - {Tier.GOLD: 20, Tier.SILVER: 10}.get(tier, 0)
+
+
+def open_request(
+    stay: Stay,
+    kind: RequestKind,
+    *,
+    item: str = "",
+    quantity: int = 1,
+    details: str = "",
+    order_line: OrderLine | None = None,
+    feedback: Feedback | None = None,
+    by_guest: bool = True,
+    staff: StaffUser | None = None,
+    now: datetime | None = None,
+) -> GuestRequest:
+    """Open a request with its SLA deadlines; the caller commits."""
+    now = now or clock.now()
+    if len(details) > MAX_TEXT:
+        raise LobbyError(_("Please use at most %(max)d characters.", max=MAX_TEXT))
+    hotel = db.session.get(Hotel, stay.hotel_id)
+    ack, resolve = sla_minutes(hotel, kind, stay.tier)
+    request = GuestRequest(
+        hotel_id=stay.hotel_id,
+        stay_id=stay.id,
+        kind=kind,
+        item=item,
+        quantity=quantity,
+        details=details.strip(),
+        order_line_id=order_line.id if order_line is not None else None,
+        feedback_id=feedback.id if feedback is not None else None,
+        priority=_priority(kind, stay.tier),
+        ack_due_at=now + timedelta(minutes=ack),
+        resolve_due_at=now + timedelta(minutes=resolve),
+        created_at=now,
+    )
+    db.session.add(request)
+    _record(request, "created", staff, by_guest, now, to_value=RequestStatus.NEW.value)
+    return request
+
+
+def guest_asks(
+    stay: Stay, kind: RequestKind, item: str = "", quantity: int = 1, details: str = ""
+) -> GuestRequest:
+    """A request from My stay: a room item, help, or a complaint."""
+    if kind not in (RequestKind.AMENITY, RequestKind.HELP, RequestKind.COMPLAINT):
+        raise NotAllowed(_("That action is not possible here."))
+    if kind is RequestKind.AMENITY and item not in ROOM_ITEMS:
+        raise LobbyError(_("Please choose from the list."))
+    if kind is not RequestKind.AMENITY and not details.strip():
+        raise LobbyError(_("Please tell us a little about it."))
+    request = open_request(stay, kind, item=item, quantity=quantity, details=details)
+    db.session.commit()
+    return request
+
+
+def ask_about_line(stay: Stay, line: OrderLine, details: str) -> GuestRequest:
+    if not details.strip():
+        raise LobbyError(_("Please tell us a little about it."))
+    request = open_request(stay, RequestKind.FOLLOW_UP, details=details, order_line=line)
+    db.session.commit()
+    return request
+
+
+def _record(
+    request: GuestRequest,
+    action: str,
+    staff: StaffUser | None,
+    by_guest: bool,
+    now: datetime,
+    from_value: str = "",
+    to_value: str = "",
+    text: str = "",
+) -> None:
+    request.events.append(
+        RequestEvent(
+            staff_id=staff.id if staff is not None else None,
+            by_guest=by_guest and staff is None,
+            at=now,
+            action=action,
+            from_value=from_value[:120],
+            to_value=to_value[:120],
+            text=text,
+        )
+    )
+    request.updated_at = now
+
+
+def hotel_request(hotel_id: int, request_id: int) -> GuestRequest:
+    request = db.session.get(GuestRequest, request_id)
+    if request is None or request.hotel_id != hotel_id:
+        raise NotFound(_("We could not find that request."))
+    return request
+
+
+def move(
+    request: GuestRequest, to: RequestStatus, staff: StaffUser | None, now: datetime | None = None
+) -> None:
+    """Change a request's status if the lifecycle allows it; recorded in its history. Caller commits."""
+    now = now or clock.now()
+    if to not in MOVES.get(request.status, set()):
+        raise NotAllowed(_("This request cannot go from %(from)s to %(to)s.", **_labels(request.status, to)))
+    before = request.status
+    request.status = to
+    if before is RequestStatus.NEW:
+        request.acknowledged_at = now
+    if not to.open:
+        request.resolved_at = now
+    _record(request, "status", staff, staff is None, now, from_value=before.value, to_value=to.value)
+
+
+def _labels(before: RequestStatus, after: RequestStatus) -> dict[str, str]:
+    return {"from": str(STATUS_LABELS[before]), "to": str(STATUS_LABELS[after])}
+
+
+def assign(request: GuestRequest, assignee: StaffUser | None, staff: StaffUser) -> None:
+    if assignee is not None and assignee.hotel_id != request.hotel_id:
+        raise NotFound(_("We could not find that colleague."))
+    before = request.assignee_id
+    request.assignee_id = assignee.id if assignee is not None else None
+    _record(
+        request,
+        "assignee",
+        staff,
+        False,
+        clock.now(),
+        from_value=str(before or ""),
+        to_value=str(request.assignee_id or ""),
+    )
+
+
+def add_note(request: GuestRequest, text: str, staff: StaffUser) -> None:
+    """An internal note: staff see it in the history, the guest never does."""
+    text = text.strip()
+    if not text:
+        raise LobbyError(_("Please write the note first."))
+    if len(text) > MAX_TEXT:
+        raise LobbyError(_("Please use at most %(max)d characters.", max=MAX_TEXT))
+    _record(request, "note", staff, False, clock.now(), text=text)
+
+
+def tell_guest(request: GuestRequest, text: str, staff: StaffUser) -> None:
+    """The message the guest sees with the request on My stay."""
+    text = text.strip()
+    if len(text) > MAX_TEXT:
+        raise LobbyError(_("Please use at most %(max)d characters.", max=MAX_TEXT))
+    before = request.guest_message
+    request.guest_message = text
+    _record(
+        request, "message", staff, False, clock.now(), from_value=before[:120], to_value=text[:120], text=text
+    )
+
+
+def guest_cancels(stay: Stay, request_id: int) -> GuestRequest:
+    request = db.session.get(GuestRequest, request_id)
+    if request is None or request.stay_id != stay.id or request.hotel_id != stay.hotel_id:
+        raise NotFound(_("We could not find that request."))
+    if request.kind is RequestKind.APPROVAL:
+        raise NotAllowed(_("Please cancel the booking itself."))
+    move(request, RequestStatus.CANCELLED, None)
+    db.session.commit()
+    return request
+
+
+@dataclass(frozen=True)
+class QueueFilters:
+    kind: RequestKind | None = None
+    status: RequestStatus | None = None
+    assignee_id: int | None = None
+    room: str = ""
+    include_closed: bool = False
+
+
+def queue_for_desk(hotel_id: int, filters: QueueFilters, now: datetime) -> list[GuestRequest]:
+    """Open requests, overdue first, then by the next deadline, then by priority (tier, recovery)."""
+    due = case(
+        (GuestRequest.status == RequestStatus.NEW, GuestRequest.ack_due_at), else_=GuestRequest.resolve_due_at
+    )
+    query = select(GuestRequest).join(Stay).where(GuestRequest.hotel_id == hotel_id)
+    if filters.status is not None:
+        query = query.where(GuestRequest.status == filters.status)
+    elif not filters.include_closed:
+        query = query.where(GuestRequest.status.in_([s for s in RequestStatus if s.open]))
+    if filters.kind is not None:
+        query = query.where(GuestRequest.kind == filters.kind)
+    if filters.assignee_id is not None:
+        query = query.where(GuestRequest.assignee_id == filters.assignee_id)
+    if filters.room:
+        query = query.where(Stay.room == filters.room.strip())
+    overdue_last = case((due < now, 0), else_=1)
+    return list(
+        db.session.scalars(
+            query.order_by(overdue_last, due, GuestRequest.priority, GuestRequest.id).limit(500)
+        )
+    )
+
+
+def requests_for_stay(stay: Stay) -> list[GuestRequest]:
+    return list(
+        db.session.scalars(
+            select(GuestRequest)
+            .where(GuestRequest.stay_id == stay.id, GuestRequest.hotel_id == stay.hotel_id)
+            .order_by(GuestRequest.id.desc())
+        )
+    )
+
+
+def describe(request: GuestRequest) -> str:
+    """What the request is about, in the reader's language."""
+    if request.item in ROOM_ITEMS:
+        return str(ROOM_ITEMS[request.item])
+    if request.order_line_id is not None:
+        line = db.session.get(OrderLine, request.order_line_id)
+        return str(line.service.title)
+    return str(KIND_LABELS[request.kind])
