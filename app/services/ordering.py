@@ -306,7 +306,7 @@ def checkout(stay: Stay, method: PaymentMethod = PaymentMethod.ROOM) -> Order:
         if method is PaymentMethod.CARD and any(line.service.needs_approval for line in order.lines):
             raise NotAllowed(
                 _(
-                    "Some of this needs the desk's approval first and is charged to your room. Please choose room charge."
+                    "Part of this needs the desk's approval and goes on your room bill. Please choose room charge."
                 )
             )
         if method is PaymentMethod.CARD and order.total > 0:
