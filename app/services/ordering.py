@@ -304,11 +304,7 @@ def checkout(stay: Stay, method: PaymentMethod = PaymentMethod.ROOM) -> Order:
         order.total = sum(line.total for line in order.lines)
         order.payment_method = method
         if method is PaymentMethod.CARD and any(line.service.needs_approval for line in order.lines):
-            raise NotAllowed(
-                _(
-                    "Part of this needs the desk's approval and goes on your room bill. Please choose room charge."
-                )
-            )
+            raise _approval_goes_on_the_room()
         if method is PaymentMethod.CARD and order.total > 0:
             order.status = OrderStatus.PENDING
             order.hold_expires_at = now + timedelta(minutes=current_app.config["PAYMENT_HOLD_MINUTES"])
@@ -329,6 +325,12 @@ def checkout(stay: Stay, method: PaymentMethod = PaymentMethod.ROOM) -> Order:
             db.session.add(payment)
             room.charge(payment, now)
     return order
+
+
+def _approval_goes_on_the_room() -> NotAllowed:
+    return NotAllowed(
+        _("Part of this needs the desk's approval and goes on your room bill. Please choose room charge.")
+    )
 
 
 def confirm_order(order: Order, now: datetime) -> None:
