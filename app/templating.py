@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from babel import Locale
 from babel.dates import format_skeleton, get_datetime_format
 from babel.lists import format_list
 from flask import Flask, g
-from flask_babel import format_date, format_datetime, format_time, get_locale, get_timezone
+from flask_babel import format_date, format_datetime, format_time, format_timedelta, get_locale, get_timezone
+from flask_babel import lazy_gettext as _l
 
+from app.models import RequestStatus
+from app.services import requests
 from app.services.i18n import enabled_locales, money, text_direction
 from app.services.pricing import price_line_label
 
@@ -41,6 +44,21 @@ def locale_list(items: list[str]) -> str:
     return format_list(list(items), locale=get_locale())
 
 
+def duration(value: timedelta) -> str:
+    """ "5 minutes", "2 hours": how long, in the reader's language."""
+    return format_timedelta(value, threshold=1.5)
+
+
+TIER_LABELS = {"standard": _l("Standard"), "silver": _l("Silver"), "gold": _l("Gold")}
+MOVE_LABELS = {
+    RequestStatus.ACKNOWLEDGED: _l("Acknowledge"),
+    RequestStatus.IN_PROGRESS: _l("Start"),
+    RequestStatus.DONE: _l("Mark done"),
+    RequestStatus.DECLINED: _l("Decline"),
+    RequestStatus.CANCELLED: _l("Cancel request"),
+}
+
+
 def init_app(app: Flask) -> None:
     app.jinja_env.filters.update(
         money=money,
@@ -50,6 +68,7 @@ def init_app(app: Flask) -> None:
         short_day=short_day,
         when=when,
         locale_list=locale_list,
+        duration=duration,
         price_line_label=price_line_label,
     )
     app.jinja_env.add_extension("jinja2.ext.do")
@@ -65,4 +84,9 @@ def init_app(app: Flask) -> None:
             "language_choices": language_choices,
             "hotel": getattr(g, "hotel", None),
             "stay": getattr(g, "stay", None),
+            "describe_request": requests.describe,
+            "request_kind_labels": lambda: requests.KIND_LABELS,
+            "request_status_labels": lambda: requests.STATUS_LABELS,
+            "move_labels": lambda: MOVE_LABELS,
+            "tier_labels": lambda: TIER_LABELS,
         }

@@ -44,7 +44,7 @@ def signin():
                 session["lang"] = lang
             login_user(user)
             sessions.start()
-            return redirect(safe_next(request.args.get("next"), url_for("desk.home")))
+            return redirect(safe_next(request.args.get("next"), url_for("desk.queue")))
         flash(_("That email and password do not match an active account."), "error")
         status = 401
     elif request.method == "POST":

@@ -1,7 +1,7 @@
-"""The front desk: finding stays, their bookings and payments, refunds."""
+"""The front desk: the live request queue, finding stays, their bookings and payments, refunds."""
 
 from flask import Blueprint
 
 bp = Blueprint("desk", __name__, url_prefix="/desk")
 
-from app.desk import routes  # noqa: E402,F401
+from app.desk import queue, routes  # noqa: E402,F401

@@ -13,6 +13,7 @@ from wtforms import (
     SelectField,
     SelectMultipleField,
     StringField,
+    TextAreaField,
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
 from wtforms.widgets import CheckboxInput, ListWidget
@@ -142,3 +143,54 @@ class CheckoutForm(FlaskForm):
         if self.payment_method.data is None and methods:
             self.payment_method.data = methods[0]
         return self
+
+
+class RoomItemForm(FlaskForm):
+    item = SelectField(_l("What can we bring?"), validate_choice=True, invalid_choice_message=NOT_A_CHOICE)
+    quantity = IntegerField(
+        _l("How many"),
+        default=1,
+        invalid_value_message=NOT_A_NUMBER,
+        validators=[
+            InputRequired(_l("Please say how many you need.")),
+            NumberRange(min=1, max=5, message=_l("Please enter a number from 1 to 5.")),
+        ],
+    )
+
+
+class MessageForm(FlaskForm):
+    details = TextAreaField(
+        _l("Your message"),
+        validators=[
+            DataRequired(_l("Please tell us a little about it.")),
+            Length(max=2000, message=TOO_LONG),
+        ],
+    )
+
+
+class RatingForm(FlaskForm):
+    rating = RadioField(
+        _l("Your rating"),
+        choices=[SelectChoice(value, str(value)) for value in range(1, 6)],
+        coerce=int,
+        validators=[InputRequired(_l("Please choose from 1 to 5 stars."))],
+        invalid_choice_message=_l("Please choose from 1 to 5 stars."),
+        invalid_value_message=_l("Please choose from 1 to 5 stars."),
+    )
+    comment = TextAreaField(
+        _l("Anything to add? (optional)"), validators=[Length(max=2000, message=TOO_LONG)]
+    )
+
+
+class RecommendForm(FlaskForm):
+    score = RadioField(
+        _l("How likely are you to recommend us to a friend?"),
+        choices=[SelectChoice(value, str(value)) for value in range(0, 11)],
+        coerce=int,
+        validators=[InputRequired(_l("Please choose a number from 0 to 10."))],
+        invalid_choice_message=_l("Please choose a number from 0 to 10."),
+        invalid_value_message=_l("Please choose a number from 0 to 10."),
+    )
+    comment = TextAreaField(
+        _l("What could we do better? (optional)"), validators=[Length(max=2000, message=TOO_LONG)]
+    )

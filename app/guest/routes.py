@@ -335,19 +335,6 @@ def order_calendar(reference: str):
     )
 
 
-@bp.get("/stay")
-@guest_required
-def my_stay():
-    orders = ordering.stay_orders(g.stay)
-    return render_template(
-        "guest/my_stay.html",
-        orders=orders,
-        policy=cancellations.cancel_policy,
-        late_refunds=payments.late_refunds_for(g.stay),
-        cancel_form=PlainForm(),
-    )
-
-
 @bp.post("/bookings/<int:line_id>/cancel")
 @guest_required
 def cancel(line_id: int):

@@ -30,7 +30,7 @@ def test_sign_in_opens_the_desk_and_starts_a_new_session(app, staff, receptionis
         session["planted"] = "by someone else"
     response = staff.sign_in(receptionist.upper())  # emails are not case-sensitive
     assert response.status_code == 302
-    assert response.location.endswith("/desk/")
+    assert response.location.endswith("/desk/queue")
     with staff.client.session_transaction() as session:
         assert "planted" not in session
     assert staff.client.get("/desk/").status_code == 200

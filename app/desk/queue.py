@@ -1,0 +1,195 @@
+"""The request queue: a live list ordered by SLA, and each request's page with its history."""
+
+from __future__ import annotations
+
+from flask import abort, flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+from wtforms import SelectChoice
+
+from app.auth.roles import role_required
+from app.desk import bp
+from app.desk.forms import AssignForm, GuestMessageForm, NoteForm, QueueFilterForm, StatusForm
+from app.extensions import db
+from app.live_pages import etag_value, live_fragment
+from app.models import GuestRequest, RequestKind, RequestStatus, StaffRole, StaffUser
+from app.services import approvals, clock, live, requests
+from app.services.errors import LobbyError
+
+RECEPTIONIST = StaffRole.RECEPTIONIST
+
+
+def _colleagues() -> list[StaffUser]:
+    return list(
+        db.session.scalars(
+            select(StaffUser)
+            .where(StaffUser.hotel_id == g.hotel.id, StaffUser.active.is_(True))
+            .order_by(StaffUser.name)
+        )
+    )
+
+
+def _filters_form() -> tuple[QueueFilterForm, requests.QueueFilters]:
+    form = QueueFilterForm(request.args)
+    form.kind.choices = [SelectChoice("", _("All kinds"))] + [
+        SelectChoice(kind.value, str(label)) for kind, label in requests.KIND_LABELS.items()
+    ]
+    form.status.choices = [SelectChoice("", _("All open"))] + [
+        SelectChoice(status.value, str(label)) for status, label in requests.STATUS_LABELS.items()
+    ]
+    form.assignee.choices = [SelectChoice("", _("Anyone"))] + [
+        SelectChoice(str(person.id), person.name or person.email) for person in _colleagues()
+    ]
+    form.validate()
+    kinds = {kind.value: kind for kind in RequestKind}
+    statuses = {status.value: status for status in RequestStatus}
+    assignee = form.assignee.data if (form.assignee.data or "").isdigit() else None
+    filters = requests.QueueFilters(
+        kind=kinds.get(form.kind.data or ""),
+        status=statuses.get(form.status.data or ""),
+        assignee_id=int(assignee) if assignee else None,
+        room=(form.room.data or "")[:12],
+    )
+    return form, filters
+
+
+def _queue_html(filters: requests.QueueFilters) -> str:
+    now = clock.now()
+    queue = requests.queue_for_desk(g.hotel.id, filters, now)
+    names = {person.id: person.name or person.email for person in _colleagues()}
+    return render_template("desk/_queue.html", queue=queue, now=now, names=names)
+
+
+@bp.get("/queue")
+@role_required(RECEPTIONIST)
+def queue():
+    form, filters = _filters_form()
+    version = live.desk_version(g.hotel.id, clock.now())
+    return render_template(
+        "desk/queue.html",
+        form=form,
+        queue_html=_queue_html(filters),
+        live_url=url_for("desk.queue_live", **request.args),
+        etag=etag_value(version),
+    )
+
+
+@bp.get("/queue/live")
+@role_required(RECEPTIONIST)
+def queue_live():
+    _form, filters = _filters_form()
+    return live_fragment(live.desk_version(g.hotel.id, clock.now()), lambda: _queue_html(filters))
+
+
+@bp.get("/requests/<int:request_id>")
+@role_required(RECEPTIONIST)
+def request_page(request_id: int):
+    found = requests.hotel_request(g.hotel.id, request_id)
+    assign_form = AssignForm(assignee=str(found.assignee_id or ""))
+    assign_form.assignee.choices = [SelectChoice("", _("Nobody"))] + [
+        SelectChoice(str(person.id), person.name or person.email) for person in _colleagues()
+    ]
+    names = {person.id: person.name or person.email for person in _colleagues()}
+    return render_template(
+        "desk/request.html",
+        req=found,
+        moves=sorted(requests.MOVES.get(found.status, set()), key=list(RequestStatus).index),
+        status_form=StatusForm(),
+        assign_form=assign_form,
+        note_form=NoteForm(),
+        message_form=GuestMessageForm(text=found.guest_message),
+        names=names,
+        now=clock.now(),
+    )
+
+
+def _act(request_id: int, action) -> object:
+    """Run one change on a request, commit it, and go back to the request's page."""
+    found = requests.hotel_request(g.hotel.id, request_id)
+    try:
+        action(found)
+        db.session.commit()
+    except LobbyError as error:
+        db.session.rollback()
+        flash(str(error.message), "error")
+    return redirect(url_for("desk.request_page", request_id=request_id))
+
+
+@bp.post("/requests/<int:request_id>/status")
+@role_required(RECEPTIONIST)
+def request_status(request_id: int):
+    form = StatusForm()
+    statuses = {status.value: status for status in RequestStatus}
+    if not form.validate_on_submit() or form.to.data not in statuses:
+        abort(400)
+    return _act(request_id, lambda found: requests.move(found, statuses[form.to.data], _me()))
+
+
+@bp.post("/requests/<int:request_id>/assign")
+@role_required(RECEPTIONIST)
+def request_assign(request_id: int):
+    form = AssignForm()
+    form.assignee.choices = [SelectChoice("")] + [SelectChoice(str(p.id)) for p in _colleagues()]
+    if not form.validate_on_submit():
+        abort(400)
+    assignee = (
+        db.session.get(StaffUser, int(form.assignee.data)) if (form.assignee.data or "").isdigit() else None
+    )
+    return _act(request_id, lambda found: requests.assign(found, assignee, _me()))
+
+
+@bp.post("/requests/<int:request_id>/note")
+@role_required(RECEPTIONIST)
+def request_note(request_id: int):
+    form = NoteForm()
+    if not form.validate_on_submit():
+        flash(_("Please write the note first."), "error")
+        return redirect(url_for("desk.request_page", request_id=request_id))
+    return _act(request_id, lambda found: requests.add_note(found, form.text.data, _me()))
+
+
+@bp.post("/requests/<int:request_id>/message")
+@role_required(RECEPTIONIST)
+def request_message(request_id: int):
+    form = GuestMessageForm()
+    if not form.validate_on_submit():
+        abort(400)
+    return _act(request_id, lambda found: requests.tell_guest(found, form.text.data or "", _me()))
+
+
+@bp.post("/requests/<int:request_id>/approve")
+@role_required(RECEPTIONIST)
+def request_approve(request_id: int):
+    return _answer(
+        request_id, approvals.approve, _("Approved: the booking is confirmed and charged to the room.")
+    )
+
+
+@bp.post("/requests/<int:request_id>/decline")
+@role_required(RECEPTIONIST)
+def request_decline(request_id: int):
+    return _answer(
+        request_id, approvals.decline, _("Declined: the places are free again and nothing was charged.")
+    )
+
+
+def _answer(request_id: int, decide, done_message: str):
+    form = GuestMessageForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        decide(g.hotel.id, request_id, _me(), form.text.data or "")
+    except LobbyError as error:
+        flash(str(error.message), "error")
+    else:
+        flash(done_message, "success")
+    return redirect(url_for("desk.request_page", request_id=request_id))
+
+
+def _me() -> StaffUser:
+    return current_user._get_current_object()
+
+
+def request_title(found: GuestRequest) -> str:
+    return requests.describe(found)

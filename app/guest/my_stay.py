@@ -1,0 +1,157 @@
+"""My stay: every booking and request with its live status, asking the desk, rating what was had."""
+
+from __future__ import annotations
+
+from flask import flash, g, redirect, render_template, url_for
+from flask_babel import gettext as _
+from wtforms import SelectChoice
+
+from app.extensions import db
+from app.guest import bp
+from app.guest.access import guest_required, hotel_today
+from app.guest.forms import MessageForm, PlainForm, RatingForm, RecommendForm, RoomItemForm
+from app.live_pages import etag_value, live_fragment
+from app.models import RequestKind
+from app.services import cancellations, clock, feedback, live, ordering, payments, requests
+from app.services.errors import LobbyError
+
+
+def _item_form() -> RoomItemForm:
+    form = RoomItemForm(prefix="item")
+    form.item.choices = [SelectChoice(code, str(label)) for code, label in requests.ROOM_ITEMS.items()]
+    return form
+
+
+def _live_context() -> dict:
+    now = clock.now()
+    return {
+        "orders": ordering.stay_orders(g.stay),
+        "guest_requests": requests.requests_for_stay(g.stay),
+        "policy": cancellations.cancel_policy,
+        "rateable": lambda line: feedback.rateable(line, now),
+        "ratings": feedback.ratings_by_line(g.stay),
+        "recommendation": feedback.stay_recommendation(g.stay),
+        "recommendation_due": feedback.recommendation_due(g.stay, hotel_today(g.hotel)),
+        "plain_form": PlainForm(),
+        "rating_form": RatingForm(prefix="rate"),
+        "recommend_form": RecommendForm(prefix="nps"),
+        "ask_form": MessageForm(prefix="ask"),
+    }
+
+
+def _page(status: int = 200, **forms):
+    forms.setdefault("item_form", _item_form())
+    forms.setdefault("help_form", MessageForm(prefix="help"))
+    forms.setdefault("complaint_form", MessageForm(prefix="complaint"))
+    version = live.stay_version(g.stay, clock.now())
+    return render_template(
+        "guest/my_stay.html",
+        late_refunds=payments.late_refunds_for(g.stay),
+        etag=etag_value(version),
+        **_live_context(),
+        **forms,
+    ), status
+
+
+@bp.get("/stay")
+@guest_required
+def my_stay():
+    return _page()
+
+
+@bp.get("/stay/live")
+@guest_required
+def my_stay_live():
+    """The bookings-and-requests part of My stay, for the page to refresh itself."""
+    return live_fragment(
+        live.stay_version(g.stay, clock.now()),
+        lambda: render_template("guest/_stay_live.html", **_live_context()),
+    )
+
+
+def _done(message: str):
+    flash(message, "success")
+    return redirect(url_for("guest.my_stay"))
+
+
+def _refused(error: LobbyError, **forms):
+    db.session.rollback()
+    flash(str(error.message), "error")
+    return _page(error.status, **forms)
+
+
+@bp.post("/stay/requests/item")
+@guest_required
+def ask_item():
+    form = _item_form()
+    if not form.validate_on_submit():
+        return _page(400, item_form=form)
+    try:
+        requests.guest_asks(g.stay, RequestKind.AMENITY, item=form.item.data, quantity=form.quantity.data)
+    except LobbyError as error:
+        return _refused(error, item_form=form)
+    return _done(_("Thank you, we are on it. You can follow it here."))
+
+
+@bp.post("/stay/requests/<any(help, complaint):kind>")
+@guest_required
+def ask_desk(kind: str):
+    form = MessageForm(prefix=kind)
+    if not form.validate_on_submit():
+        return _page(400, **{f"{kind}_form": form})
+    try:
+        requests.guest_asks(g.stay, RequestKind(kind), details=form.details.data)
+    except LobbyError as error:
+        return _refused(error, **{f"{kind}_form": form})
+    return _done(_("Thank you, we are on it. You can follow it here."))
+
+
+@bp.post("/stay/requests/<int:request_id>/cancel")
+@guest_required
+def cancel_request(request_id: int):
+    if not PlainForm().validate_on_submit():
+        return _page(400)
+    requests.guest_cancels(g.stay, request_id)
+    return _done(_("Your request is cancelled."))
+
+
+@bp.post("/bookings/<int:line_id>/ask")
+@guest_required
+def ask_about_booking(line_id: int):
+    form = MessageForm(prefix="ask")
+    line = ordering.stay_line(g.stay, line_id)
+    if not form.validate_on_submit():
+        flash(_("Please tell us a little about it."), "error")
+        return _page(400)
+    requests.ask_about_line(g.stay, line, form.details.data)
+    return _done(_("Thank you, we are on it. You can follow it here."))
+
+
+@bp.post("/bookings/<int:line_id>/rate")
+@guest_required
+def rate(line_id: int):
+    form = RatingForm(prefix="rate")
+    if not form.validate_on_submit():
+        flash(form.rating.errors[0] if form.rating.errors else _("Please choose from 1 to 5 stars."), "error")
+        return _page(400)
+    try:
+        feedback.rate_line(g.stay, line_id, form.rating.data, form.comment.data or "")
+    except LobbyError as error:
+        return _refused(error)
+    return _done(_("Thank you for your rating!"))
+
+
+@bp.post("/stay/recommend")
+@guest_required
+def recommend():
+    form = RecommendForm(prefix="nps")
+    if not form.validate_on_submit():
+        flash(
+            form.score.errors[0] if form.score.errors else _("Please choose a number from 0 to 10."), "error"
+        )
+        return _page(400)
+    try:
+        feedback.recommend(g.stay, form.score.data, form.comment.data or "", hotel_today(g.hotel))
+    except LobbyError as error:
+        return _refused(error)
+    return _done(_("Thank you for telling us!"))

@@ -1,0 +1,113 @@
+"""Ratings and the recommendation question: asked at the right moment, low scores answered by a call."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from app.extensions import db
+from app.models import Feedback, LineStatus, Order, OrderLine, RequestKind, StaffUser, Stay
+from app.services import clock, requests
+from app.services.errors import LobbyError, NotAllowed, NotFound
+
+MAX_COMMENT = 2000
+
+
+def rateable(line: OrderLine, now: datetime) -> bool:
+    """A booked service can be rated once staff marked it done or its time is over."""
+    return line.status is LineStatus.BOOKED and (line.done_at is not None or line.ends_at <= now)
+
+
+def ratings_by_line(stay: Stay) -> dict[int, Feedback]:
+    return {
+        feedback.order_line_id: feedback
+        for feedback in db.session.scalars(
+            select(Feedback).where(Feedback.stay_id == stay.id, Feedback.order_line_id.is_not(None))
+        )
+    }
+
+
+def stay_recommendation(stay: Stay) -> Feedback | None:
+    return db.session.scalar(select(Feedback).where(Feedback.stay_id == stay.id, Feedback.nps.is_not(None)))
+
+
+def recommendation_due(stay: Stay, today: date) -> bool:
+    """Asked from the last night of the stay on, once."""
+    return (stay.departure - today).days <= 1 and stay_recommendation(stay) is None
+
+
+def rate_line(stay: Stay, line_id: int, rating: int, comment: str) -> Feedback:
+    line = db.session.scalar(
+        select(OrderLine).join(Order).where(OrderLine.id == line_id, Order.stay_id == stay.id)
+    )
+    if line is None:
+        raise NotFound(_("We could not find that booking."))
+    if not rateable(line, clock.now()):
+        raise NotAllowed(_("You can rate this once it has taken place."))
+    if line.id in ratings_by_line(stay):
+        raise NotAllowed(_("You have already rated this. Thank you!"))
+    return _save(stay, Feedback(order_line_id=line.id, service_id=line.service_id, rating=rating), comment)
+
+
+def recommend(stay: Stay, score: int, comment: str, today: date) -> Feedback:
+    if not recommendation_due(stay, today):
+        raise NotAllowed(_("Thank you, we already have your answer."))
+    return _save(stay, Feedback(nps=score), comment)
+
+
+def _save(stay: Stay, feedback: Feedback, comment: str) -> Feedback:
+    """Store the feedback; a low one opens a service-recovery request at the top of the desk's queue."""
+    comment = comment.strip()
+    if len(comment) > MAX_COMMENT:
+        raise LobbyError(_("Please use at most %(max)d characters.", max=MAX_COMMENT))
+    feedback.hotel_id = stay.hotel_id
+    feedback.stay_id = stay.id
+    feedback.comment = comment
+    db.session.add(feedback)
+    db.session.flush()
+    if feedback.low:
+        requests.open_request(
+            stay,
+            RequestKind.RECOVERY,
+            details=comment,
+            feedback=feedback,
+            order_line=feedback.line,
+            by_guest=True,
+        )
+    db.session.commit()
+    return feedback
+
+
+def reply(hotel_id: int, feedback_id: int, staff: StaffUser, text: str) -> Feedback:
+    feedback = db.session.get(Feedback, feedback_id)
+    if feedback is None or feedback.hotel_id != hotel_id:
+        raise NotFound(_("We could not find that feedback."))
+    text = text.strip()
+    if not text:
+        raise LobbyError(_("Please write the reply first."))
+    if len(text) > MAX_COMMENT:
+        raise LobbyError(_("Please use at most %(max)d characters.", max=MAX_COMMENT))
+    feedback.reply = text
+    feedback.replied_by_id = staff.id
+    feedback.replied_at = clock.now()
+    db.session.commit()
+    return feedback
+
+
+def feedback_for_desk(hotel_id: int, low_only: bool = False, limit: int = 200) -> list[Feedback]:
+    query = select(Feedback).where(Feedback.hotel_id == hotel_id)
+    if low_only:
+        query = query.where((Feedback.rating <= 2) | (Feedback.nps <= 6))
+    return list(db.session.scalars(query.order_by(Feedback.id.desc()).limit(limit)))
+
+
+def mark_done(hotel_id: int, line_id: int) -> OrderLine:
+    """Staff say the service was delivered: the guest is asked to rate it."""
+    line = db.session.get(OrderLine, line_id)
+    if line is None or line.hotel_id != hotel_id or line.status is not LineStatus.BOOKED:
+        raise NotFound(_("We could not find that booking."))
+    line.done_at = line.done_at or clock.now()
+    db.session.commit()
+    return line

@@ -1,0 +1,30 @@
+// Parts of a page that update themselves: poll the server with If-None-Match every two
+// seconds and swap in the new HTML only when it changed (a 304 costs almost nothing).
+document.addEventListener("DOMContentLoaded", () => {
+  for (const region of document.querySelectorAll("[data-live-url]")) {
+    let etag = region.dataset.liveEtag || "";
+    const refresh = async () => {
+      try {
+        const response = await fetch(region.dataset.liveUrl, {
+          headers: etag ? { "If-None-Match": etag } : {},
+          credentials: "same-origin",
+        });
+        const typing = region.contains(document.activeElement) &&
+          ["INPUT", "TEXTAREA", "SELECT"].includes(document.activeElement.tagName);
+        if (response.status === 200 && typing) {
+          // Never swap the form from under someone typing: the next poll brings the change.
+        } else if (response.status === 200) {
+          etag = response.headers.get("ETag") || "";
+          region.innerHTML = await response.text();
+          region.dispatchEvent(new CustomEvent("live:updated", { bubbles: true }));
+        } else if (response.status === 401 || response.status === 403) {
+          return; // signed out: stop asking
+        }
+      } catch (error) {
+        // Offline for a moment (hotel Wi-Fi): try again on the next tick.
+      }
+      setTimeout(refresh, Number(region.dataset.liveEvery || 2000));
+    };
+    setTimeout(refresh, Number(region.dataset.liveEvery || 2000));
+  }
+});
