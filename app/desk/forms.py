@@ -4,10 +4,20 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, SearchField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length
+from wtforms import (
+    DateField,
+    EmailField,
+    HiddenField,
+    IntegerField,
+    SearchField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from app.guest.forms import TOO_LONG
+from app.guest.forms import NOT_A_CHOICE, NOT_A_DATE, NOT_A_NUMBER, TOO_LONG
 
 
 class StaySearchForm(FlaskForm):
@@ -63,3 +73,85 @@ class NoteForm(FlaskForm):
 
 class GuestMessageForm(FlaskForm):
     text = TextAreaField(_l("Message to the guest"), validators=[Length(max=2000, message=TOO_LONG)])
+
+
+class CheckInForm(FlaskForm):
+    first_name = StringField(_l("First name"), validators=[Length(max=80, message=TOO_LONG)])
+    surname = StringField(
+        _l("Surname"),
+        validators=[DataRequired(_l("Please enter the surname.")), Length(max=80, message=TOO_LONG)],
+    )
+    room = StringField(
+        _l("Room"),
+        validators=[DataRequired(_l("Please enter the room number.")), Length(max=12, message=TOO_LONG)],
+    )
+    email = EmailField(_l("Email"), validators=[Optional(), Length(max=254, message=TOO_LONG)])
+    locale = SelectField(_l("Language"), validate_choice=True, invalid_choice_message=NOT_A_CHOICE)
+    arrival = DateField(
+        _l("Arrival"),
+        validators=[InputRequired(_l("Please enter a date."))],
+        invalid_value_message=NOT_A_DATE,
+    )
+    departure = DateField(
+        _l("Departure"),
+        validators=[InputRequired(_l("Please enter a date."))],
+        invalid_value_message=NOT_A_DATE,
+    )
+    adults = IntegerField(
+        _l("Adults"),
+        default=2,
+        invalid_value_message=NOT_A_NUMBER,
+        validators=[
+            InputRequired(_l("Please enter a number.")),
+            NumberRange(min=1, max=10, message=_l("Please enter a number from 1 to 10.")),
+        ],
+    )
+    children_ages = StringField(
+        _l("Children's ages"),
+        validators=[Length(max=60, message=TOO_LONG)],
+        description=_l("For example: 4, 9. Leave empty when no children come."),
+    )
+    tier = SelectField(_l("Loyalty tier"), validate_choice=True, invalid_choice_message=NOT_A_CHOICE)
+
+
+class ReplyForm(FlaskForm):
+    text = TextAreaField(
+        _l("Reply to the guest"),
+        validators=[DataRequired(_l("Please write the reply first.")), Length(max=2000, message=TOO_LONG)],
+    )
+
+
+class SaleForm(FlaskForm):
+    """One service sold at the desk: a time for activities and tickets, dates for rentals."""
+
+    slot = SelectField(_l("Time"), coerce=int, validate_choice=False, invalid_choice_message=NOT_A_CHOICE)
+    adults = IntegerField(
+        _l("Adults"),
+        default=1,
+        invalid_value_message=NOT_A_NUMBER,
+        validators=[
+            Optional(),
+            NumberRange(min=0, max=20, message=_l("Please enter a number from 0 to 20.")),
+        ],
+    )
+    children = SelectMultipleField(_l("Children coming"), coerce=int, validate_choice=False)
+    start_date = DateField(_l("From"), validators=[Optional()], invalid_value_message=NOT_A_DATE)
+    days = IntegerField(
+        _l("Days"),
+        default=1,
+        invalid_value_message=NOT_A_NUMBER,
+        validators=[
+            Optional(),
+            NumberRange(min=1, max=30, message=_l("Please enter a number from 1 to 30.")),
+        ],
+    )
+    quantity = IntegerField(
+        _l("How many"),
+        default=1,
+        invalid_value_message=NOT_A_NUMBER,
+        validators=[
+            Optional(),
+            NumberRange(min=1, max=10, message=_l("Please enter a number from 1 to 10.")),
+        ],
+    )
+    payment_method = SelectField(_l("Payment"), validate_choice=True, invalid_choice_message=NOT_A_CHOICE)

@@ -11,8 +11,9 @@ from app.auth.roles import role_required
 from app.desk import bp
 from app.desk.forms import RefundForm, StaySearchForm
 from app.extensions import db
+from app.guest.forms import PlainForm
 from app.models import Hotel, Order, OrderStatus, Payment, Refund, RefundStatus, StaffRole
-from app.services import clock, payments, stay_lookup
+from app.services import clock, payments, requests, stay_lookup
 from app.services.errors import LobbyError
 from app.services.i18n import parse_money
 
@@ -55,7 +56,14 @@ def stay(stay_id: int):
         ).all()
         for order in orders
     }
-    return render_template("desk/stay.html", guest=found, orders=orders, payments=order_payments)
+    return render_template(
+        "desk/stay.html",
+        guest=found,
+        orders=orders,
+        payments=order_payments,
+        stay_requests=requests.requests_for_stay(found),
+        plain_form=PlainForm(),
+    )
 
 
 @bp.route("/payments/<int:payment_id>/refund", methods=["GET", "POST"])

@@ -211,17 +211,21 @@ def add_to_cart(stay: Stay, request: BookingRequest) -> OrderLine:
     if pending_order(stay) is not None:
         raise NotAllowed(_("Please finish paying for your booking, or change it, before adding more."))
     planned = plan_line(stay, request)
-    order = cart_for(stay)
-    if order is None:
-        order = Order(
-            hotel_id=stay.hotel_id,
-            stay_id=stay.id,
-            reference=new_order_reference(),
-            currency=planned.quote.currency,
-        )
-        db.session.add(order)
+    order = cart_for(stay) or _new_order(stay, planned.quote.currency)
+    line = _add_line(order, planned)
+    db.session.commit()
+    return line
+
+
+def _new_order(stay: Stay, currency: str) -> Order:
+    order = Order(hotel_id=stay.hotel_id, stay_id=stay.id, reference=new_order_reference(), currency=currency)
+    db.session.add(order)
+    return order
+
+
+def _add_line(order: Order, planned: PlannedLine) -> OrderLine:
     line = OrderLine(
-        hotel_id=stay.hotel_id,
+        hotel_id=order.hotel_id,
         order=order,
         service=planned.service,
         slot=planned.slots[0] if not planned.service.kind.by_day else None,
@@ -240,7 +244,6 @@ def add_to_cart(stay: Stay, request: BookingRequest) -> OrderLine:
     )
     db.session.add(line)
     order.total = sum(item.total for item in order.live_lines)
-    db.session.commit()
     return line
 
 
@@ -284,47 +287,68 @@ def checkout(stay: Stay, method: PaymentMethod = PaymentMethod.ROOM) -> Order:
     A room charge books at once and posts to the folio; a card payment holds the
     seats for the hold time while the guest pays (``app.services.payments``).
     """
-    hotel = db.session.get(Hotel, stay.hotel_id)
-    if method not in available_methods(hotel):
-        raise NotAllowed(_("That way of paying is not available. Please choose another."))
-    release_expired_holds(clock.now())  # seats other guests left behind are free again
+    _check_method(stay, method)
     with write_transaction():
         order = cart_for(stay)
         if order is None or not order.lines:
             raise LobbyError(_("Your cart is empty."))
-        now = clock.now()
-        claims = []
-        for line in order.lines:
-            if not line.service.active:
-                raise NotFound(_("%(service)s is no longer available.", service=line.service.title))
-            if not line.service.kind.by_day:
-                _check_lead_time(line.service, line.starts_at, now)
-            claims.append((line, _line_slots(line)))
-        availability.take_seats(claims)
-        order.total = sum(line.total for line in order.lines)
-        order.payment_method = method
-        if method is PaymentMethod.CARD and any(line.service.needs_approval for line in order.lines):
-            raise _approval_goes_on_the_room()
-        if method is PaymentMethod.CARD and order.total > 0:
-            order.status = OrderStatus.PENDING
-            order.hold_expires_at = now + timedelta(minutes=current_app.config["PAYMENT_HOLD_MINUTES"])
-            for line in order.lines:
-                line.status = LineStatus.HELD
-        else:
-            confirm_order(order, now)
-            payment = Payment(
-                hotel_id=order.hotel_id,
-                order=order,
-                provider=room.NAME,
-                status=PaymentStatus.SUCCEEDED,
-                # What is posted now; a line awaiting approval is added when it is approved.
-                amount=sum(line.total for line in order.lines if line.status is LineStatus.BOOKED),
-                currency=order.currency,
-                idempotency_key=f"lobby-room-{order.reference}",
-            )
-            db.session.add(payment)
-            room.charge(payment, now)
+        _place(order, method)
     return order
+
+
+def sell_at_desk(stay: Stay, request: BookingRequest, method: PaymentMethod) -> Order:
+    """A receptionist books one service for a stay: its own order, never the guest's cart."""
+    _check_method(stay, method)
+    planned = plan_line(stay, request)
+    with write_transaction():
+        order = _new_order(stay, planned.quote.currency)
+        _add_line(order, planned)
+        db.session.flush()
+        _place(order, method)
+    return order
+
+
+def _check_method(stay: Stay, method: PaymentMethod) -> None:
+    hotel = db.session.get(Hotel, stay.hotel_id)
+    if method not in available_methods(hotel):
+        raise NotAllowed(_("That way of paying is not available. Please choose another."))
+    release_expired_holds(clock.now())  # seats other guests left behind are free again
+
+
+def _place(order: Order, method: PaymentMethod) -> None:
+    """Inside a write transaction: claim the order's seats, then book it (room) or hold it (card)."""
+    now = clock.now()
+    claims = []
+    for line in order.lines:
+        if not line.service.active:
+            raise NotFound(_("%(service)s is no longer available.", service=line.service.title))
+        if not line.service.kind.by_day:
+            _check_lead_time(line.service, line.starts_at, now)
+        claims.append((line, _line_slots(line)))
+    availability.take_seats(claims)
+    order.total = sum(line.total for line in order.lines)
+    order.payment_method = method
+    if method is PaymentMethod.CARD and any(line.service.needs_approval for line in order.lines):
+        raise _approval_goes_on_the_room()
+    if method is PaymentMethod.CARD and order.total > 0:
+        order.status = OrderStatus.PENDING
+        order.hold_expires_at = now + timedelta(minutes=current_app.config["PAYMENT_HOLD_MINUTES"])
+        for line in order.lines:
+            line.status = LineStatus.HELD
+        return
+    confirm_order(order, now)
+    payment = Payment(
+        hotel_id=order.hotel_id,
+        order=order,
+        provider=room.NAME,
+        status=PaymentStatus.SUCCEEDED,
+        # What is posted now; a line awaiting approval is added when it is approved.
+        amount=sum(line.total for line in order.lines if line.status is LineStatus.BOOKED),
+        currency=order.currency,
+        idempotency_key=f"lobby-room-{order.reference}",
+    )
+    db.session.add(payment)
+    room.charge(payment, now)
 
 
 def _approval_goes_on_the_room() -> NotAllowed:

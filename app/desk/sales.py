@@ -1,0 +1,126 @@
+"""Selling at the desk: any service for a stay (walk-ins, event tickets), on the room or by card."""
+
+from __future__ import annotations
+
+from flask import abort, flash, g, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
+from flask_wtf.csrf import generate_csrf
+from sqlalchemy import select
+from wtforms import SelectChoice
+
+from app.auth.roles import role_required
+from app.desk import bp
+from app.desk.forms import SaleForm
+from app.extensions import db
+from app.guest.forms import PAYMENT_LABELS
+from app.models import Order, OrderStatus, PaymentMethod, Service, StaffRole
+from app.security import allow_card_scripts
+from app.services import availability, catalog, clock, ordering, payments, stay_lookup
+from app.services.errors import LobbyError
+
+RECEPTIONIST = StaffRole.RECEPTIONIST
+
+
+def _sale_form(stay, service: Service) -> SaleForm:
+    form = SaleForm()
+    if service.kind.by_day:
+        if request.method == "GET":
+            form.start_date.data = max(clock.now().astimezone(g.hotel.tz).date(), stay.arrival)
+    else:
+        form.slot.choices = [
+            SelectChoice(
+                slot.id, f"{slot.starts_at.astimezone(g.hotel.tz):%Y-%m-%d %H:%M} ({slot.seats_left})"
+            )
+            for slot in availability.slots_for_stay(service, stay, clock.now(), days=14)
+            if slot.seats_left
+        ]
+    form.children.choices = [
+        SelectChoice(index, _("Child aged %(age)d", age=age)) for index, age in enumerate(stay.children_ages)
+    ]
+    form.payment_method.choices = [
+        SelectChoice(method.value, str(PAYMENT_LABELS[method.value]))
+        for method in ordering.available_methods(g.hotel)
+    ]
+    return form
+
+
+def _left(seats: int) -> str:
+    return ngettext("%(num)d left", "%(num)d left", seats)
+
+
+@bp.route("/stays/<int:stay_id>/sell", methods=["GET", "POST"])
+@role_required(RECEPTIONIST)
+def sell(stay_id: int):
+    stay = stay_lookup.hotel_stay(g.hotel.id, stay_id) or abort(404)
+    service_id = request.args.get("service", type=int)
+    if service_id is None:
+        services = db.session.scalars(
+            select(Service)
+            .where(Service.hotel_id == g.hotel.id, Service.active.is_(True))
+            .order_by(Service.position, Service.id)
+        ).all()
+        return render_template("desk/sell_pick.html", guest=stay, services=services)
+    service = catalog.bookable_service(g.hotel.id, service_id)
+    form = _sale_form(stay, service)
+    status = 200
+    if form.validate_on_submit():
+        booking = ordering.BookingRequest(
+            service_id=service.id,
+            slot_id=form.slot.data if not service.kind.by_day else None,
+            adults=form.adults.data or 0,
+            child_indexes=list(form.children.data or []),
+            start_date=form.start_date.data,
+            days=form.days.data or 1,
+            quantity=form.quantity.data or 1,
+        )
+        try:
+            order = ordering.sell_at_desk(stay, booking, PaymentMethod(form.payment_method.data))
+        except LobbyError as error:
+            db.session.rollback()
+            flash(str(error.message), "error")
+            status = error.status
+        else:
+            if order.status is OrderStatus.PENDING:
+                return redirect(url_for("desk.pay", reference=order.reference))
+            flash(_("Sold: booking %(reference)s is confirmed.", reference=order.reference), "success")
+            return redirect(url_for("desk.stay", stay_id=stay.id))
+    elif request.method == "POST":
+        status = 400
+    return render_template("desk/sell.html", guest=stay, service=service, form=form), status
+
+
+def _hotel_order(reference: str) -> Order:
+    order = db.session.scalar(select(Order).where(Order.reference == reference, Order.hotel_id == g.hotel.id))
+    return order or abort(404)
+
+
+@bp.get("/orders/<reference>/pay")
+@role_required(RECEPTIONIST)
+def pay(reference: str):
+    order = _hotel_order(reference)
+    ordering.release_hold_if_expired_now(order)
+    if order.status is not OrderStatus.PENDING:
+        return redirect(url_for("desk.stay", stay_id=order.stay_id))
+    provider = payments.require_card_provider()
+    allow_card_scripts(provider)
+    return render_template("desk/pay.html", order=order, provider=provider, csrf=generate_csrf())
+
+
+@bp.post("/orders/<reference>/pay")
+@role_required(RECEPTIONIST)
+def pay_submit(reference: str):
+    order = _hotel_order(reference)
+    token = (request.get_json(silent=True) or {}).get("token")
+    if not isinstance(token, str) or not 0 < len(token) <= 255:
+        return jsonify(error=_("Please enter the card details.")), 400
+    try:
+        state = payments.pay_by_card(order, token)
+    except LobbyError as error:
+        return jsonify(error=str(error.message)), error.status
+    next_url = url_for("desk.stay", stay_id=order.stay_id)
+    if state.status == "pending":
+        return jsonify(status="requires_action", client_secret=state.client_secret, next=next_url)
+    if state.status == "failed":
+        return jsonify(error=_("The card was declined. Please try another card.")), 402
+    return jsonify(status=state.status, next=next_url)
