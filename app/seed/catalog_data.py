@@ -333,6 +333,7 @@ SERVICES = [
         "duration_minutes": 240,
         "lead_time_minutes": 240,
         "cancel_window_hours": 6,
+        "needs_approval": True,  # the desk confirms a sitter is free before it is booked
     },
     {
         "code": "pediatrician",
@@ -420,6 +421,7 @@ SERVICES = [
         "duration_minutes": 240,
         "lead_time_minutes": 720,
         "cancel_window_hours": 24,
+        "late_cancel_fee_percent": 50,
     },
     {
         "code": "disco",
@@ -462,6 +464,7 @@ SERVICES = [
         "price_unit": 1400000,
         "lead_time_minutes": 1440,
         "cancel_window_hours": 24,
+        "late_cancel_fee_percent": 30,
     },
     {
         "code": "scooter_rental",
@@ -504,6 +507,7 @@ SERVICES = [
         "duration_minutes": 90,
         "lead_time_minutes": 120,
         "cancel_window_hours": 24,
+        "late_cancel_fee_percent": 100,
     },
     {
         "code": "pony_ride",
@@ -549,6 +553,7 @@ SERVICES = [
         "duration_minutes": 60,
         "lead_time_minutes": 60,
         "cancel_window_hours": 6,
+        "late_cancel_fee_percent": 30,
     },
     {
         "code": "paintball",
