@@ -1,0 +1,146 @@
+"""Several gunicorn workers, as in production: live updates and sign-in limits hold across them.
+
+Live regions poll with If-None-Match and the version comes from the database, so any
+worker answers the same; sign-in limits live in Redis. This starts real gunicorn
+workers on the test database and checks both, and that more than one worker answered.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import redis
+import requests
+
+from app.seed.demo import DEMO_STAFF, DEMO_STAFF_PASSWORD, seed_demo
+
+ROOT = Path(__file__).resolve().parent.parent
+REDIS_URL = "redis://127.0.0.1:6379/15"
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture
+def gunicorn(app, database_url, tmp_path):
+    with app.app_context():
+        seed_demo()
+    with redis.Redis.from_url(REDIS_URL) as client:
+        client.flushdb()
+    port = _free_port()
+    access_log = tmp_path / "access.log"
+    env = {
+        **os.environ,
+        "LOBBY_ENV": "development",
+        "SECRET_KEY": "several-workers-test",
+        "DATABASE_URL": database_url,
+        "REDIS_URL": REDIS_URL,
+    }
+    log = tmp_path / "gunicorn.log"
+    with log.open("wb") as errors:
+        process = subprocess.Popen(
+        [
+            str(Path(sys.executable).parent / "gunicorn"),
+            "--workers", "3",
+            "--bind", f"127.0.0.1:{port}",
+            "--access-logfile", str(access_log),
+            "--access-logformat", "%(p)s %(m)s %(U)s %(s)s",
+            "wsgi:app",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=errors,
+    )  # fmt: skip
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            if requests.get(f"{base}/healthz", timeout=5).status_code == 200:
+                break
+        except requests.RequestException:
+            pass  # still booting
+        if process.poll() is not None or time.monotonic() > deadline:
+            pytest.fail(f"gunicorn did not start: {log.read_text()[-2000:]}")
+        time.sleep(0.2)
+    yield base, access_log
+    process.terminate()
+    process.wait(timeout=15)
+
+
+def csrf(session: requests.Session, url: str) -> str:
+    return re.search(r'name="csrf_token"[^>]*value="([^"]+)"', session.get(url, timeout=5).text).group(1)
+
+
+def test_live_queue_and_sign_in_limits_across_three_workers(gunicorn):
+    base, access_log = gunicorn
+    desk, phone = requests.Session(), requests.Session()
+    signed_in = desk.post(
+        f"{base}/staff/signin",
+        data={
+            "csrf_token": csrf(desk, f"{base}/staff/signin"),
+            "email": DEMO_STAFF[0][0],
+            "password": DEMO_STAFF_PASSWORD,
+        },
+        allow_redirects=False,
+        timeout=5,
+    )
+    assert signed_in.status_code == 302
+
+    first = desk.get(f"{base}/desk/queue/live", timeout=5)
+    assert first.status_code == 200
+    etag = first.headers["ETag"]
+    for _ in range(12):  # whichever worker answers, nothing changed
+        assert (
+            desk.get(f"{base}/desk/queue/live", headers={"If-None-Match": etag}, timeout=5).status_code == 304
+        )
+
+    phone.post(
+        f"{base}/signin",
+        data={
+            "csrf_token": csrf(phone, f"{base}/signin"),
+            "method": "room",
+            "room-room": "204",
+            "room-surname": "Garcia",
+        },
+        timeout=5,
+    )
+    asked = phone.post(
+        f"{base}/stay/requests/item",
+        data={"csrf_token": csrf(phone, f"{base}/stay"), "item-item": "pillows", "item-quantity": "1"},
+        allow_redirects=False,
+        timeout=5,
+    )
+    assert asked.status_code == 302
+
+    for _ in range(12):  # every worker now sees the change at once: the version lives in the database
+        changed = desk.get(f"{base}/desk/queue/live", headers={"If-None-Match": etag}, timeout=5)
+        assert changed.status_code == 200
+        assert "Extra pillows" in changed.text
+
+    # Five wrong passwords for one account, whichever worker takes them, then 429 (Redis counts).
+    attacker = requests.Session()
+    token = csrf(attacker, f"{base}/staff/signin")
+    codes = [
+        attacker.post(
+            f"{base}/staff/signin",
+            data={"csrf_token": token, "email": DEMO_STAFF[1][0], "password": "guess"},
+            timeout=5,
+        ).status_code
+        for _ in range(7)
+    ]
+    assert codes == [401] * 5 + [429] * 2
+
+    time.sleep(0.5)  # let gunicorn flush its access log
+    workers = {line.split()[0] for line in access_log.read_text().splitlines() if "/desk/queue/live" in line}
+    assert len(workers) >= 2, "the polls should have been spread over several workers"
