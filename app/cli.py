@@ -6,6 +6,7 @@ from datetime import timedelta
 
 import click
 from flask import Flask
+from flask.cli import AppGroup
 from sqlalchemy import select
 
 from app.extensions import db
@@ -15,9 +16,8 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(lobby)
 
 
-@click.group()
-def lobby() -> None:
-    """Lobby administration."""
+# An AppGroup, so every command runs inside the application context (also under test).
+lobby = AppGroup("lobby", help="Lobby administration.")
 
 
 @lobby.command("seed-demo")
