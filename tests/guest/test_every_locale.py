@@ -11,8 +11,8 @@ from babel import Locale
 from sqlalchemy import select
 
 from app.extensions import db
-from app.models import Service
-from app.seed.demo import seed_demo
+from app.models import GuestRequest, Payment, Service, Stay
+from app.seed.demo import DEMO_STAFF, DEMO_STAFF_PASSWORD, seed_demo
 from config import Config
 
 OTHER_LOCALES = [code for code in Config.LANGUAGES if code != "en"]
@@ -111,3 +111,69 @@ def test_signed_out_sign_in_page_in_every_language(client, app):
         page = client.get("/signin", headers={"Accept-Language": locale}).get_data(as_text=True)
         assert f'<html lang="{locale}"' in page
         assert english & words_of(page) - ALLOWED_SAME == set(), locale
+
+
+@pytest.fixture
+def staff_pages(app, guest, demo_pages, staff):
+    """The desk as a manager sees it, with Garcia's booking and a request of theirs in it."""
+
+    assert (
+        guest.post(
+            "/stay/requests/item", {"item-item": "pillows", "item-quantity": 1}, page="/stay"
+        ).status_code
+        == 302
+    )
+    with app.app_context():
+        garcia = db.session.scalar(select(Stay).where(Stay.room == "204")).id
+        request_id = db.session.scalar(select(GuestRequest.id).where(GuestRequest.stay_id == garcia).limit(1))
+        payment_id = db.session.scalar(select(Payment.id))
+        riding = db.session.scalar(select(Service.id).where(Service.code == "horse_riding"))
+    assert staff.sign_in(DEMO_STAFF[1][0], DEMO_STAFF_PASSWORD).status_code == 302
+    return [
+        "/desk/queue",
+        f"/desk/requests/{request_id}",
+        "/desk/?q=204",
+        f"/desk/stays/{garcia}",
+        f"/desk/stays/{garcia}/card",
+        f"/desk/stays/{garcia}/sell",
+        f"/desk/stays/{garcia}/sell?service={riding}",
+        f"/desk/payments/{payment_id}/refund",
+        "/desk/check-in",
+        "/desk/today",
+        "/desk/feedback",
+        "/desk/refunds",
+        "/manage/folio",
+        "/staff/signin",
+    ]
+
+
+# Staff pages also show what people typed and who they are: names, emails, the demo's requests.
+STAFF_ALLOWED_SAME = ALLOWED_SAME | {
+    "Linh (reception)",
+    "Hoa (manager)",
+    "Elena Garcia",
+    "Chidi Okafor",
+    "Minh Anh Trần",
+    "Our youngest has a cold. Could someone bring a kettle and some honey?",
+}
+
+
+@pytest.mark.parametrize("locale", OTHER_LOCALES)
+def test_every_staff_page_follows_the_staff_members_language(staff, staff_pages, locale):
+    def read(path: str, lang: str) -> str:
+        assert (
+            staff.post(
+                "/staff/language", {"lang": lang, "next": "/desk/queue"}, page="/desk/queue"
+            ).status_code
+            == 302
+        )
+        response = staff.client.get(path)
+        assert response.status_code == 200, (path, lang)
+        return response.get_data(as_text=True)
+
+    english = {path: words_of(read(path, "en")) for path in staff_pages}
+    for path in staff_pages:
+        page = read(path, locale)
+        assert f'<html lang="{locale}" dir="{"rtl" if locale == "ar" else "ltr"}">' in page, path
+        left = {text for text in english[path] & words_of(page) - STAFF_ALLOWED_SAME if "@" not in text}
+        assert left == set(), f"{path} in {locale} still shows English: {left}"

@@ -11,7 +11,17 @@ from flask_babel import force_locale, gettext
 from sqlalchemy import select
 
 from app.extensions import db
-from app.models import LineStatus, Order, OrderStatus, Payment, PaymentStatus, Refund, RefundStatus, Slot
+from app.models import (
+    Hotel,
+    LineStatus,
+    Order,
+    OrderStatus,
+    Payment,
+    PaymentStatus,
+    Refund,
+    RefundStatus,
+    Slot,
+)
 from app.services import clock, payments
 from tests.payments.conftest import card_token, pay_page_reference, stripe_event
 
@@ -191,3 +201,39 @@ def test_hold_time_is_configurable(app, guest, world, stripe_on, monkeypatch, mi
     order = order_by_reference(app, reference)
     assert order.hold_expires_at - clock.now() <= timedelta(minutes=minutes)
     assert order.hold_expires_at - clock.now() > timedelta(minutes=minutes - 1)
+
+
+def test_a_hotel_can_turn_either_way_of_paying_off(app, guest, world, stripe_on):
+    guest.sign_in()
+    add_riding(guest, world)
+    with app.app_context():
+        db.session.get(Hotel, world.hotel_id).room_charge_enabled = False
+        db.session.commit()
+    page = text(guest.client.get("/cart"))
+    assert 'value="card"' in page and 'value="room"' not in page
+    assert guest.post("/checkout", {"payment_method": "room"}, page="/cart").status_code == 400
+
+    with app.app_context():
+        hotel = db.session.get(Hotel, world.hotel_id)
+        hotel.room_charge_enabled, hotel.card_payments_enabled = True, False
+        db.session.commit()
+    page = text(guest.client.get("/cart"))
+    assert 'value="room"' in page and 'value="card"' not in page
+    assert guest.post("/checkout", {"payment_method": "card"}, page="/cart").status_code == 400
+
+
+def test_the_amount_stripe_charges_is_the_total_the_guest_saw(app, guest, world, stripe_on):
+    reference, _slot = start_card_checkout(guest, world)
+    shown = re.search(
+        r'class="grand-total"><span>Total</span> <strong>([^<]+)</strong>',
+        text(guest.client.get(f"/orders/{reference}/pay")),
+    )
+    assert shown.group(1) == "€120.00"
+    pay(guest, reference, card_token(stripe_on, "visa"))
+    payment = payment_of(app, reference)
+    intent = stripe_on.v1.payment_intents.retrieve(payment.external_id)
+    assert (
+        (intent.amount, intent.currency)
+        == (12000, "eur")
+        == (order_by_reference(app, reference).total, "eur")
+    )
