@@ -7,7 +7,6 @@ suite on PostgreSQL; an unreachable database fails the run instead of skipping i
 from __future__ import annotations
 
 import os
-import re
 from datetime import UTC, datetime
 
 import pytest
@@ -18,6 +17,7 @@ from app import create_app
 from app.extensions import db, limiter
 from config import TestConfig
 from tests import factories
+from tests.browsing import FormActions
 
 
 @pytest.fixture(scope="session")
@@ -91,20 +91,8 @@ def frozen_now(monkeypatch):
     return freeze
 
 
-class GuestActions:
+class GuestActions(FormActions):
     """Sign-in and booking steps through the real pages, as a phone would do them."""
-
-    def __init__(self, client):
-        self.client = client
-
-    def csrf(self, path: str) -> str:
-        page = self.client.get(path).get_data(as_text=True)
-        match = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page)
-        assert match, f"no CSRF token on {path}"
-        return match.group(1)
-
-    def post(self, path: str, data: dict, page: str | None = None, **kwargs):
-        return self.client.post(path, data={"csrf_token": self.csrf(page or path), **data}, **kwargs)
 
     def sign_in(self, room: str = "204", surname: str = "Garcia"):
         return self.post(

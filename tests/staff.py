@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import re
-
 from app.extensions import db
 from app.models import Hotel, StaffRole
 from app.services import staff_accounts
+from tests.browsing import FormActions
 
 PASSWORD = "correct horse battery"
 
@@ -19,16 +18,7 @@ def make_staff(app, hotel_id: int, role: StaffRole, email: str | None = None) ->
     return email
 
 
-class StaffActions:
-    def __init__(self, client):
-        self.client = client
-
-    def csrf(self, path: str) -> str:
-        page = self.client.get(path).get_data(as_text=True)
-        match = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page)
-        assert match, f"no CSRF token on {path}"
-        return match.group(1)
-
+class StaffActions(FormActions):
     def sign_in(self, email: str, password: str = PASSWORD):
         token = self.csrf("/staff/signin")
         return self.client.post(
@@ -38,6 +28,3 @@ class StaffActions:
     def sign_out(self):
         token = self.csrf("/desk/")
         return self.client.post("/staff/signout", data={"csrf_token": token})
-
-    def post(self, path: str, data: dict, page: str | None = None):
-        return self.client.post(path, data={"csrf_token": self.csrf(page or path), **data})

@@ -7,12 +7,13 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
+from app.auth import load_staff_hotel
 from app.auth.roles import role_required
 from app.desk import bp
 from app.desk.forms import RefundForm, StaySearchForm
 from app.extensions import db
 from app.guest.forms import PlainForm
-from app.models import Hotel, Order, OrderStatus, Payment, Refund, RefundStatus, StaffRole
+from app.models import Order, OrderStatus, Payment, Refund, RefundStatus, StaffRole
 from app.services import clock, payments, requests, stay_lookup
 from app.services.errors import LobbyError
 from app.services.i18n import parse_money
@@ -20,10 +21,7 @@ from app.services.i18n import parse_money
 RECEPTIONIST = StaffRole.RECEPTIONIST
 
 
-@bp.before_request
-def staff_hotel():
-    g.stay = None
-    g.hotel = db.session.get(Hotel, current_user.hotel_id) if current_user.is_authenticated else None
+bp.before_request(load_staff_hotel)
 
 
 @bp.get("/")

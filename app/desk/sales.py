@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, g, jsonify, redirect, render_template, request, url_for
+from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_wtf.csrf import generate_csrf
@@ -15,6 +15,7 @@ from app.desk.forms import SaleForm
 from app.extensions import db
 from app.guest.forms import PAYMENT_LABELS
 from app.models import Order, OrderStatus, PaymentMethod, Service, StaffRole
+from app.payment_pages import card_attempt
 from app.security import allow_card_scripts
 from app.services import availability, catalog, clock, ordering, payments, stay_lookup
 from app.services.errors import LobbyError
@@ -111,16 +112,9 @@ def pay(reference: str):
 @role_required(RECEPTIONIST)
 def pay_submit(reference: str):
     order = _hotel_order(reference)
-    token = (request.get_json(silent=True) or {}).get("token")
-    if not isinstance(token, str) or not 0 < len(token) <= 255:
-        return jsonify(error=_("Please enter the card details.")), 400
-    try:
-        state = payments.pay_by_card(order, token)
-    except LobbyError as error:
-        return jsonify(error=str(error.message)), error.status
-    next_url = url_for("desk.stay", stay_id=order.stay_id)
-    if state.status == "pending":
-        return jsonify(status="requires_action", client_secret=state.client_secret, next=next_url)
-    if state.status == "failed":
-        return jsonify(error=_("The card was declined. Please try another card.")), 402
-    return jsonify(status=state.status, next=next_url)
+    return card_attempt(
+        order,
+        url_for("desk.stay", stay_id=order.stay_id),
+        _("Please enter the card details."),
+        _("The card was declined. Please try another card."),
+    )

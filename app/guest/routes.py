@@ -32,6 +32,7 @@ from app.guest.forms import (
     TimedBookingForm,
 )
 from app.models import OrderStatus, PaymentMethod, Service
+from app.payment_pages import card_attempt
 from app.security import allow_card_scripts
 from app.services import (
     availability,
@@ -298,19 +299,12 @@ def pay_submit(reference: str):
         order = ordering.stay_order(g.stay, reference)
     except LobbyError as error:
         return jsonify(error=str(error.message)), error.status
-    token = (request.get_json(silent=True) or {}).get("token")
-    if not isinstance(token, str) or not 0 < len(token) <= 255:
-        return jsonify(error=_("Please enter your card details.")), 400
-    try:
-        state = payments.pay_by_card(order, token)
-    except LobbyError as error:
-        return jsonify(error=str(error.message)), error.status
-    next_url = url_for("guest.confirmation", reference=order.reference)
-    if state.status == "pending":
-        return jsonify(status="requires_action", client_secret=state.client_secret, next=next_url)
-    if state.status == "failed":
-        return jsonify(error=_("Your card was declined. Please try another card.")), 402
-    return jsonify(status=state.status, next=next_url)
+    return card_attempt(
+        order,
+        url_for("guest.confirmation", reference=order.reference),
+        _("Please enter your card details."),
+        _("Your card was declined. Please try another card."),
+    )
 
 
 @bp.get("/orders/<reference>")

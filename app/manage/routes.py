@@ -3,23 +3,20 @@
 from __future__ import annotations
 
 from flask import Response, abort, g, redirect, render_template, request, url_for
-from flask_login import current_user
 from sqlalchemy import select
 
+from app.auth import load_staff_hotel
 from app.auth.roles import role_required
 from app.extensions import db
 from app.guest.forms import PlainForm
 from app.manage import bp
-from app.models import FolioExport, Hotel, StaffRole
+from app.models import FolioExport, StaffRole
 from app.services import folio
 
 MANAGER = StaffRole.MANAGER
 
 
-@bp.before_request
-def staff_hotel():
-    g.stay = None
-    g.hotel = db.session.get(Hotel, current_user.hotel_id) if current_user.is_authenticated else None
+bp.before_request(load_staff_hotel)
 
 
 @bp.get("/folio")
