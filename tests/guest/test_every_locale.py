@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import re
+from functools import cache
 from html.parser import HTMLParser
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 from babel import Locale
+from babel.messages.pofile import read_po
 from sqlalchemy import select
 
 from app.extensions import db
@@ -43,6 +46,15 @@ class VisibleText(HTMLParser):
     def handle_data(self, data):
         if not self._skipping and data.strip():
             self.texts.add(" ".join(data.split()))
+
+
+@cache
+def same_in(locale: str) -> frozenset[str]:
+    """Interface strings a translator kept as they are ("Email" in Vietnamese, "Status" in Malay)."""
+    path = Path(__file__).resolve().parents[2] / "translations" / locale / "LC_MESSAGES" / "messages.po"
+    with path.open("rb") as handle:
+        catalog = read_po(handle, locale=locale)
+    return frozenset(message.id for message in catalog if message.id and message.string == message.id)
 
 
 def words_of(page: str) -> set[str]:
@@ -99,7 +111,7 @@ def test_every_guest_page_speaks_the_chosen_language(guest, demo_pages, locale):
         page = render(guest, path, locale)
         direction = "rtl" if locale == "ar" else "ltr"
         assert f'<html lang="{locale}" dir="{direction}">' in page, path
-        left_in_english = english[path] & words_of(page) - ALLOWED_SAME
+        left_in_english = english[path] & words_of(page) - ALLOWED_SAME - same_in(locale)
         assert left_in_english == set(), f"{path} in {locale} still shows English: {left_in_english}"
 
 
@@ -110,7 +122,7 @@ def test_signed_out_sign_in_page_in_every_language(client, app):
     for locale in OTHER_LOCALES:
         page = client.get("/signin", headers={"Accept-Language": locale}).get_data(as_text=True)
         assert f'<html lang="{locale}"' in page
-        assert english & words_of(page) - ALLOWED_SAME == set(), locale
+        assert english & words_of(page) - ALLOWED_SAME - same_in(locale) == set(), locale
 
 
 @pytest.fixture
@@ -175,5 +187,6 @@ def test_every_staff_page_follows_the_staff_members_language(staff, staff_pages,
     for path in staff_pages:
         page = read(path, locale)
         assert f'<html lang="{locale}" dir="{"rtl" if locale == "ar" else "ltr"}">' in page, path
-        left = {text for text in english[path] & words_of(page) - STAFF_ALLOWED_SAME if "@" not in text}
+        shown = english[path] & words_of(page) - STAFF_ALLOWED_SAME - same_in(locale)
+        left = {text for text in shown if "@" not in text}
         assert left == set(), f"{path} in {locale} still shows English: {left}"
