@@ -6,7 +6,7 @@ PORT ?= 5000
 HOST ?= 127.0.0.1
 export FLASK_APP := wsgi
 
-.PHONY: run test pytest lint format translations compile-translations chromium bench clean
+.PHONY: run test pytest lint format translations compile-translations chromium bench bench-live clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -63,6 +63,9 @@ translations: $(VENV)/.installed
 
 bench: $(VENV)/.installed-dev
 	$(BIN)/python -m bench.booking_contention
+
+bench-live: $(VENV)/.installed-dev
+	$(BIN)/python -m bench.live_polls
 
 clean:
 	rm -rf $(VENV) instance/*.sqlite3* translations/*/LC_MESSAGES/*.mo
