@@ -8,24 +8,23 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from app.extensions import db
-from app.models import FolioLine, Hotel, OrderLine, Payment, Refund, RefundStatus, Stay
+from app.models import FolioLine, Hotel, LineStatus, OrderLine, Payment, Refund, RefundStatus, Stay
 
 NAME = "room"
 
 
 def charge(payment: Payment, now: datetime) -> None:
-    """Post one folio line per booked line of the payment's order."""
+    """Post one folio line per booked line of the payment's order; lines awaiting approval wait."""
+    for line in payment.order.lines:
+        if line.status is LineStatus.BOOKED:
+            charge_line(payment, line, now)
+
+
+def charge_line(payment: Payment, line: OrderLine, now: datetime) -> None:
     order = payment.order
-    for line in order.live_lines:
-        if line.total:
-            _post(
-                order.stay,
-                line,
-                line.total,
-                _description(order.stay, line),
-                f"{order.reference}-{line.id}",
-                now,
-            )
+    if line.total:
+        reference = f"{order.reference}-{line.id}"
+        _post(order.stay, line, line.total, _description(order.stay, line), reference, now)
 
 
 def reverse(refund: Refund, line: OrderLine | None, now: datetime) -> None:

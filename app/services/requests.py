@@ -129,6 +129,7 @@ def open_request(
         hotel_id=stay.hotel_id,
         stay_id=stay.id,
         kind=kind,
+        status=RequestStatus.NEW,
         item=item,
         quantity=quantity,
         details=details.strip(),
