@@ -73,23 +73,33 @@ class StripeCard:
     def start(self, payment: Payment, card_token: str) -> IntentState:
         """Create and confirm a PaymentIntent for the card the guest tokenized with Stripe.js.
 
-        Confirming on the server keeps one code path for every card; a card that
-        needs 3-D Secure comes back "pending" with a client secret for
-        ``stripe.confirmCardPayment`` on the phone.
+        The token's card is attached to a new Customer and charged as the intent's
+        payment method (Stripe accepts a customer's Card there), so one code path serves
+        every card; one that needs 3-D Secure comes back "pending" with a client
+        secret for ``stripe.confirmCardPayment`` on the phone. Every POST carries a key
+        derived from the payment's own, so a retry repeats nothing.
         """
+        key = payment.idempotency_key
         with _translated_errors():
-            token = self.client.v1.tokens.retrieve(card_token)
-            params = {
-                "amount": payment.amount,
-                "currency": payment.currency.lower(),
-                "payment_method_types": ["card"],
-                "payment_method": token.card.id,
-                "confirm": True,
-                "metadata": {"lobby_payment": str(payment.id), "lobby_order": payment.order.reference},
-            }
             try:
+                customer = self.client.v1.customers.create(
+                    params={"source": card_token, "metadata": {"lobby_payment": str(payment.id)}},
+                    options={"idempotency_key": f"{key}-customer"},
+                )
                 intent = self.client.v1.payment_intents.create(
-                    params=params, options={"idempotency_key": payment.idempotency_key}
+                    params={
+                        "amount": payment.amount,
+                        "currency": payment.currency.lower(),
+                        "payment_method_types": ["card"],
+                        "customer": customer.id,
+                        "payment_method": customer.default_source,
+                        "confirm": True,
+                        "metadata": {
+                            "lobby_payment": str(payment.id),
+                            "lobby_order": payment.order.reference,
+                        },
+                    },
+                    options={"idempotency_key": key},
                 )
             except stripe.CardError as error:
                 raise CardDeclined(error.code) from error
