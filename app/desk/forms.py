@@ -155,3 +155,10 @@ class SaleForm(FlaskForm):
         ],
     )
     payment_method = SelectField(_l("Payment"), validate_choice=True, invalid_choice_message=NOT_A_CHOICE)
+
+
+class CancelForm(FlaskForm):
+    reason = StringField(
+        _l("Reason"),
+        validators=[DataRequired(_l("Please give a reason.")), Length(max=300, message=TOO_LONG)],
+    )

@@ -5,14 +5,15 @@ from __future__ import annotations
 from babel import Locale
 from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_login import current_user
 from wtforms import SelectChoice
 
 from app.auth.roles import role_required
 from app.desk import bp
-from app.desk.forms import CheckInForm
+from app.desk.forms import CancelForm, CheckInForm
 from app.guest.forms import PlainForm
 from app.models import StaffRole, Tier
-from app.services import clock, feedback, stay_desk, stay_lookup
+from app.services import cancellations, clock, feedback, stay_desk, stay_lookup
 from app.services.errors import LobbyError
 from app.templating import TIER_LABELS
 
@@ -116,6 +117,26 @@ def line_done(line_id: int):
         line = feedback.mark_done(g.hotel.id, line_id)
     except LobbyError as error:
         flash(str(error.message), "error")
-        return redirect(request.referrer or url_for("desk.home"))
+        return redirect(url_for("desk.home"))
     flash(_("Marked as done. The guest is asked to rate it."), "success")
+    return redirect(url_for("desk.stay", stay_id=line.order.stay_id))
+
+
+@bp.post("/lines/<int:line_id>/cancel")
+@role_required(RECEPTIONIST)
+def line_cancel(line_id: int):
+    form = CancelForm()
+    if not form.validate_on_submit():
+        flash(_("Please give a reason."), "error")
+        return redirect(url_for("desk.home"))
+    try:
+        line = cancellations.cancel_by_staff(
+            g.hotel.id, line_id, form.reason.data, current_user._get_current_object()
+        )
+    except LobbyError as error:
+        if error.status == 404:
+            abort(404)
+        flash(str(error.message), "error")
+        return redirect(url_for("desk.home"))
+    flash(_("Cancelled; what it cost is refunded the way it was paid."), "success")
     return redirect(url_for("desk.stay", stay_id=line.order.stay_id))

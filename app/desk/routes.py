@@ -10,7 +10,7 @@ from sqlalchemy import select
 from app.auth import load_staff_hotel
 from app.auth.roles import role_required
 from app.desk import bp
-from app.desk.forms import RefundForm, StaySearchForm
+from app.desk.forms import CancelForm, RefundForm, StaySearchForm
 from app.extensions import db
 from app.guest.forms import PlainForm
 from app.models import Order, OrderStatus, Payment, Refund, RefundStatus, StaffRole
@@ -61,6 +61,7 @@ def stay(stay_id: int):
         payments=order_payments,
         stay_requests=requests.requests_for_stay(found),
         plain_form=PlainForm(),
+        cancel_form=CancelForm(),
     )
 
 

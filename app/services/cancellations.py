@@ -18,10 +18,11 @@ from app.models import (
     PaymentStatus,
     RequestKind,
     RequestStatus,
+    StaffUser,
     Stay,
 )
 from app.services import approvals, availability, clock, ordering, payments, requests
-from app.services.errors import NotAllowed, NotFound
+from app.services.errors import LobbyError, NotAllowed, NotFound
 from app.services.locking import write_transaction
 from app.services.pricing import percent_of
 
@@ -88,6 +89,43 @@ def cancel_line(stay: Stay, line_id: int) -> OrderLine:
         if payment is not None and rule.refund > 0:
             refund = payments.refund_within_transaction(
                 payment, min(rule.refund, payment.refundable), "Cancelled by the guest", order_line_id=line.id
+            )
+    if refund is not None:
+        payments.send_refund(refund.id)
+    return line
+
+
+def cancel_by_staff(hotel_id: int, line_id: int, reason: str, staff: StaffUser) -> OrderLine:
+    """The desk cancels a booking whatever the window says, with a reason, and gives back all it cost.
+
+    For a partial refund the desk cancels here and then refunds on the payment's refund page.
+    """
+    reason = (reason or "").strip()
+    if not reason:
+        raise LobbyError(_("Please give a reason."))
+    with write_transaction():
+        line = db.session.scalar(select(OrderLine).where(OrderLine.id == line_id).with_for_update())
+        if line is None or line.hotel_id != hotel_id:
+            raise NotFound(_("We could not find that booking."))
+        if line.status is LineStatus.REQUESTED:
+            _withdraw_request(line)
+            return line
+        if line.status is not LineStatus.BOOKED:
+            raise NotAllowed(_("Only a confirmed booking can be cancelled."))
+        availability.release_seats(line)
+        line.status = LineStatus.CANCELLED
+        line.cancelled_at = clock.now()
+        order = line.order
+        order.total = sum(item.total for item in order.live_lines) + sum(
+            item.cancellation_fee for item in order.lines
+        )
+        if not order.live_lines:
+            order.status = OrderStatus.CANCELLED
+        refund = None
+        payment = paid_by(order.id)
+        if payment is not None and min(line.total, payment.refundable) > 0:
+            refund = payments.refund_within_transaction(
+                payment, min(line.total, payment.refundable), reason, order_line_id=line.id, staff_id=staff.id
             )
     if refund is not None:
         payments.send_refund(refund.id)

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import func, select
 
 from app.extensions import db
-from app.models import FolioLine, Refund, RefundStatus, StaffRole
+from app.models import FolioLine, Refund, RefundStatus, Slot, StaffRole
 from tests.staff import make_staff
 
 
@@ -116,3 +116,32 @@ def test_manager_exports_the_folio_once(app, client, world, desk):
         second.get_data(as_text=True).strip()
         == "reference,posted_at,room,amount,currency,description,stay_id,order_id"
     )
+
+
+def test_the_desk_cancels_a_booking_with_a_reason_and_the_room_charge_is_reversed(app, staff, world, desk):
+    stay_page = staff.client.get(f"/desk/stays/{world.stays['garcia']}").get_data(as_text=True)
+    action = re.search(r'action="(/desk/lines/\d+/cancel)"', stay_page).group(1)
+
+    refused = staff.post(action, {"reason": ""}, page=f"/desk/stays/{world.stays['garcia']}")
+    assert refused.status_code == 302
+    with app.app_context():
+        assert db.session.scalar(select(func.count(Refund.id))) == 0
+
+    done = staff.post(
+        action, {"reason": "Storm: the stable is closed"}, page=f"/desk/stays/{world.stays['garcia']}"
+    )
+    assert done.status_code == 302
+    with app.app_context():
+        refund = db.session.scalar(select(Refund))
+        assert (refund.amount, refund.reason, refund.status) == (
+            12000,
+            "Storm: the stable is closed",
+            RefundStatus.SUCCEEDED,
+        )
+        assert refund.staff_id is not None
+        assert db.session.scalar(select(func.sum(FolioLine.amount))) == 0
+        assert db.session.scalar(select(func.sum(Slot.taken))) == 0  # the places are free again
+    again = staff.post(action, {"reason": "twice"}, page=f"/desk/stays/{world.stays['garcia']}")
+    assert again.status_code == 302
+    with app.app_context():
+        assert db.session.scalar(select(func.count(Refund.id))) == 1
