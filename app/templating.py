@@ -49,6 +49,7 @@ def duration(value: timedelta) -> str:
     return format_timedelta(value, threshold=1.5)
 
 
+ROLE_LABELS = {"receptionist": _l("Receptionist"), "manager": _l("Manager"), "admin": _l("Admin")}
 TIER_LABELS = {"standard": _l("Standard"), "silver": _l("Silver"), "gold": _l("Gold")}
 MOVE_LABELS = {
     RequestStatus.ACKNOWLEDGED: _l("Acknowledge"),
@@ -89,4 +90,5 @@ def init_app(app: Flask) -> None:
             "request_status_labels": lambda: requests.STATUS_LABELS,
             "move_labels": lambda: MOVE_LABELS,
             "tier_labels": lambda: TIER_LABELS,
+            "role_labels": lambda: ROLE_LABELS,
         }

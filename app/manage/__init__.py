@@ -1,7 +1,7 @@
-"""The manager's workspace: for now the folio export the hotel's PMS and accounts read."""
+"""The manager's workspace: staff accounts, the folio export, the catalog and the numbers."""
 
 from flask import Blueprint
 
 bp = Blueprint("manage", __name__, url_prefix="/manage")
 
-from app.manage import routes  # noqa: E402,F401
+from app.manage import routes, staff  # noqa: E402,F401

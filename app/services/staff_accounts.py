@@ -8,7 +8,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from app.extensions import db
 from app.models import Hotel, StaffRole, StaffUser
-from app.services.errors import LobbyError
+from app.services.errors import LobbyError, NotAllowed, NotFound
 
 MIN_PASSWORD_LENGTH = 10
 # Checked against when the email is unknown, so a wrong email costs as long as a wrong password.
@@ -57,3 +57,67 @@ def end_all_sessions(user: StaffUser) -> None:
     """Every cookie issued to ``user`` so far stops working (sign-out, password or role change)."""
     user.session_version += 1
     db.session.commit()
+
+
+def hotel_staff(hotel_id: int) -> list[StaffUser]:
+    return list(
+        db.session.scalars(select(StaffUser).where(StaffUser.hotel_id == hotel_id).order_by(StaffUser.email))
+    )
+
+
+def _staff_member(hotel_id: int, staff_id: int) -> StaffUser:
+    user = db.session.get(StaffUser, staff_id)
+    if user is None or user.hotel_id != hotel_id:
+        raise NotFound(_("We could not find that colleague."))
+    return user
+
+
+def _check_may_grant(actor: StaffUser, role: StaffRole) -> None:
+    if role is StaffRole.ADMIN and actor.role is not StaffRole.ADMIN:
+        raise NotAllowed(_("Only an admin can make someone an admin."))
+
+
+def _leaves_an_admin(hotel_id: int, user: StaffUser) -> bool:
+    """Whether the hotel keeps an active admin if ``user`` stops being one."""
+    others = db.session.scalar(
+        select(func.count(StaffUser.id)).where(
+            StaffUser.hotel_id == hotel_id,
+            StaffUser.id != user.id,
+            StaffUser.role == StaffRole.ADMIN,
+            StaffUser.active.is_(True),
+        )
+    )
+    return others > 0 or not (user.role is StaffRole.ADMIN and user.active)
+
+
+def add_staff(actor: StaffUser, email: str, password: str, role: StaffRole, name: str) -> StaffUser:
+    _check_may_grant(actor, role)
+    hotel = db.session.get(Hotel, actor.hotel_id)
+    user = create_staff(hotel, email, password, role, name=name.strip(), locale=hotel.default_locale)
+    db.session.commit()
+    return user
+
+
+def change_role(actor: StaffUser, staff_id: int, role: StaffRole) -> StaffUser:
+    user = _staff_member(actor.hotel_id, staff_id)
+    _check_may_grant(actor, role)
+    if user.role is StaffRole.ADMIN and actor.role is not StaffRole.ADMIN:
+        raise NotAllowed(_("Only an admin can change an admin's role."))
+    if role is not StaffRole.ADMIN and not _leaves_an_admin(actor.hotel_id, user):
+        raise NotAllowed(_("This is the last admin; make someone else an admin first."))
+    user.role = role
+    end_all_sessions(user)  # the new role applies from the next sign-in
+    return user
+
+
+def set_active(actor: StaffUser, staff_id: int, active: bool) -> StaffUser:
+    user = _staff_member(actor.hotel_id, staff_id)
+    if user.role is StaffRole.ADMIN and actor.role is not StaffRole.ADMIN:
+        raise NotAllowed(_("Only an admin can change another admin's account."))
+    if not active and not _leaves_an_admin(actor.hotel_id, user):
+        raise NotAllowed(_("This is the last admin; make someone else an admin first."))
+    if not active and user.id == actor.id:
+        raise NotAllowed(_("You cannot deactivate your own account."))
+    user.active = active
+    end_all_sessions(user)
+    return user

@@ -1,0 +1,97 @@
+"""Managing staff accounts: add, change roles, deactivate; the last admin is never locked out."""
+
+from __future__ import annotations
+
+from flask import abort, flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from wtforms import SelectChoice
+
+from app.auth.roles import role_required
+from app.extensions import db
+from app.guest.forms import PlainForm
+from app.manage import bp
+from app.manage.forms import RoleForm, StaffForm
+from app.models import StaffRole
+from app.services import staff_accounts
+from app.services.errors import LobbyError
+from app.templating import ROLE_LABELS
+
+
+def _role_choices() -> list[SelectChoice]:
+    return [SelectChoice(role.value, str(ROLE_LABELS[role.value])) for role in StaffRole]
+
+
+def _page(form: StaffForm | None = None, status: int = 200):
+    form = form or StaffForm()
+    form.role.choices = _role_choices()
+    role_form = RoleForm()
+    role_form.role.choices = _role_choices()
+    return render_template(
+        "manage/staff.html",
+        people=staff_accounts.hotel_staff(g.hotel.id),
+        form=form,
+        role_form=role_form,
+        plain_form=PlainForm(),
+    ), status
+
+
+@bp.get("/staff")
+@role_required(StaffRole.MANAGER)
+def staff_list():
+    return _page()
+
+
+@bp.post("/staff")
+@role_required(StaffRole.MANAGER)
+def staff_add():
+    form = StaffForm()
+    form.role.choices = _role_choices()
+    if not form.validate_on_submit():
+        return _page(form, 400)
+    try:
+        user = staff_accounts.add_staff(
+            _me(), form.email.data, form.password.data, StaffRole(form.role.data), form.name.data or ""
+        )
+    except LobbyError as error:
+        db.session.rollback()
+        flash(str(error.message), "error")
+        return _page(form, error.status)
+    flash(_("Account created for %(email)s.", email=user.email), "success")
+    return redirect(url_for("manage.staff_list"))
+
+
+@bp.post("/staff/<int:staff_id>/role")
+@role_required(StaffRole.MANAGER)
+def staff_role(staff_id: int):
+    form = RoleForm()
+    form.role.choices = _role_choices()
+    if not form.validate_on_submit():
+        abort(400)
+    return _change(lambda: staff_accounts.change_role(_me(), staff_id, StaffRole(form.role.data)))
+
+
+@bp.post("/staff/<int:staff_id>/active")
+@role_required(StaffRole.MANAGER)
+def staff_active(staff_id: int):
+    if not PlainForm().validate_on_submit():
+        abort(400)
+    activate = request.form.get("active") == "1"
+    return _change(lambda: staff_accounts.set_active(_me(), staff_id, activate))
+
+
+def _change(action):
+    try:
+        action()
+    except LobbyError as error:
+        db.session.rollback()
+        if error.status == 404:
+            abort(404)
+        flash(str(error.message), "error")
+    else:
+        flash(_("Saved. The change applies from their next sign-in."), "success")
+    return redirect(url_for("manage.staff_list"))
+
+
+def _me():
+    return current_user._get_current_object()
