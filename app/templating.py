@@ -12,7 +12,7 @@ from flask_babel import format_date, format_datetime, format_time, format_timede
 from flask_babel import lazy_gettext as _l
 
 from app.models import RequestStatus
-from app.services import requests
+from app.services import requests, rich_text
 from app.services.i18n import enabled_locales, money, text_direction
 from app.services.pricing import price_line_label
 
@@ -70,6 +70,7 @@ def init_app(app: Flask) -> None:
         when=when,
         locale_list=locale_list,
         duration=duration,
+        rich_text=rich_text.render,
         price_line_label=price_line_label,
     )
     app.jinja_env.add_extension("jinja2.ext.do")
@@ -91,4 +92,5 @@ def init_app(app: Flask) -> None:
             "move_labels": lambda: MOVE_LABELS,
             "tier_labels": lambda: TIER_LABELS,
             "role_labels": lambda: ROLE_LABELS,
+            "language_name": lambda code: Locale.parse(code).get_display_name(code).capitalize(),
         }

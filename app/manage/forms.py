@@ -4,10 +4,18 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField, SelectField, StringField
-from wtforms.validators import DataRequired, Length
+from wtforms import (
+    BooleanField,
+    EmailField,
+    IntegerField,
+    PasswordField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
 
-from app.guest.forms import NOT_A_CHOICE, TOO_LONG
+from app.guest.forms import NOT_A_CHOICE, NOT_A_NUMBER, TOO_LONG
 
 
 class StaffForm(FlaskForm):
@@ -26,3 +34,71 @@ class StaffForm(FlaskForm):
 
 class RoleForm(FlaskForm):
     role = SelectField(_l("Role"), validate_choice=True, invalid_choice_message=NOT_A_CHOICE)
+
+
+TEXT_LABELS = {"title": _l("Title"), "summary": _l("Summary"), "description": _l("Description (Markdown)")}
+TEXT_LIMITS = {"title": 120, "summary": 300, "description": 4000}
+
+
+def with_texts(base: type[FlaskForm], fields: tuple[str, ...], locales: list[str]) -> type[FlaskForm]:
+    """``base`` plus one text field per language for each of ``fields`` (``title_vi``, ``summary_ka`` …)."""
+    form = type(f"{base.__name__}Texts", (base,), {})
+    for locale in locales:
+        for name in fields:
+            kind = TextAreaField if name != "title" else StringField
+            limit = TEXT_LIMITS[name]
+            setattr(
+                form,
+                f"{name}_{locale}",
+                kind(TEXT_LABELS[name], validators=[Length(max=limit, message=TOO_LONG)]),
+            )
+    return form
+
+
+def _whole(label, low: int, high: int, required: bool = True):
+    return IntegerField(
+        label,
+        invalid_value_message=NOT_A_NUMBER,
+        validators=[
+            InputRequired(_l("Please enter a number.")) if required else Optional(),
+            NumberRange(min=low, max=high, message=_l("Please enter a number from %(min)s to %(max)s.")),
+        ],
+    )
+
+
+class ServiceForm(FlaskForm):
+    price_adult = StringField(_l("Price per adult"), validators=[Length(max=20, message=TOO_LONG)])
+    price_child = StringField(_l("Price per child"), validators=[Length(max=20, message=TOO_LONG)])
+    price_unit = StringField(_l("Price per unit and day"), validators=[Length(max=20, message=TOO_LONG)])
+    free_under_age = _whole(_l("Free under age"), 0, 17, required=False)
+    min_age = _whole(_l("Minimum age"), 0, 120, required=False)
+    max_age = _whole(_l("Maximum age"), 0, 120, required=False)
+    duration_minutes = _whole(_l("Duration (minutes)"), 1, 43200)
+    lead_time_minutes = _whole(_l("Book at least this many minutes ahead"), 0, 43200)
+    cancel_window_hours = _whole(_l("Free cancellation until this many hours before"), 0, 720)
+    late_cancel_fee_percent = _whole(
+        _l("Late cancellation fee in percent (empty: ask the desk)"), 0, 100, required=False
+    )
+    needs_approval = BooleanField(_l("The desk approves each booking"))
+    active = BooleanField(_l("On sale (untick to pause)"))
+    position = _whole(_l("Position in lists"), 0, 10000)
+
+
+class NewServiceForm(ServiceForm):
+    code = StringField(
+        _l("Code"),
+        validators=[
+            DataRequired(_l("Please enter a code.")),
+            Length(max=40, message=TOO_LONG),
+            Regexp(r"^[a-z0-9_]+$", message=_l("Use lower-case letters, digits and _ only.")),
+        ],
+    )
+    kind = SelectField(_l("Kind"), validate_choice=True, invalid_choice_message=NOT_A_CHOICE)
+    pool = SelectField(
+        _l("Resource pool"), coerce=int, validate_choice=True, invalid_choice_message=NOT_A_CHOICE
+    )
+
+
+class PackageForm(FlaskForm):
+    active = BooleanField(_l("Shown to guests"))
+    position = _whole(_l("Position in lists"), 0, 10000)

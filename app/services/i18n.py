@@ -93,3 +93,12 @@ def parse_money(text: str, currency: str) -> int:
     if minor != minor.to_integral_value():
         raise LobbyError(_("That amount has too many decimal places for %(currency)s.", currency=currency))
     return int(minor)
+
+
+def money_input(amount_minor: int, currency: str) -> str:
+    """Minor units as a plain number for an input box ("12.50" in en, "12,50" in vi), no symbol."""
+    from babel.numbers import format_decimal
+
+    precision = get_currency_precision(currency)
+    pattern = "#,##0" + ("." + "0" * precision if precision else "")
+    return format_decimal(Decimal(amount_minor).scaleb(-precision), format=pattern, locale=get_locale())

@@ -1,0 +1,181 @@
+"""The catalog editor: every service and package, each text in each language, prices and rules."""
+
+from __future__ import annotations
+
+from flask import flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from sqlalchemy import select
+from wtforms import SelectChoice
+
+from app.auth.roles import role_required
+from app.extensions import db
+from app.manage import bp
+from app.manage.forms import NewServiceForm, PackageForm, ServiceForm, with_texts
+from app.models import ResourcePool, Service, ServiceKind, StaffRole
+from app.services import catalog_admin
+from app.services.catalog_admin import PACKAGE_TEXTS, SERVICE_TEXTS
+from app.services.errors import LobbyError
+from app.services.i18n import money_input, parse_money
+
+MANAGER = StaffRole.MANAGER
+PRICES = ("price_adult", "price_child", "price_unit")
+
+
+@bp.get("/catalog")
+@role_required(MANAGER)
+def catalog():
+    locales = g.hotel.enabled_locales
+    return render_template(
+        "manage/catalog.html",
+        coverage=catalog_admin.catalog_coverage(g.hotel),
+        packages=catalog_admin.packages_of(g.hotel.id),
+        services=catalog_admin.services_of(g.hotel.id),
+        missing=lambda item, fields: catalog_admin.missing_texts(item, fields, locales),
+        service_texts=SERVICE_TEXTS,
+        package_texts=PACKAGE_TEXTS,
+    )
+
+
+def _fill_texts(form, item, fields) -> None:
+    for locale in g.hotel.enabled_locales:
+        for name in fields:
+            getattr(form, f"{name}_{locale}").data = getattr(item, name).as_dict().get(locale, "")
+
+
+def _typed_texts(form, fields) -> dict[str, dict[str, str]]:
+    return {
+        name: {locale: getattr(form, f"{name}_{locale}").data or "" for locale in g.hotel.enabled_locales}
+        for name in fields
+    }
+
+
+def _settings(form) -> catalog_admin.ServiceSettings:
+    currency = g.hotel.currency
+    return catalog_admin.ServiceSettings(
+        **{name: parse_money(getattr(form, name).data or "0", currency) for name in PRICES},
+        free_under_age=form.free_under_age.data,
+        min_age=form.min_age.data,
+        max_age=form.max_age.data,
+        duration_minutes=form.duration_minutes.data,
+        lead_time_minutes=form.lead_time_minutes.data,
+        cancel_window_hours=form.cancel_window_hours.data,
+        late_cancel_fee_percent=form.late_cancel_fee_percent.data,
+        needs_approval=bool(form.needs_approval.data),
+        active=bool(form.active.data),
+        position=form.position.data,
+    )
+
+
+def _service_page(form, service, status: int = 200):
+    return render_template(
+        "manage/service.html",
+        form=form,
+        service=service,
+        locales=g.hotel.enabled_locales,
+        fields=SERVICE_TEXTS,
+        missing=catalog_admin.missing_texts(service, SERVICE_TEXTS, g.hotel.enabled_locales)
+        if service
+        else {},
+    ), status
+
+
+@bp.route("/services/<int:service_id>", methods=["GET", "POST"])
+@role_required(MANAGER)
+def service_edit(service_id: int):
+    service = catalog_admin.hotel_service(g.hotel.id, service_id)
+    form = with_texts(ServiceForm, SERVICE_TEXTS, g.hotel.enabled_locales)(
+        obj=service if request.method == "GET" else None
+    )
+    if request.method == "GET":
+        _fill_texts(form, service, SERVICE_TEXTS)
+        for name in PRICES:
+            getattr(form, name).data = money_input(getattr(service, name), g.hotel.currency)
+    elif form.validate_on_submit():
+        try:
+            catalog_admin.save_service(service, g.hotel, _typed_texts(form, SERVICE_TEXTS), _settings(form))
+        except LobbyError as error:
+            db.session.rollback()
+            flash(str(error.message), "error")
+            return _service_page(form, service, error.status)
+        flash(_("Saved."), "success")
+        return redirect(url_for("manage.service_edit", service_id=service.id))
+    else:
+        return _service_page(form, service, 400)
+    return _service_page(form, service)
+
+
+@bp.route("/services/new", methods=["GET", "POST"])
+@role_required(MANAGER)
+def service_new():
+    form = with_texts(NewServiceForm, SERVICE_TEXTS, g.hotel.enabled_locales)()
+    kind_labels = {
+        "slot": _("Timed activity"),
+        "rental": _("Rental per day"),
+        "amenity": _("Free item"),
+        "ticket": _("Event ticket"),
+    }
+    form.kind.choices = [SelectChoice(kind.value, kind_labels[kind.value]) for kind in ServiceKind]
+    pools = db.session.scalars(select(ResourcePool).where(ResourcePool.hotel_id == g.hotel.id)).all()
+    form.pool.choices = [SelectChoice(pool.id, str(pool.name)) for pool in pools]
+    if request.method == "GET":
+        form.active.data, form.position.data = False, 1000
+        form.duration_minutes.data, form.lead_time_minutes.data, form.cancel_window_hours.data = 60, 60, 24
+        return _service_page(form, None)
+    if not form.validate_on_submit():
+        return _service_page(form, None, 400)
+    if db.session.scalar(
+        select(Service.id).where(Service.hotel_id == g.hotel.id, Service.code == form.code.data)
+    ):
+        flash(_("There is already a service with that code."), "error")
+        return _service_page(form, None, 409)
+    service = Service(
+        hotel_id=g.hotel.id, code=form.code.data, kind=ServiceKind(form.kind.data), pool_id=form.pool.data
+    )
+    try:
+        catalog_admin.save_service(service, g.hotel, _typed_texts(form, SERVICE_TEXTS), _settings(form))
+        db.session.add(service)
+        db.session.commit()
+    except LobbyError as error:
+        db.session.rollback()
+        flash(str(error.message), "error")
+        return _service_page(form, None, error.status)
+    flash(_("Saved."), "success")
+    return redirect(url_for("manage.service_edit", service_id=service.id))
+
+
+@bp.route("/packages/<int:package_id>", methods=["GET", "POST"])
+@role_required(MANAGER)
+def package_edit(package_id: int):
+    package = catalog_admin.hotel_package(g.hotel.id, package_id)
+    form = with_texts(PackageForm, PACKAGE_TEXTS, g.hotel.enabled_locales)(
+        obj=package if request.method == "GET" else None
+    )
+    status = 200
+    if request.method == "GET":
+        _fill_texts(form, package, PACKAGE_TEXTS)
+    elif form.validate_on_submit():
+        try:
+            catalog_admin.save_package(
+                package,
+                g.hotel,
+                _typed_texts(form, PACKAGE_TEXTS),
+                bool(form.active.data),
+                form.position.data,
+            )
+        except LobbyError as error:
+            db.session.rollback()
+            flash(str(error.message), "error")
+            status = error.status
+        else:
+            flash(_("Saved."), "success")
+            return redirect(url_for("manage.package_edit", package_id=package.id))
+    else:
+        status = 400
+    return render_template(
+        "manage/package.html",
+        form=form,
+        package=package,
+        locales=g.hotel.enabled_locales,
+        fields=PACKAGE_TEXTS,
+        missing=catalog_admin.missing_texts(package, PACKAGE_TEXTS, g.hotel.enabled_locales),
+    ), status

@@ -1,0 +1,172 @@
+"""Managers edit the offer in every language; guests see it at once; no script gets through."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from app.extensions import db
+from app.models import Service, StaffRole
+from app.services import rich_text
+from tests.staff import make_staff
+
+
+@pytest.fixture
+def manager(app, staff, world):
+    staff.sign_in(make_staff(app, world.hotel_id, StaffRole.MANAGER))
+    return staff
+
+
+def service_form(app, world, service_code: str, **changes) -> dict:
+    """The edit form as the page would post it, with ``changes`` applied."""
+    with app.app_context():
+        service = db.session.get(Service, world.services[service_code])
+        fields = {
+            "price_adult": "60.00",
+            "price_child": "40.00",
+            "price_unit": "0.00",
+            "free_under_age": "",
+            "min_age": str(service.min_age or ""),
+            "max_age": str(service.max_age or ""),
+            "duration_minutes": str(service.duration_minutes),
+            "lead_time_minutes": str(service.lead_time_minutes),
+            "cancel_window_hours": str(service.cancel_window_hours),
+            "late_cancel_fee_percent": "",
+            "active": "y",
+            "position": "0",
+        }
+        for locale in ("en", "vi"):
+            for name in ("title", "summary", "description"):
+                fields[f"{name}_{locale}"] = getattr(service, name).as_dict().get(locale, "")
+    return fields | changes
+
+
+def test_edit_texts_in_two_languages_and_prices_round_trip(app, manager, guest, world):
+    path = f"/manage/services/{world.services['horse_riding']}"
+    page = manager.client.get(path).get_data(as_text=True)
+    assert 'value="60.00"' in page  # EUR 60.00 shown as staff type it
+
+    saved = manager.post(
+        path,
+        service_form(
+            app,
+            world,
+            "horse_riding",
+            title_en="Trail ride in the pines",
+            title_vi="Cưỡi ngựa rừng thông",
+            description_vi="**Mũ bảo hiểm** có sẵn.",
+            price_adult="65.50",
+        ),
+    )
+    assert saved.status_code == 302
+    with app.app_context():
+        service = db.session.get(Service, world.services["horse_riding"])
+        assert service.title.as_dict() == {"en": "Trail ride in the pines", "vi": "Cưỡi ngựa rừng thông"}
+        assert service.price_adult == 6550
+
+    guest.sign_in()
+    guest.post("/language", {"lang": "vi", "next": "/home"}, page="/home")
+    seen = guest.client.get(f"/services/{world.services['horse_riding']}").get_data(as_text=True)
+    assert "Cưỡi ngựa rừng thông" in seen
+    assert "<strong>Mũ bảo hiểm</strong>" in seen
+
+
+def test_the_main_language_title_is_required_and_bad_input_keeps_what_was_typed(app, manager, world):
+    path = f"/manage/services/{world.services['horse_riding']}"
+    refused = manager.post(
+        path, service_form(app, world, "horse_riding", title_en="", title_vi="Chỉ tiếng Việt")
+    )
+    assert refused.status_code == 400
+    page = refused.get_data(as_text=True)
+    assert "Please write the title in the hotel&#39;s main language." in page
+    assert 'value="Chỉ tiếng Việt"' in page
+
+    for changes, message in [
+        ({"price_adult": "abc"}, "Please enter an amount like"),
+        ({"min_age": "12", "max_age": "8"}, "The minimum age must not be above the maximum age."),
+        ({"duration_minutes": "0"}, "Please enter a number from 1 to 43200."),
+    ]:
+        response = manager.post(path, service_form(app, world, "horse_riding", **changes))
+        assert response.status_code == 400, changes
+        assert message in response.get_data(as_text=True), changes
+    with app.app_context():
+        assert db.session.get(Service, world.services["horse_riding"]).title.localize("en") == "Horse riding"
+
+
+def test_coverage_badges_count_the_texts_per_language(app, manager, world):
+    page = manager.client.get("/manage/catalog").get_data(as_text=True)
+    # 2 packages x 2 texts + 5 services x 3 texts = 19; the factory writes no vi descriptions
+    # and package texts only in English: vi has 5 titles + 5 summaries.
+    assert "en 19/19" in page
+    assert "vi 10/19" in page
+    assert "vi missing: description" in page
+
+
+def test_pausing_a_service_hides_it_from_guests(app, manager, guest, world):
+    path = f"/manage/services/{world.services['pony_ride']}"
+    fields = service_form(app, world, "pony_ride")
+    del fields["active"]
+    assert manager.post(path, fields).status_code == 302
+    guest.sign_in()
+    assert guest.client.get(f"/services/{world.services['pony_ride']}").status_code == 404
+
+
+def test_a_new_service_starts_paused_and_needs_a_unique_code(app, manager, world):
+    with app.app_context():
+        pool_id = db.session.get(Service, world.services["horse_riding"]).pool_id
+    fields = service_form(app, world, "horse_riding", code="sunset_ride", kind="slot", pool=str(pool_id))
+    fields["title_en"] = "Sunset ride"
+    del fields["active"]
+    created = manager.post("/manage/services/new", fields)
+    assert created.status_code == 302
+    with app.app_context():
+        service = db.session.scalar(select(Service).where(Service.code == "sunset_ride"))
+        assert (service.active, service.pool_id, service.title.localize("en")) == (
+            False,
+            pool_id,
+            "Sunset ride",
+        )
+    again = manager.post("/manage/services/new", fields)
+    assert again.status_code == 409
+
+
+HOSTILE = [
+    "<script>alert(1)</script>",
+    "<img src=x onerror=alert(1)>",
+    "[click](javascript:alert(1))",
+    "[click](JaVaScRiPt:alert(1))",
+    "[x](data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==)",
+    '<a href="javascript:alert(1)">x</a>',
+    '<svg onload="alert(1)"><circle/></svg>',
+    "<iframe src='https://evil.example'></iframe>",
+    '<p style="background:url(javascript:alert(1))">x</p>',
+    "<style>body{display:none}</style>",
+    '<form action="https://evil.example"><input name=x></form>',
+    "<object data=x></object><embed src=x>",
+    '<a href="&#106;avascript:alert(1)">x</a>',
+    "![x](https://evil.example/track.png)",
+    '<div onmouseover="alert(1)">hover</div>',
+    "<math><mtext><table><mglyph><style><img src=x onerror=alert(1)>",
+    '"><script>alert(1)</script>',
+    "<base href='https://evil.example/'>",
+    "<meta http-equiv='refresh' content='0;url=https://evil.example'>",
+    '[ok](https://example.com "title" onclick=alert(1))',
+]
+
+
+DANGERS = ("<script", "onerror", "onload", "onclick", "onmouseover", "javascript:", "<iframe", "<img", "<svg")
+DANGERS += ("style=", "<style", "<form", "<object", "<embed", "data:text", "<base", "<meta")
+
+
+@pytest.mark.parametrize("text", HOSTILE)
+def test_no_hostile_markdown_gets_through(text):
+    html = str(rich_text.render(text)).lower()
+    for danger in DANGERS:
+        assert danger not in html, (text, html)
+
+
+def test_the_small_formatting_subset_stays():
+    html = str(rich_text.render("**bold** and *soft*\n\n- one\n- two\n\n[site](https://example.com)"))
+    assert "<strong>bold</strong>" in html and "<em>soft</em>" in html
+    assert "<li>one</li>" in html
+    assert '<a href="https://example.com" rel="noopener noreferrer nofollow">site</a>' in html
