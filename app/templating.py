@@ -7,6 +7,7 @@ from datetime import date, datetime, timedelta
 from babel import Locale
 from babel.dates import format_skeleton, get_datetime_format
 from babel.lists import format_list
+from babel.numbers import format_percent
 from flask import Flask, g
 from flask_babel import format_date, format_datetime, format_time, format_timedelta, get_locale, get_timezone
 from flask_babel import lazy_gettext as _l
@@ -70,6 +71,7 @@ def init_app(app: Flask) -> None:
         when=when,
         locale_list=locale_list,
         duration=duration,
+        percent=lambda value: format_percent(value, locale=get_locale()) if value is not None else "",
         rich_text=rich_text.render,
         price_line_label=price_line_label,
     )

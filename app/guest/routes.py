@@ -35,6 +35,7 @@ from app.models import OrderStatus, PaymentMethod, Service
 from app.payment_pages import card_attempt
 from app.security import allow_card_scripts
 from app.services import (
+    analytics,
     availability,
     calendar,
     cancellations,
@@ -178,6 +179,8 @@ def _booking_request(service: Service, form) -> ordering.BookingRequest:
 @guest_required
 def service(service_id: int):
     svc = catalog.bookable_service(g.stay.hotel_id, service_id)
+    if request.method == "GET":
+        analytics.count_view(svc, hotel_today(g.hotel))  # the dashboard's conversion needs the views
     form = _booking_form(svc)
     status = 200
     if request.method == "POST":

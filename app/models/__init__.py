@@ -1,5 +1,6 @@
 """The domain model, one module per part of the domain; import from here."""
 
+from app.models.analytics import ServiceViewDay
 from app.models.catalog import (
     Package,
     PoolMode,
@@ -54,6 +55,7 @@ __all__ = [
     "SeatAllocation",
     "Service",
     "ServiceKind",
+    "ServiceViewDay",
     "SlaTarget",
     "Slot",
     "StaffRole",

@@ -1,0 +1,131 @@
+"""The dashboard: what the offer earns and how the desk is doing, as charts and as CSV."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date, timedelta
+
+from babel.numbers import format_percent
+from flask import Response, abort, g, render_template, request
+from flask_babel import get_locale
+from flask_babel import gettext as _
+
+from app.auth.roles import role_required
+from app.manage import bp
+from app.models import StaffRole
+from app.services import analytics, clock
+from app.services.i18n import money
+from app.services.requests import KIND_LABELS
+
+DEFAULT_DAYS = 30
+MAX_DAYS = 731
+
+
+def _period() -> analytics.Period:
+    """?from=YYYY-MM-DD&to=YYYY-MM-DD, the last 30 days by default; nonsense falls back quietly."""
+    today = clock.now().astimezone(g.hotel.tz).date()
+    last = _day(request.args.get("to")) or today
+    first = _day(request.args.get("from")) or last - timedelta(days=DEFAULT_DAYS - 1)
+    if first > last or (last - first).days > MAX_DAYS:
+        first = last - timedelta(days=DEFAULT_DAYS - 1)
+    return analytics.Period(first, last)
+
+
+def _day(text: str | None) -> date | None:
+    try:
+        return date.fromisoformat(text) if text else None
+    except ValueError:
+        return None
+
+
+def _tables(period: analytics.Period) -> dict[str, tuple[list[str], list[list]]]:
+    """Every chart's data as (header, rows), for the page and for its CSV alike."""
+    hotel = g.hotel
+    services = analytics.service_figures(hotel, period)
+    sla = analytics.sla_figures(hotel, period)
+    return {
+        "revenue-by-service": (
+            [_("Service"), _("Revenue (minor units)"), _("Bookings")],
+            [[item.title, item.revenue, item.bookings] for item in services if item.revenue or item.bookings],
+        ),
+        "revenue-by-package": (
+            [_("Package"), _("Revenue (minor units)")],
+            [[title, amount] for title, amount in analytics.package_revenue(hotel, services)],
+        ),
+        "conversion": (
+            [_("Service"), _("Page views"), _("Bookings"), _("Conversion")],
+            [
+                [
+                    item.title,
+                    item.views,
+                    item.bookings,
+                    round(item.conversion, 4) if item.conversion is not None else "",
+                ]
+                for item in services
+                if item.views
+            ],
+        ),
+        "ratings": (
+            [_("Service"), _("Average rating"), _("Ratings")],
+            [[item.title, item.rating, item.ratings] for item in services if item.ratings],
+        ),
+        "sla": (
+            [
+                _("Kind"),
+                _("Requests"),
+                _("Minutes to acknowledge"),
+                _("Minutes to resolve"),
+                _("Resolved on time"),
+            ],
+            [
+                [
+                    str(KIND_LABELS[item.kind]),
+                    item.requests,
+                    item.acknowledge_minutes if item.acknowledge_minutes is not None else "",
+                    item.resolve_minutes if item.resolve_minutes is not None else "",
+                    round(item.on_time_share, 4) if item.on_time_share is not None else "",
+                ]
+                for item in sla
+            ],
+        ),
+        "complaints": (
+            [_("About"), _("Complaints and low ratings")],
+            [[title or _("General"), count] for title, count in analytics.top_complaints(hotel, period)],
+        ),
+    }
+
+
+@bp.get("/dashboard")
+@role_required(StaffRole.MANAGER)
+def dashboard():
+    period = _period()
+    return render_template(
+        "manage/dashboard.html",
+        period=period,
+        tables=_tables(period),
+        attach=analytics.attach_rate(g.hotel, period),
+        nps=analytics.nps(g.hotel, period),
+        money_of=lambda value: money(value, g.hotel.currency),
+        as_percent=lambda value: format_percent(value, locale=get_locale()),
+    )
+
+
+@bp.get("/dashboard/<name>.csv")
+@role_required(StaffRole.MANAGER)
+def dashboard_csv(name: str):
+    period = _period()
+    tables = _tables(period)
+    if name not in tables:
+        abort(404)
+    header, rows = tables[name]
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(header)
+    writer.writerows(rows)
+    filename = f"{name}-{period.first.isoformat()}-{period.last.isoformat()}.csv"
+    return Response(
+        buffer.getvalue(),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )

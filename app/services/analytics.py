@@ -1,0 +1,321 @@
+"""The manager's numbers for a period, each from one aggregate query (never a loop over bookings).
+
+Definitions (the dashboard states them too):
+- revenue: what booked lines of orders placed in the period cost, plus fees kept on
+  cancelled ones; a package's revenue is that of the services it lists first
+  (a service in two packages counts once, in the first by the manager's order);
+- attach rate: stays arriving in the period with at least one paid extra, out of all
+  stays arriving in it;
+- conversion: bookings placed in the period per service page view in the period;
+- ratings: the average 1–5 rating per service; NPS: % of 9–10 answers minus % of 0–6;
+- response and resolution: minutes from a request to its acknowledgement and to its
+  end, and the share done by the SLA deadline, for requests made in the period.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from sqlalchemy import and_, case, func, literal_column, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+from app.extensions import db
+from app.models import (
+    Feedback,
+    GuestRequest,
+    Hotel,
+    LineStatus,
+    Order,
+    OrderLine,
+    Package,
+    RequestKind,
+    RequestStatus,
+    Service,
+    ServiceViewDay,
+    Stay,
+    package_service,
+)
+
+
+@dataclass(frozen=True)
+class Period:
+    first: date
+    last: date  # inclusive
+
+    def bounds(self, hotel: Hotel) -> tuple[datetime, datetime]:
+        """The period as UTC instants: midnight to midnight in the hotel's time zone."""
+        start = datetime.combine(self.first, time(0), tzinfo=hotel.tz)
+        end = datetime.combine(self.last + timedelta(days=1), time(0), tzinfo=hotel.tz)
+        return start, end
+
+
+def count_view(service: Service, day: date) -> None:
+    """One more view of a service's page, as one upsert: cheap enough for every page view."""
+    dialect = db.session.get_bind().dialect.name
+    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    statement = insert(ServiceViewDay).values(
+        service_id=service.id, day=day, hotel_id=service.hotel_id, views=1
+    )
+    statement = statement.on_conflict_do_update(
+        index_elements=["service_id", "day"], set_={"views": ServiceViewDay.views + 1}
+    )
+    db.session.execute(statement)
+    db.session.commit()
+
+
+def _placed_in(hotel: Hotel, period: Period):
+    start, end = period.bounds(hotel)
+    return and_(Order.hotel_id == hotel.id, Order.placed_at >= start, Order.placed_at < end)
+
+
+_EARNED = case(
+    (OrderLine.status == LineStatus.BOOKED, OrderLine.total),
+    (OrderLine.status == LineStatus.CANCELLED, OrderLine.cancellation_fee),
+    else_=0,
+)
+
+
+@dataclass(frozen=True)
+class ServiceFigures:
+    service_id: int
+    title: str
+    revenue: int
+    bookings: int
+    views: int
+    rating: float | None
+    ratings: int
+
+    @property
+    def conversion(self) -> float | None:
+        return self.bookings / self.views if self.views else None
+
+
+def service_figures(hotel: Hotel, period: Period) -> list[ServiceFigures]:
+    """Revenue, bookings, page views and ratings per service, most revenue first."""
+    sales = dict(
+        (row.service_id, row)
+        for row in db.session.execute(
+            select(
+                OrderLine.service_id,
+                func.sum(_EARNED).label("revenue"),
+                func.sum(case((OrderLine.status == LineStatus.BOOKED, 1), else_=0)).label("bookings"),
+            )
+            .join(Order, Order.id == OrderLine.order_id)
+            .where(_placed_in(hotel, period))
+            .group_by(OrderLine.service_id)
+        )
+    )
+    views = dict(
+        db.session.execute(
+            select(ServiceViewDay.service_id, func.sum(ServiceViewDay.views))
+            .where(
+                ServiceViewDay.hotel_id == hotel.id,
+                ServiceViewDay.day >= period.first,
+                ServiceViewDay.day <= period.last,
+            )
+            .group_by(ServiceViewDay.service_id)
+        ).all()
+    )
+    start, end = period.bounds(hotel)
+    ratings = dict(
+        (row.service_id, row)
+        for row in db.session.execute(
+            select(
+                Feedback.service_id,
+                func.avg(Feedback.rating).label("average"),
+                func.count(Feedback.id).label("n"),
+            )
+            .where(
+                Feedback.hotel_id == hotel.id,
+                Feedback.rating.is_not(None),
+                Feedback.created_at >= start,
+                Feedback.created_at < end,
+            )
+            .group_by(Feedback.service_id)
+        )
+    )
+    figures = []
+    for service in db.session.scalars(select(Service).where(Service.hotel_id == hotel.id)):
+        sold, rated = sales.get(service.id), ratings.get(service.id)
+        figures.append(
+            ServiceFigures(
+                service_id=service.id,
+                title=str(service.title),
+                revenue=int(sold.revenue or 0) if sold else 0,
+                bookings=int(sold.bookings or 0) if sold else 0,
+                views=int(views.get(service.id, 0)),
+                rating=round(float(rated.average), 2) if rated else None,
+                ratings=int(rated.n) if rated else 0,
+            )
+        )
+    return sorted(figures, key=lambda item: (-item.revenue, item.title))
+
+
+def package_revenue(hotel: Hotel, figures: list[ServiceFigures]) -> list[tuple[str, int]]:
+    """Each service's revenue counted once, in the first package that lists it."""
+    first_package: dict[int, Package] = {}
+    rows = db.session.execute(
+        select(package_service.c.service_id, Package)
+        .join(Package, Package.id == package_service.c.package_id)
+        .where(Package.hotel_id == hotel.id)
+        .order_by(Package.position, Package.id)
+    ).all()
+    for service_id, package in rows:
+        first_package.setdefault(service_id, package)
+    totals: dict[int, int] = {}
+    titles: dict[int, str] = {}
+    for item in figures:
+        package = first_package.get(item.service_id)
+        if package is not None:
+            totals[package.id] = totals.get(package.id, 0) + item.revenue
+            titles[package.id] = str(package.title)
+    return sorted(((titles[key], value) for key, value in totals.items()), key=lambda pair: -pair[1])
+
+
+@dataclass(frozen=True)
+class AttachRate:
+    stays: int
+    with_extra: int
+
+    @property
+    def rate(self) -> float | None:
+        return self.with_extra / self.stays if self.stays else None
+
+
+def attach_rate(hotel: Hotel, period: Period) -> AttachRate:
+    paid = (
+        select(Order.stay_id)
+        .join(OrderLine, OrderLine.order_id == Order.id)
+        .where(Order.hotel_id == hotel.id, OrderLine.status == LineStatus.BOOKED, OrderLine.total > 0)
+        .distinct()
+        .subquery()
+    )
+    row = db.session.execute(
+        select(func.count(Stay.id), func.count(paid.c.stay_id))
+        .select_from(Stay)
+        .outerjoin(paid, paid.c.stay_id == Stay.id)
+        .where(Stay.hotel_id == hotel.id, Stay.arrival >= period.first, Stay.arrival <= period.last)
+    ).one()
+    return AttachRate(stays=row[0], with_extra=row[1])
+
+
+@dataclass(frozen=True)
+class Nps:
+    answers: int
+    promoters: int
+    detractors: int
+
+    @property
+    def score(self) -> int | None:
+        if not self.answers:
+            return None
+        return round(100 * (self.promoters - self.detractors) / self.answers)
+
+
+def nps(hotel: Hotel, period: Period) -> Nps:
+    start, end = period.bounds(hotel)
+    row = db.session.execute(
+        select(
+            func.count(Feedback.id),
+            func.sum(case((Feedback.nps >= 9, 1), else_=0)),
+            func.sum(case((Feedback.nps <= 6, 1), else_=0)),
+        ).where(
+            Feedback.hotel_id == hotel.id,
+            Feedback.nps.is_not(None),
+            Feedback.created_at >= start,
+            Feedback.created_at < end,
+        )
+    ).one()
+    return Nps(answers=row[0], promoters=int(row[1] or 0), detractors=int(row[2] or 0))
+
+
+def _minutes_between(earlier, later):
+    """Minutes between two timestamp columns, in the database's own date arithmetic."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        return func.extract("epoch", later - earlier) / 60
+    return (func.julianday(later) - func.julianday(earlier)) * literal_column("1440")
+
+
+@dataclass(frozen=True)
+class SlaFigures:
+    kind: RequestKind
+    requests: int
+    acknowledged: int
+    acknowledge_minutes: float | None
+    acknowledged_on_time: int
+    resolved: int
+    resolve_minutes: float | None
+    resolved_on_time: int
+
+    @property
+    def on_time_share(self) -> float | None:
+        return self.resolved_on_time / self.resolved if self.resolved else None
+
+
+def sla_figures(hotel: Hotel, period: Period) -> list[SlaFigures]:
+    start, end = period.bounds(hotel)
+    acknowledged = GuestRequest.acknowledged_at.is_not(None)
+    resolved = GuestRequest.status == RequestStatus.DONE
+    rows = db.session.execute(
+        select(
+            GuestRequest.kind,
+            func.count(GuestRequest.id),
+            func.sum(case((acknowledged, 1), else_=0)),
+            func.avg(
+                case((acknowledged, _minutes_between(GuestRequest.created_at, GuestRequest.acknowledged_at)))
+            ),
+            func.sum(
+                case(
+                    (and_(acknowledged, GuestRequest.acknowledged_at <= GuestRequest.ack_due_at), 1), else_=0
+                )
+            ),
+            func.sum(case((resolved, 1), else_=0)),
+            func.avg(case((resolved, _minutes_between(GuestRequest.created_at, GuestRequest.resolved_at)))),
+            func.sum(
+                case((and_(resolved, GuestRequest.resolved_at <= GuestRequest.resolve_due_at), 1), else_=0)
+            ),
+        )
+        .where(
+            GuestRequest.hotel_id == hotel.id, GuestRequest.created_at >= start, GuestRequest.created_at < end
+        )
+        .group_by(GuestRequest.kind)
+    ).all()
+    return [
+        SlaFigures(
+            kind=kind,
+            requests=total,
+            acknowledged=int(acked or 0),
+            acknowledge_minutes=round(float(ack_minutes), 1) if ack_minutes is not None else None,
+            acknowledged_on_time=int(ack_on_time or 0),
+            resolved=int(done or 0),
+            resolve_minutes=round(float(done_minutes), 1) if done_minutes is not None else None,
+            resolved_on_time=int(done_on_time or 0),
+        )
+        for kind, total, acked, ack_minutes, ack_on_time, done, done_minutes, done_on_time in rows
+    ]
+
+
+def top_complaints(hotel: Hotel, period: Period, limit: int = 10) -> list[tuple[str, int]]:
+    """What complaints and low ratings were about, most often first: a service, or "general"."""
+    start, end = period.bounds(hotel)
+    rows = db.session.execute(
+        select(OrderLine.service_id, func.count(GuestRequest.id))
+        .select_from(GuestRequest)
+        .outerjoin(OrderLine, OrderLine.id == GuestRequest.order_line_id)
+        .where(
+            GuestRequest.hotel_id == hotel.id,
+            GuestRequest.kind.in_([RequestKind.COMPLAINT, RequestKind.RECOVERY]),
+            GuestRequest.created_at >= start,
+            GuestRequest.created_at < end,
+        )
+        .group_by(OrderLine.service_id)
+        .order_by(func.count(GuestRequest.id).desc())
+        .limit(limit)
+    ).all()
+    titles = {
+        service.id: str(service.title)
+        for service in db.session.scalars(select(Service).where(Service.hotel_id == hotel.id))
+    }
+    return [(titles.get(service_id, ""), count) for service_id, count in rows]
