@@ -6,7 +6,7 @@ PORT ?= 5000
 HOST ?= 127.0.0.1
 export FLASK_APP := wsgi
 
-.PHONY: run test pytest lint format translations compile-translations chromium bench bench-live clean
+.PHONY: run test pytest lint format translations compile-translations chromium bench bench-live bench-dashboard clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -66,6 +66,9 @@ bench: $(VENV)/.installed-dev
 
 bench-live: $(VENV)/.installed-dev
 	$(BIN)/python -m bench.live_polls
+
+bench-dashboard: $(VENV)/.installed-dev
+	$(BIN)/python -m bench.dashboard
 
 clean:
 	rm -rf $(VENV) instance/*.sqlite3* translations/*/LC_MESSAGES/*.mo

@@ -185,20 +185,19 @@ class AttachRate:
 
 
 def attach_rate(hotel: Hotel, period: Period) -> AttachRate:
-    paid = (
-        select(Order.stay_id)
-        .join(OrderLine, OrderLine.order_id == Order.id)
-        .where(Order.hotel_id == hotel.id, OrderLine.status == LineStatus.BOOKED, OrderLine.total > 0)
-        .distinct()
-        .subquery()
+    """One pass over the period's arrivals; each asks its own orders (indexed) for a paid line."""
+    paid_extra = (
+        select(OrderLine.id)
+        .join(Order, Order.id == OrderLine.order_id)
+        .where(Order.stay_id == Stay.id, OrderLine.status == LineStatus.BOOKED, OrderLine.total > 0)
+        .exists()
     )
     row = db.session.execute(
-        select(func.count(Stay.id), func.count(paid.c.stay_id))
-        .select_from(Stay)
-        .outerjoin(paid, paid.c.stay_id == Stay.id)
-        .where(Stay.hotel_id == hotel.id, Stay.arrival >= period.first, Stay.arrival <= period.last)
+        select(func.count(Stay.id), func.sum(case((paid_extra, 1), else_=0))).where(
+            Stay.hotel_id == hotel.id, Stay.arrival >= period.first, Stay.arrival <= period.last
+        )
     ).one()
-    return AttachRate(stays=row[0], with_extra=row[1])
+    return AttachRate(stays=row[0], with_extra=int(row[1] or 0))
 
 
 @dataclass(frozen=True)
