@@ -65,9 +65,9 @@ def count_view(service: Service, day: date) -> None:
     db.session.commit()
 
 
-def _placed_in(hotel: Hotel, period: Period):
+def _line_placed_in(hotel: Hotel, period: Period):
     start, end = period.bounds(hotel)
-    return and_(Order.hotel_id == hotel.id, Order.placed_at >= start, Order.placed_at < end)
+    return and_(OrderLine.hotel_id == hotel.id, OrderLine.placed_at >= start, OrderLine.placed_at < end)
 
 
 _EARNED = case(
@@ -102,8 +102,7 @@ def service_figures(hotel: Hotel, period: Period) -> list[ServiceFigures]:
                 func.sum(_EARNED).label("revenue"),
                 func.sum(case((OrderLine.status == LineStatus.BOOKED, 1), else_=0)).label("bookings"),
             )
-            .join(Order, Order.id == OrderLine.order_id)
-            .where(_placed_in(hotel, period))
+            .where(_line_placed_in(hotel, period))
             .group_by(OrderLine.service_id)
         )
     )

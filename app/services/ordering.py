@@ -367,6 +367,7 @@ def confirm_order(order: Order, now: datetime) -> None:
         if line.status is LineStatus.CANCELLED:
             continue
         line.status = LineStatus.REQUESTED if line.service.needs_approval else LineStatus.BOOKED
+        line.placed_at = now
     order.status = OrderStatus.CONFIRMED
     order.placed_at = now
     order.hold_expires_at = None

@@ -37,6 +37,7 @@ def _line(world, order, code: str, total: int, status=LineStatus.BOOKED, fee: in
         ends_at=now - timedelta(days=1, hours=-1),
         adults=1,
         currency="EUR",
+        placed_at=order.placed_at,
         subtotal=total,
         total=total,
         cancellation_fee=fee,
