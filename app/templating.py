@@ -51,6 +51,8 @@ def duration(value: timedelta) -> str:
 
 
 ROLE_LABELS = {"receptionist": _l("Receptionist"), "manager": _l("Manager"), "admin": _l("Admin")}
+# Catalog text fields by name, as the editor labels them.
+TEXT_LABELS = {"title": _l("Title"), "summary": _l("Summary"), "description": _l("Description (Markdown)")}
 TIER_LABELS = {"standard": _l("Standard"), "silver": _l("Silver"), "gold": _l("Gold")}
 MOVE_LABELS = {
     RequestStatus.ACKNOWLEDGED: _l("Acknowledge"),
@@ -73,6 +75,7 @@ def init_app(app: Flask) -> None:
         duration=duration,
         percent=lambda value: format_percent(value, locale=get_locale()) if value is not None else "",
         rich_text=rich_text.render,
+        text_label=lambda name: str(TEXT_LABELS[name]),
         price_line_label=price_line_label,
     )
     app.jinja_env.add_extension("jinja2.ext.do")

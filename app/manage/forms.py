@@ -16,6 +16,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
 
 from app.guest.forms import NOT_A_CHOICE, NOT_A_NUMBER, TOO_LONG
+from app.templating import TEXT_LABELS
 
 
 class StaffForm(FlaskForm):
@@ -36,7 +37,6 @@ class RoleForm(FlaskForm):
     role = SelectField(_l("Role"), validate_choice=True, invalid_choice_message=NOT_A_CHOICE)
 
 
-TEXT_LABELS = {"title": _l("Title"), "summary": _l("Summary"), "description": _l("Description (Markdown)")}
 TEXT_LIMITS = {"title": 120, "summary": 300, "description": 4000}
 
 

@@ -99,7 +99,7 @@ def test_coverage_badges_count_the_texts_per_language(app, manager, world):
     # and package texts only in English: vi has 5 titles + 5 summaries.
     assert "en 19/19" in page
     assert "vi 10/19" in page
-    assert "vi missing: description" in page
+    assert "vi missing: Description (Markdown)" in page
 
 
 def test_pausing_a_service_hides_it_from_guests(app, manager, guest, world):
