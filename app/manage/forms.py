@@ -102,3 +102,15 @@ class NewServiceForm(ServiceForm):
 class PackageForm(FlaskForm):
     active = BooleanField(_l("Shown to guests"))
     position = _whole(_l("Position in lists"), 0, 10000)
+
+
+class CapacityForm(FlaskForm):
+    capacity = _whole(_l("Places (people, or units for rentals)"), 0, 10000)
+
+
+class WeekForm(FlaskForm):
+    week = TextAreaField(
+        _l("Start times, one line per weekday from Monday to Sunday"),
+        validators=[Length(max=2000, message=TOO_LONG)],
+        description=_l("For example 08:00, 14:30. Leave a line empty for a day without sessions."),
+    )
