@@ -141,6 +141,7 @@ def staff_pages(app, guest, demo_pages, staff):
         payment_id = db.session.scalar(select(Payment.id))
         riding = db.session.scalar(select(Service.id).where(Service.code == "horse_riding"))
         package_id = db.session.scalar(select(Package.id).where(Package.code == "nature"))
+        pool_id = db.session.scalar(select(ResourcePool.id).where(ResourcePool.code == "stable"))
     assert staff.sign_in(DEMO_STAFF[1][0], DEMO_STAFF_PASSWORD).status_code == 302
     return [
         "/desk/queue",
@@ -162,6 +163,8 @@ def staff_pages(app, guest, demo_pages, staff):
         "/manage/services/new",
         f"/manage/packages/{package_id}",
         "/manage/dashboard",
+        "/manage/pools",
+        f"/manage/pools/{pool_id}",
         "/staff/signin",
     ]
 
