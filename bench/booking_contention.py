@@ -16,16 +16,13 @@ import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 
-from flask_migrate import upgrade
-from sqlalchemy import MetaData, create_engine, select, update
+from sqlalchemy import select, update
 
-from app import create_app
 from app.extensions import db
 from app.models import Hotel, Slot, Stay
 from app.services import ordering
 from app.services.errors import SoldOut
-from config import TestConfig
-from tests import factories
+from tests import database, factories
 
 ATTEMPTS = int(os.environ.get("ATTEMPTS", "400"))
 SEATS = int(os.environ.get("SEATS", "5"))
@@ -34,18 +31,7 @@ ROUNDS = int(os.environ.get("ROUNDS", "3"))
 
 
 def fresh_app(url: str):
-    engine = create_engine(url)
-    with engine.begin() as connection:
-        metadata = MetaData()
-        metadata.reflect(connection)
-        metadata.drop_all(connection)
-    engine.dispose()
-    app = create_app(
-        TestConfig, SQLALCHEMY_DATABASE_URI=url, SQLALCHEMY_ENGINE_OPTIONS={"pool_size": WORKERS}
-    )
-    with app.app_context():
-        upgrade()
-    return app
+    return database.fresh_app(url, SQLALCHEMY_ENGINE_OPTIONS={"pool_size": WORKERS})
 
 
 def one_round(app) -> dict:

@@ -16,10 +16,8 @@ import tempfile
 import time
 from datetime import timedelta
 
-from flask_migrate import upgrade
-from sqlalchemy import MetaData, create_engine, insert, select
+from sqlalchemy import insert, select
 
-from app import create_app
 from app.extensions import db
 from app.models import (
     Feedback,
@@ -35,26 +33,12 @@ from app.models import (
     Stay,
 )
 from app.services import analytics, clock
-from config import TestConfig
-from tests import factories
+from tests import database, factories
 
 LINES = int(os.environ.get("LINES", "1000000"))
 ROUNDS = int(os.environ.get("ROUNDS", "5"))
 LIMIT_MS = 500
 BATCH = 5000
-
-
-def fresh_app(url: str):
-    engine = create_engine(url)
-    with engine.begin() as connection:
-        metadata = MetaData()
-        metadata.reflect(connection)
-        metadata.drop_all(connection)
-    engine.dispose()
-    app = create_app(TestConfig, SQLALCHEMY_DATABASE_URI=url)
-    with app.app_context():
-        upgrade()
-    return app
 
 
 def _batched(table, rows):
@@ -215,7 +199,7 @@ def timed(function, *args) -> float:
 
 def main() -> int:
     url = os.environ.get("BENCH_DATABASE_URL") or f"sqlite:///{tempfile.mkdtemp()}/dashboard.sqlite3"
-    app = fresh_app(url)
+    app = database.fresh_app(url)
     with app.test_request_context():
         world = factories.build_world(slot_days=1)
         started = time.perf_counter()

@@ -21,15 +21,13 @@ import time
 from pathlib import Path
 
 import requests
-from flask_migrate import upgrade
-from sqlalchemy import MetaData, create_engine, select
+from sqlalchemy import select
 
-from app import create_app
 from app.extensions import db
 from app.models import RequestKind, Stay
 from app.seed.demo import DEMO_STAFF, DEMO_STAFF_PASSWORD, seed_demo
 from app.services import requests as guest_requests
-from config import TestConfig
+from tests import database
 
 ROOT = Path(__file__).resolve().parent.parent
 OPEN_REQUESTS = int(os.environ.get("OPEN_REQUESTS", "60"))
@@ -39,15 +37,8 @@ SECONDS = float(os.environ.get("SECONDS", "5"))
 
 
 def prepare(url: str) -> None:
-    engine = create_engine(url)
-    with engine.begin() as connection:
-        metadata = MetaData()
-        metadata.reflect(connection)
-        metadata.drop_all(connection)
-    engine.dispose()
-    app = create_app(TestConfig, SQLALCHEMY_DATABASE_URI=url)
+    app = database.fresh_app(url)
     with app.app_context():
-        upgrade()
         seed_demo()
         stays = db.session.scalars(select(Stay)).all()
         for number in range(OPEN_REQUESTS):

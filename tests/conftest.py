@@ -11,13 +11,13 @@ from datetime import UTC, datetime
 
 import pytest
 from flask_migrate import upgrade
-from sqlalchemy import MetaData, create_engine
 
 from app import create_app
 from app.extensions import db, limiter
 from config import TestConfig
 from tests import factories
 from tests.browsing import FormActions
+from tests.database import drop_everything
 
 
 @pytest.fixture(scope="session")
@@ -28,18 +28,9 @@ def database_url(tmp_path_factory) -> str:
     return f"sqlite:///{tmp_path_factory.mktemp('db') / 'lobby-test.sqlite3'}"
 
 
-def _drop_everything(url: str) -> None:
-    engine = create_engine(url)
-    with engine.begin() as connection:
-        metadata = MetaData()
-        metadata.reflect(connection)
-        metadata.drop_all(connection)
-    engine.dispose()
-
-
 @pytest.fixture(scope="session")
 def app(database_url):
-    _drop_everything(database_url)  # also proves the database is reachable
+    drop_everything(database_url)  # also proves the database is reachable
     app = create_app(TestConfig, SQLALCHEMY_DATABASE_URI=database_url)
     with app.app_context():
         upgrade()  # the real migrations, not create_all: they are what production runs

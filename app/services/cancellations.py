@@ -16,6 +16,7 @@ from app.models import (
     OrderStatus,
     Payment,
     PaymentStatus,
+    Refund,
     RequestKind,
     RequestStatus,
     StaffUser,
@@ -74,22 +75,7 @@ def cancel_line(stay: Stay, line_id: int) -> OrderLine:
         rule = cancel_policy(line, now)
         if not rule.allowed:
             raise NotAllowed(_("The free cancellation period for this booking has ended."))
-        availability.release_seats(line)
-        line.status = LineStatus.CANCELLED
-        line.cancelled_at = now
-        line.cancellation_fee = rule.fee
-        order = line.order
-        order.total = sum(item.total for item in order.live_lines) + sum(
-            item.cancellation_fee for item in order.lines
-        )
-        if not order.live_lines:
-            order.status = OrderStatus.CANCELLED
-        refund = None
-        payment = paid_by(order.id)
-        if payment is not None and rule.refund > 0:
-            refund = payments.refund_within_transaction(
-                payment, min(rule.refund, payment.refundable), "Cancelled by the guest", order_line_id=line.id
-            )
+        refund = _cancel_and_refund(line, now, rule.fee, "Cancelled by the guest", staff_id=None)
     if refund is not None:
         payments.send_refund(refund.id)
     return line
@@ -112,24 +98,34 @@ def cancel_by_staff(hotel_id: int, line_id: int, reason: str, staff: StaffUser) 
             return line
         if line.status is not LineStatus.BOOKED:
             raise NotAllowed(_("Only a confirmed booking can be cancelled."))
-        availability.release_seats(line)
-        line.status = LineStatus.CANCELLED
-        line.cancelled_at = clock.now()
-        order = line.order
-        order.total = sum(item.total for item in order.live_lines) + sum(
-            item.cancellation_fee for item in order.lines
-        )
-        if not order.live_lines:
-            order.status = OrderStatus.CANCELLED
-        refund = None
-        payment = paid_by(order.id)
-        if payment is not None and min(line.total, payment.refundable) > 0:
-            refund = payments.refund_within_transaction(
-                payment, min(line.total, payment.refundable), reason, order_line_id=line.id, staff_id=staff.id
-            )
+        refund = _cancel_and_refund(line, clock.now(), 0, reason, staff_id=staff.id)
     if refund is not None:
         payments.send_refund(refund.id)
     return line
+
+
+def _cancel_and_refund(line: OrderLine, now, fee: int, reason: str, staff_id: int | None) -> Refund | None:
+    """Inside a write transaction: seats back, the line cancelled keeping ``fee``, the rest refunded.
+
+    Returns a card refund for the caller to send once the transaction has committed.
+    """
+    availability.release_seats(line)
+    line.status = LineStatus.CANCELLED
+    line.cancelled_at = now
+    line.cancellation_fee = fee
+    order = line.order
+    order.total = sum(item.total for item in order.live_lines) + sum(
+        item.cancellation_fee for item in order.lines
+    )
+    if not order.live_lines:
+        order.status = OrderStatus.CANCELLED
+    payment = paid_by(order.id)
+    amount = min(line.total - fee, payment.refundable) if payment is not None else 0
+    if amount <= 0:
+        return None
+    return payments.refund_within_transaction(
+        payment, amount, reason, order_line_id=line.id, staff_id=staff_id
+    )
 
 
 def _withdraw_request(line: OrderLine) -> None:
