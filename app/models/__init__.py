@@ -11,6 +11,7 @@ from app.models.catalog import (
     Slot,
     package_service,
 )
+from app.models.discounts import PromoCode, PromoKind
 from app.models.feedback import Feedback
 from app.models.hotel import Hotel
 from app.models.i18n import LocalizedText
@@ -45,6 +46,8 @@ __all__ = [
     "PaymentMethod",
     "PaymentStatus",
     "PoolMode",
+    "PromoCode",
+    "PromoKind",
     "Refund",
     "RefundStatus",
     "RequestEvent",

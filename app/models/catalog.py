@@ -113,6 +113,9 @@ class Package(HotelScoped, TimestampMixin, db.Model):
     summary: Mapped[LocalizedText] = mapped_column(I18nText)
     position: Mapped[int] = mapped_column(default=0)
     active: Mapped[bool] = mapped_column(default=True)
+    # Bundle deal: booking this many different services of the package in one order gives the percent off.
+    bundle_size: Mapped[int | None]
+    bundle_percent: Mapped[int] = mapped_column(default=0)
 
     services: Mapped[list[Service]] = relationship(
         secondary=package_service,

@@ -26,6 +26,10 @@ class Hotel(TimestampMixin, db.Model):
     # How guests may pay; card also needs Stripe keys in the configuration.
     card_payments_enabled: Mapped[bool] = mapped_column(default=True)
     room_charge_enabled: Mapped[bool] = mapped_column(default=True)
+    # Discounts: loyal guests get a share off; all rules together never take more than the cap.
+    silver_discount_percent: Mapped[int] = mapped_column(default=5)
+    gold_discount_percent: Mapped[int] = mapped_column(default=10)
+    max_discount_percent: Mapped[int] = mapped_column(default=40)
     # Loyal guests are answered faster: their SLA targets are this share of the normal ones.
     silver_sla_percent: Mapped[int] = mapped_column(default=75)
     gold_sla_percent: Mapped[int] = mapped_column(default=50)

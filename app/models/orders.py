@@ -49,6 +49,7 @@ class Order(HotelScoped, TimestampMixin, db.Model):
     total: Mapped[int] = mapped_column(default=0)
     placed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     hold_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
+    promo_code_id: Mapped[int | None] = mapped_column(ForeignKey("promo_code.id"), index=True)
 
     stay: Mapped[Stay] = relationship()
     lines: Mapped[list[OrderLine]] = relationship(

@@ -29,7 +29,7 @@ from app.models import (
     Stay,
 )
 from app.payments import card_provider, room
-from app.services import availability, clock, requests
+from app.services import availability, clock, discounts, requests
 from app.services.catalog import bookable_service
 from app.services.errors import LobbyError, NotAllowed, NotFound, SoldOut
 from app.services.locking import write_transaction
@@ -90,7 +90,7 @@ def _plan_timed(
     _check_party(stay, service, party)
     if party.people > slot.seats_left:
         raise SoldOut(_seats_left_message(slot.seats_left))
-    quote = price_breakdown(service, hotel, party, family_children=stay.children)
+    quote = price_breakdown(service, hotel, party)
     return PlannedLine(service, [slot], party, quote, slot.starts_at, slot.ends_at)
 
 
@@ -116,7 +116,7 @@ def _plan_by_day(
     if request.quantity > fewest:
         raise SoldOut(_seats_left_message(fewest))
     party = Party(quantity=request.quantity, days=request.days)
-    quote = price_breakdown(service, hotel, party, family_children=stay.children)
+    quote = price_breakdown(service, hotel, party)
     tz = hotel.tz
     return PlannedLine(
         service,
@@ -213,6 +213,8 @@ def add_to_cart(stay: Stay, request: BookingRequest) -> OrderLine:
     planned = plan_line(stay, request)
     order = cart_for(stay) or _new_order(stay, planned.quote.currency)
     line = _add_line(order, planned)
+    db.session.flush()
+    discounts.reprice(order, stay)
     db.session.commit()
     return line
 
@@ -265,8 +267,9 @@ def remove_from_cart(stay: Stay, line_id: int) -> None:
         raise NotFound(_("We could not find that booking."))
     order = line.order
     order.lines.remove(line)
-    order.total = sum(item.total for item in order.live_lines)
-    if not order.lines:
+    if order.lines:
+        discounts.reprice(order, stay)
+    else:
         db.session.delete(order)
     db.session.commit()
 
@@ -288,11 +291,25 @@ def checkout(stay: Stay, method: PaymentMethod = PaymentMethod.ROOM) -> Order:
     seats for the hold time while the guest pays (``app.services.payments``).
     """
     _check_method(stay, method)
-    with write_transaction():
+    try:
+        with write_transaction():
+            order = cart_for(stay)
+            if order is None or not order.lines:
+                raise LobbyError(_("Your cart is empty."))
+            discounts.reprice(order, stay)
+            discounts.use_promo(
+                order, stay, clock.now().astimezone(db.session.get(Hotel, stay.hotel_id).tz).date()
+            )
+            _place(order, method)
+    except discounts.PromoUnavailable as refused:
         order = cart_for(stay)
-        if order is None or not order.lines:
-            raise LobbyError(_("Your cart is empty."))
-        _place(order, method)
+        discounts.remove_promo(order, stay)
+        raise NotAllowed(
+            _(
+                "%(reason)s We took the code off your cart; please check the new total.",
+                reason=refused.message,
+            )
+        ) from refused
     return order
 
 
@@ -304,6 +321,7 @@ def sell_at_desk(stay: Stay, request: BookingRequest, method: PaymentMethod) -> 
         order = _new_order(stay, planned.quote.currency)
         _add_line(order, planned)
         db.session.flush()
+        discounts.reprice(order, stay)
         _place(order, method)
     return order
 

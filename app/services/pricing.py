@@ -60,12 +60,8 @@ def percent_of(amount: int, percent: int) -> int:
     return (amount * percent + 50) // 100
 
 
-def price_breakdown(service: Service, hotel: Hotel, party: Party, family_children: int) -> Quote:
-    """Price a booking of ``service`` for ``party``.
-
-    ``family_children`` is how many children the whole stay has: the large-family
-    discount rewards the family, whichever of its children come along.
-    """
+def price_breakdown(service: Service, hotel: Hotel, party: Party) -> Quote:
+    """Price a booking of ``service`` for ``party`` before discounts (``app.services.discounts``)."""
     quote = Quote(currency=hotel.currency)
     if service.kind is ServiceKind.AMENITY:
         quote.lines.append(PriceLine("amenity", party.quantity, 0, 0, days=party.days))
@@ -85,12 +81,6 @@ def price_breakdown(service: Service, hotel: Hotel, party: Party, family_childre
             quote.lines.append(PriceLine("child", n, service.price_child, service.price_child * n))
         if counts[True]:
             quote.lines.append(PriceLine("child_free", counts[True], 0, 0, age=free_under))
-
-    percent = hotel.large_family_discount_percent
-    if percent and family_children >= hotel.large_family_min_children and quote.subtotal:
-        quote.lines.append(
-            PriceLine("large_family", 1, 0, -percent_of(quote.subtotal, percent), percent=percent)
-        )
     return quote
 
 
@@ -112,4 +102,12 @@ def price_line_label(line: dict) -> str:
         return ngettext("%(num)d item, free of charge", "%(num)d items, free of charge", n)
     if code == "large_family":
         return _("Large-family discount (%(percent)d%%)", percent=line["percent"])
+    if code == "loyalty":
+        return _("Loyal guest discount (%(percent)d%%)", percent=line["percent"])
+    if code == "bundle":
+        return _("Package deal (%(percent)d%%)", percent=line["percent"])
+    if code == "promo" and line.get("percent"):
+        return _("Code %(code)s (%(percent)d%%)", code=line.get("label") or "", percent=line["percent"])
+    if code == "promo":
+        return _("Code %(code)s", code=line.get("label") or "")
     return code

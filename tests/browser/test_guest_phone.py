@@ -43,8 +43,10 @@ def test_family_books_horse_riding_and_charges_the_room(page: Page, live_server,
     expect(page.get_by_label("Adults")).to_have_value("2")  # what the guest chose is kept
     page.get_by_role("button", name="Add to cart").click()
 
-    # 2 adults x 650,000 + the 9-year-old at the child price of 450,000.
-    expect(page.locator(".grand-total")).to_contain_text("1,750,000")
+    # 2 adults x 650,000 + the 9-year-old at the child price of 450,000 = 1,750,000,
+    # less 5% for a silver (returning) guest.
+    expect(page.locator(".breakdown")).to_contain_text("Loyal guest discount (5%)")
+    expect(page.locator(".grand-total")).to_contain_text("1,662,500")
     screenshot("04-cart-en")
     page.get_by_role("button", name="Book now").click()
 
