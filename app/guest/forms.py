@@ -123,6 +123,14 @@ class DailyBookingForm(FlaskForm):
     )
 
 
+class PromoForm(FlaskForm):
+    code = StringField(
+        _l("Promo code"),
+        validators=[DataRequired(_l("Please enter the code.")), Length(max=40, message=TOO_LONG)],
+        render_kw={"autocomplete": "off"},
+    )
+
+
 class PlainForm(FlaskForm):
     """A button that changes something: only the CSRF token to check."""
 

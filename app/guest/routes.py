@@ -27,11 +27,12 @@ from app.guest.forms import (
     DailyBookingForm,
     LanguageForm,
     PlainForm,
+    PromoForm,
     ReferenceSignInForm,
     RoomSignInForm,
     TimedBookingForm,
 )
-from app.models import OrderStatus, PaymentMethod, Service
+from app.models import OrderStatus, PaymentMethod, PromoCode, Service
 from app.payment_pages import card_attempt
 from app.security import allow_card_scripts
 from app.services import (
@@ -41,6 +42,7 @@ from app.services import (
     cancellations,
     catalog,
     clock,
+    discounts,
     guest_access,
     ordering,
     payments,
@@ -212,14 +214,45 @@ def _checkout_form(form: CheckoutForm | None = None) -> CheckoutForm:
     return (form or CheckoutForm()).offer(methods)
 
 
-def _cart_page(form: CheckoutForm | None = None, status: int = 200):
+def _cart_page(form: CheckoutForm | None = None, status: int = 200, promo_form: PromoForm | None = None):
+    order = ordering.cart_for(g.stay)
     return render_template(
         "guest/cart.html",
-        order=ordering.cart_for(g.stay),
+        order=order,
         pending=ordering.pending_order(g.stay),
         form=_checkout_form(form),
         remove_form=PlainForm(),
+        promo_form=promo_form or PromoForm(),
+        promo=db.session.get(PromoCode, order.promo_code_id) if order and order.promo_code_id else None,
     ), status
+
+
+@bp.post("/cart/promo")
+@guest_required
+def promo_apply():
+    form = PromoForm()
+    order = ordering.cart_for(g.stay)
+    if order is None:
+        return redirect(url_for("guest.cart"))
+    if not form.validate_on_submit():
+        return _cart_page(status=400, promo_form=form)
+    try:
+        discounts.apply_promo(order, g.stay, form.code.data, hotel_today(g.hotel))
+    except LobbyError as error:
+        db.session.rollback()
+        flash(str(error.message), "error")
+        return _cart_page(status=error.status, promo_form=form)
+    flash(_("Code applied. The new prices are below."), "success")
+    return redirect(url_for("guest.cart"))
+
+
+@bp.post("/cart/promo/remove")
+@guest_required
+def promo_remove():
+    order = ordering.cart_for(g.stay)
+    if PlainForm().validate_on_submit() and order is not None:
+        discounts.remove_promo(order, g.stay)
+    return redirect(url_for("guest.cart"))
 
 
 @bp.get("/cart")

@@ -159,8 +159,10 @@ def package_edit(package_id: int):
                 package,
                 g.hotel,
                 _typed_texts(form, PACKAGE_TEXTS),
-                bool(form.active.data),
-                form.position.data,
+                active=bool(form.active.data),
+                position=form.position.data,
+                bundle_size=form.bundle_size.data,
+                bundle_percent=form.bundle_percent.data,
             )
         except LobbyError as error:
             db.session.rollback()

@@ -6,6 +6,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
+    DateField,
     EmailField,
     IntegerField,
     PasswordField,
@@ -102,6 +103,8 @@ class NewServiceForm(ServiceForm):
 class PackageForm(FlaskForm):
     active = BooleanField(_l("Shown to guests"))
     position = _whole(_l("Position in lists"), 0, 10000)
+    bundle_size = _whole(_l("Package deal: from this many different services"), 2, 50, required=False)
+    bundle_percent = _whole(_l("Package deal discount (percent)"), 0, 100)
 
 
 class CapacityForm(FlaskForm):
@@ -114,3 +117,28 @@ class WeekForm(FlaskForm):
         validators=[Length(max=2000, message=TOO_LONG)],
         description=_l("For example 08:00, 14:30. Leave a line empty for a day without sessions."),
     )
+
+
+class DiscountRulesForm(FlaskForm):
+    large_family_min_children = _whole(_l("Large family: from this many children"), 1, 20)
+    large_family_discount_percent = _whole(_l("Large family discount (percent)"), 0, 100)
+    silver_discount_percent = _whole(_l("Silver guests' discount (percent)"), 0, 100)
+    gold_discount_percent = _whole(_l("Gold guests' discount (percent)"), 0, 100)
+    max_discount_percent = _whole(_l("All discounts together at most (percent)"), 0, 100)
+
+
+class PromoCodeForm(FlaskForm):
+    code = StringField(
+        _l("Code"),
+        validators=[
+            DataRequired(_l("Please enter a code.")),
+            Length(max=40, message=TOO_LONG),
+            Regexp(r"^[A-Za-z0-9_-]+$", message=_l("Use letters, digits, - and _ only.")),
+        ],
+    )
+    kind = SelectField(_l("Kind"), validate_choice=True, invalid_choice_message=NOT_A_CHOICE)
+    value = StringField(_l("Percent, or amount off"), validators=[DataRequired(_l("Please enter a number."))])
+    valid_from = DateField(_l("Valid from"), validators=[InputRequired(_l("Please enter a date."))])
+    valid_until = DateField(_l("Valid until"), validators=[InputRequired(_l("Please enter a date."))])
+    usage_limit = _whole(_l("Uses in all (empty: no limit)"), 1, 1000000, required=False)
+    per_stay_limit = _whole(_l("Uses per stay"), 1, 100)

@@ -109,12 +109,11 @@ def save_service(
     db.session.commit()
 
 
-def save_package(
-    package: Package, hotel: Hotel, texts: dict[str, dict[str, str]], active: bool, position: int
-) -> None:
+def save_package(package: Package, hotel: Hotel, texts: dict[str, dict[str, str]], **settings) -> None:
+    """Texts plus active, position and the package deal (bundle_size, bundle_percent)."""
     set_texts(package, hotel, texts)
-    package.active = active
-    package.position = position
+    for name in ("active", "position", "bundle_size", "bundle_percent"):
+        setattr(package, name, settings[name])
     db.session.commit()
 
 

@@ -31,7 +31,7 @@ from app.models import (
     Tier,
     package_service,
 )
-from app.services.errors import LobbyError, NotAllowed
+from app.services.errors import LobbyError, NotAllowed, NotFound
 from app.services.pricing import percent_of
 
 DISCOUNT_CODES = ("large_family", "loyalty", "bundle", "promo")
@@ -199,3 +199,59 @@ def use_promo(order: Order, stay: Stay, today: date) -> None:
     )
     if counted != 1:
         raise PromoUnavailable(problem or _("This code has been used up."))
+
+
+RULE_FIELDS = (
+    "large_family_min_children",
+    "large_family_discount_percent",
+    "silver_discount_percent",
+    "gold_discount_percent",
+    "max_discount_percent",
+)
+
+
+def save_rules(hotel: Hotel, values: dict[str, int]) -> None:
+    for name in RULE_FIELDS:
+        setattr(hotel, name, values[name])
+    db.session.commit()
+
+
+def promo_codes(hotel_id: int) -> list[PromoCode]:
+    return list(
+        db.session.scalars(select(PromoCode).where(PromoCode.hotel_id == hotel_id).order_by(PromoCode.code))
+    )
+
+
+def create_promo(
+    hotel: Hotel, code: str, kind: PromoKind, value: int, valid_from, valid_until, usage_limit, per_stay
+):
+    code = code.strip().upper()
+    if valid_until < valid_from:
+        raise LobbyError(_("The last day must not be before the first."))
+    if kind is PromoKind.PERCENT and not 1 <= value <= 100:
+        raise LobbyError(_("A percentage is from 1 to 100."))
+    if value <= 0:
+        raise LobbyError(_("The amount must be more than zero."))
+    if find_promo(hotel.id, code) is not None:
+        raise LobbyError(_("There is already a code %(code)s.", code=code))
+    promo = PromoCode(
+        hotel_id=hotel.id,
+        code=code,
+        kind=kind,
+        value=value,
+        valid_from=valid_from,
+        valid_until=valid_until,
+        usage_limit=usage_limit,
+        per_stay_limit=per_stay,
+    )
+    db.session.add(promo)
+    db.session.commit()
+    return promo
+
+
+def set_promo_active(hotel_id: int, promo_id: int, active: bool) -> None:
+    promo = db.session.get(PromoCode, promo_id)
+    if promo is None or promo.hotel_id != hotel_id:
+        raise NotFound(_("We could not find that page."))
+    promo.active = active
+    db.session.commit()
