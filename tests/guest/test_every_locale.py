@@ -163,6 +163,7 @@ def staff_pages(app, guest, demo_pages, staff):
         "/manage/services/new",
         f"/manage/packages/{package_id}",
         "/manage/dashboard",
+        "/manage/discounts",
         "/manage/pools",
         f"/manage/pools/{pool_id}",
         "/staff/signin",
