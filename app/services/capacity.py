@@ -42,13 +42,13 @@ def hotel_pool(hotel_id: int, pool_id: int) -> ResourcePool:
 def _bookings_in(slot_ids: list[int]) -> list[OrderLine]:
     if not slot_ids:
         return []
+    # A subquery rather than DISTINCT: PostgreSQL cannot compare the lines' JSON columns.
+    holding = select(SeatAllocation.line_id).where(SeatAllocation.slot_id.in_(slot_ids))
     return list(
         db.session.scalars(
             select(OrderLine)
-            .join(SeatAllocation, SeatAllocation.line_id == OrderLine.id)
-            .where(SeatAllocation.slot_id.in_(slot_ids), OrderLine.status != LineStatus.CANCELLED)
+            .where(OrderLine.id.in_(holding), OrderLine.status != LineStatus.CANCELLED)
             .order_by(OrderLine.starts_at)
-            .distinct()
         )
     )
 
