@@ -29,9 +29,10 @@ def database_url(tmp_path_factory) -> str:
 
 
 @pytest.fixture(scope="session")
-def app(database_url):
+def app(database_url, tmp_path_factory):
     drop_everything(database_url)  # also proves the database is reachable
-    app = create_app(TestConfig, SQLALCHEMY_DATABASE_URI=database_url)
+    uploads = tmp_path_factory.mktemp("uploads")
+    app = create_app(TestConfig, SQLALCHEMY_DATABASE_URI=database_url, UPLOAD_FOLDER=str(uploads))
     with app.app_context():
         upgrade()  # the real migrations, not create_all: they are what production runs
     yield app

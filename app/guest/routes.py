@@ -12,6 +12,7 @@ from flask import (
     redirect,
     render_template,
     request,
+    send_from_directory,
     session,
     url_for,
 )
@@ -46,6 +47,7 @@ from app.services import (
     guest_access,
     ordering,
     payments,
+    photos,
 )
 from app.services.errors import LobbyError, NotFound
 from app.services.i18n import enabled_locales
@@ -130,6 +132,14 @@ def language():
             g.stay.locale = form.lang.data
             db.session.commit()
     return redirect(safe_next(form.next.data, url_for("guest.index")))
+
+
+@bp.get("/media/<name>")
+def media(name: str):
+    """Service photos: public, named by us, cached for a year (a new photo gets a new name)."""
+    if not photos.file_name_ok(name):
+        abort(404)
+    return send_from_directory(photos.folder(), name, max_age=365 * 24 * 3600)
 
 
 @bp.get("/home")

@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-from flask import flash, g, redirect, render_template, request, url_for
+from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 from wtforms import SelectChoice
 
 from app.auth.roles import role_required
 from app.extensions import db
+from app.guest.forms import PlainForm
 from app.manage import bp
 from app.manage.forms import NewServiceForm, PackageForm, ServiceForm, with_texts
 from app.models import ResourcePool, Service, ServiceKind, StaffRole
-from app.services import catalog_admin
+from app.services import catalog_admin, photos
 from app.services.catalog_admin import PACKAGE_TEXTS, SERVICE_TEXTS
 from app.services.errors import LobbyError
 from app.services.i18n import money_input, parse_money
@@ -76,6 +77,7 @@ def _service_page(form, service, status: int = 200):
         missing=catalog_admin.missing_texts(service, SERVICE_TEXTS, g.hotel.enabled_locales)
         if service
         else {},
+        photo_form=PlainForm(),
     ), status
 
 
@@ -181,3 +183,32 @@ def package_edit(package_id: int):
         fields=PACKAGE_TEXTS,
         missing=catalog_admin.missing_texts(package, PACKAGE_TEXTS, g.hotel.enabled_locales),
     ), status
+
+
+@bp.post("/services/<int:service_id>/photos")
+@role_required(MANAGER)
+def photo_add(service_id: int):
+    service = catalog_admin.hotel_service(g.hotel.id, service_id)
+    upload = request.files.get("photo")
+    if not PlainForm().validate_on_submit() or upload is None or not upload.filename:
+        flash(_("Please choose a photo to upload."), "error")
+        return redirect(url_for("manage.service_edit", service_id=service.id))
+    try:
+        photos.add_photo(service, upload.stream)
+    except LobbyError as error:
+        db.session.rollback()
+        flash(str(error.message), "error")
+    else:
+        flash(_("Photo added."), "success")
+    return redirect(url_for("manage.service_edit", service_id=service.id))
+
+
+@bp.post("/services/<int:service_id>/photos/<int:photo_id>/delete")
+@role_required(MANAGER)
+def photo_delete(service_id: int, photo_id: int):
+    service = catalog_admin.hotel_service(g.hotel.id, service_id)
+    if not PlainForm().validate_on_submit():
+        abort(400)
+    photos.remove_photo(service, photo_id)
+    flash(_("Photo removed."), "success")
+    return redirect(url_for("manage.service_edit", service_id=service.id))

@@ -8,6 +8,7 @@ from app.models.catalog import (
     Schedule,
     Service,
     ServiceKind,
+    ServicePhoto,
     Slot,
     package_service,
 )
@@ -58,6 +59,7 @@ __all__ = [
     "SeatAllocation",
     "Service",
     "ServiceKind",
+    "ServicePhoto",
     "ServiceViewDay",
     "SlaTarget",
     "Slot",

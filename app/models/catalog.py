@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime, time
 
-from sqlalchemy import Column, Enum, ForeignKey, Index, String, Table, UniqueConstraint
+from sqlalchemy import JSON, Column, Enum, ForeignKey, Index, String, Table, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
@@ -155,7 +155,18 @@ class Service(HotelScoped, TimestampMixin, db.Model):
 
     pool: Mapped[ResourcePool] = relationship()
     packages: Mapped[list[Package]] = relationship(secondary=package_service, back_populates="services")
+    photos: Mapped[list[ServicePhoto]] = relationship(order_by="ServicePhoto.position, ServicePhoto.id")
 
     @property
     def is_free(self) -> bool:
         return self.price_adult == self.price_child == self.price_unit == 0
+
+
+class ServicePhoto(HotelScoped, TimestampMixin, db.Model):
+    """A photo of a service, stored re-encoded at a few widths under a generated name."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    service_id: Mapped[int] = mapped_column(ForeignKey("service.id"), index=True)
+    name: Mapped[str] = mapped_column(String(40), unique=True)  # files are <name>-<width>.webp
+    widths: Mapped[list[int]] = mapped_column(JSON)
+    position: Mapped[int] = mapped_column(default=0)
