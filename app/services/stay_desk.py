@@ -8,7 +8,7 @@ from datetime import date
 import qrcode
 import qrcode.image.svg
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from app.extensions import db
 from app.models import Hotel, Stay, Tier
@@ -67,6 +67,7 @@ def check_in(hotel: Hotel, details: CheckIn) -> Stay:
     )
     if overlapping:
         raise NotAllowed(_("Room %(room)s already has a guest on those dates.", room=details.room.strip()))
+    tier = max(details.tier, tier_from_history(hotel, details.email), key=list(Tier).index)
     stay = guest_access.create_stay(
         hotel,
         room=details.room.strip(),
@@ -78,10 +79,29 @@ def check_in(hotel: Hotel, details: CheckIn) -> Stay:
         departure=details.departure,
         adults=details.adults,
         children_ages=details.children_ages,
-        tier=details.tier,
+        tier=tier,
     )
     db.session.commit()
     return stay
+
+
+RETURNING_SILVER = 1  # earlier stays with the same email that make a guest silver
+RETURNING_GOLD = 3
+
+
+def tier_from_history(hotel: Hotel, email: str) -> Tier:
+    """Returning guests, recognised by email, are at least silver (one earlier stay) or gold (three)."""
+    email = email.strip().lower()
+    if not email:
+        return Tier.STANDARD
+    earlier = db.session.scalar(
+        select(func.count(Stay.id)).where(
+            Stay.hotel_id == hotel.id, func.lower(Stay.email) == email, Stay.checked_out_at.is_not(None)
+        )
+    )
+    if earlier >= RETURNING_GOLD:
+        return Tier.GOLD
+    return Tier.SILVER if earlier >= RETURNING_SILVER else Tier.STANDARD
 
 
 def check_out(stay: Stay) -> None:

@@ -326,3 +326,36 @@ def test_a_child_outside_the_age_limits_is_refused_with_the_reason(app, world, d
     with app.app_context():
         assert db.session.scalar(select(func.count(Order.id))) == 0
         assert db.session.get(Slot, slot_id).taken == 0
+
+
+def test_returning_guests_are_recognised_by_email_for_their_tier(app, world):
+    from datetime import timedelta
+
+    from app.models import Hotel, Tier
+    from app.services import clock, stay_desk
+
+    with app.test_request_context():
+        hotel = db.session.get(Hotel, world.hotel_id)
+        today = clock.now().astimezone(hotel.tz).date()
+
+        def stay_for(room: str, email: str, tier=Tier.STANDARD):
+            return stay_desk.check_in(
+                hotel,
+                stay_desk.CheckIn(
+                    room=room, surname="Lee", first_name="", email=email, locale="en", arrival=today,
+                    departure=today + timedelta(days=2), adults=1, children_ages=[], tier=tier,
+                ),
+            )  # fmt: skip
+
+        first = stay_for("501", "ann.lee@example.com")
+        assert first.tier is Tier.STANDARD
+        stay_desk.check_out(first)
+        second = stay_for("502", "Ann.Lee@Example.com ")  # the same guest, typed differently
+        assert second.tier is Tier.SILVER
+        stay_desk.check_out(second)
+        third = stay_for("503", "ann.lee@example.com")
+        assert third.tier is Tier.SILVER  # two earlier stays
+        stay_desk.check_out(third)
+        assert stay_for("504", "ann.lee@example.com").tier is Tier.GOLD  # three earlier stays
+        newcomer = stay_for("506", "someone.new@example.com", tier=Tier.GOLD)
+        assert newcomer.tier is Tier.GOLD  # the desk's choice stands
