@@ -142,3 +142,17 @@ class PromoCodeForm(FlaskForm):
     valid_until = DateField(_l("Valid until"), validators=[InputRequired(_l("Please enter a date."))])
     usage_limit = _whole(_l("Uses in all (empty: no limit)"), 1, 1000000, required=False)
     per_stay_limit = _whole(_l("Uses per stay"), 1, 100)
+
+
+class SlaForm(FlaskForm):
+    silver_sla_percent = _whole(_l("Silver guests get this share of the time (percent)"), 1, 100)
+    gold_sla_percent = _whole(_l("Gold guests get this share of the time (percent)"), 1, 100)
+
+
+def with_sla_fields(kinds) -> type[SlaForm]:
+    """One acknowledge and one resolve field (minutes) per kind of request."""
+    form = type("SlaTargetsForm", (SlaForm,), {})
+    for kind in kinds:
+        setattr(form, f"ack_{kind.value}", _whole(_l("Acknowledge within (minutes)"), 1, 10080))
+        setattr(form, f"resolve_{kind.value}", _whole(_l("Resolve within (minutes)"), 1, 43200))
+    return form

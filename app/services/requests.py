@@ -319,3 +319,30 @@ def describe(request: GuestRequest) -> str:
         line = db.session.get(OrderLine, request.order_line_id)
         return str(line.service.title)
     return str(KIND_LABELS[request.kind])
+
+
+def sla_table(hotel: Hotel) -> dict[RequestKind, tuple[int, int]]:
+    """The hotel's (acknowledge, resolve) minutes per kind, for a standard guest."""
+    overrides = {
+        target.kind: (target.ack_minutes, target.resolve_minutes)
+        for target in db.session.scalars(select(SlaTarget).where(SlaTarget.hotel_id == hotel.id))
+    }
+    return {kind: overrides.get(kind, DEFAULT_SLA[kind]) for kind in RequestKind}
+
+
+def save_sla(hotel: Hotel, minutes: dict[RequestKind, tuple[int, int]], silver: int, gold: int) -> None:
+    """New targets apply to requests opened from now on; open ones keep the deadline they were given."""
+    for kind, (ack, resolve) in minutes.items():
+        if not 1 <= ack <= resolve:
+            raise LobbyError(
+                _("The time to acknowledge must be at least a minute and not above the time to resolve.")
+            )
+        target = db.session.scalar(
+            select(SlaTarget).where(SlaTarget.hotel_id == hotel.id, SlaTarget.kind == kind)
+        )
+        if target is None:
+            target = SlaTarget(hotel_id=hotel.id, kind=kind)
+            db.session.add(target)
+        target.ack_minutes, target.resolve_minutes = ack, resolve
+    hotel.silver_sla_percent, hotel.gold_sla_percent = silver, gold
+    db.session.commit()

@@ -1,0 +1,42 @@
+"""SLA targets: how fast each kind of request must be acknowledged and resolved."""
+
+from __future__ import annotations
+
+from flask import flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+
+from app.auth.roles import role_required
+from app.extensions import db
+from app.manage import bp
+from app.manage.forms import with_sla_fields
+from app.models import RequestKind, StaffRole
+from app.services import requests
+from app.services.errors import LobbyError
+
+
+@bp.route("/sla", methods=["GET", "POST"])
+@role_required(StaffRole.MANAGER)
+def sla():
+    form = with_sla_fields(RequestKind)(obj=g.hotel if request.method == "GET" else None)
+    if request.method == "GET":
+        for kind, (ack, resolve) in requests.sla_table(g.hotel).items():
+            form[f"ack_{kind.value}"].data, form[f"resolve_{kind.value}"].data = ack, resolve
+    status = 200
+    if request.method == "POST":
+        if form.validate_on_submit():
+            minutes = {
+                kind: (form[f"ack_{kind.value}"].data, form[f"resolve_{kind.value}"].data)
+                for kind in RequestKind
+            }
+            try:
+                requests.save_sla(g.hotel, minutes, form.silver_sla_percent.data, form.gold_sla_percent.data)
+            except LobbyError as error:
+                db.session.rollback()
+                flash(str(error.message), "error")
+                status = error.status
+            else:
+                flash(_("Saved. New requests get these times."), "success")
+                return redirect(url_for("manage.sla"))
+        else:
+            status = 400
+    return render_template("manage/sla.html", form=form, kinds=list(RequestKind)), status
