@@ -11,8 +11,8 @@ from app.auth.roles import role_required
 from app.extensions import db
 from app.guest.forms import PlainForm
 from app.manage import bp
-from app.manage.forms import NewServiceForm, PackageForm, ServiceForm, with_texts
-from app.models import ResourcePool, Service, ServiceKind, StaffRole
+from app.manage.forms import NewPackageForm, NewServiceForm, PackageForm, ServiceForm, with_texts
+from app.models import Package, ResourcePool, Service, ServiceKind, StaffRole
 from app.services import catalog_admin, photos
 from app.services.catalog_admin import PACKAGE_TEXTS, SERVICE_TEXTS
 from app.services.errors import LobbyError
@@ -145,6 +145,62 @@ def service_new():
     return redirect(url_for("manage.service_edit", service_id=service.id))
 
 
+def _service_choices() -> list[SelectChoice]:
+    return [SelectChoice(service.id, str(service.title)) for service in catalog_admin.services_of(g.hotel.id)]
+
+
+def _package_page(form, package, status: int = 200):
+    return render_template(
+        "manage/package.html",
+        form=form,
+        package=package,
+        locales=g.hotel.enabled_locales,
+        fields=PACKAGE_TEXTS,
+        missing=catalog_admin.missing_texts(package, PACKAGE_TEXTS, g.hotel.enabled_locales)
+        if package
+        else {},
+    ), status
+
+
+def _package_settings(form) -> dict:
+    return {
+        "active": bool(form.active.data),
+        "position": form.position.data,
+        "bundle_size": form.bundle_size.data,
+        "bundle_percent": form.bundle_percent.data,
+        "service_ids": form.services.data or [],
+    }
+
+
+@bp.route("/packages/new", methods=["GET", "POST"])
+@role_required(MANAGER)
+def package_new():
+    form = with_texts(NewPackageForm, PACKAGE_TEXTS, g.hotel.enabled_locales)()
+    form.services.choices = _service_choices()
+    if request.method == "GET":
+        form.position.data, form.bundle_percent.data = 100, 0
+        return _package_page(form, None)
+    if not form.validate_on_submit():
+        return _package_page(form, None, 400)
+    if db.session.scalar(
+        select(Package.id).where(Package.hotel_id == g.hotel.id, Package.code == form.code.data)
+    ):
+        flash(_("There is already a package with that code."), "error")
+        return _package_page(form, None, 409)
+    package = Package(hotel_id=g.hotel.id, code=form.code.data, audience="other")
+    db.session.add(package)
+    try:
+        catalog_admin.save_package(
+            package, g.hotel, _typed_texts(form, PACKAGE_TEXTS), **_package_settings(form)
+        )
+    except LobbyError as error:
+        db.session.rollback()
+        flash(str(error.message), "error")
+        return _package_page(form, None, error.status)
+    flash(_("Saved."), "success")
+    return redirect(url_for("manage.package_edit", package_id=package.id))
+
+
 @bp.route("/packages/<int:package_id>", methods=["GET", "POST"])
 @role_required(MANAGER)
 def package_edit(package_id: int):
@@ -152,37 +208,23 @@ def package_edit(package_id: int):
     form = with_texts(PackageForm, PACKAGE_TEXTS, g.hotel.enabled_locales)(
         obj=package if request.method == "GET" else None
     )
-    status = 200
+    form.services.choices = _service_choices()
     if request.method == "GET":
         _fill_texts(form, package, PACKAGE_TEXTS)
-    elif form.validate_on_submit():
-        try:
-            catalog_admin.save_package(
-                package,
-                g.hotel,
-                _typed_texts(form, PACKAGE_TEXTS),
-                active=bool(form.active.data),
-                position=form.position.data,
-                bundle_size=form.bundle_size.data,
-                bundle_percent=form.bundle_percent.data,
-            )
-        except LobbyError as error:
-            db.session.rollback()
-            flash(str(error.message), "error")
-            status = error.status
-        else:
-            flash(_("Saved."), "success")
-            return redirect(url_for("manage.package_edit", package_id=package.id))
-    else:
-        status = 400
-    return render_template(
-        "manage/package.html",
-        form=form,
-        package=package,
-        locales=g.hotel.enabled_locales,
-        fields=PACKAGE_TEXTS,
-        missing=catalog_admin.missing_texts(package, PACKAGE_TEXTS, g.hotel.enabled_locales),
-    ), status
+        form.services.data = [service.id for service in package.services]
+        return _package_page(form, package)
+    if not form.validate_on_submit():
+        return _package_page(form, package, 400)
+    try:
+        catalog_admin.save_package(
+            package, g.hotel, _typed_texts(form, PACKAGE_TEXTS), **_package_settings(form)
+        )
+    except LobbyError as error:
+        db.session.rollback()
+        flash(str(error.message), "error")
+        return _package_page(form, package, error.status)
+    flash(_("Saved."), "success")
+    return redirect(url_for("manage.package_edit", package_id=package.id))
 
 
 @bp.post("/services/<int:service_id>/photos")

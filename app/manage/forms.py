@@ -16,7 +16,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
 
-from app.guest.forms import NOT_A_CHOICE, NOT_A_NUMBER, TOO_LONG
+from app.guest.forms import NOT_A_CHOICE, NOT_A_NUMBER, TOO_LONG, MultiCheckboxField
 from app.templating import TEXT_LABELS
 
 
@@ -101,10 +101,22 @@ class NewServiceForm(ServiceForm):
 
 
 class PackageForm(FlaskForm):
+    services = MultiCheckboxField(_l("Services in this package"), coerce=int, validate_choice=True)
     active = BooleanField(_l("Shown to guests"))
     position = _whole(_l("Position in lists"), 0, 10000)
     bundle_size = _whole(_l("Package deal: from this many different services"), 2, 50, required=False)
     bundle_percent = _whole(_l("Package deal discount (percent)"), 0, 100)
+
+
+class NewPackageForm(PackageForm):
+    code = StringField(
+        _l("Code"),
+        validators=[
+            DataRequired(_l("Please enter a code.")),
+            Length(max=40, message=TOO_LONG),
+            Regexp(r"^[a-z0-9_]+$", message=_l("Use lower-case letters, digits and _ only.")),
+        ],
+    )
 
 
 class CapacityForm(FlaskForm):

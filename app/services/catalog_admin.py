@@ -114,6 +114,9 @@ def save_package(package: Package, hotel: Hotel, texts: dict[str, dict[str, str]
     set_texts(package, hotel, texts)
     for name in ("active", "position", "bundle_size", "bundle_percent"):
         setattr(package, name, settings[name])
+    if "service_ids" in settings:
+        chosen = set(settings["service_ids"])
+        package.services = [service for service in services_of(hotel.id) if service.id in chosen]
     db.session.commit()
 
 

@@ -164,6 +164,8 @@ def staff_pages(app, guest, demo_pages, staff):
         f"/manage/packages/{package_id}",
         "/manage/dashboard",
         "/manage/discounts",
+        "/manage/sla",
+        "/manage/packages/new",
         "/manage/pools",
         f"/manage/pools/{pool_id}",
         "/staff/signin",

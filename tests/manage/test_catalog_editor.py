@@ -6,8 +6,9 @@ import pytest
 from sqlalchemy import select
 
 from app.extensions import db
-from app.models import Service, StaffRole
+from app.models import Package, Service, StaffRole
 from app.services import rich_text
+from tests.conftest import GuestActions
 from tests.staff import make_staff
 
 
@@ -170,3 +171,37 @@ def test_the_small_formatting_subset_stays():
     assert "<strong>bold</strong>" in html and "<em>soft</em>" in html
     assert "<li>one</li>" in html
     assert '<a href="https://example.com" rel="noopener noreferrer nofollow">site</a>' in html
+
+
+def test_a_new_package_with_its_services_appears_for_guests(app, manager, world):
+    fields = {
+        "code": "rainy_day",
+        "title_en": "Rainy day",
+        "summary_en": "Indoors and cosy.",
+        "title_vi": "",
+        "summary_vi": "",
+        "services": [str(world.services["farm_visit"]), str(world.services["crib"])],
+        "active": "y",
+        "position": "5",
+        "bundle_size": "2",
+        "bundle_percent": "10",
+    }
+    created = manager.post("/manage/packages/new", fields, page="/manage/packages/new")
+    assert created.status_code == 302
+    with app.app_context():
+        package = db.session.scalar(select(Package).where(Package.code == "rainy_day"))
+        assert sorted(service.code for service in package.services) == ["crib", "farm_visit"]
+        assert (package.bundle_size, package.bundle_percent) == (2, 10)
+        package_id = package.id
+    phone = GuestActions(app.test_client())  # the guest's own phone: the manager stays signed in
+    phone.sign_in()
+    page = phone.client.get("/packages/rainy_day").get_data(as_text=True)
+    assert "Rainy day" in page and "Farm visit" in page and "Crib" in page
+
+    # Taking a service out of the package on its edit page.
+    edit = dict(fields, services=[str(world.services["farm_visit"])])
+    del edit["code"]
+    assert manager.post(f"/manage/packages/{package_id}", edit).status_code == 302
+    with app.app_context():
+        assert [s.code for s in db.session.get(Package, package_id).services] == ["farm_visit"]
+    assert manager.post("/manage/packages/new", fields, page="/manage/packages/new").status_code == 409
