@@ -56,6 +56,9 @@ class ProviderEvent:
     type: str
     object_id: str  # the payment ("pi_…") or refund ("re_…") the event is about
     refund: RefundState | None = None  # for refund events, the refund as the event states it
+    # Our payment's id from the intent's metadata: finds it even when the answer to the
+    # create call was lost (a timeout after Stripe had already made the intent).
+    payment_ref: str | None = None
 
 
 class CardProvider(Protocol):

@@ -150,6 +150,7 @@ class StripeCard:
             type=event.type,
             object_id=data.get("id", ""),
             refund=refund_state(data) if is_refund else None,
+            payment_ref=(data.get("metadata") or {}).get("lobby_payment"),
         )
 
 

@@ -277,6 +277,8 @@ def _apply(event: ProviderEvent) -> str:
     if event.type.startswith("payment_intent."):
         payment = db.session.scalar(select(Payment).where(Payment.external_id == event.object_id))
         if payment is None:
+            payment = _lost_answer(event)
+        if payment is None:
             return "unknown payment"
         state = card_provider().retrieve(event.object_id)
         record_intent_state(payment.id, state)
@@ -288,6 +290,18 @@ def _apply(event: ProviderEvent) -> str:
         record_refund_state(refund.id, event.refund)
         return f"refund {event.refund.status.value}"
     return "ignored"
+
+
+def _lost_answer(event: ProviderEvent) -> Payment | None:
+    """Our payment whose create call timed out although Stripe made the intent: link them now."""
+    if not (event.payment_ref or "").isdigit():
+        return None
+    payment = db.session.get(Payment, int(event.payment_ref))
+    if payment is None or payment.external_id is not None or payment.provider != card_provider().name:
+        return None
+    payment.external_id = event.object_id
+    db.session.commit()
+    return payment
 
 
 @dataclass

@@ -258,3 +258,40 @@ def test_the_webhook_does_not_exist_without_stripe_keys(app, webhooks):
     answer = webhooks.send(stripe_event("payment_intent.succeeded", "pi_whatever"))
     assert answer.status_code == 404
     assert webhook_events(app) == []
+
+
+def test_a_payment_whose_answer_was_lost_is_found_by_its_metadata(app, guest, world, stripe_on, webhooks):
+    """Stripe made and charged the intent, but our call timed out: the webhook still settles it."""
+    from app.payments import ProviderUnavailable
+    from app.payments.stripe_card import StripeCard
+    from tests.payments.test_card_payments import (
+        card_token,
+        order_by_reference,
+        pay,
+        payment_of,
+        start_card_checkout,
+    )
+
+    reference, _slot = start_card_checkout(guest, world)
+    original = StripeCard.start
+
+    def answer_lost(self, payment, token):
+        original(self, payment, token)  # Stripe did it...
+        raise ProviderUnavailable("read timed out")  # ...but the answer never came back
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(StripeCard, "start", answer_lost)
+        lost = pay(guest, reference, card_token(stripe_on, "visa"))
+    assert lost.status_code == 503
+    payment = payment_of(app, reference)
+    assert payment.external_id is None
+    intent = next(
+        item
+        for item in stripe_on.v1.payment_intents.list().data
+        if item.to_dict().get("metadata", {}).get("lobby_payment") == str(payment.id)
+    )
+    event = stripe_event("payment_intent.succeeded", intent.id, metadata={"lobby_payment": str(payment.id)})
+    delivered = webhooks.send(event)
+    assert delivered.json["outcome"] == "payment succeeded"
+    assert payment_of(app, reference).external_id == intent.id
+    assert order_by_reference(app, reference).status.value == "confirmed"
