@@ -275,8 +275,10 @@ def test_a_payment_whose_answer_was_lost_is_found_by_its_metadata(app, guest, wo
     reference, _slot = start_card_checkout(guest, world)
     original = StripeCard.start
 
+    made = []
+
     def answer_lost(self, payment, token):
-        original(self, payment, token)  # Stripe did it...
+        made.append(original(self, payment, token).external_id)  # Stripe did it...
         raise ProviderUnavailable("read timed out")  # ...but the answer never came back
 
     with pytest.MonkeyPatch.context() as patch:
@@ -285,11 +287,8 @@ def test_a_payment_whose_answer_was_lost_is_found_by_its_metadata(app, guest, wo
     assert lost.status_code == 503
     payment = payment_of(app, reference)
     assert payment.external_id is None
-    intent = next(
-        item
-        for item in stripe_on.v1.payment_intents.list().data
-        if item.to_dict().get("metadata", {}).get("lobby_payment") == str(payment.id)
-    )
+    intent = stripe_on.v1.payment_intents.retrieve(made[0])
+    assert intent.to_dict()["metadata"]["lobby_payment"] == str(payment.id)
     event = stripe_event("payment_intent.succeeded", intent.id, metadata={"lobby_payment": str(payment.id)})
     delivered = webhooks.send(event)
     assert delivered.json["outcome"] == "payment succeeded"
