@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from sqlalchemy import select
 
@@ -46,6 +48,7 @@ def test_edit_texts_in_two_languages_and_prices_round_trip(app, manager, guest, 
     path = f"/manage/services/{world.services['horse_riding']}"
     page = manager.client.get(path).get_data(as_text=True)
     assert 'value="60.00"' in page  # EUR 60.00 shown as staff type it
+    assert re.search(r"<title>Horse riding · [^<]+</title>", page)  # the page title is only a title
 
     saved = manager.post(
         path,
