@@ -124,7 +124,13 @@ class ReplyForm(FlaskForm):
 class SaleForm(FlaskForm):
     """One service sold at the desk: a time for activities and tickets, dates for rentals."""
 
-    slot = SelectField(_l("Time"), coerce=int, validate_choice=False, invalid_choice_message=NOT_A_CHOICE)
+    slot = SelectField(
+        _l("Time"),
+        coerce=int,
+        validate_choice=False,
+        invalid_choice_message=NOT_A_CHOICE,
+        invalid_value_message=NOT_A_CHOICE,
+    )
     adults = IntegerField(
         _l("Adults"),
         default=1,
@@ -134,7 +140,9 @@ class SaleForm(FlaskForm):
             NumberRange(min=0, max=20, message=_l("Please enter a number from 0 to 20.")),
         ],
     )
-    children = SelectMultipleField(_l("Children coming"), coerce=int, validate_choice=False)
+    children = SelectMultipleField(
+        _l("Children coming"), coerce=int, validate_choice=False, invalid_value_message=NOT_A_CHOICE
+    )
     start_date = DateField(_l("From"), validators=[Optional()], invalid_value_message=NOT_A_DATE)
     days = IntegerField(
         _l("Days"),

@@ -5,7 +5,6 @@ from __future__ import annotations
 from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
 from wtforms import SelectChoice
 
 from app.auth.roles import role_required
@@ -14,20 +13,14 @@ from app.desk.forms import AssignForm, GuestMessageForm, NoteForm, QueueFilterFo
 from app.extensions import db
 from app.live_pages import etag_value, live_fragment
 from app.models import GuestRequest, RequestKind, RequestStatus, StaffRole, StaffUser
-from app.services import approvals, clock, live, requests
+from app.services import approvals, clock, live, requests, staff_accounts
 from app.services.errors import LobbyError
 
 RECEPTIONIST = StaffRole.RECEPTIONIST
 
 
 def _colleagues() -> list[StaffUser]:
-    return list(
-        db.session.scalars(
-            select(StaffUser)
-            .where(StaffUser.hotel_id == g.hotel.id, StaffUser.active.is_(True))
-            .order_by(StaffUser.name)
-        )
-    )
+    return [person for person in staff_accounts.hotel_staff(g.hotel.id) if person.active]
 
 
 def _filters_form() -> tuple[QueueFilterForm, requests.QueueFilters]:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
 
 from app.auth import load_staff_hotel
 from app.auth.roles import role_required
@@ -13,8 +12,8 @@ from app.desk import bp
 from app.desk.forms import CancelForm, RefundForm, StaySearchForm
 from app.extensions import db
 from app.guest.forms import PlainForm
-from app.models import Order, OrderStatus, Payment, Refund, RefundStatus, StaffRole
-from app.services import clock, payments, requests, stay_lookup
+from app.models import RefundStatus, StaffRole
+from app.services import clock, ordering, payments, requests, stay_lookup
 from app.services.errors import LobbyError
 from app.services.i18n import parse_money
 
@@ -30,12 +29,7 @@ def home():
     form = StaySearchForm(request.args)
     today = clock.now().astimezone(g.hotel.tz).date()
     stays = stay_lookup.find_stays(g.hotel.id, form.q.data or "", today) if form.validate() else []
-    attention = db.session.scalars(
-        select(Refund)
-        .where(Refund.hotel_id == g.hotel.id, Refund.status.in_([RefundStatus.FAILED, RefundStatus.PENDING]))
-        .order_by(Refund.id.desc())
-        .limit(20)
-    ).all()
+    attention = payments.recent_refunds(g.hotel.id, needing_attention=True, limit=20)
     return render_template("desk/home.html", form=form, stays=stays, attention=attention, today=today)
 
 
@@ -43,22 +37,12 @@ def home():
 @role_required(RECEPTIONIST)
 def stay(stay_id: int):
     found = stay_lookup.hotel_stay(g.hotel.id, stay_id) or abort(404)
-    orders = db.session.scalars(
-        select(Order)
-        .where(Order.stay_id == found.id, Order.hotel_id == g.hotel.id, Order.status != OrderStatus.CART)
-        .order_by(Order.id.desc())
-    ).all()
-    order_payments = {
-        order.id: db.session.scalars(
-            select(Payment).where(Payment.order_id == order.id).order_by(Payment.id)
-        ).all()
-        for order in orders
-    }
+    orders = ordering.stay_orders(found)
     return render_template(
         "desk/stay.html",
         guest=found,
         orders=orders,
-        payments=order_payments,
+        payments=payments.payments_by_order(orders),
         stay_requests=requests.requests_for_stay(found),
         plain_form=PlainForm(),
         cancel_form=CancelForm(),
@@ -68,9 +52,7 @@ def stay(stay_id: int):
 @bp.route("/payments/<int:payment_id>/refund", methods=["GET", "POST"])
 @role_required(RECEPTIONIST)
 def refund(payment_id: int):
-    payment = db.session.get(Payment, payment_id)
-    if payment is None or payment.hotel_id != g.hotel.id:
-        abort(404)
+    payment = payments.hotel_payment(g.hotel.id, payment_id)
     form = RefundForm()
     status = 200
     if form.validate_on_submit():
@@ -97,7 +79,4 @@ def refund(payment_id: int):
 @bp.get("/refunds")
 @role_required(RECEPTIONIST)
 def refunds():
-    recent = db.session.scalars(
-        select(Refund).where(Refund.hotel_id == g.hotel.id).order_by(Refund.id.desc()).limit(200)
-    ).all()
-    return render_template("desk/refunds.html", refunds=recent)
+    return render_template("desk/refunds.html", refunds=payments.recent_refunds(g.hotel.id))

@@ -17,7 +17,7 @@ from app.guest.forms import PAYMENT_LABELS
 from app.models import Order, OrderStatus, PaymentMethod, Service, StaffRole
 from app.payment_pages import card_attempt
 from app.security import allow_card_scripts
-from app.services import availability, catalog, clock, ordering, payments, stay_lookup
+from app.services import availability, catalog, catalog_admin, clock, ordering, payments, stay_lookup
 from app.services.errors import LobbyError
 
 RECEPTIONIST = StaffRole.RECEPTIONIST
@@ -56,11 +56,7 @@ def sell(stay_id: int):
     stay = stay_lookup.hotel_stay(g.hotel.id, stay_id) or abort(404)
     service_id = request.args.get("service", type=int)
     if service_id is None:
-        services = db.session.scalars(
-            select(Service)
-            .where(Service.hotel_id == g.hotel.id, Service.active.is_(True))
-            .order_by(Service.position, Service.id)
-        ).all()
+        services = [service for service in catalog_admin.services_of(g.hotel.id) if service.active]
         return render_template("desk/sell_pick.html", guest=stay, services=services)
     service = catalog.bookable_service(g.hotel.id, service_id)
     form = _sale_form(stay, service)

@@ -27,6 +27,7 @@ def _live_context() -> dict:
     return {
         "orders": ordering.stay_orders(g.stay),
         "guest_requests": requests.requests_for_stay(g.stay),
+        "guest_may_cancel": requests.guest_may_cancel,
         "policy": cancellations.cancel_policy,
         "rateable": lambda line: feedback.rateable(line, now),
         "ratings": feedback.ratings_by_line(g.stay),

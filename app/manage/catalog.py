@@ -67,18 +67,23 @@ def _settings(form) -> catalog_admin.ServiceSettings:
     )
 
 
-def _service_page(form, service, status: int = 200):
+def _editor_page(template: str, form, item, fields, status: int = 200, **extra):
+    """A service's or a package's edit page (``item`` is None while creating one)."""
+    locales = g.hotel.enabled_locales
     return render_template(
-        "manage/service.html",
+        template,
         form=form,
-        service=service,
-        locales=g.hotel.enabled_locales,
-        fields=SERVICE_TEXTS,
-        missing=catalog_admin.missing_texts(service, SERVICE_TEXTS, g.hotel.enabled_locales)
-        if service
-        else {},
-        photo_form=PlainForm(),
+        locales=locales,
+        fields=fields,
+        missing=catalog_admin.missing_texts(item, fields, locales) if item else {},
+        **extra,
     ), status
+
+
+def _service_page(form, service, status: int = 200):
+    return _editor_page(
+        "manage/service.html", form, service, SERVICE_TEXTS, status, service=service, photo_form=PlainForm()
+    )
 
 
 @bp.route("/services/<int:service_id>", methods=["GET", "POST"])
@@ -150,16 +155,7 @@ def _service_choices() -> list[SelectChoice]:
 
 
 def _package_page(form, package, status: int = 200):
-    return render_template(
-        "manage/package.html",
-        form=form,
-        package=package,
-        locales=g.hotel.enabled_locales,
-        fields=PACKAGE_TEXTS,
-        missing=catalog_admin.missing_texts(package, PACKAGE_TEXTS, g.hotel.enabled_locales)
-        if package
-        else {},
-    ), status
+    return _editor_page("manage/package.html", form, package, PACKAGE_TEXTS, status, package=package)
 
 
 def _package_settings(form) -> dict:

@@ -16,7 +16,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
 
-from app.guest.forms import NOT_A_CHOICE, NOT_A_NUMBER, TOO_LONG, MultiCheckboxField
+from app.guest.forms import NOT_A_CHOICE, NOT_A_DATE, NOT_A_NUMBER, TOO_LONG, MultiCheckboxField
 from app.templating import TEXT_LABELS
 
 
@@ -56,6 +56,18 @@ def with_texts(base: type[FlaskForm], fields: tuple[str, ...], locales: list[str
     return form
 
 
+def _code_field(pattern: str, rule):
+    """A short code staff type (a service's, a package's, a promo's): required, limited characters."""
+    return StringField(
+        _l("Code"),
+        validators=[
+            DataRequired(_l("Please enter a code.")),
+            Length(max=40, message=TOO_LONG),
+            Regexp(pattern, message=rule),
+        ],
+    )
+
+
 def _whole(label, low: int, high: int, required: bool = True):
     return IntegerField(
         label,
@@ -86,22 +98,25 @@ class ServiceForm(FlaskForm):
 
 
 class NewServiceForm(ServiceForm):
-    code = StringField(
-        _l("Code"),
-        validators=[
-            DataRequired(_l("Please enter a code.")),
-            Length(max=40, message=TOO_LONG),
-            Regexp(r"^[a-z0-9_]+$", message=_l("Use lower-case letters, digits and _ only.")),
-        ],
-    )
+    code = _code_field(r"^[a-z0-9_]+$", _l("Use lower-case letters, digits and _ only."))
     kind = SelectField(_l("Kind"), validate_choice=True, invalid_choice_message=NOT_A_CHOICE)
     pool = SelectField(
-        _l("Resource pool"), coerce=int, validate_choice=True, invalid_choice_message=NOT_A_CHOICE
+        _l("Resource pool"),
+        coerce=int,
+        validate_choice=True,
+        invalid_choice_message=NOT_A_CHOICE,
+        invalid_value_message=NOT_A_CHOICE,
     )
 
 
 class PackageForm(FlaskForm):
-    services = MultiCheckboxField(_l("Services in this package"), coerce=int, validate_choice=True)
+    services = MultiCheckboxField(
+        _l("Services in this package"),
+        coerce=int,
+        validate_choice=True,
+        invalid_choice_message=NOT_A_CHOICE,
+        invalid_value_message=NOT_A_CHOICE,
+    )
     active = BooleanField(_l("Shown to guests"))
     position = _whole(_l("Position in lists"), 0, 10000)
     bundle_size = _whole(_l("Package deal: from this many different services"), 2, 50, required=False)
@@ -109,14 +124,7 @@ class PackageForm(FlaskForm):
 
 
 class NewPackageForm(PackageForm):
-    code = StringField(
-        _l("Code"),
-        validators=[
-            DataRequired(_l("Please enter a code.")),
-            Length(max=40, message=TOO_LONG),
-            Regexp(r"^[a-z0-9_]+$", message=_l("Use lower-case letters, digits and _ only.")),
-        ],
-    )
+    code = _code_field(r"^[a-z0-9_]+$", _l("Use lower-case letters, digits and _ only."))
 
 
 class CapacityForm(FlaskForm):
@@ -140,18 +148,19 @@ class DiscountRulesForm(FlaskForm):
 
 
 class PromoCodeForm(FlaskForm):
-    code = StringField(
-        _l("Code"),
-        validators=[
-            DataRequired(_l("Please enter a code.")),
-            Length(max=40, message=TOO_LONG),
-            Regexp(r"^[A-Za-z0-9_-]+$", message=_l("Use letters, digits, - and _ only.")),
-        ],
-    )
+    code = _code_field(r"^[A-Za-z0-9_-]+$", _l("Use letters, digits, - and _ only."))
     kind = SelectField(_l("Kind"), validate_choice=True, invalid_choice_message=NOT_A_CHOICE)
     value = StringField(_l("Percent, or amount off"), validators=[DataRequired(_l("Please enter a number."))])
-    valid_from = DateField(_l("Valid from"), validators=[InputRequired(_l("Please enter a date."))])
-    valid_until = DateField(_l("Valid until"), validators=[InputRequired(_l("Please enter a date."))])
+    valid_from = DateField(
+        _l("Valid from"),
+        validators=[InputRequired(_l("Please enter a date."))],
+        invalid_value_message=NOT_A_DATE,
+    )
+    valid_until = DateField(
+        _l("Valid until"),
+        validators=[InputRequired(_l("Please enter a date."))],
+        invalid_value_message=NOT_A_DATE,
+    )
     usage_limit = _whole(_l("Uses in all (empty: no limit)"), 1, 1000000, required=False)
     per_stay_limit = _whole(_l("Uses per stay"), 1, 100)
 

@@ -370,3 +370,28 @@ def _forget_unsent(payment_id: int) -> None:
         payment = _locked_payment(payment_id)
         if payment.order.status is not OrderStatus.PENDING and payment.status.open:
             payment.status = PaymentStatus.CANCELLED
+
+
+def hotel_payment(hotel_id: int, payment_id: int) -> Payment:
+    payment = db.session.get(Payment, payment_id)
+    if payment is None or payment.hotel_id != hotel_id:
+        raise NotFound(_("We could not find that payment."))
+    return payment
+
+
+def payments_by_order(orders: list[Order]) -> dict[int, list[Payment]]:
+    """Every payment of these orders, oldest first, in one query."""
+    found: dict[int, list[Payment]] = {order.id: [] for order in orders}
+    for payment in db.session.scalars(
+        select(Payment).where(Payment.order_id.in_(list(found))).order_by(Payment.id)
+    ):
+        found[payment.order_id].append(payment)
+    return found
+
+
+def recent_refunds(hotel_id: int, needing_attention: bool = False, limit: int = 200) -> list[Refund]:
+    """Newest refunds first; with ``needing_attention`` only the pending and the failed ones."""
+    query = select(Refund).where(Refund.hotel_id == hotel_id)
+    if needing_attention:
+        query = query.where(Refund.status.in_([RefundStatus.FAILED, RefundStatus.PENDING]))
+    return list(db.session.scalars(query.order_by(Refund.id.desc()).limit(limit)))

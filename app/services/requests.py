@@ -257,12 +257,22 @@ def tell_guest(request: GuestRequest, text: str, staff: StaffUser) -> None:
     )
 
 
+GUEST_CANCELLABLE = {RequestKind.AMENITY, RequestKind.HELP, RequestKind.COMPLAINT, RequestKind.FOLLOW_UP}
+
+
+def guest_may_cancel(request: GuestRequest) -> bool:
+    """What the guest asked for themselves; a request tied to a booking ends with the booking."""
+    return request.status.open and request.kind in GUEST_CANCELLABLE and request.order_line_id is None
+
+
 def guest_cancels(stay: Stay, request_id: int) -> GuestRequest:
     request = db.session.get(GuestRequest, request_id)
     if request is None or request.stay_id != stay.id or request.hotel_id != stay.hotel_id:
         raise NotFound(_("We could not find that request."))
-    if request.kind is RequestKind.APPROVAL:
+    if request.kind is RequestKind.APPROVAL or request.order_line_id is not None:
         raise NotAllowed(_("Please cancel the booking itself."))
+    if request.kind not in GUEST_CANCELLABLE:
+        raise NotAllowed(_("That action is not possible here."))
     move(request, RequestStatus.CANCELLED, None)
     db.session.commit()
     return request
