@@ -1,6 +1,6 @@
 """The domain model, one module per part of the domain; import from here."""
 
-from app.models.analytics import ServiceViewDay
+from app.models.analytics import OfferImpression, OfferPlace, SalesDay, ServiceViewDay
 from app.models.catalog import (
     Package,
     PoolMode,
@@ -16,6 +16,7 @@ from app.models.discounts import PromoCode, PromoKind
 from app.models.feedback import Feedback
 from app.models.hotel import Hotel
 from app.models.i18n import LocalizedText
+from app.models.messages import MessageKind, MessageStatus, OutboundMessage
 from app.models.orders import (
     FolioExport,
     FolioLine,
@@ -30,6 +31,7 @@ from app.models.payments import Payment, PaymentStatus, Refund, RefundStatus, We
 from app.models.requests import GuestRequest, RequestEvent, RequestKind, RequestStatus, SlaTarget
 from app.models.staff import StaffRole, StaffUser
 from app.models.stays import Stay, Tier
+from app.models.waitlist import WaitlistEntry, WaitlistStatus
 
 __all__ = [
     "Feedback",
@@ -39,9 +41,14 @@ __all__ = [
     "Hotel",
     "LineStatus",
     "LocalizedText",
+    "MessageKind",
+    "MessageStatus",
+    "OfferImpression",
+    "OfferPlace",
     "Order",
     "OrderLine",
     "OrderStatus",
+    "OutboundMessage",
     "Package",
     "Payment",
     "PaymentMethod",
@@ -55,6 +62,7 @@ __all__ = [
     "RequestKind",
     "RequestStatus",
     "ResourcePool",
+    "SalesDay",
     "Schedule",
     "SeatAllocation",
     "Service",
@@ -67,6 +75,8 @@ __all__ = [
     "StaffUser",
     "Stay",
     "Tier",
+    "WaitlistEntry",
+    "WaitlistStatus",
     "WebhookEvent",
     "package_service",
 ]

@@ -1,13 +1,15 @@
-"""Counters the dashboard reads: how often each service page was looked at, per day."""
+"""Counters the dashboard reads instead of scanning every booking: page views, sales and offers shown."""
 
 from __future__ import annotations
 
-from datetime import date
+import enum
+from datetime import date, datetime
 
-from sqlalchemy import ForeignKey, PrimaryKeyConstraint
+from sqlalchemy import ForeignKey, Index, PrimaryKeyConstraint, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.extensions import db
+from app.models.base import UTCDateTime
 
 
 class ServiceViewDay(db.Model):
@@ -19,3 +21,56 @@ class ServiceViewDay(db.Model):
     day: Mapped[date]
     hotel_id: Mapped[int] = mapped_column(ForeignKey("hotel.id"), index=True)
     views: Mapped[int] = mapped_column(default=0)
+
+
+class SalesDay(db.Model):
+    """What booked lines earned, per service, hotel-local day of placing, and the offer that led there.
+
+    Kept by ``app.services.sales_days`` on every change of an order line, so the
+    dashboard sums a few rows per day instead of every line of a year. ``offer_place``
+    and ``offer_reason`` are "" for lines no offer led to; ``before_arrival`` says the
+    line was placed before the stay's arrival day.
+    """
+
+    __table_args__ = (
+        PrimaryKeyConstraint("service_id", "day", "offer_place", "offer_reason", "before_arrival"),
+        Index("ix_sales_day_hotel_day", "hotel_id", "day"),
+    )
+
+    service_id: Mapped[int] = mapped_column(ForeignKey("service.id"))
+    day: Mapped[date]
+    offer_place: Mapped[str] = mapped_column(String(20), server_default="")
+    offer_reason: Mapped[str] = mapped_column(String(40), server_default="")
+    before_arrival: Mapped[bool]
+    hotel_id: Mapped[int] = mapped_column(ForeignKey("hotel.id"))
+    bookings: Mapped[int] = mapped_column(default=0)  # lines booked (not cancelled)
+    revenue: Mapped[int] = mapped_column(default=0)  # booked totals plus fees kept, minor units
+
+
+class OfferPlace(enum.StrEnum):
+    """Where a guest was shown an offer; bookings are attributed to one of these."""
+
+    HOME = "home"
+    AFTER_BOOKING = "after_booking"
+    EMAIL = "email"
+    DESK = "desk"
+
+
+class OfferImpression(db.Model):
+    """A service offered to a stay at a place: counted once per stay, service and place, with how often."""
+
+    __table_args__ = (
+        UniqueConstraint("stay_id", "service_id", "place"),
+        Index("ix_offer_impression_period", "hotel_id", "day", "place", "reason"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    hotel_id: Mapped[int] = mapped_column(ForeignKey("hotel.id"))
+    stay_id: Mapped[int] = mapped_column(ForeignKey("stay.id"))
+    service_id: Mapped[int] = mapped_column(ForeignKey("service.id"), index=True)
+    place: Mapped[str] = mapped_column(String(20))
+    reason: Mapped[str] = mapped_column(String(40))  # the reason code shown the first time
+    day: Mapped[date]  # hotel-local day it was first shown
+    first_shown_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    last_shown_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    times: Mapped[int] = mapped_column(default=1)

@@ -113,6 +113,8 @@ class Package(HotelScoped, TimestampMixin, db.Model):
     summary: Mapped[LocalizedText] = mapped_column(I18nText)
     position: Mapped[int] = mapped_column(default=0)
     active: Mapped[bool] = mapped_column(default=True)
+    # Archived: retired for good. Gone from guests and from the editor's working list; kept for history.
+    archived: Mapped[bool] = mapped_column(default=False)
     # Bundle deal: booking this many different services of the package in one order gives the percent off.
     bundle_size: Mapped[int | None]
     bundle_percent: Mapped[int] = mapped_column(default=0)
@@ -151,7 +153,10 @@ class Service(HotelScoped, TimestampMixin, db.Model):
     # Booked only once the desk approves (babysitting): charged to the room on approval.
     needs_approval: Mapped[bool] = mapped_column(default=False)
     position: Mapped[int] = mapped_column(default=0)
-    active: Mapped[bool] = mapped_column(default=True)
+    active: Mapped[bool] = mapped_column(default=True)  # paused when False: off sale, back any time
+    archived: Mapped[bool] = mapped_column(default=False)
+    # The manager wants this offered first to every stay it suits (recommendations).
+    pinned: Mapped[bool] = mapped_column(default=False)
 
     pool: Mapped[ResourcePool] = relationship()
     packages: Mapped[list[Package]] = relationship(secondary=package_service, back_populates="services")

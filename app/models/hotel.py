@@ -33,6 +33,8 @@ class Hotel(TimestampMixin, db.Model):
     # Loyal guests are answered faster: their SLA targets are this share of the normal ones.
     silver_sla_percent: Mapped[int] = mapped_column(default=75)
     gold_sla_percent: Mapped[int] = mapped_column(default=50)
+    # The offer email goes out this many days before arrival.
+    pre_arrival_days: Mapped[int] = mapped_column(default=5)
 
     @property
     def tz(self) -> ZoneInfo:

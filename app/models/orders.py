@@ -103,6 +103,9 @@ class OrderLine(HotelScoped, TimestampMixin, db.Model):
     done_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # What cancelling kept back (the late-cancellation fee), in minor units.
     cancellation_fee: Mapped[int] = mapped_column(default=0)
+    # The offer that led to this line, if any: where it was shown (OfferPlace) and why (a reason code).
+    offer_place: Mapped[str | None] = mapped_column(String(20))
+    offer_reason: Mapped[str | None] = mapped_column(String(40))
 
     order: Mapped[Order] = relationship(back_populates="lines")
     service: Mapped[Service] = relationship()

@@ -40,6 +40,8 @@ class Stay(HotelScoped, TimestampMixin, db.Model):
     # What the guest types before arrival: 128 random bits in base32, grouped.
     booking_reference: Mapped[str] = mapped_column(String(40), unique=True)
     checked_out_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # The guest asked for no more emails (the unsubscribe link); the stay's other messages are kept.
+    unsubscribed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     @property
     def children(self) -> int:
