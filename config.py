@@ -45,6 +45,9 @@ class Config:
     WTF_CSRF_TIME_LIMIT = None  # a guest may leave a form open for hours
 
     # Card payments are offered only when both keys are set; room charge always works.
+    # Co-booking counts behind the offers are recomputed at most this often, per worker.
+    RECOMMENDATION_REFRESH_SECONDS = int(os.environ.get("RECOMMENDATION_REFRESH_SECONDS", "600"))
+
     STRIPE_SECRET_KEY = os.environ.get("STRIPE_SECRET_KEY", "")
     STRIPE_PUBLISHABLE_KEY = os.environ.get("STRIPE_PUBLISHABLE_KEY", "")
     STRIPE_WEBHOOK_SECRET = os.environ.get("STRIPE_WEBHOOK_SECRET", "")
@@ -56,6 +59,8 @@ class Config:
     PMS_API_TOKEN = os.environ.get("PMS_API_TOKEN", "")
     # Seats are held this long while a card payment completes, then given back.
     PAYMENT_HOLD_MINUTES = int(os.environ.get("PAYMENT_HOLD_MINUTES", "15"))
+    # Seats freed for a waiting guest are set aside for them this long, then offered to the next.
+    WAITLIST_OFFER_MINUTES = int(os.environ.get("WAITLIST_OFFER_MINUTES", "60"))
 
     SMTP_HOST = os.environ.get("SMTP_HOST", "")
     SMTP_PORT = int(os.environ.get("SMTP_PORT", "25"))
@@ -85,6 +90,7 @@ class ProductionConfig(Config):
 
 class TestConfig(DevelopmentConfig):
     TESTING = True
+    RECOMMENDATION_REFRESH_SECONDS = 0  # each test's bookings count at once
     SECRET_KEY = "test"
     RATELIMIT_STORAGE_URI = "memory://"
 

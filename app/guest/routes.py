@@ -33,7 +33,7 @@ from app.guest.forms import (
     RoomSignInForm,
     TimedBookingForm,
 )
-from app.models import OrderStatus, PaymentMethod, PromoCode, Service
+from app.models import OfferPlace, OrderStatus, PaymentMethod, PromoCode, Service
 from app.payment_pages import card_attempt
 from app.security import allow_card_scripts
 from app.services import (
@@ -48,10 +48,10 @@ from app.services import (
     ordering,
     payments,
     photos,
+    recommendations,
 )
 from app.services.errors import LobbyError, NotFound
 from app.services.i18n import enabled_locales
-from app.services.recommendations import packages_for_stay
 
 
 def signin_limit() -> str:
@@ -145,8 +145,17 @@ def media(name: str):
 @bp.get("/home")
 @guest_required
 def home():
-    offers = packages_for_stay(g.stay, catalog.active_packages(g.stay.hotel_id))
-    return render_template("guest/home.html", offers=offers)
+    packages = recommendations.packages_for_stay(g.stay, catalog.active_packages(g.stay.hotel_id))
+    chosen = _offers_shown(OfferPlace.HOME)
+    return render_template("guest/home.html", offers=packages, chosen=chosen, place=OfferPlace.HOME.value)
+
+
+def _offers_shown(place: OfferPlace, exclude: frozenset[int] = frozenset()):
+    """The stay's offers for ``place``, counted as shown."""
+    now = clock.now()
+    offers = recommendations.offers_for_stay(g.stay, now, exclude=exclude)
+    recommendations.record_impressions(g.stay, offers, place, now)
+    return offers
 
 
 @bp.get("/packages/<code>")
@@ -167,23 +176,33 @@ def _booking_form(service: Service):
         for index, age in enumerate(g.stay.children_ages)
     ]
     if request.method == "GET":
+        # Start from the party that may come, so booking from an offer takes one tap.
         form.adults.data = 0 if service.max_age is not None and service.max_age < 18 else g.stay.adults
+        form.children.data = [
+            index for index, age in enumerate(g.stay.children_ages) if service.accepts_age(age)
+        ]
+        form.slot.data = request.args.get("slot", type=int)
     return form
 
 
 def _booking_request(service: Service, form) -> ordering.BookingRequest:
+    # The offer link's place and reason ride along in the page's query string, also when posting.
+    args = request.args
+    offer = recommendations.attribution(g.stay, service.id, args.get("offer"), args.get("why"))
     if service.kind.by_day:
         return ordering.BookingRequest(
             service_id=service.id,
             start_date=form.start_date.data,
             days=form.days.data,
             quantity=form.quantity.data,
+            offer=offer,
         )
     return ordering.BookingRequest(
         service_id=service.id,
         slot_id=form.slot.data,
         adults=form.adults.data,
         child_indexes=list(form.children.data or []),
+        offer=offer,
     )
 
 
@@ -197,15 +216,23 @@ def service(service_id: int):
     status = 200
     if request.method == "POST":
         if form.validate_on_submit():
+            booking = _booking_request(svc, form)
             try:
-                ordering.add_to_cart(g.stay, _booking_request(svc, form))
+                if request.form.get("then") == "book":
+                    order = ordering.book_now(g.stay, booking)
+                else:
+                    ordering.add_to_cart(g.stay, booking)
             except LobbyError as error:
                 db.session.rollback()
                 flash(str(error.message), "error")
                 status = error.status
             else:
-                flash(_("Added to your cart."), "success")
-                return redirect(url_for("guest.cart"))
+                if request.form.get("then") != "book":
+                    flash(_("Added to your cart."), "success")
+                    return redirect(url_for("guest.cart"))
+                if order.status is OrderStatus.PENDING:
+                    return redirect(url_for("guest.pay", reference=order.reference))
+                return redirect(url_for("guest.confirmation", reference=order.reference))
         else:
             status = 400
     now = clock.now()
@@ -360,7 +387,16 @@ def confirmation(reference: str):
     if elsewhere:
         return elsewhere
     state = payments.order_payment_status(order)
-    return render_template("guest/confirmation.html", order=order, payment_state=state)
+    more = []
+    if state == "confirmed":
+        more = _offers_shown(OfferPlace.AFTER_BOOKING, frozenset(line.service_id for line in order.lines))
+    return render_template(
+        "guest/confirmation.html",
+        order=order,
+        payment_state=state,
+        chosen=more,
+        place=OfferPlace.AFTER_BOOKING.value,
+    )
 
 
 @bp.get("/orders/<reference>.ics")

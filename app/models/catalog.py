@@ -166,6 +166,9 @@ class Service(HotelScoped, TimestampMixin, db.Model):
     def is_free(self) -> bool:
         return self.price_adult == self.price_child == self.price_unit == 0
 
+    def accepts_age(self, age: int) -> bool:
+        return (self.min_age is None or age >= self.min_age) and (self.max_age is None or age <= self.max_age)
+
 
 class ServicePhoto(HotelScoped, TimestampMixin, db.Model):
     """A photo of a service, stored re-encoded at a few widths under a generated name."""

@@ -1,16 +1,474 @@
-"""Which packages to show a stay first, each with a reason the guest can read."""
+"""Which extras to offer a stay, and why, in words the guest can read.
+
+``offers_for_stay`` ranks a hotel's services for one stay from what is known about it:
+who is in the party (ages decide what a child may join), the length of the stay and
+which day of it this is, the loyalty tier, what the stay already booked, what guests
+with a similar party booked together (co-booking counts from one SQL aggregate,
+kept for ``RECOMMENDATION_REFRESH_SECONDS``), what still has room during the stay,
+and the manager's pins and pauses. Each offer carries the reason that weighed most,
+both as a code (stored with impressions and bookings, so the dashboard can say which
+reasons sell) and as a sentence in the guest's language.
+
+``packages_for_stay`` orders the home page's package sections the same way.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import time as monotonic
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
 
 from babel.lists import format_list
-from flask_babel import get_locale, ngettext
+from flask import current_app
+from flask_babel import format_date, get_locale, ngettext
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import case, func, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from app.models import Package, Stay
+from app.extensions import db
+from app.models import (
+    Hotel,
+    LineStatus,
+    OfferImpression,
+    OfferPlace,
+    Order,
+    OrderLine,
+    Package,
+    Service,
+    ServiceKind,
+    Slot,
+    Stay,
+    Tier,
+)
+from app.services import clock
+from app.services.availability import local_datetime
 
 CHILD_AGE_LIMIT = 13  # the family package is about children, not teenagers travelling with parents
+ADULT_AGE = 18
+OFFERS_SHOWN = 6  # the brief: 6–8 relevant extras, never the whole catalog
+LOOK_AHEAD_DAYS = 7  # availability is checked this far ahead (the service page lists as far)
+FEW_LEFT = 3  # "only 2 places left tomorrow" from this many down
+HISTORY_DAYS = 365  # co-booking counts come from a year of bookings
+
+# Reason codes, kept with impressions and bookings; the labels name them on the dashboard.
+REASONS = {
+    "pinned": _l("Recommended by the hotel"),
+    "children": _l("Suits the children's ages"),
+    "often_with": _l("Often booked together"),
+    "few_left": _l("Few places left"),
+    "arrival": _l("Ready on arrival"),
+    "long_stay": _l("Long stay"),
+    "bundle": _l("Package deal"),
+    "popular": _l("Popular with similar guests"),
+    "tier": _l("Loyalty discount"),
+}
+
+
+def reason_label(code: str) -> str:
+    label = REASONS.get(code)
+    return str(label) if label is not None else code
+
+
+@dataclass(frozen=True)
+class ServiceOffer:
+    service: Service
+    reason_code: str
+    reason: str  # in the current locale
+    score: float
+    slot: Slot | None = None  # the soonest time with room (timed services), a hint for the booking form
+
+
+@dataclass
+class _Candidate:
+    service: Service
+    points: list[tuple[float, str, str]] = field(default_factory=list)  # (weight, code, sentence)
+
+    def add(self, weight: float, code: str = "", sentence: str = "") -> None:
+        self.points.append((weight, code, sentence))
+
+    @property
+    def score(self) -> float:
+        return sum(weight for weight, _code, _sentence in self.points)
+
+    def reason(self) -> tuple[str, str]:
+        """The reason that weighed most: what the guest reads first."""
+        explained = [point for point in self.points if point[1]]
+        if not explained:
+            return "popular", _("A favourite of our guests.")
+        _weight, code, sentence = max(explained, key=lambda point: point[0])
+        return code, sentence
+
+
+def offers_for_stay(
+    stay: Stay,
+    now: datetime,
+    limit: int = OFFERS_SHOWN,
+    exclude: set[int] | frozenset[int] = frozenset(),
+) -> list[ServiceOffer]:
+    """The ``limit`` services most worth offering ``stay`` now, best first, each with its reason.
+
+    Never offered: paused or archived services, what nobody in the party may join, a
+    second crib or rental already booked, and anything with no room left during the
+    stay. ``exclude`` leaves out services the page already shows (the one just booked).
+    """
+    hotel = db.session.get(Hotel, stay.hotel_id)
+    today = now.astimezone(hotel.tz).date()
+    if stay.departure < today:
+        return []
+    services = _sellable_services(stay.hotel_id)
+    booked = _booked_services(stay)
+    history = co_bookings(stay.hotel_id)
+    family = bool(stay.children_ages)
+    openings = _first_openings(stay, services, hotel, now)
+    bundles = _bundle_packages(services)
+    candidates = []
+    for service in services:
+        if service.id in exclude:
+            continue
+        opening = openings.get(service.id)
+        if opening is None:
+            continue  # sold out, closed or nothing during the stay
+        candidate = _Candidate(service)
+        if not _fits_party(candidate, stay, service):
+            continue
+        if service.id in booked and (service.kind.by_day or service.kind is ServiceKind.AMENITY):
+            continue  # no second crib, no second car
+        if service.id in booked:
+            candidate.add(-60)  # once is what most guests want; offer the rest first
+        if service.pinned:
+            candidate.add(100, "pinned", _("Recommended by the hotel."))
+        _weigh_history(candidate, history, family, booked)
+        _weigh_stay(candidate, stay, today)
+        _weigh_opening(candidate, opening, today, hotel)
+        _weigh_bundle(candidate, bundles.get(service.id))
+        _weigh_tier(candidate, stay, hotel)
+        if not service.is_free:
+            candidate.add(2)  # between equals, the one that earns something
+        candidates.append((candidate, opening))
+    candidates.sort(key=lambda pair: (-pair[0].score, pair[0].service.position, pair[0].service.id))
+    offers = []
+    for candidate, opening in candidates[:limit]:
+        code, sentence = candidate.reason()
+        slot = opening if not candidate.service.kind.by_day else None
+        offers.append(ServiceOffer(candidate.service, code, sentence, round(candidate.score, 2), slot))
+    return offers
+
+
+def _sellable_services(hotel_id: int) -> list[Service]:
+    return list(
+        db.session.scalars(
+            select(Service)
+            .where(Service.hotel_id == hotel_id, Service.active.is_(True), Service.archived.is_(False))
+            .order_by(Service.position, Service.id)
+        )
+    )
+
+
+def _booked_services(stay: Stay) -> set[int]:
+    live = (LineStatus.BOOKED, LineStatus.REQUESTED, LineStatus.HELD)
+    return set(
+        db.session.scalars(
+            select(OrderLine.service_id)
+            .join(Order, Order.id == OrderLine.order_id)
+            .where(Order.stay_id == stay.id, OrderLine.status.in_(live))
+        )
+    )
+
+
+def _who_may_join(stay: Stay, service: Service) -> tuple[int, list[int]]:
+    """How many adults and which children's ages may take part in ``service``."""
+    adults_allowed = service.max_age is None or service.max_age >= ADULT_AGE
+    adults = stay.adults if adults_allowed and (service.min_age or 0) <= ADULT_AGE else 0
+    children = [
+        age
+        for age in stay.children_ages
+        if (service.min_age is None or age >= service.min_age)
+        and (service.max_age is None or age <= service.max_age)
+    ]
+    return adults, children
+
+
+def _fits_party(candidate: _Candidate, stay: Stay, service: Service) -> bool:
+    adults, children = _who_may_join(stay, service)
+    if not adults and not children:
+        return False
+    family_package = any(package.audience == "family" for package in service.packages)
+    if family_package and service.kind is not ServiceKind.SLOT and not stay.children_ages:
+        return False  # a crib or a stroller is for families, whoever may "join" it
+    for_children = (service.max_age is not None and service.max_age < ADULT_AGE) or family_package
+    young = [age for age in stay.children_ages if age < CHILD_AGE_LIMIT]
+    if young and not children:
+        candidate.add(-40)  # the grown-ups could go, but not while travelling with small children
+    elif children and for_children:
+        candidate.add(30, "children", _children_sentence(service, children))
+    return True
+
+
+def _children_sentence(service: Service, ages: list[int]) -> str:
+    if service.min_age:
+        return _("For children aged %(age)d and over, like yours.", age=service.min_age)
+    listed = format_list([str(age) for age in sorted(ages)], locale=str(get_locale()))
+    return ngettext(
+        "Chosen for your child aged %(ages)s.",
+        "Chosen for your children aged %(ages)s.",
+        len(ages),
+        ages=listed,
+    )
+
+
+def _weigh_history(candidate: _Candidate, history: CoBookings, family: bool, booked: set[int]) -> None:
+    service_id = candidate.service.id
+    popularity = history.share(service_id, family)
+    candidate.add(20 * popularity)
+    if popularity >= 0.15:
+        sentence = _("Popular with families like yours.") if family else _("Popular with our guests.")
+        candidate.add(20 * popularity, "popular", sentence)
+    best, partner = 0.0, None
+    for other in booked:
+        if other == service_id:
+            continue
+        likelihood = history.together(other, service_id, family)
+        if likelihood > best:
+            best, partner = likelihood, other
+    if partner is not None and best >= 0.2:
+        title = db.session.get(Service, partner).title
+        candidate.add(60 * best, "often_with", _("Often booked with %(service)s.", service=title))
+
+
+def _weigh_stay(candidate: _Candidate, stay: Stay, today: date) -> None:
+    service = candidate.service
+    before_or_first_day = today <= stay.arrival
+    if service.kind is ServiceKind.AMENITY and before_or_first_day:
+        candidate.add(15, "arrival", _("Ready in your room when you arrive."))
+    outing = service.kind is ServiceKind.RENTAL or any(p.audience == "outdoor" for p in service.packages)
+    days_left = (stay.departure - max(today, stay.arrival)).days
+    if outing and days_left >= 3:
+        candidate.add(
+            10,
+            "long_stay",
+            ngettext(
+                "You are here for %(num)d more night: time for a day out.",
+                "You are here for %(num)d more nights: time for a day out.",
+                days_left,
+            ),
+        )
+
+
+def _weigh_opening(candidate: _Candidate, opening: Slot, today: date, hotel: Hotel) -> None:
+    left = opening.seats_left
+    days_away = (opening.local_date - today).days
+    if left > FEW_LEFT or not opening.taken or days_away > 2:
+        return  # a small pool nobody booked yet is not "only 2 left"
+    if days_away <= 0:
+        sentence = ngettext("Only %(num)d place left today.", "Only %(num)d places left today.", left)
+    elif days_away == 1:
+        sentence = ngettext("Only %(num)d place left tomorrow.", "Only %(num)d places left tomorrow.", left)
+    else:
+        sentence = ngettext(
+            "Only %(num)d place left on %(day)s.",
+            "Only %(num)d places left on %(day)s.",
+            left,
+            day=format_date(opening.local_date, "EEEE"),
+        )
+    candidate.add(12, "few_left", sentence)
+
+
+def _weigh_bundle(candidate: _Candidate, package: Package | None) -> None:
+    if package is None:
+        return
+    candidate.add(
+        4,
+        "bundle",
+        _(
+            "Book %(num)d from %(package)s together and save %(percent)d%%.",
+            num=package.bundle_size,
+            package=package.title,
+            percent=package.bundle_percent,
+        ),
+    )
+
+
+def _weigh_tier(candidate: _Candidate, stay: Stay, hotel: Hotel) -> None:
+    percent = {Tier.SILVER: hotel.silver_discount_percent, Tier.GOLD: hotel.gold_discount_percent}.get(
+        stay.tier, 0
+    )
+    if percent and not candidate.service.is_free:
+        candidate.add(1, "tier", _("Your loyal guest discount of %(percent)d%% applies.", percent=percent))
+
+
+def _bundle_packages(services: list[Service]) -> dict[int, Package]:
+    """For each service, the best active package deal it is part of."""
+    best: dict[int, Package] = {}
+    for service in services:
+        for package in service.packages:
+            deal = package.bundle_size and package.bundle_percent
+            if not package.active or package.archived or not deal:
+                continue
+            current = best.get(service.id)
+            if current is None or package.bundle_percent > current.bundle_percent:
+                best[service.id] = package
+    return best
+
+
+def _first_openings(stay: Stay, services: list[Service], hotel: Hotel, now: datetime) -> dict[int, Slot]:
+    """Each service's soonest slot with room during the rest of the stay, from one query.
+
+    Looks at most ``LOOK_AHEAD_DAYS`` ahead, like the service page, and respects each
+    service's lead time. A closed slot has no room, so it never counts.
+    """
+    tz = hotel.tz
+    start = max(now, local_datetime(stay.arrival, time(0), tz))
+    first_day = start.astimezone(tz).date()
+    last_day = min(stay.departure, first_day + timedelta(days=LOOK_AHEAD_DAYS - 1))
+    end = local_datetime(last_day + timedelta(days=1), time(0), tz)
+    pools = {service.pool_id for service in services}
+    if not pools or first_day > last_day:
+        return {}
+    slots = db.session.scalars(
+        select(Slot)
+        .where(
+            Slot.hotel_id == hotel.id,
+            Slot.pool_id.in_(pools),
+            Slot.taken < Slot.capacity,
+            Slot.local_date >= first_day,
+            Slot.local_date <= last_day,
+            Slot.starts_at < end,
+        )
+        .order_by(Slot.starts_at)
+    ).all()
+    by_pool: dict[int, list[Slot]] = defaultdict(list)
+    for slot in slots:
+        by_pool[slot.pool_id].append(slot)
+    openings = {}
+    for service in services:
+        earliest = now + timedelta(minutes=service.lead_time_minutes)
+        for slot in by_pool.get(service.pool_id, []):
+            if service.kind.by_day:
+                if slot.local_date >= max(first_day, now.astimezone(tz).date()):
+                    openings[service.id] = slot
+                    break
+            elif slot.starts_at >= earliest:
+                openings[service.id] = slot
+                break
+    return openings
+
+
+@dataclass
+class CoBookings:
+    """How often each service, and each pair, was booked by one stay, for families and for others."""
+
+    stays: dict[bool, int] = field(default_factory=dict)  # family? -> stays that booked anything
+    singles: dict[tuple[int, bool], int] = field(default_factory=dict)
+    pairs: dict[tuple[int, int, bool], int] = field(default_factory=dict)
+
+    def share(self, service_id: int, family: bool) -> float:
+        """Of the similar stays that booked extras, the share that booked this one."""
+        total = self.stays.get(family, 0)
+        return self.singles.get((service_id, family), 0) / total if total else 0.0
+
+    def together(self, booked_id: int, service_id: int, family: bool) -> float:
+        """Of the similar stays that booked ``booked_id``, the share that booked ``service_id`` too."""
+        base = self.singles.get((booked_id, family), 0)
+        if base < 3:  # too few to say anything
+            return 0.0
+        return self.pairs.get((booked_id, service_id, family), 0) / base
+
+
+def co_bookings(hotel_id: int) -> CoBookings:
+    """The hotel's co-booking counts, recomputed at most every ``RECOMMENDATION_REFRESH_SECONDS``.
+
+    Each worker keeps its own copy: the counts move slowly, and one aggregate query
+    every few minutes is far cheaper than sharing them.
+    """
+    cache = current_app.extensions.setdefault("lobby_co_bookings", {})
+    refresh = current_app.config["RECOMMENDATION_REFRESH_SECONDS"]
+    cached = cache.get(hotel_id)
+    if cached is not None and monotonic.monotonic() - cached[0] < refresh:
+        return cached[1]
+    counts = count_co_bookings(hotel_id, since=clock.now() - timedelta(days=HISTORY_DAYS))
+    cache[hotel_id] = (monotonic.monotonic(), counts)
+    return counts
+
+
+def count_co_bookings(hotel_id: int, since: datetime | None = None) -> CoBookings:
+    """Three aggregate queries over the distinct (stay, service) pairs booked since ``since``."""
+    family = case((func.json_array_length(Stay.children_ages) > 0, True), else_=False).label("family")
+    conditions = [OrderLine.hotel_id == hotel_id, OrderLine.status == LineStatus.BOOKED]
+    if since is not None:
+        conditions.append(OrderLine.placed_at >= since)
+    booked = (
+        select(Order.stay_id.label("stay_id"), OrderLine.service_id.label("service_id"), family)
+        .join(Order, Order.id == OrderLine.order_id)
+        .join(Stay, Stay.id == Order.stay_id)
+        .where(*conditions)
+        .distinct()
+        .subquery()
+    )
+    counts = CoBookings()
+    for is_family, stays in db.session.execute(
+        select(booked.c.family, func.count(func.distinct(booked.c.stay_id))).group_by(booked.c.family)
+    ):
+        counts.stays[bool(is_family)] = stays
+    for service_id, is_family, stays in db.session.execute(
+        select(booked.c.service_id, booked.c.family, func.count()).group_by(
+            booked.c.service_id, booked.c.family
+        )
+    ):
+        counts.singles[(service_id, bool(is_family))] = stays
+    other = booked.alias("other")
+    for first, second, is_family, stays in db.session.execute(
+        select(booked.c.service_id, other.c.service_id, booked.c.family, func.count())
+        .join(other, (other.c.stay_id == booked.c.stay_id) & (other.c.service_id != booked.c.service_id))
+        .group_by(booked.c.service_id, other.c.service_id, booked.c.family)
+    ):
+        counts.pairs[(first, second, bool(is_family))] = stays
+    return counts
+
+
+def record_impressions(stay: Stay, offers: list[ServiceOffer], place: OfferPlace, now: datetime) -> None:
+    """Count the offers shown at ``place``: one upsert for the whole list, however often it is shown."""
+    if not offers:
+        return
+    day = now.astimezone(db.session.get(Hotel, stay.hotel_id).tz).date()
+    rows = [
+        {
+            "hotel_id": stay.hotel_id,
+            "stay_id": stay.id,
+            "service_id": offer.service.id,
+            "place": place.value,
+            "reason": offer.reason_code,
+            "day": day,
+            "first_shown_at": now,
+            "last_shown_at": now,
+            "times": 1,
+        }
+        for offer in offers
+    ]
+    insert = pg_insert if db.session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    statement = insert(OfferImpression).values(rows)
+    statement = statement.on_conflict_do_update(
+        index_elements=["stay_id", "service_id", "place"],
+        set_={"last_shown_at": statement.excluded.last_shown_at, "times": OfferImpression.times + 1},
+    )
+    db.session.execute(statement)
+    db.session.commit()
+
+
+def attribution(stay: Stay, service_id: int, place: str | None, reason: str | None) -> tuple[str, str] | None:
+    """The offer a booking came from, if the stay really was shown it there (links can be edited)."""
+    if not place or not reason or place not in OfferPlace.__members__.values() or reason not in REASONS:
+        return None
+    shown = db.session.scalar(
+        select(OfferImpression.id).where(
+            OfferImpression.stay_id == stay.id,
+            OfferImpression.service_id == service_id,
+            OfferImpression.place == place,
+        )
+    )
+    return (place, reason) if shown is not None else None
 
 
 @dataclass(frozen=True)
@@ -22,11 +480,11 @@ class PackageOffer:
 
 def packages_for_stay(stay: Stay, packages: list[Package]) -> list[PackageOffer]:
     """Rank ``packages`` for ``stay``; ties keep the manager's order."""
-    offers = [_offer(stay, package) for package in packages if package.active]
+    offers = [_package_offer(stay, package) for package in packages if package.active]
     return sorted(offers, key=lambda offer: -offer.score)
 
 
-def _offer(stay: Stay, package: Package) -> PackageOffer:
+def _package_offer(stay: Stay, package: Package) -> PackageOffer:
     young = sorted(age for age in stay.children_ages if age < CHILD_AGE_LIMIT)
     if package.audience == "family":
         if young:

@@ -256,7 +256,7 @@ def test_an_unexpected_error_shows_a_friendly_page_without_internals(app, guest,
     def explode(*args, **kwargs):
         raise RuntimeError("password=hunter2 at /work/main/app/services/recommendations.py")
 
-    monkeypatch.setattr("app.guest.routes.packages_for_stay", explode)
+    monkeypatch.setattr("app.services.recommendations.packages_for_stay", explode)
     guest.sign_in()
 
     response = guest.client.get("/home")
