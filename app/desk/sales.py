@@ -14,10 +14,10 @@ from app.desk import bp
 from app.desk.forms import SaleForm
 from app.extensions import db
 from app.guest.forms import PAYMENT_LABELS
-from app.models import Order, OrderStatus, PaymentMethod, Service, StaffRole
+from app.models import OfferPlace, Order, OrderStatus, PaymentMethod, Service, StaffRole
 from app.payment_pages import card_attempt
 from app.security import allow_card_scripts
-from app.services import availability, catalog, catalog_admin, clock, ordering, payments, stay_lookup
+from app.services import availability, catalog, clock, ordering, payments, recommendations, stay_lookup
 from app.services.errors import LobbyError
 
 RECEPTIONIST = StaffRole.RECEPTIONIST
@@ -56,8 +56,11 @@ def sell(stay_id: int):
     stay = stay_lookup.hotel_stay(g.hotel.id, stay_id) or abort(404)
     service_id = request.args.get("service", type=int)
     if service_id is None:
-        services = [service for service in catalog_admin.services_of(g.hotel.id) if service.active]
-        return render_template("desk/sell_pick.html", guest=stay, services=services)
+        services = catalog.services_on_sale(g.hotel.id)
+        now = clock.now()
+        offers = recommendations.offers_for_stay(stay, now)
+        recommendations.record_impressions(stay, offers, OfferPlace.DESK, now)
+        return render_template("desk/sell_pick.html", guest=stay, services=services, offers=offers)
     service = catalog.bookable_service(g.hotel.id, service_id)
     form = _sale_form(stay, service)
     status = 200
@@ -70,6 +73,9 @@ def sell(stay_id: int):
             start_date=form.start_date.data,
             days=form.days.data or 1,
             quantity=form.quantity.data or 1,
+            offer=recommendations.attribution(
+                stay, service.id, request.args.get("offer"), request.args.get("why")
+            ),
         )
         try:
             order = ordering.sell_at_desk(stay, booking, PaymentMethod(form.payment_method.data))

@@ -31,6 +31,9 @@ def catalog():
         coverage=catalog_admin.catalog_coverage(g.hotel),
         packages=catalog_admin.packages_of(g.hotel.id),
         services=catalog_admin.services_of(g.hotel.id),
+        archived_packages=catalog_admin.archived_packages(g.hotel.id),
+        archived_services=catalog_admin.archived_services(g.hotel.id),
+        plain_form=PlainForm(),
         missing=lambda item, fields: catalog_admin.missing_texts(item, fields, locales),
         service_texts=SERVICE_TEXTS,
         package_texts=PACKAGE_TEXTS,
@@ -64,6 +67,7 @@ def _settings(form) -> catalog_admin.ServiceSettings:
         needs_approval=bool(form.needs_approval.data),
         active=bool(form.active.data),
         position=form.position.data,
+        pinned=bool(form.pinned.data),
     )
 
 
@@ -82,7 +86,14 @@ def _editor_page(template: str, form, item, fields, status: int = 200, **extra):
 
 def _service_page(form, service, status: int = 200):
     return _editor_page(
-        "manage/service.html", form, service, SERVICE_TEXTS, status, service=service, photo_form=PlainForm()
+        "manage/service.html",
+        form,
+        service,
+        SERVICE_TEXTS,
+        status,
+        service=service,
+        photo_form=PlainForm(),
+        plain_form=PlainForm(),
     )
 
 
@@ -155,7 +166,9 @@ def _service_choices() -> list[SelectChoice]:
 
 
 def _package_page(form, package, status: int = 200):
-    return _editor_page("manage/package.html", form, package, PACKAGE_TEXTS, status, package=package)
+    return _editor_page(
+        "manage/package.html", form, package, PACKAGE_TEXTS, status, package=package, plain_form=PlainForm()
+    )
 
 
 def _package_settings(form) -> dict:
@@ -249,4 +262,99 @@ def photo_delete(service_id: int, photo_id: int):
         abort(400)
     photos.remove_photo(service, photo_id)
     flash(_("Photo removed."), "success")
+    return redirect(url_for("manage.service_edit", service_id=service.id))
+
+
+STEPS = {"up": -1, "down": 1}
+
+
+def _plain_post() -> None:
+    """A one-button form: only its CSRF token to check."""
+    if not PlainForm().validate_on_submit():
+        abort(400)
+
+
+def _step() -> int:
+    """The direction of an up/down button; anything else is a bad request."""
+    _plain_post()
+    if request.form.get("direction") not in STEPS:
+        abort(400)
+    return STEPS[request.form["direction"]]
+
+
+@bp.post("/services/<int:service_id>/photos/<int:photo_id>/move")
+@role_required(MANAGER)
+def photo_move(service_id: int, photo_id: int):
+    service = catalog_admin.hotel_service(g.hotel.id, service_id)
+    photos.move_photo(service, photo_id, _step())
+    return redirect(url_for("manage.service_edit", service_id=service.id, _anchor="photos"))
+
+
+@bp.post("/packages/<int:package_id>/move")
+@role_required(MANAGER)
+def package_move(package_id: int):
+    package = catalog_admin.hotel_package(g.hotel.id, package_id)
+    step = _step()
+    if package.archived:
+        abort(404)
+    catalog_admin.move_package(package, step)
+    return redirect(url_for("manage.catalog", _anchor="packages"))
+
+
+@bp.post("/services/<int:service_id>/move")
+@role_required(MANAGER)
+def service_move(service_id: int):
+    service = catalog_admin.hotel_service(g.hotel.id, service_id)
+    step = _step()
+    if service.archived:
+        abort(404)
+    catalog_admin.move_service(service, step)
+    return redirect(url_for("manage.catalog", _anchor="services"))
+
+
+@bp.post("/packages/<int:package_id>/services/<int:service_id>/move")
+@role_required(MANAGER)
+def package_service_move(package_id: int, service_id: int):
+    package = catalog_admin.hotel_package(g.hotel.id, package_id)
+    catalog_admin.move_in_package(package, service_id, _step())
+    return redirect(url_for("manage.package_edit", package_id=package.id, _anchor="order"))
+
+
+@bp.post("/packages/<int:package_id>/archive")
+@role_required(MANAGER)
+def package_archive(package_id: int):
+    package = catalog_admin.hotel_package(g.hotel.id, package_id)
+    _plain_post()
+    catalog_admin.archive(package)
+    flash(_("Archived. Guests no longer see %(name)s.", name=package.title), "success")
+    return redirect(url_for("manage.catalog"))
+
+
+@bp.post("/packages/<int:package_id>/restore")
+@role_required(MANAGER)
+def package_restore(package_id: int):
+    package = catalog_admin.hotel_package(g.hotel.id, package_id)
+    _plain_post()
+    catalog_admin.restore(package)
+    flash(_("Restored. It stays hidden until you show it to guests below."), "success")
+    return redirect(url_for("manage.package_edit", package_id=package.id))
+
+
+@bp.post("/services/<int:service_id>/archive")
+@role_required(MANAGER)
+def service_archive(service_id: int):
+    service = catalog_admin.hotel_service(g.hotel.id, service_id)
+    _plain_post()
+    catalog_admin.archive(service)
+    flash(_("Archived. Guests and the desk no longer see %(name)s.", name=service.title), "success")
+    return redirect(url_for("manage.catalog"))
+
+
+@bp.post("/services/<int:service_id>/restore")
+@role_required(MANAGER)
+def service_restore(service_id: int):
+    service = catalog_admin.hotel_service(g.hotel.id, service_id)
+    _plain_post()
+    catalog_admin.restore(service)
+    flash(_("Restored. It stays paused until you put it on sale below."), "success")
     return redirect(url_for("manage.service_edit", service_id=service.id))

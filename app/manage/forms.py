@@ -94,6 +94,7 @@ class ServiceForm(FlaskForm):
     )
     needs_approval = BooleanField(_l("The desk approves each booking"))
     active = BooleanField(_l("On sale (untick to pause)"))
+    pinned = BooleanField(_l("Pin: offer this first to every stay it suits"))
     position = _whole(_l("Position in lists"), 0, 10000)
 
 
@@ -145,6 +146,7 @@ class DiscountRulesForm(FlaskForm):
     silver_discount_percent = _whole(_l("Silver guests' discount (percent)"), 0, 100)
     gold_discount_percent = _whole(_l("Gold guests' discount (percent)"), 0, 100)
     max_discount_percent = _whole(_l("All discounts together at most (percent)"), 0, 100)
+    pre_arrival_days = _whole(_l("Offer email: days before arrival"), 0, 30)
 
 
 class PromoCodeForm(FlaskForm):

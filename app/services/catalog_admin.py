@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TypeVar
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import func, select, update
 
 from app.extensions import db
-from app.models import Hotel, Package, Service
+from app.models import Hotel, Package, Service, package_service
 from app.models.i18n import LocalizedText
 from app.services.errors import LobbyError, NotFound
 
@@ -36,9 +37,9 @@ def _texts(item, fields: tuple[str, ...]) -> list[LocalizedText]:
 def catalog_coverage(hotel: Hotel) -> list[Coverage]:
     """Per enabled language, the share of every package and service text that is written."""
     texts: list[LocalizedText] = []
-    for package in db.session.scalars(select(Package).where(Package.hotel_id == hotel.id)):
+    for package in packages_of(hotel.id):  # archived items no guest reads do not count
         texts += _texts(package, PACKAGE_TEXTS)
-    for service in db.session.scalars(select(Service).where(Service.hotel_id == hotel.id)):
+    for service in services_of(hotel.id):
         texts += _texts(service, SERVICE_TEXTS)
     return [
         Coverage(locale, sum(text.has(locale) for text in texts), len(texts))
@@ -92,6 +93,7 @@ class ServiceSettings:
     needs_approval: bool
     active: bool
     position: int
+    pinned: bool = False
 
 
 def save_service(
@@ -103,6 +105,7 @@ def save_service(
         raise LobbyError(_("The minimum age must not be above the maximum age."))
     if settings.late_cancel_fee_percent is not None and not 0 <= settings.late_cancel_fee_percent <= 100:
         raise LobbyError(_("The cancellation fee is a percentage from 0 to 100."))
+    _check_not_archived(service, settings.active)
     set_texts(service, hotel, texts)
     for name, value in vars(settings).items():
         setattr(service, name, value)
@@ -111,26 +114,125 @@ def save_service(
 
 def save_package(package: Package, hotel: Hotel, texts: dict[str, dict[str, str]], **settings) -> None:
     """Texts plus active, position and the package deal (bundle_size, bundle_percent)."""
+    _check_not_archived(package, settings["active"])
     set_texts(package, hotel, texts)
     for name in ("active", "position", "bundle_size", "bundle_percent"):
         setattr(package, name, settings[name])
     if "service_ids" in settings:
         chosen = set(settings["service_ids"])
-        package.services = [service for service in services_of(hotel.id) if service.id in chosen]
+        # Members keep their order and newcomers go last; archived members are not offered
+        # in the form, so they stay (a restored service is back in its packages).
+        kept = [service for service in package.services if service.archived or service.id in chosen]
+        added = [service for service in services_of(hotel.id) if service.id in chosen and service not in kept]
+        package.services = kept + added
+        _write_member_order(package, kept + added)
     db.session.commit()
 
 
+def _check_not_archived(item: Package | Service, active: bool) -> None:
+    if item.archived and active:
+        raise LobbyError(_("An archived item cannot go on sale. Restore it from the catalog first."))
+
+
 def services_of(hotel_id: int) -> list[Service]:
-    return list(
-        db.session.scalars(
-            select(Service).where(Service.hotel_id == hotel_id).order_by(Service.position, Service.id)
-        )
-    )
+    """The editor's working list: every service that is not archived, in the manager's order."""
+    return _listed(Service, hotel_id, archived=False)
 
 
 def packages_of(hotel_id: int) -> list[Package]:
+    return _listed(Package, hotel_id, archived=False)
+
+
+def archived_services(hotel_id: int) -> list[Service]:
+    return _listed(Service, hotel_id, archived=True)
+
+
+def archived_packages(hotel_id: int) -> list[Package]:
+    return _listed(Package, hotel_id, archived=True)
+
+
+def _listed(model, hotel_id: int, archived: bool) -> list:
     return list(
         db.session.scalars(
-            select(Package).where(Package.hotel_id == hotel_id).order_by(Package.position, Package.id)
+            select(model)
+            .where(model.hotel_id == hotel_id, model.archived.is_(archived))
+            .order_by(model.position, model.id)
         )
     )
+
+
+def archive(item: Package | Service) -> None:
+    """Retire an item for good: off every guest page and the desk; its bookings stay as they are.
+
+    Archiving also pauses it (and unpins a service), so restoring never puts anything on sale
+    by surprise and every check of ``active`` alone already hides it.
+    """
+    item.archived = True
+    item.active = False
+    if isinstance(item, Service):
+        item.pinned = False
+    db.session.commit()
+
+
+def restore(item: Package | Service) -> None:
+    """Back in the working list, last, and still paused: the manager puts it on sale on its page."""
+    model = type(item)
+    last = db.session.scalar(
+        select(func.max(model.position)).where(model.hotel_id == item.hotel_id, model.archived.is_(False))
+    )
+    item.archived = False
+    item.active = False
+    item.position = (last if last is not None else -1) + 1
+    db.session.commit()
+
+
+Item = TypeVar("Item")
+
+
+def reordered(items: list[Item], item: Item, step: int) -> list[Item]:
+    """``items`` with ``item`` one place earlier (step -1) or later (+1); at either end, unchanged."""
+    index = items.index(item)
+    target = index + step
+    if step not in (-1, 1) or not 0 <= target < len(items):
+        return list(items)
+    result = list(items)
+    result[index], result[target] = result[target], result[index]
+    return result
+
+
+def move_package(package: Package, step: int) -> None:
+    """Up or down in the manager's list; guests see packages in this order (ties after their fit)."""
+    _renumber(reordered(packages_of(package.hotel_id), package, step))
+
+
+def move_service(service: Service, step: int) -> None:
+    _renumber(reordered(services_of(service.hotel_id), service, step))
+
+
+def _renumber(items: list) -> None:
+    for index, item in enumerate(items):
+        item.position = index
+    db.session.commit()
+
+
+def move_in_package(package: Package, service_id: int, step: int) -> None:
+    """A service up or down within one package: the order guests see on the package."""
+    members = [service for service in package.services if not service.archived]
+    service = next((service for service in members if service.id == service_id), None)
+    if service is None:
+        raise NotFound(_("This service is not available."))
+    order = reordered(members, service, step) + [s for s in package.services if s.archived]
+    _write_member_order(package, order)
+    db.session.commit()
+
+
+def _write_member_order(package: Package, services: list[Service]) -> None:
+    """The position column of the package's link rows, which the ORM collection cannot set."""
+    db.session.flush()
+    for index, service in enumerate(services):
+        db.session.execute(
+            update(package_service)
+            .where(package_service.c.package_id == package.id, package_service.c.service_id == service.id)
+            .values(position=index)
+        )
+    db.session.expire(package, ["services"])

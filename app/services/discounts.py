@@ -207,6 +207,7 @@ RULE_FIELDS = (
     "silver_discount_percent",
     "gold_discount_percent",
     "max_discount_percent",
+    "pre_arrival_days",  # when the offer email goes out: edited with the rules that bring guests back
 )
 
 

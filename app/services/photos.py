@@ -19,6 +19,7 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 
 from app.extensions import db
 from app.models import Service, ServicePhoto
+from app.services.catalog_admin import reordered
 from app.services.errors import LobbyError, NotFound
 
 ALLOWED_FORMATS = {"JPEG", "PNG", "WEBP"}
@@ -53,7 +54,8 @@ def add_photo(service: Service, upload: BinaryIO) -> ServicePhoto:
         service_id=service.id,
         name=name,
         widths=widths,
-        position=len(service.photos),
+        # Last, also after a removal left a gap.
+        position=max((photo.position for photo in service.photos), default=-1) + 1,
     )
     db.session.add(photo)
     db.session.commit()
@@ -80,10 +82,24 @@ def _open(upload: BinaryIO) -> Image.Image:
     return image.convert("RGB") if image.mode not in ("RGB", "RGBA") else image
 
 
-def remove_photo(service: Service, photo_id: int) -> None:
+def _service_photo(service: Service, photo_id: int) -> ServicePhoto:
     photo = db.session.get(ServicePhoto, photo_id)
     if photo is None or photo.service_id != service.id:
         raise NotFound(_("We could not find that page."))
+    return photo
+
+
+def move_photo(service: Service, photo_id: int, step: int) -> None:
+    """One place earlier (step -1) or later (+1); the service page shows the first few in this order."""
+    photo = _service_photo(service, photo_id)
+    for index, each in enumerate(reordered(service.photos, photo, step)):
+        each.position = index
+    db.session.commit()
+
+
+def remove_photo(service: Service, photo_id: int) -> None:
+    """The photo and every file of it under the upload folder."""
+    photo = _service_photo(service, photo_id)
     for width in photo.widths:
         (folder() / f"{photo.name}-{width}.webp").unlink(missing_ok=True)
     db.session.delete(photo)
