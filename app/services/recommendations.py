@@ -64,6 +64,8 @@ REASONS = {
     "bundle": _l("Package deal"),
     "popular": _l("Popular with similar guests"),
     "tier": _l("Loyalty discount"),
+    "whole_party": _l("The whole party can join"),
+    "available": _l("Room during the stay"),
 }
 
 
@@ -97,7 +99,7 @@ class _Candidate:
         """The reason that weighed most: what the guest reads first."""
         explained = [point for point in self.points if point[1]]
         if not explained:
-            return "popular", _("A favourite of our guests.")
+            return "available", _("There is room for you during your stay.")
         _weight, code, sentence = max(explained, key=lambda point: point[0])
         return code, sentence
 
@@ -204,6 +206,8 @@ def _fits_party(candidate: _Candidate, stay: Stay, service: Service) -> bool:
         candidate.add(-40)  # the grown-ups could go, but not while travelling with small children
     elif children and for_children:
         candidate.add(30, "children", _children_sentence(service, children))
+    elif children and len(children) == len(stay.children_ages) and adults:
+        candidate.add(10, "whole_party", _("All of you can join, the children too."))
     return True
 
 
