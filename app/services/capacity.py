@@ -15,7 +15,7 @@ from sqlalchemy import delete, func, select, update
 
 from app.extensions import db
 from app.models import Hotel, LineStatus, OrderLine, ResourcePool, Schedule, SeatAllocation, Slot
-from app.services import availability, clock
+from app.services import availability, clock, waitlist
 from app.services.errors import LobbyError, NotFound
 from app.services.locking import write_transaction
 
@@ -75,6 +75,7 @@ def set_capacity(pool: ResourcePool, capacity: int) -> None:
                 _bookings_in(list(over)),
             )
         db.session.get(ResourcePool, pool.id).capacity = capacity
+        waitlist.offer_pool_seats(pool.id, now)  # a raise frees seats for those waiting
 
 
 @dataclass(frozen=True)

@@ -29,7 +29,7 @@ from app.models import (
     Stay,
 )
 from app.payments import card_provider, room
-from app.services import availability, clock, discounts, requests
+from app.services import availability, clock, discounts, requests, waitlist
 from app.services.catalog import bookable_service
 from app.services.errors import LobbyError, NotAllowed, NotFound, SoldOut
 from app.services.locking import write_transaction
@@ -318,11 +318,17 @@ def sell_at_desk(stay: Stay, request: BookingRequest, method: PaymentMethod) -> 
     _check_method(stay, method)
     planned = plan_line(stay, request)
     with write_transaction():
-        order = _new_order(stay, planned.quote.currency)
-        _add_line(order, planned)
-        db.session.flush()
-        discounts.reprice(order, stay)
-        _place(order, method)
+        order = place_alone(stay, planned, method)
+    return order
+
+
+def place_alone(stay: Stay, planned: PlannedLine, method: PaymentMethod) -> Order:
+    """Inside a write transaction: ``planned`` as an order of its own, booked (room) or held (card)."""
+    order = _new_order(stay, planned.quote.currency)
+    _add_line(order, planned)
+    db.session.flush()
+    discounts.reprice(order, stay)
+    _place(order, method)
     return order
 
 
@@ -331,6 +337,7 @@ def _check_method(stay: Stay, method: PaymentMethod) -> None:
     if method not in available_methods(hotel):
         raise NotAllowed(_("That way of paying is not available. Please choose another."))
     release_expired_holds(clock.now())  # seats other guests left behind are free again
+    waitlist.expire_offers(clock.now())  # and seats offered to waiting guests who did not answer
 
 
 def _place(order: Order, method: PaymentMethod) -> None:
@@ -405,6 +412,7 @@ def return_to_cart(order: Order) -> None:
         availability.release_seats(line)
         line.status = LineStatus.CART
     order.status = OrderStatus.CART
+    waitlist.offer_freed_seats([line.slot_id for line in order.lines], clock.now())
     # hold_expires_at stays: it tells the guest's old pay link that the time ran out.
     for payment in db.session.scalars(select(Payment).where(Payment.order_id == order.id)):
         if payment.status.open:
