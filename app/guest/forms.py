@@ -94,6 +94,20 @@ class TimedBookingForm(FlaskForm):
     )
 
 
+class WaitlistForm(TimedBookingForm):
+    """Join the waiting list of a full time: its button names the time, the booking form says who comes."""
+
+    slot = None  # the time picked for booking, if any, is not the one to wait for
+    waitlist_slot = IntegerField(
+        _l("Time"),
+        invalid_value_message=_l("Please choose a time."),
+        validators=[
+            InputRequired(_l("Please choose a time.")),
+            NumberRange(min=1, max=MAX_ID, message=_l("Please choose a time.")),
+        ],
+    )
+
+
 class DailyBookingForm(FlaskForm):
     """Rent or request something for one or more days."""
 

@@ -11,8 +11,8 @@ from app.guest import bp
 from app.guest.access import guest_required, hotel_today
 from app.guest.forms import MessageForm, PlainForm, RatingForm, RecommendForm, RoomItemForm
 from app.live_pages import etag_value, live_fragment
-from app.models import RequestKind
-from app.services import cancellations, clock, feedback, live, ordering, payments, requests
+from app.models import OrderStatus, PaymentMethod, RequestKind
+from app.services import cancellations, clock, feedback, live, ordering, payments, requests, waitlist
 from app.services.errors import LobbyError
 
 
@@ -49,6 +49,10 @@ def _page(status: int = 200, **forms):
         "guest/my_stay.html",
         late_refunds=payments.late_refunds_for(g.stay),
         etag=etag_value(version),
+        waitlist_entries=waitlist.entries_for_stay(g.stay, clock.now()),
+        waitlist_position=waitlist.position,
+        waitlist_price=waitlist.price,
+        waitlist_method=_waitlist_method(),
         **_live_context(),
         **forms,
     ), status
@@ -156,3 +160,35 @@ def recommend():
     except LobbyError as error:
         return _refused(error)
     return _done(_("Thank you for telling us!"))
+
+
+def _waitlist_method() -> PaymentMethod | None:
+    """How "Book these places" pays: on the room when the hotel allows it, else by card."""
+    methods = ordering.available_methods(g.hotel)
+    return PaymentMethod.ROOM if PaymentMethod.ROOM in methods else next(iter(methods), None)
+
+
+@bp.post("/stay/waitlist/<int:entry_id>/accept")
+@guest_required
+def accept_offer(entry_id: int):
+    if not PlainForm().validate_on_submit():
+        return _page(400)
+    try:
+        order = waitlist.accept(g.stay, entry_id, _waitlist_method() or PaymentMethod.ROOM)
+    except LobbyError as error:
+        return _refused(error)
+    if order.status is OrderStatus.PENDING:
+        return redirect(url_for("guest.pay", reference=order.reference))
+    return redirect(url_for("guest.confirmation", reference=order.reference))
+
+
+@bp.post("/stay/waitlist/<int:entry_id>/leave")
+@guest_required
+def leave_waitlist(entry_id: int):
+    if not PlainForm().validate_on_submit():
+        return _page(400)
+    try:
+        waitlist.leave(g.stay, entry_id)
+    except LobbyError as error:
+        return _refused(error)
+    return _done(_("You are off the waiting list."))

@@ -32,6 +32,7 @@ from app.guest.forms import (
     ReferenceSignInForm,
     RoomSignInForm,
     TimedBookingForm,
+    WaitlistForm,
 )
 from app.models import OfferPlace, OrderStatus, PaymentMethod, PromoCode, Service
 from app.payment_pages import card_attempt
@@ -49,8 +50,9 @@ from app.services import (
     payments,
     photos,
     recommendations,
+    waitlist,
 )
-from app.services.errors import LobbyError, NotFound
+from app.services.errors import LobbyError, NotFound, SoldOut
 from app.services.i18n import enabled_locales
 
 
@@ -214,6 +216,7 @@ def service(service_id: int):
         analytics.count_view(svc, hotel_today(g.hotel))  # the dashboard's conversion needs the views
     form = _booking_form(svc)
     status = 200
+    too_full = None
     if request.method == "POST":
         if form.validate_on_submit():
             booking = _booking_request(svc, form)
@@ -226,6 +229,7 @@ def service(service_id: int):
                 db.session.rollback()
                 flash(str(error.message), "error")
                 status = error.status
+                too_full = form.slot.data if isinstance(error, SoldOut) else None  # it may be waited for
             else:
                 if request.form.get("then") != "book":
                     flash(_("Added to your cart."), "success")
@@ -235,6 +239,11 @@ def service(service_id: int):
                 return redirect(url_for("guest.confirmation", reference=order.reference))
         else:
             status = 400
+    return _service_page(svc, form, status, too_full)
+
+
+def _service_page(svc: Service, form, status: int, too_full: int | None = None):
+    """The service page; ``too_full`` is a time that just had too few places for the party."""
     now = clock.now()
     if svc.kind.by_day:
         first = max(hotel_today(g.hotel), g.stay.arrival)
@@ -243,7 +252,41 @@ def service(service_id: int):
         slots = availability.slots_for_stay(svc, g.stay, now)
     if not svc.kind.by_day:
         form.slot.choices = [SelectChoice(slot.id, "") for slot in slots]
-    return render_template("guest/service.html", service=svc, form=form, slots=slots), status
+    return render_template(
+        "guest/service.html",
+        service=svc,
+        form=form,
+        slots=slots,
+        too_full=too_full,
+        waiting_for=set() if svc.kind.by_day else waitlist.live_slot_ids(g.stay),
+    ), status
+
+
+@bp.post("/services/<int:service_id>/waitlist")
+@guest_required
+def join_waitlist(service_id: int):
+    """A full time's "Join the waiting list" button, posted with the booking form's party."""
+    svc = catalog.bookable_service(g.stay.hotel_id, service_id)
+    form = WaitlistForm()
+    if svc.kind.by_day or not form.validate_on_submit():
+        flash(_("Please choose a time and who is coming."), "error")
+        return _service_page(svc, _booking_form(svc), 400)
+    try:
+        waitlist.join(
+            g.stay,
+            ordering.BookingRequest(
+                service_id=svc.id,
+                slot_id=form.waitlist_slot.data,
+                adults=form.adults.data,
+                child_indexes=list(form.children.data or []),
+            ),
+        )
+    except LobbyError as error:
+        db.session.rollback()
+        flash(str(error.message), "error")
+        return _service_page(svc, _booking_form(svc), error.status)
+    flash(_("You are on the waiting list. If places free up, we will offer them to you here."), "success")
+    return redirect(url_for("guest.my_stay"))
 
 
 def _checkout_form(form: CheckoutForm | None = None) -> CheckoutForm:

@@ -17,10 +17,11 @@ from flask_babel import ngettext
 from sqlalchemy import func, select, update
 
 from app.extensions import db
-from app.models import Order, PaymentMethod, Slot, Stay, WaitlistEntry, WaitlistStatus
+from app.models import Hotel, Order, PaymentMethod, Slot, Stay, WaitlistEntry, WaitlistStatus
 from app.services import catalog, clock, ordering
 from app.services.errors import LobbyError, NotAllowed, NotFound, SoldOut
 from app.services.locking import write_transaction
+from app.services.pricing import Party, Quote, price_breakdown
 
 LIVE = (WaitlistStatus.WAITING, WaitlistStatus.OFFERED)
 # What My stay lists: live entries and offers that ran out (so the guest knows why).
@@ -332,6 +333,12 @@ def entries_for_stay(stay: Stay, now: datetime) -> list[WaitlistEntry]:
             .order_by(Slot.starts_at, WaitlistEntry.id)
         )
     )
+
+
+def price(entry: WaitlistEntry) -> Quote:
+    """What booking the entry's party costs before discounts (the booking itself applies them)."""
+    party = Party(adults=entry.adults, children_ages=tuple(entry.children_ages))
+    return price_breakdown(entry.service, db.session.get(Hotel, entry.hotel_id), party)
 
 
 def position(entry: WaitlistEntry) -> int:
