@@ -19,6 +19,14 @@ class Tier(enum.StrEnum):
     GOLD = "gold"
 
 
+def party_kind(adults: int, children_ages: list[int]) -> str:
+    """The kind of party, for "guests like you": what similar parties booked is what they are offered."""
+    if children_ages:
+        youngest = min(children_ages)
+        return "baby" if youngest < 3 else "kids" if youngest < 12 else "teens"
+    return "couple" if adults <= 2 else "group"
+
+
 class Stay(HotelScoped, TimestampMixin, db.Model):
     __table_args__ = (Index("ix_stay_room_lookup", "hotel_id", "room", "surname_key"),)
 
@@ -34,6 +42,8 @@ class Stay(HotelScoped, TimestampMixin, db.Model):
     departure: Mapped[date]
     adults: Mapped[int] = mapped_column(default=1)
     children_ages: Mapped[list[int]] = mapped_column(JSON, default=list)
+    # party_kind(adults, children_ages), kept so co-bookings group by it in SQL.
+    party: Mapped[str] = mapped_column(String(10), server_default="")
     tier: Mapped[Tier] = mapped_column(str_enum(Tier), default=Tier.STANDARD)
     # What a room QR code holds: /s/<access_token>. 256 random bits.
     access_token: Mapped[str] = mapped_column(String(64), unique=True)

@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import Hotel, Stay
+from app.models.stays import party_kind
 
 
 def new_access_token() -> str:
@@ -77,6 +78,7 @@ def stay_by_token(token: str, now: datetime) -> Stay | None:
 def create_stay(hotel: Hotel, **fields) -> Stay:
     stay = Stay(
         hotel_id=hotel.id,
+        party=party_kind(fields.get("adults", 1), fields.get("children_ages", [])),
         access_token=new_access_token(),
         booking_reference=new_booking_reference(),
         surname_key=surname_key(fields["surname"]),

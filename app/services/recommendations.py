@@ -24,9 +24,10 @@ from flask import current_app
 from flask_babel import format_date, get_locale, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import case, func, select
+from sqlalchemy import func, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import selectinload
 
 from app.extensions import db
 from app.models import (
@@ -43,6 +44,7 @@ from app.models import (
     Stay,
     Tier,
 )
+from app.models.stays import party_kind
 from app.services import clock
 from app.services.availability import local_datetime
 
@@ -54,17 +56,17 @@ FEW_LEFT = 3  # "only 2 places left tomorrow" from this many down
 HISTORY_DAYS = 365  # co-booking counts come from a year of bookings
 
 # Reason codes, kept with impressions and bookings; the labels name them on the dashboard.
-REASONS = {
+REASONS = {  # in the order a guest finds them telling: the first that applies is shown
     "pinned": _l("Recommended by the hotel"),
-    "children": _l("Suits the children's ages"),
     "often_with": _l("Often booked together"),
     "few_left": _l("Few places left"),
+    "children": _l("Suits the children's ages"),
     "arrival": _l("Ready on arrival"),
-    "long_stay": _l("Long stay"),
-    "bundle": _l("Package deal"),
     "popular": _l("Popular with similar guests"),
-    "tier": _l("Loyalty discount"),
+    "long_stay": _l("Long stay"),
     "whole_party": _l("The whole party can join"),
+    "bundle": _l("Package deal"),
+    "tier": _l("Loyalty discount"),
     "available": _l("Room during the stay"),
 }
 
@@ -96,12 +98,12 @@ class _Candidate:
         return sum(weight for weight, _code, _sentence in self.points)
 
     def reason(self) -> tuple[str, str]:
-        """The reason that weighed most: what the guest reads first."""
-        explained = [point for point in self.points if point[1]]
-        if not explained:
-            return "available", _("There is room for you during your stay.")
-        _weight, code, sentence = max(explained, key=lambda point: point[0])
-        return code, sentence
+        """The most telling reason the guest has (REASONS is in that order), whatever weighed most."""
+        explained = {code: sentence for _weight, code, sentence in self.points if code}
+        for code in REASONS:
+            if code in explained:
+                return code, explained[code]
+        return "available", _("There is room for you during your stay.")
 
 
 def offers_for_stay(
@@ -123,8 +125,8 @@ def offers_for_stay(
     services = _sellable_services(stay.hotel_id)
     booked = _booked_services(stay)
     history = co_bookings(stay.hotel_id)
-    family = bool(stay.children_ages)
-    openings = _first_openings(stay, services, hotel, now)
+    party = stay.party or party_kind(stay.adults, stay.children_ages)
+    openings = openings_during_stay(stay, services, hotel, now)
     bundles = _bundle_packages(services)
     candidates = []
     for service in services:
@@ -138,11 +140,12 @@ def offers_for_stay(
             continue
         if service.id in booked and (service.kind.by_day or service.kind is ServiceKind.AMENITY):
             continue  # no second crib, no second car
-        if service.id in booked:
-            candidate.add(-60)  # once is what most guests want; offer the rest first
         if service.pinned:
             candidate.add(100, "pinned", _("Recommended by the hotel."))
-        _weigh_history(candidate, history, family, booked)
+        if service.id in booked:
+            candidate.add(-60)  # once is what most guests want; offer the rest first
+        else:
+            _weigh_history(candidate, history, party, booked)
         _weigh_stay(candidate, stay, today)
         _weigh_opening(candidate, opening, today, hotel)
         _weigh_bundle(candidate, bundles.get(service.id))
@@ -164,6 +167,7 @@ def _sellable_services(hotel_id: int) -> list[Service]:
         db.session.scalars(
             select(Service)
             .where(Service.hotel_id == hotel_id, Service.active.is_(True), Service.archived.is_(False))
+            .options(selectinload(Service.packages))
             .order_by(Service.position, Service.id)
         )
     )
@@ -203,11 +207,11 @@ def _fits_party(candidate: _Candidate, stay: Stay, service: Service) -> bool:
     for_children = (service.max_age is not None and service.max_age < ADULT_AGE) or family_package
     young = [age for age in stay.children_ages if age < CHILD_AGE_LIMIT]
     if young and not children:
-        candidate.add(-40)  # the grown-ups could go, but not while travelling with small children
+        candidate.add(-15)  # the grown-ups could go, but seldom do while travelling with small children
     elif children and for_children:
-        candidate.add(30, "children", _children_sentence(service, children))
+        candidate.add(10, "children", _children_sentence(service, children))
     elif children and len(children) == len(stay.children_ages) and adults:
-        candidate.add(10, "whole_party", _("All of you can join, the children too."))
+        candidate.add(3, "whole_party", _("All of you can join, the children too."))
     return True
 
 
@@ -223,35 +227,44 @@ def _children_sentence(service: Service, ages: list[int]) -> str:
     )
 
 
-def _weigh_history(candidate: _Candidate, history: CoBookings, family: bool, booked: set[int]) -> None:
+def _weigh_history(candidate: _Candidate, history: CoBookings, party: str, booked: set[int]) -> None:
+    """What similar parties booked weighs most: the share that booked it, and with what."""
     service_id = candidate.service.id
-    popularity = history.share(service_id, family)
-    candidate.add(20 * popularity)
+    popularity = history.share(service_id, party)
+    candidate.add(100 * popularity)
     if popularity >= 0.15:
-        sentence = _("Popular with families like yours.") if family else _("Popular with our guests.")
-        candidate.add(20 * popularity, "popular", sentence)
+        candidate.add(0, "popular", _popular_sentence(party))
     best, partner = 0.0, None
     for other in booked:
         if other == service_id:
             continue
-        likelihood = history.together(other, service_id, family)
+        likelihood = history.together(other, service_id, party)
         if likelihood > best:
             best, partner = likelihood, other
+    candidate.add(80 * best)
     if partner is not None and best >= 0.2:
         title = db.session.get(Service, partner).title
-        candidate.add(60 * best, "often_with", _("Often booked with %(service)s.", service=title))
+        candidate.add(0, "often_with", _("Often booked with %(service)s.", service=title))
+
+
+def _popular_sentence(party: str) -> str:
+    if party == "couple":
+        return _("Popular with couples staying here.")
+    if party == "group":
+        return _("Popular with groups of friends staying here.")
+    return _("Popular with families like yours.")
 
 
 def _weigh_stay(candidate: _Candidate, stay: Stay, today: date) -> None:
     service = candidate.service
     before_or_first_day = today <= stay.arrival
     if service.kind is ServiceKind.AMENITY and before_or_first_day:
-        candidate.add(15, "arrival", _("Ready in your room when you arrive."))
+        candidate.add(5, "arrival", _("Ready in your room when you arrive."))
     outing = service.kind is ServiceKind.RENTAL or any(p.audience == "outdoor" for p in service.packages)
     days_left = (stay.departure - max(today, stay.arrival)).days
     if outing and days_left >= 3:
         candidate.add(
-            10,
+            5,
             "long_stay",
             ngettext(
                 "You are here for %(num)d more night: time for a day out.",
@@ -277,14 +290,14 @@ def _weigh_opening(candidate: _Candidate, opening: Slot, today: date, hotel: Hot
             left,
             day=format_date(opening.local_date, "EEEE"),
         )
-    candidate.add(12, "few_left", sentence)
+    candidate.add(5, "few_left", sentence)
 
 
 def _weigh_bundle(candidate: _Candidate, package: Package | None) -> None:
     if package is None:
         return
     candidate.add(
-        4,
+        2,
         "bundle",
         _(
             "Book %(num)d from %(package)s together and save %(percent)d%%.",
@@ -317,7 +330,7 @@ def _bundle_packages(services: list[Service]) -> dict[int, Package]:
     return best
 
 
-def _first_openings(stay: Stay, services: list[Service], hotel: Hotel, now: datetime) -> dict[int, Slot]:
+def openings_during_stay(stay: Stay, services: list[Service], hotel: Hotel, now: datetime) -> dict[int, Slot]:
     """Each service's soonest slot with room during the rest of the stay, from one query.
 
     Looks at most ``LOOK_AHEAD_DAYS`` ahead, like the service page, and respects each
@@ -364,21 +377,21 @@ def _first_openings(stay: Stay, services: list[Service], hotel: Hotel, now: date
 class CoBookings:
     """How often each service, and each pair, was booked by one stay, for families and for others."""
 
-    stays: dict[bool, int] = field(default_factory=dict)  # family? -> stays that booked anything
-    singles: dict[tuple[int, bool], int] = field(default_factory=dict)
-    pairs: dict[tuple[int, int, bool], int] = field(default_factory=dict)
+    stays: dict[str, int] = field(default_factory=dict)  # kind of party -> stays that booked anything
+    singles: dict[tuple[int, str], int] = field(default_factory=dict)
+    pairs: dict[tuple[int, int, str], int] = field(default_factory=dict)
 
-    def share(self, service_id: int, family: bool) -> float:
-        """Of the similar stays that booked extras, the share that booked this one."""
-        total = self.stays.get(family, 0)
-        return self.singles.get((service_id, family), 0) / total if total else 0.0
+    def share(self, service_id: int, party: str) -> float:
+        """Of the similar parties that booked extras, the share that booked this one."""
+        total = self.stays.get(party, 0)
+        return self.singles.get((service_id, party), 0) / total if total else 0.0
 
-    def together(self, booked_id: int, service_id: int, family: bool) -> float:
-        """Of the similar stays that booked ``booked_id``, the share that booked ``service_id`` too."""
-        base = self.singles.get((booked_id, family), 0)
+    def together(self, booked_id: int, service_id: int, party: str) -> float:
+        """Of the similar parties that booked ``booked_id``, the share that booked ``service_id`` too."""
+        base = self.singles.get((booked_id, party), 0)
         if base < 3:  # too few to say anything
             return 0.0
-        return self.pairs.get((booked_id, service_id, family), 0) / base
+        return self.pairs.get((booked_id, service_id, party), 0) / base
 
 
 def co_bookings(hotel_id: int) -> CoBookings:
@@ -399,12 +412,11 @@ def co_bookings(hotel_id: int) -> CoBookings:
 
 def count_co_bookings(hotel_id: int, since: datetime | None = None) -> CoBookings:
     """Three aggregate queries over the distinct (stay, service) pairs booked since ``since``."""
-    family = case((func.json_array_length(Stay.children_ages) > 0, True), else_=False).label("family")
     conditions = [OrderLine.hotel_id == hotel_id, OrderLine.status == LineStatus.BOOKED]
     if since is not None:
         conditions.append(OrderLine.placed_at >= since)
     booked = (
-        select(Order.stay_id.label("stay_id"), OrderLine.service_id.label("service_id"), family)
+        select(Order.stay_id.label("stay_id"), OrderLine.service_id.label("service_id"), Stay.party)
         .join(Order, Order.id == OrderLine.order_id)
         .join(Stay, Stay.id == Order.stay_id)
         .where(*conditions)
@@ -412,23 +424,23 @@ def count_co_bookings(hotel_id: int, since: datetime | None = None) -> CoBooking
         .subquery()
     )
     counts = CoBookings()
-    for is_family, stays in db.session.execute(
-        select(booked.c.family, func.count(func.distinct(booked.c.stay_id))).group_by(booked.c.family)
+    for party, stays in db.session.execute(
+        select(booked.c.party, func.count(func.distinct(booked.c.stay_id))).group_by(booked.c.party)
     ):
-        counts.stays[bool(is_family)] = stays
-    for service_id, is_family, stays in db.session.execute(
-        select(booked.c.service_id, booked.c.family, func.count()).group_by(
-            booked.c.service_id, booked.c.family
+        counts.stays[party] = stays
+    for service_id, party, stays in db.session.execute(
+        select(booked.c.service_id, booked.c.party, func.count()).group_by(
+            booked.c.service_id, booked.c.party
         )
     ):
-        counts.singles[(service_id, bool(is_family))] = stays
+        counts.singles[(service_id, party)] = stays
     other = booked.alias("other")
-    for first, second, is_family, stays in db.session.execute(
-        select(booked.c.service_id, other.c.service_id, booked.c.family, func.count())
+    for first, second, party, stays in db.session.execute(
+        select(booked.c.service_id, other.c.service_id, booked.c.party, func.count())
         .join(other, (other.c.stay_id == booked.c.stay_id) & (other.c.service_id != booked.c.service_id))
-        .group_by(booked.c.service_id, other.c.service_id, booked.c.family)
+        .group_by(booked.c.service_id, other.c.service_id, booked.c.party)
     ):
-        counts.pairs[(first, second, bool(is_family))] = stays
+        counts.pairs[(first, second, party)] = stays
     return counts
 
 
