@@ -121,3 +121,16 @@ def create_staff_command(email: str, role: str, name: str, hotel_slug: str, pass
         raise click.ClickException(str(error.message)) from error
     db.session.commit()
     click.echo(f"Created {user.email} ({user.role.value}) for {hotel.slug}.")
+
+
+@lobby.command("send-due-messages")
+def send_due_messages_command() -> None:
+    """Send the guest emails that are due (offers, confirmations, reminders, thank-yous, waiting lists).
+
+    Cron it every few minutes; runs may overlap: each message is claimed in the database first,
+    so it goes out at most once. Messages the mail server refused are retried by later runs.
+    """
+    from app.services import clock, messages
+
+    report = messages.send_due_messages(clock.now())
+    click.echo(report.summary())

@@ -1,7 +1,7 @@
-"""The guest's phone pages: sign-in, offers, booking, cart, My stay."""
+"""The guest's phone pages: sign-in, offers, booking, cart, My stay, and where email links land."""
 
 from flask import Blueprint
 
 bp = Blueprint("guest", __name__)
 
-from app.guest import my_stay, routes  # noqa: E402,F401
+from app.guest import email_links, my_stay, routes  # noqa: E402,F401

@@ -1,0 +1,101 @@
+"""Links in guest emails that open the stay, collect feedback or unsubscribe, without typing anything.
+
+A link is the stay id and what it opens, signed with the app's secret key (itsdangerous);
+it carries no expiry of its own: whether it still works is decided from the stay as it is
+now (departure day, check-out), so a stay that is extended keeps its links working and
+one that ends early closes them. Each kind of link has its own salt, so an unsubscribe
+token can never be replayed as a sign-in token.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import datetime, timedelta
+
+from flask import current_app
+from itsdangerous import BadData, URLSafeSerializer
+
+from app.extensions import db
+from app.models import Hotel, Stay
+
+OPEN_SALT = "lobby-email-open"
+FEEDBACK_SALT = "lobby-email-feedback"
+UNSUBSCRIBE_SALT = "lobby-email-unsubscribe"
+
+# The thank-you arrives on departure day or later (up to 2 days), when the guest pages are closed;
+# its feedback link only lets the guest answer "would you recommend us", so it may live a week.
+FEEDBACK_DAYS_AFTER_DEPARTURE = 7
+
+
+def _serializer(salt: str) -> URLSafeSerializer:
+    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt=salt)
+
+
+def _fingerprint(stay: Stay) -> str:
+    # The desk re-issuing a stay's access token (a lost phone) also ends its email links.
+    return hashlib.sha256(stay.access_token.encode()).hexdigest()[:12]
+
+
+def _load(salt: str, token: str) -> list | None:
+    if not token or len(token) > 600:
+        return None
+    try:
+        payload = _serializer(salt).loads(token)
+    except BadData:
+        return None
+    return payload if isinstance(payload, list) and payload and isinstance(payload[0], int) else None
+
+
+def _stay(stay_id: int, fingerprint: str | None = None) -> Stay | None:
+    stay = db.session.get(Stay, stay_id)
+    if stay is None or (fingerprint is not None and fingerprint != _fingerprint(stay)):
+        return None
+    return stay
+
+
+def _local_day(stay: Stay, now: datetime):
+    return now.astimezone(db.session.get(Hotel, stay.hotel_id).tz).date()
+
+
+def open_token(stay: Stay, path: str) -> str:
+    """A token that signs the guest in and opens ``path`` (a path on this site, e.g. "/stay")."""
+    return _serializer(OPEN_SALT).dumps([stay.id, path, _fingerprint(stay)])
+
+
+def read_open_token(token: str, now: datetime) -> tuple[Stay, str] | None:
+    """The stay and path a link opens, or None when tampered, checked out or past its departure day."""
+    payload = _load(OPEN_SALT, token)
+    if payload is None or len(payload) != 3 or not isinstance(payload[1], str):
+        return None
+    stay = _stay(payload[0], payload[2])
+    if stay is None or stay.checked_out_at is not None or _local_day(stay, now) > stay.departure:
+        return None
+    return stay, payload[1]
+
+
+def feedback_token(stay: Stay) -> str:
+    return _serializer(FEEDBACK_SALT).dumps([stay.id, _fingerprint(stay)])
+
+
+def read_feedback_token(token: str, now: datetime) -> Stay | None:
+    """The stay whose feedback page this is; works after check-out, for a week after departure."""
+    payload = _load(FEEDBACK_SALT, token)
+    if payload is None or len(payload) != 2:
+        return None
+    stay = _stay(payload[0], payload[1])
+    last_day = stay.departure + timedelta(days=FEEDBACK_DAYS_AFTER_DEPARTURE) if stay else None
+    if stay is None or _local_day(stay, now) > last_day:
+        return None
+    return stay
+
+
+def unsubscribe_token(stay: Stay) -> str:
+    return _serializer(UNSUBSCRIBE_SALT).dumps([stay.id])
+
+
+def read_unsubscribe_token(token: str) -> Stay | None:
+    """The stay to unsubscribe: works for ever (mail clients may use it months later)."""
+    payload = _load(UNSUBSCRIBE_SALT, token)
+    if payload is None or len(payload) != 1:
+        return None
+    return _stay(payload[0])
