@@ -27,6 +27,7 @@ def create_app(config_class: type[Config] | None = None, **overrides) -> Flask:
 
     from app import auth, cli, errors, security, templating
     from app.extensions import babel, csrf, db, limiter, login_manager, migrate
+    from app.services import sales_days  # noqa: F401  (importing it registers the sales roll-up listener)
     from app.services.i18n import select_locale, select_timezone
     from app.services.locking import configure_engine
 

@@ -92,6 +92,17 @@ def reconcile_payments_command() -> None:
         raise SystemExit(1)
 
 
+@lobby.command("rebuild-sales-days")
+def rebuild_sales_days_command() -> None:
+    """Recompute every hotel's sales roll-up from its order lines (once after upgrading; safe to repeat)."""
+    from app.models import Hotel
+    from app.services import sales_days
+
+    for hotel in db.session.scalars(select(Hotel).order_by(Hotel.id)).all():
+        rows = sales_days.rebuild(hotel)
+        click.echo(f"{hotel.slug}: {rows} rows")
+
+
 @lobby.command("create-staff")
 @click.argument("email")
 @click.option(

@@ -32,6 +32,7 @@ from app.models import (
     Package,
     RequestKind,
     RequestStatus,
+    SalesDay,
     Service,
     ServiceViewDay,
     Stay,
@@ -65,16 +66,9 @@ def count_view(service: Service, day: date) -> None:
     db.session.commit()
 
 
-def _line_placed_in(hotel: Hotel, period: Period):
-    start, end = period.bounds(hotel)
-    return and_(OrderLine.hotel_id == hotel.id, OrderLine.placed_at >= start, OrderLine.placed_at < end)
-
-
-_EARNED = case(
-    (OrderLine.status == LineStatus.BOOKED, OrderLine.total),
-    (OrderLine.status == LineStatus.CANCELLED, OrderLine.cancellation_fee),
-    else_=0,
-)
+def _sales_in(hotel: Hotel, period: Period):
+    """The period's rows of the sales roll-up (``app.services.sales_days``): a few per service and day."""
+    return and_(SalesDay.hotel_id == hotel.id, SalesDay.day >= period.first, SalesDay.day <= period.last)
 
 
 @dataclass(frozen=True)
@@ -98,12 +92,12 @@ def service_figures(hotel: Hotel, period: Period) -> list[ServiceFigures]:
         (row.service_id, row)
         for row in db.session.execute(
             select(
-                OrderLine.service_id,
-                func.sum(_EARNED).label("revenue"),
-                func.sum(case((OrderLine.status == LineStatus.BOOKED, 1), else_=0)).label("bookings"),
+                SalesDay.service_id,
+                func.sum(SalesDay.revenue).label("revenue"),
+                func.sum(SalesDay.bookings).label("bookings"),
             )
-            .where(_line_placed_in(hotel, period))
-            .group_by(OrderLine.service_id)
+            .where(_sales_in(hotel, period))
+            .group_by(SalesDay.service_id)
         )
     )
     views = dict(
