@@ -6,7 +6,7 @@ PORT ?= 5000
 HOST ?= 127.0.0.1
 export FLASK_APP := wsgi
 
-.PHONY: run test pytest lint format translations compile-translations chromium bench bench-live bench-dashboard clean
+.PHONY: run test pytest lint format translations compile-translations chromium bench bench-live bench-dashboard bench-offers clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -69,6 +69,9 @@ bench-live: $(VENV)/.installed-dev
 
 bench-dashboard: $(VENV)/.installed-dev
 	$(BIN)/python -m bench.dashboard
+
+bench-offers: $(VENV)/.installed-dev
+	$(BIN)/python -m bench.recommendations
 
 clean:
 	rm -rf $(VENV) instance/*.sqlite3* translations/*/LC_MESSAGES/*.mo

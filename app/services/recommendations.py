@@ -83,6 +83,7 @@ class ServiceOffer:
     reason: str  # in the current locale
     score: float
     slot: Slot | None = None  # the soonest time with room (timed services), a hint for the booking form
+    bundle: Package | None = None  # a package deal it is part of, shown with its discount
 
 
 @dataclass
@@ -158,7 +159,16 @@ def offers_for_stay(
     for candidate, opening in candidates[:limit]:
         code, sentence = candidate.reason()
         slot = opening if not candidate.service.kind.by_day else None
-        offers.append(ServiceOffer(candidate.service, code, sentence, round(candidate.score, 2), slot))
+        offers.append(
+            ServiceOffer(
+                candidate.service,
+                code,
+                sentence,
+                round(candidate.score, 2),
+                slot,
+                bundles.get(candidate.service.id),
+            )
+        )
     return offers
 
 

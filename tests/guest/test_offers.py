@@ -8,7 +8,7 @@ import re
 from sqlalchemy import select
 
 from app.extensions import db
-from app.models import LineStatus, OfferImpression, OrderLine
+from app.models import LineStatus, OfferImpression, OrderLine, Package
 from tests.desk.helpers import make_named_staff, signed_in_guest, signed_in_staff, text
 
 
@@ -118,3 +118,15 @@ def test_the_desk_sees_suggestions_for_the_stay_and_a_sale_from_one_is_attribute
     assert sold.status_code == 302
     [(service_id, place, _reason, status)] = booked_lines(app)
     assert (service_id, place, status) == (world.services["farm_visit"], "desk", LineStatus.BOOKED)
+
+
+def test_an_offer_in_a_package_deal_shows_the_discount(app, world):
+    with app.app_context():
+        nature = db.session.scalar(select(Package).where(Package.code == "nature"))
+        nature.bundle_size, nature.bundle_percent = 2, 10
+        db.session.commit()
+    guest = signed_in_guest(app, room="301", surname="Novak")
+
+    page = text(guest.client.get("/home"))
+
+    assert "Package deal: book 2 from Nature together and save 10%." in page
