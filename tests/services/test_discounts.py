@@ -189,6 +189,7 @@ def test_the_manager_sets_the_rules_and_creates_codes(app, staff, world):
         "silver_discount_percent": 3,
         "gold_discount_percent": 8,
         "max_discount_percent": 30,
+        "pre_arrival_days": 7,  # the offer email's day is edited on the same form
     }
     assert staff.post("/manage/discounts/rules", rules, page="/manage/discounts").status_code == 302
     with app.app_context():
