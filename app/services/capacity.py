@@ -109,6 +109,7 @@ def set_schedule(pool: ResourcePool, times: list[WeeklyTime]) -> None:
             db.session.execute(
                 delete(OrderLine).where(OrderLine.slot_id.in_(gone), OrderLine.status == LineStatus.CART)
             )
+            waitlist.forget_slots(gone)
             db.session.execute(delete(Slot).where(Slot.id.in_(gone)))
         pool = db.session.get(ResourcePool, pool.id)
         pool.schedules.clear()

@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import ngettext
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, select, update
 
 from app.extensions import db
 from app.models import Hotel, Order, PaymentMethod, Slot, Stay, WaitlistEntry, WaitlistStatus
@@ -36,8 +36,15 @@ def join(stay: Stay, request: ordering.BookingRequest, now: datetime | None = No
     """
     now = now or clock.now()
     with write_transaction():
-        # The stay's row lock makes a double tap wait, then find the first entry.
+        # The stay's row lock makes a double tap wait, then find the first entry; the slot's
+        # makes a cancellation freeing seats either see this entry or be seen by the check below.
         db.session.scalar(select(Stay.id).where(Stay.id == stay.id).with_for_update())
+        db.session.scalar(
+            select(Slot)
+            .where(Slot.id == request.slot_id)
+            .with_for_update()
+            .execution_options(populate_existing=True)
+        )
         service = catalog.bookable_service(stay.hotel_id, request.service_id)
         if service.kind.by_day:
             raise LobbyError(_("Waiting lists are kept only for activities with set times."))
@@ -151,6 +158,15 @@ def _offer_slot(slot: Slot, now: datetime) -> list[WaitlistEntry]:
         offered.append(entry)
     db.session.flush()
     return offered
+
+
+def forget_slots(slot_ids: list[int]) -> None:
+    """Inside the write transaction that deletes empty times (a new weekly schedule): their lists go too."""
+    db.session.execute(
+        delete(WaitlistEntry)
+        .where(WaitlistEntry.slot_id.in_(slot_ids))
+        .execution_options(synchronize_session=False)
+    )
 
 
 def booking_deadline(entry: WaitlistEntry) -> datetime:

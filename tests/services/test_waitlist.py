@@ -5,10 +5,10 @@ from __future__ import annotations
 import contextlib
 import threading
 from concurrent.futures import ThreadPoolExecutor
-from datetime import timedelta
+from datetime import time, timedelta
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from app.extensions import db
 from app.models import (
@@ -490,3 +490,20 @@ def test_cancellations_offers_and_checkouts_at_once_never_oversell(app, world):
         # The first six in the queue were offered a seat, and only they.
         assert statuses == [W.BOOKED] * 6 + [W.WAITING] * (WAITING - 6)
         assert outcomes.count("accepted") == 6
+
+
+def test_a_time_dropped_from_the_schedule_takes_its_waiting_list_with_it(hotel, world, slot):
+    db.session.execute(update(Slot).where(Slot.id == slot.id).values(taken=slot.capacity))
+    db.session.commit()
+    stay = guest_stay(hotel, 1)
+    left = waitlist.join(stay, request_for(world, slot, 2))
+    waitlist.leave(stay, left.id)
+    waiting = waitlist.join(stay, request_for(world, slot, 2))
+    db.session.execute(update(Slot).where(Slot.id == slot.id).values(taken=0))
+    db.session.commit()
+    slot_id, entry_ids, pool = slot.id, (left.id, waiting.id), slot.pool
+
+    capacity.set_schedule(pool, [capacity.WeeklyTime(day, time(14), 90) for day in range(7)])  # no 09:00
+
+    assert db.session.get(Slot, slot_id) is None
+    assert db.session.scalars(select(WaitlistEntry).where(WaitlistEntry.id.in_(entry_ids))).all() == []
