@@ -141,7 +141,9 @@ def send_due_messages_command() -> None:
     Cron it every few minutes; runs may overlap: each message is claimed in the database first,
     so it goes out at most once. Messages the mail server refused are retried by later runs.
     """
-    from app.services import clock, messages
+    from app.services import clock, messages, waitlist
 
+    # Offers nobody took up pass to the next guests first, so their emails go out in this run.
+    waitlist.expire_offers(clock.now())
     report = messages.send_due_messages(clock.now())
     click.echo(report.summary())

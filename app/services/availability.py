@@ -166,5 +166,32 @@ def release_seats(line: OrderLine) -> None:
     db.session.flush()
 
 
+def set_aside_seats(slot: Slot, seats: int) -> bool:
+    """Inside a write transaction: hold ``seats`` of ``slot`` for nobody's line yet (a waiting-list offer).
+
+    The same guarded UPDATE as :func:`take_seats`; False when they no longer fit.
+    """
+    claimed = db.session.execute(
+        update(Slot)
+        .where(Slot.id == slot.id, Slot.taken + seats <= Slot.capacity)
+        .values(taken=Slot.taken + seats)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    db.session.refresh(slot)
+    return claimed == 1
+
+
+def give_back_seats(slot: Slot, seats: int) -> None:
+    """Undo :func:`set_aside_seats` (the offer was taken up, declined or ran out)."""
+    db.session.execute(
+        update(Slot)
+        .where(Slot.id == slot.id)
+        .values(taken=Slot.taken - seats)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.flush()
+    db.session.refresh(slot)
+
+
 def _sold_out_message(service: Service) -> str:
     return _("Sorry, %(service)s has just sold out for that time.", service=service.title)

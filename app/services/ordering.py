@@ -50,6 +50,8 @@ class BookingRequest:
     start_date: date | None = None
     days: int = 1
     quantity: int = 1
+    # The offer (place, reason code) the guest booked from, once checked by recommendations.attribution.
+    offer: tuple[str, str] | None = None
 
 
 @dataclass
@@ -62,6 +64,7 @@ class PlannedLine:
     ends_at: datetime
     start_date: date | None = None
     end_date: date | None = None
+    offer: tuple[str, str] | None = None
 
 
 def new_order_reference() -> str:
@@ -74,8 +77,11 @@ def plan_line(stay: Stay, request: BookingRequest, now: datetime | None = None) 
     service = bookable_service(stay.hotel_id, request.service_id)
     hotel = db.session.get(Hotel, stay.hotel_id)
     if service.kind.by_day:
-        return _plan_by_day(stay, hotel, service, request, now)
-    return _plan_timed(stay, hotel, service, request, now)
+        planned = _plan_by_day(stay, hotel, service, request, now)
+    else:
+        planned = _plan_timed(stay, hotel, service, request, now)
+    planned.offer = request.offer
+    return planned
 
 
 def _plan_timed(
@@ -243,6 +249,8 @@ def _add_line(order: Order, planned: PlannedLine) -> OrderLine:
         discount=planned.quote.discount,
         total=planned.quote.total,
         breakdown=planned.quote.as_json(),
+        offer_place=planned.offer[0] if planned.offer else None,
+        offer_reason=planned.offer[1] if planned.offer else None,
     )
     db.session.add(line)
     order.total = sum(item.total for item in order.live_lines)
@@ -290,7 +298,7 @@ def checkout(stay: Stay, method: PaymentMethod = PaymentMethod.ROOM) -> Order:
     A room charge books at once and posts to the folio; a card payment holds the
     seats for the hold time while the guest pays (``app.services.payments``).
     """
-    _check_method(stay, method)
+    check_payment_method(stay, method)
     try:
         with write_transaction():
             order = cart_for(stay)
@@ -315,7 +323,7 @@ def checkout(stay: Stay, method: PaymentMethod = PaymentMethod.ROOM) -> Order:
 
 def sell_at_desk(stay: Stay, request: BookingRequest, method: PaymentMethod) -> Order:
     """A receptionist books one service for a stay: its own order, never the guest's cart."""
-    _check_method(stay, method)
+    check_payment_method(stay, method)
     planned = plan_line(stay, request)
     with write_transaction():
         order = place_alone(stay, planned, method)
@@ -332,7 +340,19 @@ def place_alone(stay: Stay, planned: PlannedLine, method: PaymentMethod) -> Orde
     return order
 
 
-def _check_method(stay: Stay, method: PaymentMethod) -> None:
+def book_now(stay: Stay, request: BookingRequest) -> Order:
+    """A guest books one service straight from its page (an offer's second tap): its own order.
+
+    Charged to the room when the hotel allows it, else paid by card; the cart is left alone.
+    """
+    methods = available_methods(db.session.get(Hotel, stay.hotel_id))
+    if not methods:
+        raise NotAllowed(_("That way of paying is not available. Please choose another."))
+    method = PaymentMethod.ROOM if PaymentMethod.ROOM in methods else methods[0]
+    return sell_at_desk(stay, request, method)
+
+
+def check_payment_method(stay: Stay, method: PaymentMethod) -> None:
     hotel = db.session.get(Hotel, stay.hotel_id)
     if method not in available_methods(hotel):
         raise NotAllowed(_("That way of paying is not available. Please choose another."))

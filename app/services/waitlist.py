@@ -18,7 +18,7 @@ from sqlalchemy import delete, func, select, update
 
 from app.extensions import db
 from app.models import Hotel, Order, PaymentMethod, Slot, Stay, WaitlistEntry, WaitlistStatus
-from app.services import catalog, clock, ordering
+from app.services import availability, catalog, clock, ordering
 from app.services.errors import LobbyError, NotAllowed, NotFound, SoldOut
 from app.services.locking import write_transaction
 from app.services.pricing import Party, Quote, price_breakdown
@@ -148,7 +148,7 @@ def _offer_slot(slot: Slot, now: datetime) -> list[WaitlistEntry]:
             continue
         if not entry.service.active or entry.service.archived:
             continue  # paused: it keeps its place for when the service is back on sale
-        if entry.seats > slot.capacity - slot.taken or not _set_aside(slot, entry.seats):
+        if entry.seats > slot.capacity - slot.taken or not availability.set_aside_seats(slot, entry.seats):
             continue
         entry.status = WaitlistStatus.OFFERED
         entry.held_seats = entry.seats
@@ -184,27 +184,10 @@ def offer_pool_seats(pool_id: int, now: datetime) -> list[WaitlistEntry]:
     )
 
 
-def _set_aside(slot: Slot, seats: int) -> bool:
-    claimed = db.session.execute(
-        update(Slot)
-        .where(Slot.id == slot.id, Slot.taken + seats <= Slot.capacity)
-        .values(taken=Slot.taken + seats)
-        .execution_options(synchronize_session=False)
-    ).rowcount
-    db.session.refresh(slot)
-    return claimed == 1
-
-
 def _give_back(entry: WaitlistEntry) -> None:
-    db.session.execute(
-        update(Slot)
-        .where(Slot.id == entry.slot_id)
-        .values(taken=Slot.taken - entry.held_seats)
-        .execution_options(synchronize_session=False)
-    )
+    availability.give_back_seats(entry.slot, entry.held_seats)
     entry.held_seats = 0
     db.session.flush()
-    db.session.refresh(entry.slot)
 
 
 def stay_entry(stay: Stay, entry_id: int) -> WaitlistEntry:
@@ -240,7 +223,7 @@ def accept(stay: Stay, entry_id: int, method: PaymentMethod) -> Order:
     seats are held for the payment time like any other card checkout.
     """
     stay_entry(stay, entry_id)
-    ordering._check_method(stay, method)  # also ends offers and holds whose time is up
+    ordering.check_payment_method(stay, method)  # also ends offers and holds whose time is up
     with write_transaction():
         entry = _lock(stay, entry_id)
         now = clock.now()
