@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 from functools import cache
 from html.parser import HTMLParser
 from pathlib import Path
@@ -14,8 +15,19 @@ from babel.messages.pofile import read_po
 from sqlalchemy import select
 
 from app.extensions import db
-from app.models import GuestRequest, Package, Payment, ResourcePool, Service, Stay
+from app.models import (
+    GuestRequest,
+    Package,
+    Payment,
+    ResourcePool,
+    Service,
+    Slot,
+    Stay,
+    WaitlistEntry,
+    WaitlistStatus,
+)
 from app.seed.demo import DEMO_STAFF, DEMO_STAFF_PASSWORD, seed_demo
+from app.services import clock
 from config import Config
 
 OTHER_LOCALES = [code for code in Config.LANGUAGES if code != "en"]
@@ -79,6 +91,7 @@ def demo_pages(app, guest):
     reference = urlsplit(booked.location).path.rsplit("/", 1)[-1]
     stroller = f"/services/{services['stroller']}"
     assert guest.post(stroller, {"start_date": "", "days": 1, "quantity": 1}).status_code == 400
+    _wait_for_two_rides(app, services["horse_riding"])
     return [
         "/home",
         "/packages/family",
@@ -91,6 +104,38 @@ def demo_pages(app, guest):
         "/stay",
         "/no-such-page",
     ]
+
+
+def _wait_for_two_rides(app, riding: int) -> None:
+    """Garcia waits for one full ride and has places offered on another: My stay shows both."""
+    with app.app_context():
+        stay = db.session.scalar(select(Stay).where(Stay.room == "204"))
+        pool_id = db.session.get(Service, riding).pool_id
+        full, offered = db.session.scalars(
+            select(Slot)
+            .where(Slot.pool_id == pool_id, Slot.starts_at > clock.now() + timedelta(days=1))
+            .order_by(Slot.starts_at)
+        ).all()[:2]
+        full.taken = full.capacity
+        for slot, status in ((full, WaitlistStatus.WAITING), (offered, WaitlistStatus.OFFERED)):
+            db.session.add(
+                WaitlistEntry(
+                    hotel_id=stay.hotel_id,
+                    stay_id=stay.id,
+                    service_id=riding,
+                    slot_id=slot.id,
+                    adults=1,
+                    seats=1,
+                    held_seats=1 if status is WaitlistStatus.OFFERED else 0,
+                    status=status,
+                    offered_at=clock.now() if status is WaitlistStatus.OFFERED else None,
+                    offer_expires_at=clock.now() + timedelta(hours=1)
+                    if status is WaitlistStatus.OFFERED
+                    else None,
+                )
+            )
+        offered.taken += 1
+        db.session.commit()
 
 
 def render(guest, path: str, locale: str) -> str:
