@@ -1,8 +1,9 @@
 """Dashboard queries over a large history: 1,000,000 booked lines must still answer in < 500 ms.
 
 Builds a hotel with LINES order lines (default 1,000,000) over the past year in
-BENCH_DATABASE_URL (default: a temporary SQLite file), with page views, feedback and
-requests, then times each dashboard figure for the last 30 days and for the whole year
+BENCH_DATABASE_URL (default: a temporary SQLite file), with page views, feedback,
+requests, IMPRESSIONS offers shown (default 300,000) and a tenth of the lines booked from
+an offer, then times each dashboard figure for the last 30 days and for the whole year
 (median of ROUNDS runs), after rebuilding the sales roll-up from the lines (timed too).
 Exits non-zero if any takes 500 ms or more. Run: `make bench-dashboard`.
 """
@@ -25,6 +26,8 @@ from app.models import (
     GuestRequest,
     Hotel,
     LineStatus,
+    OfferImpression,
+    OfferPlace,
     Order,
     OrderLine,
     OrderStatus,
@@ -37,6 +40,10 @@ from app.services import analytics, clock, sales_days
 from tests import database, factories
 
 LINES = int(os.environ.get("LINES", "1000000"))
+IMPRESSIONS = int(os.environ.get("IMPRESSIONS", "300000"))
+ATTRIBUTED = 0.1  # share of lines booked from an offer
+REASONS = ("children", "often_with", "few_left", "pinned", "bundle", "long_stay", "popular")
+OFFERS = [(place.value, reason) for place in OfferPlace for reason in REASONS]
 ROUNDS = int(os.environ.get("ROUNDS", "5"))
 LIMIT_MS = 500
 BATCH = 5000
@@ -100,6 +107,7 @@ def build_history(world) -> None:
     for number in range(LINES):
         total = rng.choice((1500, 4000, 6000, 12000))
         cancelled = rng.random() < 0.05
+        offer = rng.choice(OFFERS) if rng.random() < ATTRIBUTED else (None, None)
         line_rows.append(
             {
                 "hotel_id": hotel_id,
@@ -118,6 +126,8 @@ def build_history(world) -> None:
                 "total": total,
                 "breakdown": [],
                 "cancellation_fee": 500 if cancelled else 0,
+                "offer_place": offer[0],
+                "offer_reason": offer[1],
                 "created_at": now,
             }
         )
@@ -139,6 +149,8 @@ def build_history(world) -> None:
             for day in range(365)
         ],
     )
+    impressions = _impressions(rng, hotel_id, first_stay, stays_needed, service_ids, now)
+    _batched(OfferImpression.__table__, impressions)
     _batched(
         Feedback.__table__,
         [
@@ -189,6 +201,30 @@ def build_history(world) -> None:
             connection.exec_driver_sql("ANALYZE")
 
 
+def _impressions(rng, hotel_id, first_stay, stays, service_ids, now) -> list[dict]:
+    """IMPRESSIONS offers shown over the year, each (stay, service, place) once, as the unique key wants."""
+    pairs = [(service, place.value) for service in service_ids for place in OfferPlace]
+    rows = []
+    for number in range(IMPRESSIONS):
+        stay, round_ = number % stays, number // stays
+        service, place = pairs[(round_ * 7 + stay) % len(pairs)]  # distinct for a stay's first rounds
+        shown = now - timedelta(minutes=rng.randrange(365 * 24 * 60))
+        rows.append(
+            {
+                "hotel_id": hotel_id,
+                "stay_id": first_stay + stay,
+                "service_id": service,
+                "place": place,
+                "reason": rng.choice(REASONS),
+                "day": shown.date(),
+                "first_shown_at": shown,
+                "last_shown_at": shown,
+                "times": 1,
+            }
+        )
+    return rows
+
+
 def timed(function, *args) -> float:
     runs = []
     for _ in range(ROUNDS):
@@ -228,6 +264,8 @@ def main() -> int:
                 "NPS": timed(analytics.nps, hotel, period),
                 "response times": timed(analytics.sla_figures, hotel, period),
                 "top complaints": timed(analytics.top_complaints, hotel, period),
+                "offers by place shown and by reason": timed(analytics.offer_figures, hotel, period),
+                "upsell before arrival and during the stay": timed(analytics.upsell_timing, hotel, period),
             }
             print(f"  {label}:")
             for name, milliseconds in timings.items():

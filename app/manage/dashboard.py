@@ -13,9 +13,10 @@ from flask_babel import gettext as _
 
 from app.auth.roles import role_required
 from app.manage import bp
-from app.models import StaffRole
+from app.models import OfferPlace, StaffRole
 from app.services import analytics, clock
 from app.services.i18n import money
+from app.services.recommendations import reason_label
 from app.services.requests import KIND_LABELS
 
 DEFAULT_DAYS = 30
@@ -39,11 +40,40 @@ def _day(text: str | None) -> date | None:
         return None
 
 
+def _place_label(place: str) -> str:
+    labels = {
+        OfferPlace.HOME: _("Guest home page"),
+        OfferPlace.AFTER_BOOKING: _("After a booking"),
+        OfferPlace.EMAIL: _("Pre-arrival email"),
+        OfferPlace.DESK: _("Front desk"),
+    }
+    return labels.get(place, place)
+
+
+def _offer_header(first: str) -> list[str]:
+    return [first, _("Offers shown"), _("Bookings from offers"), _("Conversion"), _("Revenue (minor units)")]
+
+
+def _offer_rows(figures: list[analytics.OfferFigures], label) -> list[list]:
+    return [
+        [
+            label(item.key),
+            item.impressions,
+            item.bookings,
+            round(item.conversion, 4) if item.conversion is not None else "",
+            item.revenue,
+        ]
+        for item in figures
+    ]
+
+
 def _tables(period: analytics.Period) -> dict[str, tuple[list[str], list[list]]]:
     """Every chart's data as (header, rows), for the page and for its CSV alike."""
     hotel = g.hotel
     services = analytics.service_figures(hotel, period)
     sla = analytics.sla_figures(hotel, period)
+    offers = analytics.offer_figures(hotel, period)
+
     return {
         "revenue-by-service": (
             [_("Service"), _("Revenue (minor units)"), _("Bookings")],
@@ -92,6 +122,26 @@ def _tables(period: analytics.Period) -> dict[str, tuple[list[str], list[list]]]
         "complaints": (
             [_("About"), _("Complaints and low ratings")],
             [[title or _("General"), count] for title, count in analytics.top_complaints(hotel, period)],
+        ),
+        "offers-by-place": (
+            _offer_header(_("Shown on")),
+            _offer_rows(offers.by_place, _place_label),
+        ),
+        "offers-by-reason": (
+            _offer_header(_("Reason given")),
+            _offer_rows(offers.by_reason, reason_label),
+        ),
+        "upsell-timing": (
+            [_("Booked"), _("Revenue (minor units)"), _("From offers (minor units)"), _("Bookings")],
+            [
+                [
+                    _("Before arrival") if item.before_arrival else _("During the stay"),
+                    item.revenue,
+                    item.attributed_revenue,
+                    item.bookings,
+                ]
+                for item in analytics.upsell_timing(hotel, period)
+            ],
         ),
     }
 

@@ -9,7 +9,15 @@ Definitions (the dashboard states them too):
 - conversion: bookings placed in the period per service page view in the period;
 - ratings: the average 1–5 rating per service; NPS: % of 9–10 answers minus % of 0–6;
 - response and resolution: minutes from a request to its acknowledgement and to its
-  end, and the share done by the SLA deadline, for requests made in the period.
+  end, and the share done by the SLA deadline, for requests made in the period;
+- offers shown (impressions): services offered to a stay, counted once per stay, service
+  and place (home, after a booking, email, desk), in the period the offer was first shown;
+- attributed bookings and revenue: lines booked from an offer (the guest came through it),
+  placed in the period, counted like revenue above, by the offer's place or reason;
+  offer conversion: those bookings per offer shown, both counted in the same period;
+- upsell before arrival or during the stay: revenue of all extras, and the attributed part,
+  by whether the line was placed before the stay's arrival day (hotel-local dates) or on
+  it or after.
 """
 
 from __future__ import annotations
@@ -27,6 +35,8 @@ from app.models import (
     GuestRequest,
     Hotel,
     LineStatus,
+    OfferImpression,
+    OfferPlace,
     Order,
     OrderLine,
     Package,
@@ -311,3 +321,98 @@ def top_complaints(hotel: Hotel, period: Period, limit: int = 10) -> list[tuple[
         for service in db.session.scalars(select(Service).where(Service.hotel_id == hotel.id))
     }
     return [(titles.get(service_id, ""), count) for service_id, count in rows]
+
+
+@dataclass(frozen=True)
+class OfferFigures:
+    """Offers shown and what they brought, for one place (``OfferPlace``) or one reason code."""
+
+    key: str
+    impressions: int
+    bookings: int
+    revenue: int
+
+    @property
+    def conversion(self) -> float | None:
+        return self.bookings / self.impressions if self.impressions else None
+
+
+@dataclass(frozen=True)
+class OfferBreakdown:
+    by_place: list[OfferFigures]  # every place, in the order a guest meets them
+    by_reason: list[OfferFigures]  # most often shown first
+
+
+def offer_figures(hotel: Hotel, period: Period) -> OfferBreakdown:
+    """Offers shown and attributed sales by place and by reason: one aggregate of each, split here.
+
+    Impressions are counted per (day, place, reason) first, the order of their period
+    index, so the database streams them instead of sorting a year of rows.
+    """
+    per_day = (
+        select(OfferImpression.place, OfferImpression.reason, func.count().label("shown"))
+        .where(
+            OfferImpression.hotel_id == hotel.id,
+            OfferImpression.day >= period.first,
+            OfferImpression.day <= period.last,
+        )
+        .group_by(OfferImpression.day, OfferImpression.place, OfferImpression.reason)
+        .subquery()
+    )
+    shown = db.session.execute(
+        select(per_day.c.place, per_day.c.reason, func.sum(per_day.c.shown)).group_by(
+            per_day.c.place, per_day.c.reason
+        )
+    ).all()
+    sold = db.session.execute(
+        select(
+            SalesDay.offer_place,
+            SalesDay.offer_reason,
+            func.sum(SalesDay.bookings),
+            func.sum(SalesDay.revenue),
+        )
+        .where(_sales_in(hotel, period), SalesDay.offer_place != "")
+        .group_by(SalesDay.offer_place, SalesDay.offer_reason)
+    ).all()
+    places: dict[str, list[int]] = {place.value: [0, 0, 0] for place in OfferPlace}
+    reasons: dict[str, list[int]] = {}
+    for place, reason, count in shown:
+        for totals, key in ((places, place), (reasons, reason)):
+            totals.setdefault(key, [0, 0, 0])[0] += int(count)
+    for place, reason, bookings, revenue in sold:
+        for totals, key in ((places, place), (reasons, reason)):
+            if key:  # an attributed line always names its place; a missing reason is left out
+                figures = totals.setdefault(key, [0, 0, 0])
+                figures[1] += int(bookings or 0)
+                figures[2] += int(revenue or 0)
+    by_reason = sorted(
+        (OfferFigures(key, *figures) for key, figures in reasons.items()),
+        key=lambda item: (-item.impressions, -item.bookings, item.key),
+    )
+    return OfferBreakdown([OfferFigures(key, *figures) for key, figures in places.items()], by_reason)
+
+
+@dataclass(frozen=True)
+class UpsellTiming:
+    before_arrival: bool
+    bookings: int
+    revenue: int  # every extra
+    attributed_revenue: int  # the part booked from an offer
+
+
+def upsell_timing(hotel: Hotel, period: Period) -> list[UpsellTiming]:
+    """Revenue placed before arrival, then during the stay (both always listed): one aggregate."""
+    rows = {
+        before: (int(bookings or 0), int(revenue or 0), int(attributed or 0))
+        for before, bookings, revenue, attributed in db.session.execute(
+            select(
+                SalesDay.before_arrival,
+                func.sum(SalesDay.bookings),
+                func.sum(SalesDay.revenue),
+                func.sum(case((SalesDay.offer_place != "", SalesDay.revenue), else_=0)),
+            )
+            .where(_sales_in(hotel, period))
+            .group_by(SalesDay.before_arrival)
+        )
+    }
+    return [UpsellTiming(before, *rows.get(before, (0, 0, 0))) for before in (True, False)]
