@@ -15,7 +15,7 @@ reasons sell) and as a sentence in the guest's language.
 from __future__ import annotations
 
 import time as monotonic
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
@@ -98,12 +98,15 @@ class _Candidate:
     def score(self) -> float:
         return sum(weight for weight, _code, _sentence in self.points)
 
-    def reason(self) -> tuple[str, str]:
-        """The most telling reason the guest has (REASONS is in that order), whatever weighed most."""
+    def reason(self, worn_out: set[str]) -> tuple[str, str]:
+        """The most telling reason (REASONS is in that order) not ``worn_out`` by the offers above."""
         explained = {code: sentence for _weight, code, sentence in self.points if code}
-        for code in REASONS:
-            if code in explained:
+        ordered = [code for code in REASONS if code in explained]
+        for code in ordered:
+            if code not in worn_out:
                 return code, explained[code]
+        if ordered:
+            return ordered[0], explained[ordered[0]]
         return "available", _("There is room for you during your stay.")
 
 
@@ -156,8 +159,11 @@ def offers_for_stay(
         candidates.append((candidate, opening))
     candidates.sort(key=lambda pair: (-pair[0].score, pair[0].service.position, pair[0].service.id))
     offers = []
+    said: Counter[str] = Counter()
     for candidate, opening in candidates[:limit]:
-        code, sentence = candidate.reason()
+        # Six cards with the same sentence read like a form letter: after two, say the next reason.
+        code, sentence = candidate.reason({code for code, times in said.items() if times >= 2})
+        said[code] += 1
         slot = opening if not candidate.service.kind.by_day else None
         offers.append(
             ServiceOffer(
@@ -273,15 +279,19 @@ def _weigh_stay(candidate: _Candidate, stay: Stay, today: date) -> None:
     outing = service.kind is ServiceKind.RENTAL or any(p.audience == "outdoor" for p in service.packages)
     days_left = (stay.departure - max(today, stay.arrival)).days
     if outing and days_left >= 3:
-        candidate.add(
-            5,
-            "long_stay",
-            ngettext(
+        if today < stay.arrival:
+            sentence = ngettext(
+                "You are staying %(num)d night: time for a day out.",
+                "You are staying %(num)d nights: time for a day out.",
+                days_left,
+            )
+        else:
+            sentence = ngettext(
                 "You are here for %(num)d more night: time for a day out.",
                 "You are here for %(num)d more nights: time for a day out.",
                 days_left,
-            ),
-        )
+            )
+        candidate.add(5, "long_stay", sentence)
 
 
 def _weigh_opening(candidate: _Candidate, opening: Slot, today: date, hotel: Hotel) -> None:
