@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -62,6 +63,12 @@ def demo_stay(app):
         return stay.id, dues, order.reference
 
 
+def text_lines(text: str) -> set[str]:
+    """The plain-text part's lines that are words (not links, prices or dates)."""
+    lines = (re.sub(r"\S+://\S+", "", line).strip(" *") for line in text.splitlines())
+    return {line for line in lines if re.search(r"[^\W\d_]{2,}", line) and not re.search(r"\d", line)}
+
+
 def emails_in(app, stay_id: int, dues, locale: str) -> dict[MessageKind, tuple[set[str], str]]:
     with app.app_context():
         stay = db.session.get(Stay, stay_id)
@@ -71,7 +78,7 @@ def emails_in(app, stay_id: int, dues, locale: str) -> dict[MessageKind, tuple[s
         rendered = {}
         for due in dues:
             email, _offers = messages.render(stay, hotel, due, clock.now())
-            rendered[due.kind] = (words_of(email.html) | {email.subject}, email.html)
+            rendered[due.kind] = (words_of(email.html) | text_lines(email.text) | {email.subject}, email.html)
         return rendered
 
 
