@@ -62,7 +62,7 @@ class Order(HotelScoped, TimestampMixin, db.Model):
 
 
 class OrderLine(HotelScoped, TimestampMixin, db.Model):
-    # The dashboard sums lines by service over a period from this index alone (no table reads).
+    # Lines by hotel and placing time: the co-booking counts behind offers and the sales roll-up's rebuild.
     __table_args__ = (
         Index(
             "ix_order_line_sales",
