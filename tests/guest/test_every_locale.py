@@ -69,7 +69,7 @@ def same_in(locale: str) -> frozenset[str]:
     return frozenset(message.id for message in catalog if message.id and message.string == message.id)
 
 
-BOOKING_REFERENCE = re.compile(r"[A-Z2-7]{4}(-[A-Z2-7]{1,4})+")
+BOOKING_REFERENCE = re.compile(r"[A-Z2-7]{4}(-[A-Z2-7]{1,4})+|[A-Z2-7]{8}")  # stay or order reference
 
 
 def words_of(page: str) -> set[str]:
