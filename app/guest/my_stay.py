@@ -52,7 +52,7 @@ def _page(status: int = 200, **forms):
         waitlist_entries=waitlist.entries_for_stay(g.stay, clock.now()),
         waitlist_position=waitlist.position,
         waitlist_price=waitlist.price,
-        waitlist_method=_waitlist_method(),
+        waitlist_method=ordering.preferred_method(g.hotel),
         **_live_context(),
         **forms,
     ), status
@@ -162,19 +162,13 @@ def recommend():
     return _done(_("Thank you for telling us!"))
 
 
-def _waitlist_method() -> PaymentMethod | None:
-    """How "Book these places" pays: on the room when the hotel allows it, else by card."""
-    methods = ordering.available_methods(g.hotel)
-    return PaymentMethod.ROOM if PaymentMethod.ROOM in methods else next(iter(methods), None)
-
-
 @bp.post("/stay/waitlist/<int:entry_id>/accept")
 @guest_required
 def accept_offer(entry_id: int):
     if not PlainForm().validate_on_submit():
         return _page(400)
     try:
-        order = waitlist.accept(g.stay, entry_id, _waitlist_method() or PaymentMethod.ROOM)
+        order = waitlist.accept(g.stay, entry_id, ordering.preferred_method(g.hotel) or PaymentMethod.ROOM)
     except LobbyError as error:
         return _refused(error)
     if order.status is OrderStatus.PENDING:

@@ -229,7 +229,8 @@ def service(service_id: int):
                 db.session.rollback()
                 flash(str(error.message), "error")
                 status = error.status
-                too_full = form.slot.data if isinstance(error, SoldOut) else None  # it may be waited for
+                if isinstance(error, SoldOut) and not svc.kind.by_day:
+                    too_full = form.slot.data  # a full time may be waited for
             else:
                 if request.form.get("then") != "book":
                     flash(_("Added to your cart."), "success")

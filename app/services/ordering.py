@@ -345,11 +345,16 @@ def book_now(stay: Stay, request: BookingRequest) -> Order:
 
     Charged to the room when the hotel allows it, else paid by card; the cart is left alone.
     """
-    methods = available_methods(db.session.get(Hotel, stay.hotel_id))
-    if not methods:
+    method = preferred_method(db.session.get(Hotel, stay.hotel_id))
+    if method is None:
         raise NotAllowed(_("That way of paying is not available. Please choose another."))
-    method = PaymentMethod.ROOM if PaymentMethod.ROOM in methods else methods[0]
     return sell_at_desk(stay, request, method)
+
+
+def preferred_method(hotel: Hotel) -> PaymentMethod | None:
+    """How a one-tap booking pays: on the room when the hotel allows it, else by card."""
+    methods = available_methods(hotel)
+    return PaymentMethod.ROOM if PaymentMethod.ROOM in methods else next(iter(methods), None)
 
 
 def check_payment_method(stay: Stay, method: PaymentMethod) -> None:

@@ -5,10 +5,10 @@ from __future__ import annotations
 import html
 import re
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from app.extensions import db
-from app.models import LineStatus, OfferImpression, OrderLine, Package
+from app.models import LineStatus, OfferImpression, OrderLine, Package, Slot
 from tests.desk.helpers import make_named_staff, signed_in_guest, signed_in_staff, text
 
 
@@ -130,3 +130,18 @@ def test_an_offer_in_a_package_deal_shows_the_discount(app, world):
     page = text(guest.client.get("/home"))
 
     assert "Package deal: book 2 from Nature together and save 10%." in page
+
+
+def test_a_rental_with_too_few_units_left_says_so_instead_of_failing(app, world):
+    with app.app_context():
+        db.session.execute(update(Slot).where(Slot.pool_id == world.pools["cars"]).values(taken=1))
+        db.session.commit()
+    guest = signed_in_guest(app)
+    path = f"/services/{world.services['car_rental']}"
+    page = text(guest.client.get(path))
+    start = re.search(r'name="start_date"[^>]*value="([^"]+)"', page).group(1)
+
+    refused = guest.post(path, {"start_date": start, "days": 1, "quantity": 2, "then": "book"})
+
+    assert refused.status_code == 409
+    assert "Only 1 place left." in text(refused)
