@@ -1,6 +1,7 @@
 """The domain model, one module per part of the domain; import from here."""
 
 from app.models.analytics import OfferImpression, OfferPlace, SalesDay, ServiceViewDay
+from app.models.api_tokens import ApiToken
 from app.models.catalog import (
     Package,
     PoolMode,
@@ -9,6 +10,7 @@ from app.models.catalog import (
     Service,
     ServiceKind,
     ServicePhoto,
+    ServiceTag,
     Slot,
     package_service,
 )
@@ -29,11 +31,13 @@ from app.models.orders import (
 )
 from app.models.payments import Payment, PaymentStatus, Refund, RefundStatus, WebhookEvent
 from app.models.requests import GuestRequest, RequestEvent, RequestKind, RequestStatus, SlaTarget
+from app.models.rooms import Room
 from app.models.staff import StaffRole, StaffUser
 from app.models.stays import Stay, Tier
 from app.models.waitlist import WaitlistEntry, WaitlistStatus
 
 __all__ = [
+    "ApiToken",
     "Feedback",
     "FolioExport",
     "FolioLine",
@@ -62,12 +66,14 @@ __all__ = [
     "RequestKind",
     "RequestStatus",
     "ResourcePool",
+    "Room",
     "SalesDay",
     "Schedule",
     "SeatAllocation",
     "Service",
     "ServiceKind",
     "ServicePhoto",
+    "ServiceTag",
     "ServiceViewDay",
     "SlaTarget",
     "Slot",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime, time
 
+import sqlalchemy as sa
 from sqlalchemy import JSON, Column, Enum, ForeignKey, Index, String, Table, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -33,6 +34,22 @@ class ServiceKind(enum.StrEnum):
     @property
     def by_day(self) -> bool:
         return self in (ServiceKind.RENTAL, ServiceKind.AMENITY)
+
+
+class ServiceTag(enum.StrEnum):
+    """What a service is, for offers and filters: set by the manager, never inferred from the package."""
+
+    EXCURSION = "excursion"
+    TRANSFER = "transfer"
+    RENTAL = "rental"
+    KIDS = "kids"
+    INDOOR = "indoor"
+    OUTDOOR = "outdoor"
+    WELLNESS = "wellness"
+    FOOD = "food"
+    EVENT = "event"
+    ANIMALS = "animals"
+    SPORT = "sport"
 
 
 class PoolMode(enum.StrEnum):
@@ -86,6 +103,8 @@ class Slot(HotelScoped, db.Model):
     local_date: Mapped[date]  # the hotel-local calendar day the slot starts on
     capacity: Mapped[int]
     taken: Mapped[int] = mapped_column(default=0)
+    # Closed by a manager for one day (a storm, a holiday): capacity is 0 until it is reopened.
+    closed: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
 
     pool: Mapped[ResourcePool] = relationship()
 
@@ -157,6 +176,8 @@ class Service(HotelScoped, TimestampMixin, db.Model):
     archived: Mapped[bool] = mapped_column(default=False)
     # The manager wants this offered first to every stay it suits (recommendations).
     pinned: Mapped[bool] = mapped_column(default=False)
+    # What kind of thing this is (ServiceTag values), edited by managers and read by the offers.
+    tags: Mapped[list[str]] = mapped_column(JSON, default=list, server_default="[]")
 
     pool: Mapped[ResourcePool] = relationship()
     packages: Mapped[list[Package]] = relationship(secondary=package_service, back_populates="services")

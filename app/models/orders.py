@@ -5,6 +5,7 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime
 
+import sqlalchemy as sa
 from sqlalchemy import JSON, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -50,6 +51,8 @@ class Order(HotelScoped, TimestampMixin, db.Model):
     placed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     hold_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
     promo_code_id: Mapped[int | None] = mapped_column(ForeignKey("promo_code.id"), index=True)
+    # Posted by a manager after the guest checked out (a minibar found late): the folio says so.
+    late_charge: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
 
     stay: Mapped[Stay] = relationship()
     lines: Mapped[list[OrderLine]] = relationship(
@@ -147,6 +150,8 @@ class FolioLine(HotelScoped, db.Model):
     description: Mapped[str] = mapped_column(String(200))  # in the hotel's default language
     reference: Mapped[str] = mapped_column(String(60), unique=True)
     posted_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    # A charge a manager posted after check-out; the PMS export marks it so the folio is reopened.
+    late_charge: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     # The export run that handed this line to the PMS; empty until one claims it.
     export_batch_id: Mapped[int | None] = mapped_column(ForeignKey("folio_export.id"), index=True)
 

@@ -49,7 +49,12 @@ class Stay(HotelScoped, TimestampMixin, db.Model):
     access_token: Mapped[str] = mapped_column(String(64), unique=True)
     # What the guest types before arrival: 128 random bits in base32, grouped.
     booking_reference: Mapped[str] = mapped_column(String(40), unique=True)
+    # Set when the desk checks the guest in; a stay booked ahead (reference, PMS) is "expected" until then.
+    checked_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     checked_out_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Bumped when the guest signs out (or the stay checks out): every guest cookie issued
+    # before stops working, even a copy taken earlier, as for staff sessions.
+    session_version: Mapped[int] = mapped_column(default=1, server_default="1")
     # The guest asked for no more emails (the unsubscribe link); the stay's other messages are kept.
     unsubscribed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
