@@ -22,7 +22,8 @@ import requests
 from app.seed.demo import DEMO_STAFF, DEMO_STAFF_PASSWORD, seed_demo
 
 ROOT = Path(__file__).resolve().parent.parent
-REDIS_URL = "redis://127.0.0.1:6379/15"
+# Its own Redis database, flushed by each run; TEST_REDIS_URL lets parallel runs keep apart.
+REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 
 
 def _free_port() -> int:
