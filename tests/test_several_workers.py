@@ -9,27 +9,17 @@ from __future__ import annotations
 
 import os
 import re
-import socket
-import subprocess
-import sys
 import time
-from pathlib import Path
 
 import pytest
 import redis
 import requests
 
 from app.seed.demo import DEMO_STAFF, DEMO_STAFF_PASSWORD, seed_demo
+from tests import servers
 
-ROOT = Path(__file__).resolve().parent.parent
 # Its own Redis database, flushed by each run; TEST_REDIS_URL lets parallel runs keep apart.
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @pytest.fixture
@@ -38,48 +28,12 @@ def gunicorn(app, database_url, tmp_path):
         seed_demo()
     with redis.Redis.from_url(REDIS_URL) as client:
         client.flushdb()
-    port = _free_port()
-    access_log = tmp_path / "access.log"
-    env = {
-        **os.environ,
-        "LOBBY_ENV": "development",
-        "SECRET_KEY": "several-workers-test",
-        "DATABASE_URL": database_url,
-        "REDIS_URL": REDIS_URL,
-    }
-    log = tmp_path / "gunicorn.log"
-    with log.open("wb") as errors:
-        process = subprocess.Popen(
-        [
-            str(Path(sys.executable).parent / "gunicorn"),
-            "--workers", "3",
-            # Each worker is replaced after 4 requests, so the polls below are answered by
-            # many different processes: nothing can be remembered in a worker's memory.
-            "--max-requests", "4",
-            "--bind", f"127.0.0.1:{port}",
-            "--access-logfile", str(access_log),
-            "--access-logformat", "%(p)s %(m)s %(U)s %(s)s",
-            "wsgi:app",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=errors,
-    )  # fmt: skip
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            if requests.get(f"{base}/healthz", timeout=5).status_code == 200:
-                break
-        except requests.RequestException:
-            pass  # still booting
-        if process.poll() is not None or time.monotonic() > deadline:
-            pytest.fail(f"gunicorn did not start: {log.read_text()[-2000:]}")
-        time.sleep(0.2)
-    yield base, access_log
-    process.terminate()
-    process.wait(timeout=15)
+    # Each worker is replaced after 4 requests, so the polls below are answered by
+    # many different processes: nothing can be remembered in a worker's memory.
+    with servers.gunicorn(
+        database_url, tmp_path, workers=3, options=("--max-requests", "4"), REDIS_URL=REDIS_URL
+    ) as base:
+        yield base, tmp_path / "access.log"
 
 
 def csrf(session: requests.Session, url: str) -> str:

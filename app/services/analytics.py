@@ -73,7 +73,7 @@ def count_view(service: Service, day: date) -> None:
         index_elements=["service_id", "day"], set_={"views": ServiceViewDay.views + 1}
     )
     db.session.execute(statement)
-    db.session.commit()
+    db.session.commit()  # the upsert made this a short writer transaction (app.services.locking)
 
 
 def _sales_in(hotel: Hotel, period: Period):

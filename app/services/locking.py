@@ -1,4 +1,17 @@
-"""Write transactions that cannot oversell: BEGIN IMMEDIATE on SQLite, row locks on PostgreSQL."""
+"""How transactions write on SQLite as safely as on PostgreSQL: writers queue, readers never block them.
+
+Two rules, one place (the engine), so no view has to remember them:
+
+- A transaction starts as a reader. The moment it first writes, its read snapshot is
+  ended and it continues as a writer (``BEGIN IMMEDIATE``), which waits its turn for
+  the writer lock. In WAL mode a reader that tries to *become* a writer after another
+  connection committed fails at once with "database is locked", whatever the busy
+  timeout: two guests opening their home page (which records offer impressions) were
+  enough. Reads made before the first write are therefore not protected, exactly as
+  under PostgreSQL's default READ COMMITTED.
+- Code that must read under the writer lock (capacity, money) starts as a writer with
+  :func:`write_transaction`: row locks on PostgreSQL, ``BEGIN IMMEDIATE`` on SQLite.
+"""
 
 from __future__ import annotations
 
@@ -13,6 +26,8 @@ from sqlalchemy.orm import Session
 from app.extensions import db
 
 IMMEDIATE = "lobby_immediate"
+WRITER = "lobby_writer"  # in a connection's info: whether its open transaction holds the writer lock
+_WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE", "CREATE", "DROP", "ALTER")
 
 
 def configure_engine(app: Flask) -> None:
@@ -41,13 +56,26 @@ def configure_engine(app: Flask) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection):
-        immediate = connection.get_execution_options().get(IMMEDIATE)
+        immediate = bool(connection.get_execution_options().get(IMMEDIATE))
         connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+        connection.info[WRITER] = immediate
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def _become_writer(connection, _cursor, statement, _parameters, _context, _executemany):
+        if connection.info.get(WRITER, True) or not connection.in_transaction():
+            return
+        if not statement.lstrip().upper().startswith(_WRITES):
+            return
+        # First write of a reader: end its snapshot (it wrote nothing) and queue for the lock.
+        driver = connection.connection.driver_connection
+        driver.execute("COMMIT")
+        driver.execute("BEGIN IMMEDIATE")
+        connection.info[WRITER] = True
 
 
 @contextmanager
 def write_transaction() -> Iterator[Session]:
-    """One transaction that may change capacity: committed at the end, rolled back on error.
+    """One transaction that reads under the writer lock: committed at the end, rolled back on error.
 
     Whatever the session was doing is committed first, so the transaction starts
     fresh and (on SQLite) holds the writer lock from its first statement.

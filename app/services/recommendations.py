@@ -481,7 +481,9 @@ def record_impressions(stay: Stay, offers: list[ServiceOffer], place: OfferPlace
             "last_shown_at": now,
             "times": 1,
         }
-        for offer in offers
+        # In one order whatever the ranking: two pages upserting the same rows then lock
+        # them in the same order on PostgreSQL instead of deadlocking.
+        for offer in sorted(offers, key=lambda offer: offer.service.id)
     ]
     insert = pg_insert if db.session.get_bind().dialect.name == "postgresql" else sqlite_insert
     statement = insert(OfferImpression).values(rows)
@@ -490,7 +492,7 @@ def record_impressions(stay: Stay, offers: list[ServiceOffer], place: OfferPlace
         set_={"last_shown_at": statement.excluded.last_shown_at, "times": OfferImpression.times + 1},
     )
     db.session.execute(statement)
-    db.session.commit()
+    db.session.commit()  # the upsert made this a short writer transaction (app.services.locking)
 
 
 def attribution(stay: Stay, service_id: int, place: str | None, reason: str | None) -> tuple[str, str] | None:
