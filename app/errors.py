@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import contextlib
+
 from flask import Flask, g, jsonify, make_response, render_template, request
 from flask_babel import gettext as _
 from flask_babel import refresh
 from flask_wtf.csrf import CSRFError
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
+from sqlalchemy.exc import DisconnectionError, InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import HTTPException
 
-from app.extensions import db
+from app.extensions import db, login_manager
 from app.guest.access import load_guest
 from app.services.errors import LobbyError
 
@@ -23,7 +29,22 @@ def _messages() -> dict[int, str]:
         413: _("That upload is too large."),
         429: _("Too many attempts. Please wait a minute and try again."),
         500: _("Something went wrong on our side. Please try again in a moment."),
+        503: _("We are briefly unable to reach our records. Please try again in a minute."),
     }
+
+
+# A store we depend on did not answer (the database, or Redis behind the rate limits):
+# the request itself was fine, so the answer is "try again shortly", not a server error.
+# OperationalError also covers SQLite's "database is locked" after the busy timeout.
+UNAVAILABLE = (
+    OperationalError,
+    InterfaceError,
+    DisconnectionError,
+    PoolTimeout,
+    RedisConnectionError,
+    RedisTimeoutError,
+)
+RETRY_AFTER_SECONDS = 30
 
 
 def render_error(status: int, message: str | None = None):
@@ -47,6 +68,16 @@ def _know_the_guest() -> None:
     refresh()  # the locale may have been chosen before the stay was known
 
 
+def _forget_who_it_is() -> None:
+    """The page must not ask the database again: nobody signed in, no stay, no hotel (its name, languages).
+
+    The language still follows the person's choice (kept in the session cookie) or their browser.
+    """
+    g.stay, g.hotel = None, None
+    g._login_user = login_manager.anonymous_user()  # Flask-Login's per-request user: no reload
+    refresh()
+
+
 def init_app(app: Flask) -> None:
     @app.errorhandler(LobbyError)
     def lobby_error(error: LobbyError):
@@ -63,6 +94,18 @@ def init_app(app: Flask) -> None:
             if name.lower() != "content-type":  # keep Allow on 405, Retry-After on 429
                 response.headers[name] = value
         return response
+
+    def store_unavailable(error: Exception):
+        with contextlib.suppress(Exception):  # the connection may be gone; nothing to roll back then
+            db.session.rollback()
+        app.logger.error("A store is unavailable: %s", error)
+        _forget_who_it_is()
+        response = render_error(503)
+        response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return response
+
+    for kind in UNAVAILABLE:
+        app.register_error_handler(kind, store_unavailable)
 
     @app.errorhandler(Exception)
     def unexpected_error(error: Exception):

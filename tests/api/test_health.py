@@ -9,7 +9,7 @@ from config import TestConfig
 def test_healthy(client):
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.get_json() == {"status": "ok", "database": "ok"}
+    assert response.get_json() == {"status": "ok", "database": "ok", "rate_limits": "ok"}
 
 
 def test_database_down_answers_503(tmp_path):
