@@ -6,7 +6,7 @@ PORT ?= 5000
 HOST ?= 127.0.0.1
 export FLASK_APP := wsgi
 
-.PHONY: run test pytest lint format translations compile-translations chromium bench bench-live bench-dashboard bench-offers clean
+.PHONY: run test pytest lint format translations compile-translations chromium bench bench-live bench-dashboard bench-offers bench-pages clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -72,6 +72,9 @@ bench-dashboard: $(VENV)/.installed-dev
 
 bench-offers: $(VENV)/.installed-dev
 	$(BIN)/python -m bench.recommendations
+
+bench-pages: $(VENV)/.installed-dev
+	$(BIN)/python -m bench.all_pages
 
 clean:
 	rm -rf $(VENV) instance/*.sqlite3* translations/*/LC_MESSAGES/*.mo

@@ -36,7 +36,8 @@ def configure_engine(app: Flask) -> None:
     pysqlite delays ``BEGIN`` until the first write, so two bookings can both read
     "5 seats left" and then fail to upgrade their locks ("database is locked").
     SQLAlchemy's documented recipe takes over ``BEGIN``; we then start the booking
-    transactions with ``BEGIN IMMEDIATE``, which queues writers at the start.
+    transactions with ``BEGIN IMMEDIATE``, which queues writers at the start, and turn
+    any other transaction into a writer at its first write (see the module's docstring).
     """
     with app.app_context():
         engine: Engine = db.engine
@@ -66,6 +67,8 @@ def configure_engine(app: Flask) -> None:
             return
         if not statement.lstrip().upper().startswith(_WRITES):
             return
+        if connection.in_nested_transaction():
+            return  # COMMIT would end the savepoint too; nothing here nests before its first write
         # First write of a reader: end its snapshot (it wrote nothing) and queue for the lock.
         driver = connection.connection.driver_connection
         driver.execute("COMMIT")
