@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, current_app, session
+from flask import Flask, current_app, request, session
 from flask_login import current_user, logout_user
 
 from app.services import clock
@@ -30,6 +30,8 @@ def expired(now: float) -> bool:
 def init_app(app: Flask) -> None:
     @app.before_request
     def enforce_staff_timeouts():
+        if request.endpoint == "static":
+            return  # a stylesheet needs no staff member, nor the database (it must load when that is down)
         if not current_user.is_authenticated:
             return
         now = clock.now().timestamp()

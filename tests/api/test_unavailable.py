@@ -90,6 +90,10 @@ def test_signed_in_guest_and_staff_get_the_friendly_page_when_the_database_goes_
     screen.set_cookie("session", desk.client.get_cookie("session").value)
     page = assert_friendly_503(screen.get("/desk/queue"))
     assert 'href="/desk/"' in page  # the staff layout, with its way back
+    for stylesheet in re.findall(r'<link rel="stylesheet" href="([^"]+)"', page):
+        served = screen.get(stylesheet)
+        served.close()
+        assert served.status_code == 200  # so the page still looks like Lobby
 
 
 def test_the_api_answers_503_in_json(unreachable, keep_rate_limits):
