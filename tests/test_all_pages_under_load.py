@@ -20,6 +20,7 @@ CLIENTS = 16
 # What the clients must have done for the run to mean anything: the pages that write.
 MUST_SUCCEED = {
     "POST /signin": 302,
+    "GET /s/<ref>": 302,
     "GET /home": 200,
     "GET /services/<id>": 200,
     "POST /services/<id>": 302,
@@ -31,6 +32,7 @@ MUST_SUCCEED = {
     "POST /desk/requests/<id>/status": 302,
     "POST /desk/stays/<id>/sell": 302,
     "GET /manage/dashboard": 200,
+    "POST /manage/folio/exports": 302,
 }
 
 

@@ -20,6 +20,8 @@ from tests import servers
 
 # Its own Redis database, flushed by each run; TEST_REDIS_URL lets parallel runs keep apart.
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+# Generous: with a worker replaced every 4 requests, a busy machine can take seconds to boot one.
+TIMEOUT = 30
 
 
 @pytest.fixture
@@ -37,7 +39,9 @@ def gunicorn(app, database_url, tmp_path):
 
 
 def csrf(session: requests.Session, url: str) -> str:
-    return re.search(r'name="csrf_token"[^>]*value="([^"]+)"', session.get(url, timeout=5).text).group(1)
+    return re.search(r'name="csrf_token"[^>]*value="([^"]+)"', session.get(url, timeout=TIMEOUT).text).group(
+        1
+    )
 
 
 def test_live_queue_and_sign_in_limits_across_three_workers(gunicorn):
@@ -51,7 +55,7 @@ def test_live_queue_and_sign_in_limits_across_three_workers(gunicorn):
             "password": DEMO_STAFF_PASSWORD,
         },
         allow_redirects=False,
-        timeout=5,
+        timeout=TIMEOUT,
     )
     assert signed_in.status_code == 302
 
@@ -59,12 +63,13 @@ def test_live_queue_and_sign_in_limits_across_three_workers(gunicorn):
     # so the "nothing changed" polls below all fall within the same one.
     while time.time() % 60 > 40:
         time.sleep(0.5)
-    first = desk.get(f"{base}/desk/queue/live", timeout=5)
+    first = desk.get(f"{base}/desk/queue/live", timeout=TIMEOUT)
     assert first.status_code == 200
     etag = first.headers["ETag"]
     for _ in range(12):  # whichever worker answers, nothing changed
         assert (
-            desk.get(f"{base}/desk/queue/live", headers={"If-None-Match": etag}, timeout=5).status_code == 304
+            desk.get(f"{base}/desk/queue/live", headers={"If-None-Match": etag}, timeout=TIMEOUT).status_code
+            == 304
         )
 
     phone.post(
@@ -75,18 +80,18 @@ def test_live_queue_and_sign_in_limits_across_three_workers(gunicorn):
             "room-room": "204",
             "room-surname": "Garcia",
         },
-        timeout=5,
+        timeout=TIMEOUT,
     )
     asked = phone.post(
         f"{base}/stay/requests/item",
         data={"csrf_token": csrf(phone, f"{base}/stay"), "item-item": "pillows", "item-quantity": "1"},
         allow_redirects=False,
-        timeout=5,
+        timeout=TIMEOUT,
     )
     assert asked.status_code == 302
 
     for _ in range(12):  # every worker now sees the change at once: the version lives in the database
-        changed = desk.get(f"{base}/desk/queue/live", headers={"If-None-Match": etag}, timeout=5)
+        changed = desk.get(f"{base}/desk/queue/live", headers={"If-None-Match": etag}, timeout=TIMEOUT)
         assert changed.status_code == 200
         assert "Extra pillows" in changed.text
 
@@ -97,7 +102,7 @@ def test_live_queue_and_sign_in_limits_across_three_workers(gunicorn):
         attacker.post(
             f"{base}/staff/signin",
             data={"csrf_token": token, "email": DEMO_STAFF[1][0], "password": "guess"},
-            timeout=5,
+            timeout=TIMEOUT,
         ).status_code
         for _ in range(7)
     ]
