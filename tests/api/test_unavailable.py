@@ -12,7 +12,7 @@ import re
 import pytest
 
 from app import create_app
-from app.extensions import limiter
+from app.extensions import db, limiter
 from app.models import StaffRole
 from config import TestConfig
 from tests.conftest import GuestActions
@@ -113,9 +113,15 @@ def test_healthz_says_which_part_failed(unreachable, keep_rate_limits):
 
 def test_redis_down_answers_503_and_healthz_names_it(app, database_url, world, keep_rate_limits):
     nothing_there = f"redis://127.0.0.1:{free_port()}/0"
-    client = create_app(
-        TestConfig, SQLALCHEMY_DATABASE_URI=database_url, RATELIMIT_STORAGE_URI=nothing_there
-    ).test_client()
+    other = create_app(TestConfig, SQLALCHEMY_DATABASE_URI=database_url, RATELIMIT_STORAGE_URI=nothing_there)
+    try:
+        _redis_down(other.test_client())
+    finally:
+        with other.app_context():  # its own pool on the suite's database: close it now, not at GC time
+            db.engine.dispose()
+
+
+def _redis_down(client) -> None:
     health = client.get("/healthz")
     assert health.status_code == 503
     assert health.get_json() == {"status": "error", "database": "ok", "rate_limits": "error"}
