@@ -25,6 +25,11 @@ class Config:
     # Which hotel the guest sign-in page belongs to when the deployment serves one.
     LOBBY_HOTEL = os.environ.get("LOBBY_HOTEL", "")
 
+    # How many proxies in front of the app set X-Forwarded-For/-Proto (a TLS proxy: 1). Their
+    # headers are believed only that deep, so a client cannot pick its own address and with it
+    # its own rate-limit bucket; 0 (no proxy) ignores the headers.
+    TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", "0"))
+
     # Flask-Limiter: memory is fine for one process; several workers share Redis.
     RATELIMIT_STORAGE_URI = os.environ.get("REDIS_URL", "memory://")
     RATELIMIT_HEADERS_ENABLED = True
