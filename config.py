@@ -60,8 +60,6 @@ class Config:
     STRIPE_API_BASE = os.environ.get("STRIPE_API_BASE", "")
     STRIPE_JS_URL = os.environ.get("STRIPE_JS_URL", "https://js.stripe.com/v3/")
     STRIPE_TIMEOUT = float(os.environ.get("STRIPE_TIMEOUT", "20"))
-    # The PMS fetches room charges from /api/hotels/<slug>/folio/exports with this bearer token.
-    PMS_API_TOKEN = os.environ.get("PMS_API_TOKEN", "")
     # Seats are held this long while a card payment completes, then given back.
     PAYMENT_HOLD_MINUTES = int(os.environ.get("PAYMENT_HOLD_MINUTES", "15"))
     # Seats freed for a waiting guest are set aside for them this long, then offered to the next.
