@@ -13,6 +13,7 @@ import secrets
 from datetime import datetime
 
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import select
 
 from app.extensions import db
@@ -43,7 +44,13 @@ def create_token(hotel: Hotel, name: str, created_by: StaffUser | None) -> tuple
     if not name:
         raise LobbyError(_("Please say what the token is for."))
     if len(name) > NAME_MAX or _CONTROL.search(name):
-        raise LobbyError(_("Please use one line of at most %(num)d characters.", num=NAME_MAX))
+        raise LobbyError(
+            ngettext(
+                "Please use one line of at most %(num)d character.",
+                "Please use one line of at most %(num)d characters.",
+                NAME_MAX,
+            )
+        )
     token = TOKEN_START + secrets.token_urlsafe(TOKEN_BYTES)
     row = ApiToken(
         hotel_id=hotel.id,
