@@ -88,3 +88,15 @@ def test_the_proxy_says_the_request_came_over_https(app, one_proxy, receptionist
 
     elsewhere = browser_at(app, "198.51.100.21", x_forwarded_proto="https", referer="https://evil.example/")
     assert StaffActions(elsewhere).sign_in(receptionist).status_code == 400
+
+
+def test_the_room_card_link_says_https_behind_the_proxy(app, one_proxy, receptionist, world):
+    """The QR code on the room card is built from the request: behind TLS it must say https."""
+    stay_id = next(iter(world.stays.values()))
+    desk = browser_at(
+        app, "198.51.100.20", x_forwarded_proto="https", referer="https://localhost/staff/signin"
+    )
+    assert StaffActions(desk).sign_in(receptionist).status_code == 302
+    card = desk.get(f"/desk/stays/{stay_id}/card").get_data(as_text=True)
+    token = world.tokens[next(iter(world.stays))]
+    assert f"https://localhost/s/{token}" in card
