@@ -156,8 +156,8 @@ class StripeCard:
             raise InvalidEvent("signed in the future")
         try:
             raw = json.loads(payload)
-        except ValueError as error:
-            raise MalformedEvent(f"not JSON: {error}") from error
+        except (ValueError, RecursionError) as error:
+            raise MalformedEvent(f"not JSON we can read: {type(error).__name__}") from error
         return _event_from(raw)
 
 

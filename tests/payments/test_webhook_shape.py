@@ -62,6 +62,15 @@ def test_a_signed_event_of_the_wrong_shape_is_refused_with_400(app, client, stri
     assert webhook_events(app) == []
 
 
+def test_signed_json_nested_too_deep_to_read_is_refused(app, client, stripe_on):
+    body = "[" * 100_000 + "]" * 100_000
+    header = stripe.WebhookSignature.generate_signature_header(body, WEBHOOK_SECRET, int(time.time()))
+    answer = post_raw(client, body.encode(), {"Stripe-Signature": header})
+    assert answer.status_code == 400
+    assert answer.json == {"error": "malformed event"}
+    assert webhook_events(app) == []
+
+
 def test_the_longest_ids_stripe_may_send_are_kept(app, client, stripe_on):
     """255 characters fit the column on PostgreSQL too (SQLite would take anything)."""
     event = stripe_event("customer.created", "cus_" + "c" * 251, obj="customer")
