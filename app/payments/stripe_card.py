@@ -199,7 +199,8 @@ def _event_from(raw) -> ProviderEvent:
     if is_refund and not (
         object_id
         and isinstance(obj.get("status"), str | None)
-        and isinstance(obj.get("failure_reason"), str | None)
+        # Stripe's reasons are short codes ("expired_or_canceled_card"); the column holds 120.
+        and (obj.get("failure_reason") is None or _text(obj["failure_reason"], 120) is not None)
     ):
         raise MalformedEvent("a refund without its id or with an unreadable status")
     return ProviderEvent(

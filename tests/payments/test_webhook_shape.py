@@ -45,6 +45,9 @@ MALFORMED = {
     "object id a list": with_object(id=["pi_x"]),
     "metadata a string": with_object(metadata="lobby_payment=1"),
     "refund status a list": stripe_event("refund.updated", "re_x", obj="refund", status=["succeeded"]),
+    "refund failure reason too long": stripe_event(
+        "refund.failed", "re_x", obj="refund", status="failed", failure_reason="x" * 121
+    ),
     "refund without id": {
         **stripe_event("refund.updated", "re_x"),
         "data": {"object": {"object": "refund", "status": "succeeded"}},
