@@ -6,21 +6,38 @@ PORT ?= 5000
 HOST ?= 127.0.0.1
 export FLASK_APP := wsgi
 
-.PHONY: run test pytest lint format translations compile-translations chromium bench bench-live bench-dashboard bench-offers bench-pages clean
+.PHONY: run test pytest lint lock format translations compile-translations chromium bench bench-live bench-dashboard bench-offers bench-pages clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 
+# requirements.txt and requirements-dev.txt are lock files: every package, its exact version
+# and the hashes of its files, so an install is the same everywhere or fails.
 $(VENV)/.installed: requirements.txt | $(BIN)/python
-	@echo "Installing requirements.txt into $(VENV)…"
-	$(BIN)/pip install --quiet -r requirements.txt
+	@echo "Installing requirements.txt (locked, hashes checked) into $(VENV)…"
+	$(BIN)/pip install --quiet --require-hashes -r requirements.txt
 	touch $@
 
 $(VENV)/.installed-dev: requirements-dev.txt $(VENV)/.installed
-	@echo "Installing requirements-dev.txt into $(VENV)…"
-	$(BIN)/pip install --quiet -r requirements-dev.txt
+	@echo "Installing requirements-dev.txt (locked, hashes checked) into $(VENV)…"
+	$(BIN)/pip install --quiet --require-hashes -r requirements-dev.txt
 	touch $@
+
+# Re-make the lock files after changing requirements.in or requirements-dev.in (the direct
+# dependencies, pinned). Versions already in the lock files are kept; to move one on:
+# `make lock LOCK_ARGS="--upgrade-package redis"`. pip-tools lives in its own venv.
+LOCK_VENV := .venv-lock
+PIP_TOOLS := pip-tools==7.7.0
+PIP_COMPILE = $(LOCK_VENV)/bin/pip-compile --quiet --generate-hashes --strip-extras --no-emit-index-url $(LOCK_ARGS)
+
+$(LOCK_VENV)/bin/pip-compile:
+	$(PYTHON) -m venv $(LOCK_VENV)
+	$(LOCK_VENV)/bin/pip install --quiet $(PIP_TOOLS)
+
+lock: $(LOCK_VENV)/bin/pip-compile
+	$(PIP_COMPILE) --output-file requirements.txt requirements.in
+	$(PIP_COMPILE) --output-file requirements-dev.txt requirements-dev.in
 
 compile-translations: $(VENV)/.installed
 	$(BIN)/pybabel compile -d translations --statistics
@@ -77,4 +94,4 @@ bench-pages: $(VENV)/.installed-dev
 	$(BIN)/python -m bench.all_pages
 
 clean:
-	rm -rf $(VENV) instance/*.sqlite3* translations/*/LC_MESSAGES/*.mo
+	rm -rf $(VENV) $(LOCK_VENV) instance/*.sqlite3* translations/*/LC_MESSAGES/*.mo

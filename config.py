@@ -25,6 +25,11 @@ class Config:
     # Which hotel the guest sign-in page belongs to when the deployment serves one.
     LOBBY_HOTEL = os.environ.get("LOBBY_HOTEL", "")
 
+    # How many proxies in front of the app set X-Forwarded-For/-Proto (a TLS proxy: 1). Their
+    # headers are believed only that deep, so a client cannot pick its own address and with it
+    # its own rate-limit bucket; 0 (no proxy) ignores the headers.
+    TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", "0"))
+
     # Flask-Limiter: memory is fine for one process; several workers share Redis.
     RATELIMIT_STORAGE_URI = os.environ.get("REDIS_URL", "memory://")
     RATELIMIT_HEADERS_ENABLED = True
@@ -55,8 +60,6 @@ class Config:
     STRIPE_API_BASE = os.environ.get("STRIPE_API_BASE", "")
     STRIPE_JS_URL = os.environ.get("STRIPE_JS_URL", "https://js.stripe.com/v3/")
     STRIPE_TIMEOUT = float(os.environ.get("STRIPE_TIMEOUT", "20"))
-    # The PMS fetches room charges from /api/hotels/<slug>/folio/exports with this bearer token.
-    PMS_API_TOKEN = os.environ.get("PMS_API_TOKEN", "")
     # Seats are held this long while a card payment completes, then given back.
     PAYMENT_HOLD_MINUTES = int(os.environ.get("PAYMENT_HOLD_MINUTES", "15"))
     # Seats freed for a waiting guest are set aside for them this long, then offered to the next.

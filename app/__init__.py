@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from config import Config, config_from_env
 
@@ -24,6 +25,7 @@ def create_app(config_class: type[Config] | None = None, **overrides) -> Flask:
     if hasattr(config_class, "check"):
         config_class.check()
     Path(app.instance_path).mkdir(exist_ok=True)
+    _trust_proxies(app)
 
     from app import auth, cli, errors, security, templating
     from app.extensions import babel, csrf, db, limiter, login_manager, migrate
@@ -55,3 +57,21 @@ def create_app(config_class: type[Config] | None = None, **overrides) -> Flask:
     app.register_blueprint(desk_bp)
     app.register_blueprint(manage_bp)
     return app
+
+
+def _trust_proxies(app: Flask) -> None:
+    """Behind a TLS proxy, the client's own address and scheme come from its X-Forwarded headers.
+
+    Without this every request seems to come from the proxy: all clients share one rate-limit
+    bucket, and one client's failed sign-ins lock everybody out. Read per request so the
+    setting is the app's config like any other.
+    """
+    inner = app.wsgi_app
+
+    def forwarded(environ, start_response):
+        proxies = app.config["TRUSTED_PROXIES"]
+        if proxies <= 0:
+            return inner(environ, start_response)
+        return ProxyFix(inner, x_for=proxies, x_proto=proxies)(environ, start_response)
+
+    app.wsgi_app = forwarded

@@ -134,6 +134,31 @@ def create_staff_command(email: str, role: str, name: str, hotel_slug: str, pass
     click.echo(f"Created {user.email} ({user.role.value}) for {hotel.slug}.")
 
 
+@lobby.command("create-api-token")
+@click.argument("name")
+@click.option("--hotel", "hotel_slug", default="", help="Hotel slug; the first hotel when empty.")
+def create_api_token_command(name: str, hotel_slug: str) -> None:
+    """Make an API token for a hotel's own system (its PMS) and print it, this once.
+
+    Managers can do the same at /manage/api-tokens; this is for setting a system up by script.
+    """
+    from app.models import Hotel
+    from app.services import api_tokens
+    from app.services.errors import LobbyError
+
+    query = select(Hotel).order_by(Hotel.id)
+    if hotel_slug:
+        query = query.where(Hotel.slug == hotel_slug)
+    hotel = db.session.scalar(query)
+    if hotel is None:
+        raise click.ClickException("No such hotel; run `flask lobby seed-demo` or give --hotel.")
+    try:
+        _row, token = api_tokens.create_token(hotel, name, created_by=None)
+    except LobbyError as error:
+        raise click.ClickException(str(error.message)) from error
+    click.echo(token)
+
+
 @lobby.command("send-due-messages")
 def send_due_messages_command() -> None:
     """Send the guest emails that are due (offers, confirmations, reminders, thank-yous, waiting lists).

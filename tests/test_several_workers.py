@@ -29,7 +29,10 @@ def gunicorn(app, database_url, tmp_path):
     with app.app_context():
         seed_demo()
     with redis.Redis.from_url(REDIS_URL) as client:
-        client.flushdb()
+        try:
+            client.flushdb()
+        except redis.ConnectionError as error:
+            pytest.fail(f"This test needs Redis at {REDIS_URL} (.ci/run starts it): {error}")
     # Each worker is replaced after 4 requests, so the polls below are answered by
     # many different processes: nothing can be remembered in a worker's memory.
     with servers.gunicorn(

@@ -1,29 +1,44 @@
-"""The PMS export of room charges: JSON or CSV, behind a bearer token the hotel gives its PMS."""
+"""The PMS export of room charges: JSON or CSV, behind an API token of that hotel (``Bearer``)."""
 
 from __future__ import annotations
 
-import secrets
 from functools import wraps
 
-from flask import Response, abort, current_app, g, jsonify, request, url_for
+from flask import Response, abort, g, jsonify, request, url_for
 from sqlalchemy import select
 
 from app.api import bp
 from app.extensions import csrf, db
 from app.models import Hotel
-from app.services import folio
+from app.services import api_tokens, folio
 
 
-def pms_token_required(view):
+def _unauthorized(error: str | None, description: str):
+    """401 with the challenge RFC 6750 asks for, so a client knows what to send."""
+    answer = jsonify(error=error or "unauthorized", error_description=description)
+    challenge = 'Bearer realm="lobby"'
+    if error:
+        challenge += f', error="{error}"'
+    answer.headers["WWW-Authenticate"] = challenge
+    answer.headers["Cache-Control"] = "no-store"
+    return answer, 401
+
+
+def hotel_token_required(view):
+    """The hotel's own API token, as ``Authorization: Bearer <token>``, or 401."""
+
     @wraps(view)
     def wrapped(slug: str, *args, **kwargs):
-        expected = current_app.config["PMS_API_TOKEN"]
-        given = request.headers.get("Authorization", "").removeprefix("Bearer ").strip()
-        if not expected or not secrets.compare_digest(given.encode(), expected.encode()):
-            return jsonify(error="a valid bearer token is required"), 401
+        header = request.headers.get("Authorization")
+        if not header:
+            return _unauthorized(None, "send Authorization: Bearer <an API token of this hotel>")
+        token = api_tokens.bearer_token(header)
+        if token is None:
+            return _unauthorized("invalid_request", "the Authorization header must be: Bearer <token>")
         g.hotel = db.session.scalar(select(Hotel).where(Hotel.slug == slug))
-        if g.hotel is None:
-            abort(404)
+        # An unknown hotel answers like a wrong token: a token tells nothing about other hotels.
+        if g.hotel is None or api_tokens.authenticate(g.hotel, token) is None:
+            return _unauthorized("invalid_token", "the token is unknown, revoked or another hotel's")
         return view(*args, **kwargs)
 
     return wrapped
@@ -31,7 +46,7 @@ def pms_token_required(view):
 
 @bp.post("/api/hotels/<slug>/folio/exports")
 @csrf.exempt  # a machine with a bearer token, not a browser with cookies
-@pms_token_required
+@hotel_token_required
 def folio_export_new():
     """Start an export run: every folio line not exported before, each exactly once."""
     run = folio.new_export(g.hotel)
@@ -39,14 +54,14 @@ def folio_export_new():
 
 
 @bp.get("/api/hotels/<slug>/folio/exports/<int:run_id>")
-@pms_token_required
+@hotel_token_required
 def folio_export_again(run_id: int):
     run = folio.export_run(g.hotel, run_id) or abort(404)
     return _run_json(run)
 
 
 @bp.get("/api/hotels/<slug>/folio/exports/<int:run_id>.csv")
-@pms_token_required
+@hotel_token_required
 def folio_export_csv(run_id: int):
     run = folio.export_run(g.hotel, run_id) or abort(404)
     return Response(

@@ -6,7 +6,7 @@ from flask import current_app, jsonify, request
 
 from app.api import bp
 from app.extensions import csrf
-from app.payments import InvalidEvent, ProviderUnavailable, card_provider
+from app.payments import InvalidEvent, MalformedEvent, ProviderUnavailable, card_provider
 from app.services import payments
 
 
@@ -21,6 +21,9 @@ def stripe_webhook():
         event = provider.parse_event(
             request.get_data(cache=False), request.headers.get("Stripe-Signature", "")
         )
+    except MalformedEvent as error:
+        current_app.logger.warning("Refused a signed webhook: %s", error)
+        return jsonify(error="malformed event"), 400
     except InvalidEvent as error:
         current_app.logger.warning("Refused a webhook: %s", error)
         return jsonify(error="invalid signature"), 400

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import ForeignKey, String
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
 from app.models.base import HotelScoped, TimestampMixin, UTCDateTime
+
+if TYPE_CHECKING:
+    from app.models.staff import StaffUser
 
 
 class ApiToken(HotelScoped, TimestampMixin, db.Model):
@@ -19,6 +23,7 @@ class ApiToken(HotelScoped, TimestampMixin, db.Model):
     # The first characters, so a manager can tell tokens apart without seeing them.
     prefix: Mapped[str] = mapped_column(String(12))
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"))
+    created_by: Mapped[StaffUser | None] = relationship()
     last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 

@@ -31,6 +31,10 @@ class InvalidEvent(Exception):
     """A webhook that is forged, stale or unreadable; it must change nothing."""
 
 
+class MalformedEvent(InvalidEvent):
+    """A webhook correctly signed whose content is not an event we can read; it changes nothing."""
+
+
 @dataclass(frozen=True)
 class IntentState:
     """A card payment as the provider sees it now, in our words."""

@@ -11,15 +11,21 @@ from sqlalchemy import func, select
 
 from app.extensions import db
 from app.models import FolioLine, Hotel, Order
+from app.services import api_tokens
 from tests.factories import make_hotel
 
-TOKEN = "pms-secret-token"
+
+def hotel_token(app, slug: str = "test-lodge", name: str = "PMS") -> str:
+    """A new API token of the hotel, made by the same service the manager's page uses."""
+    with app.app_context():
+        hotel = db.session.scalar(select(Hotel).where(Hotel.slug == slug))
+        _row, token = api_tokens.create_token(hotel, name, created_by=None)
+        return token
 
 
 @pytest.fixture
-def pms(app, monkeypatch):
-    monkeypatch.setitem(app.config, "PMS_API_TOKEN", TOKEN)
-    return {"Authorization": f"Bearer {TOKEN}"}
+def pms(app, world):
+    return {"Authorization": f"Bearer {hotel_token(app)}"}
 
 
 def book_on_room(guest, world, adults: int = 1) -> str:
@@ -30,18 +36,61 @@ def book_on_room(guest, world, adults: int = 1) -> str:
     return booked.location.rsplit("/", 1)[-1]
 
 
+EXPORTS = "/api/hotels/test-lodge/folio/exports"
+
+
 def test_export_needs_the_bearer_token(client, world, pms):
-    assert client.post("/api/hotels/test-lodge/folio/exports").status_code == 401
-    wrong = {"Authorization": "Bearer nope"}
-    assert client.post("/api/hotels/test-lodge/folio/exports", headers=wrong).status_code == 401
-    assert client.post("/api/hotels/no-such-hotel/folio/exports", headers=pms).status_code == 404
+    missing = client.post(EXPORTS)
+    assert missing.status_code == 401
+    assert missing.headers["WWW-Authenticate"] == 'Bearer realm="lobby"'
+    wrong = client.post(EXPORTS, headers={"Authorization": "Bearer nope"})
+    assert wrong.status_code == 401
+    assert wrong.headers["WWW-Authenticate"] == 'Bearer realm="lobby", error="invalid_token"'
+    # A good token for a hotel that does not exist tells nothing either.
+    assert client.post("/api/hotels/no-such-hotel/folio/exports", headers=pms).status_code == 401
+    assert client.post(EXPORTS, headers=pms).status_code == 201
 
 
-def test_no_token_configured_means_no_export(client, world):
-    assert (
-        client.post("/api/hotels/test-lodge/folio/exports", headers={"Authorization": "Bearer "}).status_code
-        == 401
-    )
+@pytest.mark.parametrize(
+    "header",
+    ["{token}", "Token {token}", "Basic {token}", "Bearer", "Bearer ", "Bearer  {token}", "Bearer {token} x"],
+    ids=["bare token", "other scheme", "basic", "scheme only", "empty token", "two spaces", "trailing word"],
+)
+def test_only_the_bearer_scheme_is_accepted(app, client, world, pms, header):
+    token = pms["Authorization"].removeprefix("Bearer ")
+    answer = client.post(EXPORTS, headers={"Authorization": header.format(token=token)})
+    assert answer.status_code == 401
+    assert answer.headers["WWW-Authenticate"].startswith('Bearer realm="lobby"')
+    assert answer.json["error"] in ("invalid_request", "invalid_token")
+
+
+def test_a_token_works_for_its_own_hotel_only(app, client, world, pms):
+    with app.app_context():
+        make_hotel(slug="second-lodge")
+        db.session.commit()
+    second = {"Authorization": f"Bearer {hotel_token(app, 'second-lodge')}"}
+    assert client.post("/api/hotels/second-lodge/folio/exports", headers=pms).status_code == 401
+    assert client.post(EXPORTS, headers=second).status_code == 401
+    assert client.post("/api/hotels/second-lodge/folio/exports", headers=second).status_code == 201
+    assert client.post(EXPORTS, headers=pms).status_code == 201
+
+
+def test_a_revoked_token_is_refused_at_once(app, client, world, pms):
+    assert client.post(EXPORTS, headers=pms).status_code == 201
+    with app.app_context():
+        hotel = db.session.scalar(select(Hotel).where(Hotel.slug == "test-lodge"))
+        (row,) = api_tokens.hotel_tokens(hotel.id)
+        api_tokens.revoke(hotel, row.id)
+    refused = client.post(EXPORTS, headers=pms)
+    assert refused.status_code == 401
+    assert refused.json["error"] == "invalid_token"
+
+
+def test_the_old_shared_setting_opens_nothing(app, client, world, monkeypatch):
+    """PMS_API_TOKEN is gone: setting it (an old deployment's environment) is no way in."""
+    monkeypatch.setitem(app.config, "PMS_API_TOKEN", "pms-secret-token")
+    for header in ("Bearer pms-secret-token", "pms-secret-token"):
+        assert client.post(EXPORTS, headers={"Authorization": header}).status_code == 401
 
 
 def test_each_line_is_exported_once_and_matches_the_orders(app, client, guest, world, pms):
@@ -85,9 +134,10 @@ def test_another_hotels_lines_and_runs_stay_apart(app, client, guest, world, pms
     with app.app_context():
         make_hotel(slug="second-lodge")
         db.session.commit()
-    run = client.post("/api/hotels/test-lodge/folio/exports", headers=pms).json["run"]
-    other = client.post("/api/hotels/second-lodge/folio/exports", headers=pms)
+    second = {"Authorization": f"Bearer {hotel_token(app, 'second-lodge')}"}
+    run = client.post(EXPORTS, headers=pms).json["run"]
+    other = client.post("/api/hotels/second-lodge/folio/exports", headers=second)
     assert other.json["lines"] == []
-    assert client.get(f"/api/hotels/second-lodge/folio/exports/{run}", headers=pms).status_code == 404
+    assert client.get(f"/api/hotels/second-lodge/folio/exports/{run}", headers=second).status_code == 404
     with app.app_context():
         assert db.session.scalar(select(func.count(Hotel.id))) == 2

@@ -212,6 +212,7 @@ def staff_pages(app, guest, demo_pages, staff):
         "/desk/refunds",
         "/manage/folio",
         "/manage/staff",
+        "/manage/api-tokens",
         "/manage/catalog",
         f"/manage/services/{riding}",
         "/manage/services/new",

@@ -1,0 +1,111 @@
+"""Bearer tokens a hotel's own systems (its PMS first) call Lobby's API with: one hotel each.
+
+A token is shown once, when it is made; only its SHA-256 is kept, so a copy of the
+database does not open the API. A long random token needs no slow hash: nobody can
+guess one, and the hash only has to make the stored value useless.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import secrets
+from datetime import datetime
+
+from flask_babel import gettext as _
+from flask_babel import ngettext
+from sqlalchemy import select
+
+from app.extensions import db
+from app.models import ApiToken, Hotel, StaffUser
+from app.services import clock
+from app.services.errors import LobbyError, NotFound
+from app.services.locking import write_transaction
+
+# Lobby's tokens start with this, so they are recognisable in a config file or a leak report.
+TOKEN_START = "lobby_"
+# 32 random bytes: 256 bits, far beyond guessing.
+TOKEN_BYTES = 32
+# How much of a token the list shows to tell tokens apart (the column holds 12).
+PREFIX_LENGTH = 12
+NAME_MAX = 80
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+# An Authorization header of the Bearer scheme (RFC 6750's b64token; the scheme's case is free).
+_BEARER = re.compile(r"Bearer ([A-Za-z0-9._~+/-]{1,500}=*)", re.IGNORECASE)
+
+
+def digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def create_token(hotel: Hotel, name: str, created_by: StaffUser | None) -> tuple[ApiToken, str]:
+    """A new token for ``hotel``: the stored row and the token itself, to show once."""
+    name = name.strip()
+    if not name:
+        raise LobbyError(_("Please say what the token is for."))
+    if len(name) > NAME_MAX or _CONTROL.search(name):
+        raise LobbyError(
+            ngettext(
+                "Please use one line of at most %(num)d character.",
+                "Please use one line of at most %(num)d characters.",
+                NAME_MAX,
+            )
+        )
+    token = TOKEN_START + secrets.token_urlsafe(TOKEN_BYTES)
+    row = ApiToken(
+        hotel_id=hotel.id,
+        name=name,
+        token_hash=digest(token),
+        prefix=token[:PREFIX_LENGTH],
+        created_by_id=created_by.id if created_by is not None else None,
+    )
+    db.session.add(row)
+    db.session.commit()
+    return row, token
+
+
+def hotel_tokens(hotel_id: int) -> list[ApiToken]:
+    """Every token of the hotel, the usable ones first, newest first."""
+    return list(
+        db.session.scalars(
+            select(ApiToken)
+            .where(ApiToken.hotel_id == hotel_id)
+            .order_by(ApiToken.revoked_at.is_not(None), ApiToken.id.desc())
+        )
+    )
+
+
+def revoke(hotel: Hotel, token_id: int, now: datetime | None = None) -> ApiToken:
+    """The token stops working at once; it stays listed, so it is clear when and that it ended."""
+    row = db.session.get(ApiToken, token_id)
+    if row is None or row.hotel_id != hotel.id:
+        raise NotFound(_("There is no such token."))
+    if row.revoked_at is None:
+        row.revoked_at = now or clock.now()
+        db.session.commit()
+    return row
+
+
+def bearer_token(authorization: str | None) -> str | None:
+    """The token of an ``Authorization: Bearer <token>`` header; None for anything else."""
+    match = _BEARER.fullmatch((authorization or "").strip())
+    return match.group(1) if match else None
+
+
+def authenticate(hotel: Hotel, token: str, now: datetime | None = None) -> ApiToken | None:
+    """The hotel's active token ``token`` is, with its last use recorded; None if it is not one.
+
+    A token of another hotel, or a revoked one, is no token here.
+    """
+    with write_transaction():
+        row = db.session.scalar(
+            select(ApiToken).where(
+                ApiToken.token_hash == digest(token),
+                ApiToken.hotel_id == hotel.id,
+                ApiToken.revoked_at.is_(None),
+            )
+        )
+        if row is None:
+            return None
+        row.last_used_at = now or clock.now()
+    return row
