@@ -61,12 +61,10 @@ class _Forms(HTMLParser):
 
 
 def form_on(page: str, action: str, field: str) -> list[tuple[str, str]]:
-    """The fields of the post form on ``page`` that has ``field`` (and posts to ``action``, if it names one)."""
+    """The fields of the post form on ``page`` that has ``field`` and posts to ``action`` (or to itself)."""
     parser = _Forms()
     parser.feed(page)
     for form in parser.forms:
-        if field in form["names"] and form["action"] in ("", action) or (
-            field in form["names"] and form["action"].split("?")[0] == action.split("?")[0]
-        ):
+        if field in form["names"] and form["action"].split("?")[0] in ("", action.split("?")[0]):
             return list(form["fields"])
     raise AssertionError(f"no form with {field!r} posting to {action}")

@@ -84,7 +84,13 @@ def cases(world, people) -> list[tuple[str, str, str, str, list[str]]]:
         ("desk", f"{sell}{rental}", f"{sell}{rental}", "days", number),
         ("desk", f"{sell}{rental}", f"{sell}{rental}", "quantity", number),
         ("desk", f"/desk/payments/{people['payment']}/refund", "", "amount", number),
-        ("desk", f"/desk/requests/{people['request']}", f"/desk/requests/{people['request']}/assign", "assignee", ids),
+        (
+            "desk",
+            f"/desk/requests/{people['request']}",
+            f"/desk/requests/{people['request']}/assign",
+            "assignee",
+            ids,
+        ),
     ]
     service_fields = [
         "price_adult",

@@ -55,6 +55,8 @@ def refund(payment_id: int):
     payment = payments.hotel_payment(g.hotel.id, payment_id)
     form = RefundForm()
     form.amount.currency = payment.currency
+    if payment.refundable > 0:  # the field's own message then names what can be refunded
+        form.amount.low, form.amount.high = 1, payment.refundable
     status, confirm = 200, None
     if form.validate_on_submit():
         amount = form.amount.data

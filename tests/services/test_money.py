@@ -140,7 +140,6 @@ def test_what_is_shown_in_the_box_reads_back_as_the_same_amount(ctx, locale, cur
 
 
 def test_messages_are_in_the_readers_language(ctx):
-    with force_locale("vi"):
-        with pytest.raises(AmountError) as refused:
-            parse_amount("ten", "VND", "vi")
+    with force_locale("vi"), pytest.raises(AmountError) as refused:
+        parse_amount("ten", "VND", "vi")
     assert str(refused.value.message) == "Vui lòng nhập số tiền theo dạng 1.250.000."
