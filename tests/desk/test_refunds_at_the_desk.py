@@ -76,7 +76,7 @@ def test_refund_part_of_a_room_charge_with_a_reason(app, staff, world, desk):
     [
         ("", "why", "Please enter an amount."),
         ("abc", "why", "Please enter an amount like 1,250.50."),
-        ("10.005", "why", "Amounts in EUR have at most 2 decimal places."),  # €10,005.00 is more than was paid
+        ("10.005", "why", "Amounts in EUR have at most 2 decimal places."),  # €10,005 is too much
         ("10.5555", "why", "Amounts in EUR have at most 2 decimal places."),
         ("120.01", "why", "Please enter an amount from €0.01 to €120.00."),
         ("0", "why", "Please enter an amount from €0.01 to €120.00."),
