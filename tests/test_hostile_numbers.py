@@ -11,10 +11,10 @@ import html
 import re
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from app.extensions import db, limiter
-from app.models import GuestRequest, Package, Payment, RequestKind, Stay
+from app.models import OrderLine, Package, Payment, RequestKind, StaffRole, Stay
 from app.services import requests
 from tests.conftest import GuestActions
 from tests.page_forms import form_on
@@ -51,13 +51,10 @@ def people(app, world):
         db.session.commit()
         ids = {
             "payment": db.session.scalar(select(Payment.id)),
-            "request": asked.id if isinstance(asked, GuestRequest) else asked,
+            "request": asked.id,
             "package": db.session.scalar(select(Package.id)),
         }
     return {"guest": guest, "desk": desk, "manager": manager, **ids}
-
-
-from app.models import StaffRole  # noqa: E402  (after the fixture for reading order)
 
 
 def cases(world, people) -> list[tuple[str, str, str, str, list[str]]]:
@@ -171,3 +168,22 @@ def _multi(pairs):
     from werkzeug.datastructures import MultiDict
 
     return MultiDict(pairs)
+
+
+def test_the_dearest_price_for_many_people_is_refused_not_overflowed(app, world, people):
+    """Each price fits its column; twenty people at the dearest one do not fit an order's total."""
+    manager, guest = people["manager"], people["guest"]
+    path = f"/manage/services/{world.services['farm_visit']}"
+    form = dict(form_on(manager.client.get(path).get_data(as_text=True), path, "price_adult"))
+    form["price_adult"] = "21,474,836.47"
+    asked = manager.client.post(path, data=form)
+    token = re.search(r'name="confirm_prices" value="([^"]*)"', asked.get_data(as_text=True)).group(1)
+    assert manager.client.post(path, data={**form, "confirm_prices": token}).status_code == 302
+
+    service = f"/services/{world.services['farm_visit']}"
+    slot = re.findall(r'name="slot" value="(\d+)"', guest.client.get(service).get_data(as_text=True))[-1]
+    refused = guest.post(service, {"slot": slot, "adults": 2})
+    assert refused.status_code in (400, 409)
+    assert "That comes to more than one booking can hold." in html.unescape(refused.get_data(as_text=True))
+    with app.app_context():
+        assert db.session.scalar(select(func.count(OrderLine.id))) == 1  # only the ride booked before
