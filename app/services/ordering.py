@@ -253,11 +253,11 @@ def _add_line(order: Order, planned: PlannedLine) -> OrderLine:
         offer_place=planned.offer[0] if planned.offer else None,
         offer_reason=planned.offer[1] if planned.offer else None,
     )
+    db.session.add(line)
     order.total = sum(item.total for item in order.live_lines)
     if max(planned.quote.subtotal, order.total) > MAX_AMOUNT:
-        # Prices fit their column one by one; many people or days of the dearest could not.
+        # Prices fit their column one by one; many people or days of the dearest do not.
         raise LobbyError(_("That comes to more than one booking can hold. Please book it in parts."))
-    db.session.add(line)
     return line
 
 
