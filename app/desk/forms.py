@@ -17,7 +17,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from app.guest.forms import NOT_A_CHOICE, NOT_A_DATE, NOT_A_NUMBER, TOO_LONG
-from app.web.fields import MoneyField, WholeNumberField, row_id, small_index
+from app.web.fields import MoneyField, WholeNumberField, row_id
 
 
 class StaySearchForm(FlaskForm):
@@ -137,7 +137,7 @@ class SaleForm(FlaskForm):
         ],
     )
     children = SelectMultipleField(
-        _l("Children coming"), coerce=small_index, validate_choice=False, invalid_value_message=NOT_A_CHOICE
+        _l("Children coming"), coerce=int, validate_choice=False, invalid_value_message=NOT_A_CHOICE
     )
     start_date = DateField(_l("From"), validators=[Optional()], invalid_value_message=NOT_A_DATE)
     days = WholeNumberField(

@@ -18,7 +18,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from app.security import MAX_ID
-from app.web.fields import WholeNumberField, row_id, small_index
+from app.web.fields import WholeNumberField, row_id
 
 # WTForms ships no Vietnamese (nor Georgian, Malay…) catalog, so every field that
 # converts input carries its own message, translated with the rest of the interface.
@@ -90,7 +90,7 @@ class TimedBookingForm(FlaskForm):
         ],
     )
     children = MultiCheckboxField(
-        _l("Children coming"), coerce=small_index, validate_choice=False, invalid_value_message=NOT_A_CHOICE
+        _l("Children coming"), coerce=int, validate_choice=False, invalid_value_message=NOT_A_CHOICE
     )
 
 

@@ -87,11 +87,3 @@ def row_id(value) -> int:
     if not 1 <= number <= MAX_INT:
         raise ValueError("not an id")
     return number
-
-
-def small_index(value) -> int:
-    """``coerce`` for a choice that is a position in a short list (a child of the stay)."""
-    number = int(value)
-    if not 0 <= number <= 1000:
-        raise ValueError("not a position")
-    return number
