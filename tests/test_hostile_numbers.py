@@ -187,3 +187,16 @@ def test_the_dearest_price_for_many_people_is_refused_not_overflowed(app, world,
     assert "That comes to more than one booking can hold." in html.unescape(refused.get_data(as_text=True))
     with app.app_context():
         assert db.session.scalar(select(func.count(OrderLine.id))) == 1  # only the ride booked before
+
+
+def test_ids_in_the_query_string_are_bounded_too(app, world, people):
+    """`?service=`, `?slot=` and `?run=` with an id no column holds: the page as without it, no overflow."""
+    stay, ride = world.stays["garcia"], world.services["horse_riding"]
+    for who, path in [
+        ("desk", f"/desk/stays/{stay}/sell?service="),
+        ("guest", f"/services/{ride}?slot="),
+        ("manager", "/manage/folio.csv?run="),
+    ]:
+        for value in BAD_IDS:
+            response = people[who].client.get(path + value)
+            assert response.status_code == 200, (path, value, response.status_code)
