@@ -8,7 +8,6 @@ from wtforms import (
     DateField,
     EmailField,
     HiddenField,
-    IntegerField,
     SearchField,
     SelectField,
     SelectMultipleField,
@@ -18,6 +17,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from app.guest.forms import NOT_A_CHOICE, NOT_A_DATE, NOT_A_NUMBER, TOO_LONG
+from app.web.fields import MoneyField, WholeNumberField, row_id
 
 
 class StaySearchForm(FlaskForm):
@@ -32,11 +32,7 @@ class StaySearchForm(FlaskForm):
 
 
 class RefundForm(FlaskForm):
-    amount = StringField(
-        _l("Amount"),
-        validators=[DataRequired(_l("Please enter an amount.")), Length(max=20, message=TOO_LONG)],
-        render_kw={"inputmode": "decimal", "autocomplete": "off"},
-    )
+    amount = MoneyField(_l("Amount"), validators=[InputRequired(_l("Please enter an amount."))])
     reason = TextAreaField(
         _l("Reason"),
         validators=[
@@ -61,7 +57,7 @@ class StatusForm(FlaskForm):
 
 
 class AssignForm(FlaskForm):
-    assignee = SelectField(_l("Assign to"), validate_choice=False)
+    assignee = SelectField(_l("Assign to"), validate_choice=True, invalid_choice_message=NOT_A_CHOICE)
 
 
 class NoteForm(FlaskForm):
@@ -97,7 +93,7 @@ class CheckInForm(FlaskForm):
         validators=[InputRequired(_l("Please enter a date."))],
         invalid_value_message=NOT_A_DATE,
     )
-    adults = IntegerField(
+    adults = WholeNumberField(
         _l("Adults"),
         default=2,
         invalid_value_message=NOT_A_NUMBER,
@@ -126,12 +122,12 @@ class SaleForm(FlaskForm):
 
     slot = SelectField(
         _l("Time"),
-        coerce=int,
+        coerce=row_id,
         validate_choice=False,
         invalid_choice_message=NOT_A_CHOICE,
         invalid_value_message=NOT_A_CHOICE,
     )
-    adults = IntegerField(
+    adults = WholeNumberField(
         _l("Adults"),
         default=1,
         invalid_value_message=NOT_A_NUMBER,
@@ -144,7 +140,7 @@ class SaleForm(FlaskForm):
         _l("Children coming"), coerce=int, validate_choice=False, invalid_value_message=NOT_A_CHOICE
     )
     start_date = DateField(_l("From"), validators=[Optional()], invalid_value_message=NOT_A_DATE)
-    days = IntegerField(
+    days = WholeNumberField(
         _l("Days"),
         default=1,
         invalid_value_message=NOT_A_NUMBER,
@@ -153,7 +149,7 @@ class SaleForm(FlaskForm):
             NumberRange(min=1, max=30, message=_l("Please enter a number from 1 to 30.")),
         ],
     )
-    quantity = IntegerField(
+    quantity = WholeNumberField(
         _l("How many"),
         default=1,
         invalid_value_message=NOT_A_NUMBER,

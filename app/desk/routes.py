@@ -15,7 +15,7 @@ from app.guest.forms import PlainForm
 from app.models import RefundStatus, StaffRole
 from app.services import clock, ordering, payments, requests, stay_lookup
 from app.services.errors import LobbyError
-from app.services.i18n import parse_money
+from app.services.i18n import money
 
 RECEPTIONIST = StaffRole.RECEPTIONIST
 
@@ -54,26 +54,44 @@ def stay(stay_id: int):
 def refund(payment_id: int):
     payment = payments.hotel_payment(g.hotel.id, payment_id)
     form = RefundForm()
-    status = 200
+    form.amount.currency = payment.currency
+    if payment.refundable > 0:  # the field's own message then names what can be refunded
+        form.amount.low, form.amount.high = 1, payment.refundable
+    status, confirm = 200, None
     if form.validate_on_submit():
+        amount = form.amount.data
         try:
-            amount = parse_money(form.amount.data, payment.currency)
-            done = payments.staff_refund(
-                payment.id, g.hotel.id, amount, form.reason.data, current_user._get_current_object()
-            )
+            payments.check_refund(payment, amount, form.reason.data)
+            # Money moves only from the confirm button, for the very amount read again from what was typed.
+            if request.form.get("confirm_amount") != str(amount):
+                confirm = _refund_question(payment, amount)
+            else:
+                done = payments.staff_refund(
+                    payment.id, g.hotel.id, amount, form.reason.data, current_user._get_current_object()
+                )
         except LobbyError as error:
             db.session.rollback()
             flash(str(error.message), "error")
             status = error.status
         else:
-            if done.status is RefundStatus.FAILED:
-                flash(_("The refund failed. Please check the payment and try again."), "error")
-            else:
-                flash(_("Refund recorded."), "success")
-            return redirect(url_for("desk.stay", stay_id=payment.order.stay_id))
+            if confirm is None:
+                if done.status is RefundStatus.FAILED:
+                    flash(_("The refund failed. Please check the payment and try again."), "error")
+                else:
+                    flash(_("Refund recorded."), "success")
+                return redirect(url_for("desk.stay", stay_id=payment.order.stay_id))
     elif request.method == "POST":
         status = 400
-    return render_template("desk/refund.html", payment=payment, form=form), status
+    return render_template(
+        "desk/refund.html", payment=payment, form=form, confirm=confirm, confirm_amount=form.amount.data
+    ), status
+
+
+def _refund_question(payment, amount: int) -> str:
+    shown = money(amount, payment.currency)
+    if payment.provider == "room":
+        return _("Take %(amount)s off the bill of room %(room)s?", amount=shown, room=payment.order.stay.room)
+    return _("Refund %(amount)s to the guest's card?", amount=shown)
 
 
 @bp.get("/refunds")

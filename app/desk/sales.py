@@ -19,6 +19,7 @@ from app.payment_pages import card_attempt
 from app.security import allow_card_scripts
 from app.services import availability, catalog, clock, ordering, payments, recommendations, stay_lookup
 from app.services.errors import LobbyError
+from app.web.fields import row_id
 
 RECEPTIONIST = StaffRole.RECEPTIONIST
 
@@ -54,7 +55,7 @@ def _left(seats: int) -> str:
 @role_required(RECEPTIONIST)
 def sell(stay_id: int):
     stay = stay_lookup.hotel_stay(g.hotel.id, stay_id) or abort(404)
-    service_id = request.args.get("service", type=int)
+    service_id = request.args.get("service", type=row_id)
     if service_id is None:
         services = catalog.services_on_sale(g.hotel.id)
         now = clock.now()

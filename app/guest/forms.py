@@ -7,7 +7,6 @@ from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
     HiddenField,
-    IntegerField,
     RadioField,
     SelectChoice,
     SelectField,
@@ -19,6 +18,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from app.security import MAX_ID
+from app.web.fields import WholeNumberField, row_id
 
 # WTForms ships no Vietnamese (nor Georgian, Malay…) catalog, so every field that
 # converts input carries its own message, translated with the rest of the interface.
@@ -72,7 +72,7 @@ class TimedBookingForm(FlaskForm):
 
     slot = RadioField(
         _l("Time"),
-        coerce=int,
+        coerce=row_id,
         invalid_value_message=_l("Please choose a time."),
         validate_choice=False,  # the booking service checks the slot; a stale choice gets its reason
         validators=[
@@ -80,7 +80,7 @@ class TimedBookingForm(FlaskForm):
             NumberRange(min=1, max=MAX_ID, message=_l("Please choose a time.")),
         ],
     )
-    adults = IntegerField(
+    adults = WholeNumberField(
         _l("Adults"),
         default=0,
         invalid_value_message=NOT_A_NUMBER,
@@ -98,7 +98,7 @@ class WaitlistForm(TimedBookingForm):
     """Join the waiting list of a full time: its button names the time, the booking form says who comes."""
 
     slot = None  # the time picked for booking, if any, is not the one to wait for
-    waitlist_slot = IntegerField(
+    waitlist_slot = WholeNumberField(
         _l("Time"),
         invalid_value_message=_l("Please choose a time."),
         validators=[
@@ -117,7 +117,7 @@ class DailyBookingForm(FlaskForm):
         format="%Y-%m-%d",
         invalid_value_message=NOT_A_DATE,
     )
-    days = IntegerField(
+    days = WholeNumberField(
         _l("Days"),
         default=1,
         invalid_value_message=NOT_A_NUMBER,
@@ -126,7 +126,7 @@ class DailyBookingForm(FlaskForm):
             NumberRange(min=1, max=30, message=_l("Please enter a number from 1 to 30.")),
         ],
     )
-    quantity = IntegerField(
+    quantity = WholeNumberField(
         _l("How many"),
         default=1,
         invalid_value_message=NOT_A_NUMBER,
@@ -169,7 +169,7 @@ class CheckoutForm(FlaskForm):
 
 class RoomItemForm(FlaskForm):
     item = SelectField(_l("What can we bring?"), validate_choice=True, invalid_choice_message=NOT_A_CHOICE)
-    quantity = IntegerField(
+    quantity = WholeNumberField(
         _l("How many"),
         default=1,
         invalid_value_message=NOT_A_NUMBER,

@@ -54,6 +54,7 @@ from app.services import (
 )
 from app.services.errors import LobbyError, NotFound, SoldOut
 from app.services.i18n import enabled_locales
+from app.web.fields import row_id
 
 
 def signin_limit() -> str:
@@ -183,7 +184,7 @@ def _booking_form(service: Service):
         form.children.data = [
             index for index, age in enumerate(g.stay.children_ages) if service.accepts_age(age)
         ]
-        form.slot.data = request.args.get("slot", type=int)
+        form.slot.data = request.args.get("slot", type=row_id)
     return form
 
 

@@ -16,7 +16,7 @@ from app.models import Package, ResourcePool, Service, ServiceKind, StaffRole
 from app.services import catalog_admin, photos
 from app.services.catalog_admin import PACKAGE_TEXTS, SERVICE_TEXTS
 from app.services.errors import LobbyError
-from app.services.i18n import money_input, parse_money
+from app.services.i18n import money
 
 MANAGER = StaffRole.MANAGER
 PRICES = ("price_adult", "price_child", "price_unit")
@@ -54,9 +54,8 @@ def _typed_texts(form, fields) -> dict[str, dict[str, str]]:
 
 
 def _settings(form) -> catalog_admin.ServiceSettings:
-    currency = g.hotel.currency
     return catalog_admin.ServiceSettings(
-        **{name: parse_money(getattr(form, name).data or "0", currency) for name in PRICES},
+        **{name: getattr(form, name).data or 0 for name in PRICES},
         free_under_age=form.free_under_age.data,
         min_age=form.min_age.data,
         max_age=form.max_age.data,
@@ -69,6 +68,40 @@ def _settings(form) -> catalog_admin.ServiceSettings:
         position=form.position.data,
         pinned=bool(form.pinned.data),
     )
+
+
+def _price_changes(form, service: Service | None) -> list[str]:
+    """Each price the form changes, to confirm: "Price per adult: ₫350,000 (was ₫300,000)"."""
+    currency, lines = g.hotel.currency, []
+    for name in PRICES:
+        new, old = getattr(form, name).data or 0, getattr(service, name) if service else 0
+        if new == old:
+            continue
+        label = getattr(form, name).label.text
+        if service is None:
+            lines.append(_("%(label)s: %(new)s", label=label, new=money(new, currency)))
+        else:
+            lines.append(
+                _(
+                    "%(label)s: %(new)s (was %(old)s)",
+                    label=label,
+                    new=money(new, currency),
+                    old=money(old, currency),
+                )
+            )
+    return lines
+
+
+def _prices_token(form) -> str:
+    """The prices a confirmation was shown for; saving needs these same prices read again from the form."""
+    return ";".join(f"{name}={getattr(form, name).data or 0}" for name in PRICES)
+
+
+def _unconfirmed_prices(form, service: Service | None) -> list[str]:
+    """The price changes still to confirm (none once the confirm button was pressed for these very prices)."""
+    if request.form.get("confirm_prices") == _prices_token(form):
+        return []
+    return _price_changes(form, service)
 
 
 def _editor_page(template: str, form, item, fields, status: int = 200, **extra):
@@ -84,7 +117,7 @@ def _editor_page(template: str, form, item, fields, status: int = 200, **extra):
     ), status
 
 
-def _service_page(form, service, status: int = 200):
+def _service_page(form, service, status: int = 200, confirm_prices=()):
     return _editor_page(
         "manage/service.html",
         form,
@@ -94,6 +127,8 @@ def _service_page(form, service, status: int = 200):
         service=service,
         photo_form=PlainForm(),
         plain_form=PlainForm(),
+        confirm_prices=list(confirm_prices),
+        prices_token=_prices_token(form) if confirm_prices else "",
     )
 
 
@@ -106,9 +141,9 @@ def service_edit(service_id: int):
     )
     if request.method == "GET":
         _fill_texts(form, service, SERVICE_TEXTS)
-        for name in PRICES:
-            getattr(form, name).data = money_input(getattr(service, name), g.hotel.currency)
     elif form.validate_on_submit():
+        if changes := _unconfirmed_prices(form, service):
+            return _service_page(form, service, confirm_prices=changes)
         try:
             catalog_admin.save_service(service, g.hotel, _typed_texts(form, SERVICE_TEXTS), _settings(form))
         except LobbyError as error:
@@ -146,6 +181,8 @@ def service_new():
     ):
         flash(_("There is already a service with that code."), "error")
         return _service_page(form, None, 409)
+    if changes := _unconfirmed_prices(form, None):
+        return _service_page(form, None, confirm_prices=changes)
     service = Service(
         hotel_id=g.hotel.id, code=form.code.data, kind=ServiceKind(form.kind.data), pool_id=form.pool.data
     )

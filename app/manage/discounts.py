@@ -14,7 +14,6 @@ from app.manage.forms import DiscountRulesForm, PromoCodeForm
 from app.models import PromoKind, StaffRole
 from app.services import discounts
 from app.services.errors import LobbyError
-from app.services.i18n import parse_money
 
 MANAGER = StaffRole.MANAGER
 
@@ -60,24 +59,16 @@ def promo_create():
         return _page(promo_form=form, status=400)
     kind = PromoKind(form.kind.data)
     try:
-        value = (
-            int(form.value.data)
-            if kind is PromoKind.PERCENT
-            else parse_money(form.value.data, g.hotel.currency)
-        )
         discounts.create_promo(
             g.hotel,
             form.code.data,
             kind,
-            value,
+            form.percent.data if kind is PromoKind.PERCENT else form.amount.data,
             form.valid_from.data,
             form.valid_until.data,
             form.usage_limit.data,
             form.per_stay_limit.data,
         )
-    except ValueError:
-        flash(_("Please enter a whole number."), "error")
-        return _page(promo_form=form, status=400)
     except LobbyError as error:
         db.session.rollback()
         flash(str(error.message), "error")

@@ -8,16 +8,16 @@ from wtforms import (
     BooleanField,
     DateField,
     EmailField,
-    IntegerField,
     PasswordField,
     SelectField,
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, Regexp
 
 from app.guest.forms import NOT_A_CHOICE, NOT_A_DATE, NOT_A_NUMBER, TOO_LONG, MultiCheckboxField
 from app.templating import TEXT_LABELS
+from app.web.fields import MoneyField, WholeNumberField
 
 
 class StaffForm(FlaskForm):
@@ -69,20 +69,27 @@ def _code_field(pattern: str, rule):
 
 
 def _whole(label, low: int, high: int, required: bool = True):
-    return IntegerField(
+    return WholeNumberField(
         label,
+        low=low,
+        high=high,
         invalid_value_message=NOT_A_NUMBER,
-        validators=[
-            InputRequired(_l("Please enter a number.")) if required else Optional(),
-            NumberRange(min=low, max=high, message=_l("Please enter a number from %(min)s to %(max)s.")),
-        ],
+        validators=[InputRequired(_l("Please enter a number.")) if required else Optional()],
     )
 
 
+def _price(label):
+    """A price in the hotel's currency; empty means free."""
+    return MoneyField(label, validators=[Optional()])
+
+
+PRICES = ("price_adult", "price_child", "price_unit")
+
+
 class ServiceForm(FlaskForm):
-    price_adult = StringField(_l("Price per adult"), validators=[Length(max=20, message=TOO_LONG)])
-    price_child = StringField(_l("Price per child"), validators=[Length(max=20, message=TOO_LONG)])
-    price_unit = StringField(_l("Price per unit and day"), validators=[Length(max=20, message=TOO_LONG)])
+    price_adult = _price(_l("Price per adult"))
+    price_child = _price(_l("Price per child"))
+    price_unit = _price(_l("Price per unit and day"))
     free_under_age = _whole(_l("Free under age"), 0, 17, required=False)
     min_age = _whole(_l("Minimum age"), 0, 120, required=False)
     max_age = _whole(_l("Maximum age"), 0, 120, required=False)
@@ -152,7 +159,8 @@ class DiscountRulesForm(FlaskForm):
 class PromoCodeForm(FlaskForm):
     code = _code_field(r"^[A-Za-z0-9_-]+$", _l("Use letters, digits, - and _ only."))
     kind = SelectField(_l("Kind"), validate_choice=True, invalid_choice_message=NOT_A_CHOICE)
-    value = StringField(_l("Percent, or amount off"), validators=[DataRequired(_l("Please enter a number."))])
+    percent = _whole(_l("Percent off"), 1, 100, required=False)
+    amount = MoneyField(_l("Amount off"), validators=[Optional()], low=1)
     valid_from = DateField(
         _l("Valid from"),
         validators=[InputRequired(_l("Please enter a date."))],
@@ -165,6 +173,16 @@ class PromoCodeForm(FlaskForm):
     )
     usage_limit = _whole(_l("Uses in all (empty: no limit)"), 1, 1000000, required=False)
     per_stay_limit = _whole(_l("Uses per stay"), 1, 100)
+
+    def validate(self, extra_validators=None) -> bool:
+        """The value of the chosen kind is required; the other one is ignored."""
+        valid = super().validate(extra_validators)
+        wanted = self.percent if self.kind.data == "percent" else self.amount
+        if self.kind.data in ("percent", "amount") and wanted.data is None and not wanted.errors:
+            percent = wanted is self.percent
+            wanted.errors.append(_l("Please enter a number.") if percent else _l("Please enter an amount."))
+            valid = False
+        return valid
 
 
 class SlaForm(FlaskForm):

@@ -12,6 +12,7 @@ from app.guest.forms import PlainForm
 from app.manage import bp
 from app.models import FolioExport, StaffRole
 from app.services import folio
+from app.web.fields import row_id
 
 MANAGER = StaffRole.MANAGER
 
@@ -44,7 +45,7 @@ def folio_export():
 @role_required(MANAGER)
 def folio_csv():
     """One export run as CSV (``?run=N``); without a run, the lines no run has exported yet, unclaimed."""
-    run_id = request.args.get("run", type=int)
+    run_id = request.args.get("run", type=row_id)
     if run_id is None:
         lines, name = folio.unexported_lines(g.hotel), "not-yet-exported"
     else:

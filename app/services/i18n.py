@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from babel.numbers import NumberFormatError, get_currency_precision, parse_decimal
+from babel.numbers import get_currency_precision
 from flask import current_app, g, has_request_context, request, session
 from flask_babel import format_currency, get_locale
 
@@ -75,30 +75,3 @@ def money(amount_minor: int, currency: str) -> str:
     """Integer minor units to a localized price: 450000 VND -> "450.000 ₫" in vi."""
     precision = get_currency_precision(currency)
     return format_currency(Decimal(amount_minor).scaleb(-precision), currency)
-
-
-def parse_money(text: str, currency: str) -> int:
-    """What staff typed ("1,250.50" in en, "1.250,50" in vi) to integer minor units of ``currency``."""
-    from flask_babel import gettext as _
-
-    from app.services.errors import LobbyError
-
-    try:
-        amount = parse_decimal(text.strip(), locale=get_locale(), strict=True)
-    except NumberFormatError as error:
-        raise LobbyError(
-            _("Please enter an amount like %(example)s.", example=money(125000, currency))
-        ) from error
-    minor = amount.scaleb(get_currency_precision(currency))
-    if minor != minor.to_integral_value():
-        raise LobbyError(_("That amount has too many decimal places for %(currency)s.", currency=currency))
-    return int(minor)
-
-
-def money_input(amount_minor: int, currency: str) -> str:
-    """Minor units as a plain number for an input box ("12.50" in en, "12,50" in vi), no symbol."""
-    from babel.numbers import format_decimal
-
-    precision = get_currency_precision(currency)
-    pattern = "#,##0" + ("." + "0" * precision if precision else "")
-    return format_decimal(Decimal(amount_minor).scaleb(-precision), format=pattern, locale=get_locale())

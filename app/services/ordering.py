@@ -33,6 +33,7 @@ from app.services import availability, clock, discounts, requests, waitlist
 from app.services.catalog import bookable_service
 from app.services.errors import LobbyError, NotAllowed, NotFound, SoldOut
 from app.services.locking import write_transaction
+from app.services.money import MAX_AMOUNT
 from app.services.pricing import Party, Quote, price_breakdown
 
 MAX_UNITS = 10
@@ -254,6 +255,9 @@ def _add_line(order: Order, planned: PlannedLine) -> OrderLine:
     )
     db.session.add(line)
     order.total = sum(item.total for item in order.live_lines)
+    if max(planned.quote.subtotal, order.total) > MAX_AMOUNT:
+        # Prices fit their column one by one; many people or days of the dearest do not.
+        raise LobbyError(_("That comes to more than one booking can hold. Please book it in parts."))
     return line
 
 

@@ -227,6 +227,14 @@ def record_refund_state(refund_id: int, state: RefundState) -> None:
             refund.failure_reason = state.failure_reason
 
 
+def check_refund(payment: Payment, amount: int, reason: str) -> None:
+    """Whether staff may refund ``amount`` of ``payment`` now, before they are asked to confirm it."""
+    if not (reason or "").strip():
+        raise LobbyError(_("Please give a reason for the refund."))
+    if not 0 < amount <= payment.refundable:
+        raise LobbyError(_("The refund must be more than zero and at most what is left to refund."))
+
+
 def staff_refund(payment_id: int, hotel_id: int, amount: int, reason: str, staff: StaffUser | None) -> Refund:
     """Give back up to what was paid, with a reason: to the card through Stripe, to the room by a reversal."""
     reason = (reason or "").strip()
@@ -236,8 +244,7 @@ def staff_refund(payment_id: int, hotel_id: int, amount: int, reason: str, staff
         payment = _locked_payment(payment_id)
         if payment is None or payment.hotel_id != hotel_id:
             raise NotFound(_("We could not find that payment."))
-        if not 0 < amount <= payment.refundable:
-            raise LobbyError(_("The refund must be more than zero and at most what is left to refund."))
+        check_refund(payment, amount, reason)
         refund = refund_within_transaction(
             payment, amount, reason, staff_id=staff.id if staff is not None else None
         )

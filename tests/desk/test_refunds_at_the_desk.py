@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import html
 import re
 
 import pytest
 from sqlalchemy import func, select
 
 from app.extensions import db
-from app.models import FolioLine, Refund, RefundStatus, Slot, StaffRole
+from app.models import FolioLine, Hotel, Refund, RefundStatus, Service, Slot, StaffRole
 from tests.staff import make_staff
+
+
+def confirm_amount(page) -> str:
+    """The value of the page's "Confirm refund" button: the minor units it asks to confirm."""
+    return re.search(r'name="confirm_amount" value="(\d+)"', page.get_data(as_text=True)).group(1)
 
 
 def book_on_room(guest, world) -> str:
@@ -45,7 +51,13 @@ def test_refund_part_of_a_room_charge_with_a_reason(app, staff, world, desk):
     assert desk in stay_page
     refund_path = re.search(r'href="(/desk/payments/\d+/refund)"', stay_page).group(1)
 
-    done = staff.post(refund_path, {"amount": "30.50", "reason": "Horse lost a shoe, ride cut short"})
+    typed = {"amount": "30.50", "reason": "Horse lost a shoe, ride cut short"}
+    asked = staff.post(refund_path, typed)
+    assert asked.status_code == 200
+    assert "Take €30.50 off the bill of room 204?" in html.unescape(asked.get_data(as_text=True))
+    with app.app_context():
+        assert db.session.scalar(select(func.count(Refund.id))) == 0  # nothing moves before confirming
+    done = staff.post(refund_path, {**typed, "confirm_amount": confirm_amount(asked)})
     assert done.status_code == 302
     with app.app_context():
         refund = db.session.scalar(select(Refund))
@@ -63,11 +75,14 @@ def test_refund_part_of_a_room_charge_with_a_reason(app, staff, world, desk):
     ("amount", "reason", "message"),
     [
         ("", "why", "Please enter an amount."),
-        ("abc", "why", "Please enter an amount like €1,250.00."),
-        ("10.005", "why", "That amount has too many decimal places for EUR."),
-        ("120.01", "why", "The refund must be more than zero and at most what is left to refund."),
-        ("0", "why", "The refund must be more than zero and at most what is left to refund."),
-        ("-5", "why", "The refund must be more than zero and at most what is left to refund."),
+        ("abc", "why", "Please enter an amount like 1,250.50."),
+        ("10.005", "why", "Amounts in EUR have at most 2 decimal places."),  # €10,005 is too much
+        ("10.5555", "why", "Amounts in EUR have at most 2 decimal places."),
+        ("120.01", "why", "Please enter an amount from €0.01 to €120.00."),
+        ("0", "why", "Please enter an amount from €0.01 to €120.00."),
+        ("-5", "why", "Please enter an amount from €0.01 to €120.00."),
+        ("Infinity", "why", "Please enter an amount like 1,250.50."),
+        ("9" * 30, "why", "Please enter an amount from €0.01 to €120.00."),
         ("10", "", "Please give a reason for the refund."),
     ],
 )
@@ -78,7 +93,7 @@ def test_bad_refunds_are_refused_with_the_reason_and_what_was_typed_kept(
     refund_path = re.search(r'href="(/desk/payments/\d+/refund)"', stay_page).group(1)
     refused = staff.post(refund_path, {"amount": amount, "reason": reason})
     assert refused.status_code == 400
-    page = refused.get_data(as_text=True)
+    page = html.unescape(refused.get_data(as_text=True))
     assert message in page
     assert f'value="{amount}"' in page or amount == ""
     with app.app_context():
@@ -145,3 +160,45 @@ def test_the_desk_cancels_a_booking_with_a_reason_and_the_room_charge_is_reverse
     assert again.status_code == 302
     with app.app_context():
         assert db.session.scalar(select(func.count(Refund.id))) == 1
+
+
+@pytest.fixture
+def vnd_desk(app, staff, world):
+    """A hotel in đồng: Garcia booked 2 rides at ₫300,000 on the room; a receptionist in English."""
+    from tests.conftest import GuestActions
+
+    with app.app_context():
+        db.session.get(Hotel, world.hotel_id).currency = "VND"
+        db.session.get(Service, world.services["horse_riding"]).price_adult = 300000
+        db.session.commit()
+    guest = GuestActions(app.test_client())
+    guest.sign_in()
+    book_on_room(guest, world)
+    staff.sign_in(make_staff(app, world.hotel_id, StaffRole.RECEPTIONIST))
+    page = staff.client.get(f"/desk/stays/{world.stays['garcia']}").get_data(as_text=True)
+    return re.search(r'href="(/desk/payments/\d+/refund)"', page).group(1)
+
+
+def test_a_vnd_refund_typed_with_dots_in_english_is_never_a_thousand_times_less(app, staff, vnd_desk):
+    typed = {"amount": "200.000", "reason": "Rain"}
+    refused = staff.post(vnd_desk, typed)
+    assert refused.status_code == 400
+    page = html.unescape(refused.get_data(as_text=True))
+    assert "Did you mean ₫200,000?" in page and 'value="200.000"' in page
+    with app.app_context():
+        assert db.session.scalar(select(func.count(Refund.id))) == 0
+
+    typed["amount"] = "200,000"
+    asked = staff.post(vnd_desk, typed)
+    assert "Take ₫200,000 off the bill of room 204?" in html.unescape(asked.get_data(as_text=True))
+    # The confirm button's amount must be what the typed text reads as, now: a changed one is asked again.
+    forged = staff.post(vnd_desk, {**typed, "confirm_amount": "200"})
+    assert forged.status_code == 200 and confirm_amount(forged) == "200000"
+    with app.app_context():
+        assert db.session.scalar(select(func.count(Refund.id))) == 0
+
+    done = staff.post(vnd_desk, {**typed, "confirm_amount": confirm_amount(asked)})
+    assert done.status_code == 302
+    with app.app_context():
+        assert db.session.scalar(select(Refund.amount)) == 200000
+        assert db.session.scalar(select(func.sum(FolioLine.amount))) == 600000 - 200000

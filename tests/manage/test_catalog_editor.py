@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import html
 import re
 
 import pytest
 from sqlalchemy import select
 
 from app.extensions import db
-from app.models import Package, Service, StaffRole
+from app.models import Hotel, Package, Service, StaffRole
 from app.services import rich_text
+from app.services.money import input_text
 from tests.conftest import GuestActions
 from tests.staff import make_staff
 
@@ -20,14 +22,31 @@ def manager(app, staff, world):
     return staff
 
 
+PRICES = ("price_adult", "price_child", "price_unit")
+
+
+def confirm_token(page: str) -> str | None:
+    """The value of the page's "Confirm and save" button, when it asks to confirm new prices."""
+    match = re.search(r'name="confirm_prices" value="([^"]*)"', page)
+    return match.group(1) if match else None
+
+
+def save_confirmed(manager, path: str, fields: dict):
+    """Save a service whose prices change: the page asks to confirm them, the manager confirms."""
+    asked = manager.post(path, fields)
+    assert asked.status_code == 200, asked.get_data(as_text=True)[-800:]
+    token = confirm_token(asked.get_data(as_text=True))
+    assert token
+    return manager.post(path, {**fields, "confirm_prices": token})
+
+
 def service_form(app, world, service_code: str, **changes) -> dict:
     """The edit form as the page would post it, with ``changes`` applied."""
     with app.app_context():
         service = db.session.get(Service, world.services[service_code])
         fields = {
-            "price_adult": "60.00",
-            "price_child": "40.00",
-            "price_unit": "0.00",
+            # The prices as the page shows them: saving them unchanged needs no confirmation.
+            **{name: input_text(getattr(service, name), "EUR", "en") for name in PRICES},
             "free_under_age": "",
             "min_age": str(service.min_age or ""),
             "max_age": str(service.max_age or ""),
@@ -50,18 +69,16 @@ def test_edit_texts_in_two_languages_and_prices_round_trip(app, manager, guest, 
     assert 'value="60.00"' in page  # EUR 60.00 shown as staff type it
     assert re.search(r"<title>Horse riding · [^<]+</title>", page)  # the page title is only a title
 
-    saved = manager.post(
-        path,
-        service_form(
-            app,
-            world,
-            "horse_riding",
-            title_en="Trail ride in the pines",
-            title_vi="Cưỡi ngựa rừng thông",
-            description_vi="**Mũ bảo hiểm** có sẵn.",
-            price_adult="65.50",
-        ),
+    fields = service_form(
+        app,
+        world,
+        "horse_riding",
+        title_en="Trail ride in the pines",
+        title_vi="Cưỡi ngựa rừng thông",
+        description_vi="**Mũ bảo hiểm** có sẵn.",
+        price_adult="65.50",
     )
+    saved = save_confirmed(manager, path, fields)
     assert saved.status_code == 302
     with app.app_context():
         service = db.session.get(Service, world.services["horse_riding"])
@@ -121,7 +138,7 @@ def test_a_new_service_starts_paused_and_needs_a_unique_code(app, manager, world
     fields = service_form(app, world, "horse_riding", code="sunset_ride", kind="slot", pool=str(pool_id))
     fields["title_en"] = "Sunset ride"
     del fields["active"]
-    created = manager.post("/manage/services/new", fields)
+    created = save_confirmed(manager, "/manage/services/new", fields)
     assert created.status_code == 302
     with app.app_context():
         service = db.session.scalar(select(Service).where(Service.code == "sunset_ride"))
@@ -132,6 +149,75 @@ def test_a_new_service_starts_paused_and_needs_a_unique_code(app, manager, world
         )
     again = manager.post("/manage/services/new", fields)
     assert again.status_code == 409
+
+
+def test_a_price_change_is_saved_only_once_confirmed_in_the_hotels_currency(app, manager, world):
+    path = f"/manage/services/{world.services['horse_riding']}"
+    fields = service_form(app, world, "horse_riding", price_adult="350", title_en="Long ride")
+
+    asked = manager.post(path, fields)
+    page = html.unescape(asked.get_data(as_text=True))
+    assert asked.status_code == 200
+    assert "Please confirm the new prices" in page
+    assert "Price per adult: €350.00 (was €60.00)" in page
+    assert "Price per child" not in page.split("Please confirm the new prices")[1].split("</section>")[0]
+    assert 'value="350"' in page and 'value="Long ride"' in page  # what was typed stays
+    token = confirm_token(page)
+    with app.app_context():
+        service = db.session.get(Service, world.services["horse_riding"])
+        assert (service.price_adult, service.title.localize("en")) == (6000, "Horse riding")
+
+    # Changed again before confirming: the confirmation was for another amount, so it asks again.
+    changed = manager.post(path, {**fields, "price_adult": "35", "confirm_prices": token})
+    assert changed.status_code == 200
+    assert "Price per adult: €35.00 (was €60.00)" in html.unescape(changed.get_data(as_text=True))
+    # A confirmation forged for an amount other than the one typed does not save either.
+    forged = manager.post(path, {**fields, "confirm_prices": token.replace("35000", "3500")})
+    assert forged.status_code == 200 and confirm_token(forged.get_data(as_text=True)) == token
+    with app.app_context():
+        assert db.session.get(Service, world.services["horse_riding"]).price_adult == 6000
+
+    confirmed = manager.post(path, {**fields, "confirm_prices": token})
+    assert confirmed.status_code == 302
+    with app.app_context():
+        service = db.session.get(Service, world.services["horse_riding"])
+        assert (service.price_adult, service.title.localize("en")) == (35000, "Long ride")
+    shown = manager.client.get(path).get_data(as_text=True)
+    assert 'value="350.00"' in shown  # shown back as the staff member's locale writes it
+
+
+def test_a_vnd_price_typed_with_dots_in_english_is_refused_not_saved_a_thousand_times_lower(
+    app, manager, world
+):
+    with app.app_context():
+        db.session.get(Hotel, world.hotel_id).currency = "VND"
+        db.session.commit()
+    path = f"/manage/services/{world.services['horse_riding']}"
+    fields = service_form(app, world, "horse_riding", price_adult="350.000")
+    fields.update(price_child="4,000", price_unit="0")
+    refused = manager.post(path, fields)
+    assert refused.status_code == 400
+    page = html.unescape(refused.get_data(as_text=True))
+    assert "Did you mean ₫350,000?" in page
+    assert 'value="350.000"' in page
+    with app.app_context():
+        assert db.session.get(Service, world.services["horse_riding"]).price_adult == 6000
+
+    asked = manager.post(path, {**fields, "price_adult": "350,000"})
+    assert "Price per adult: ₫350,000 (was ₫6,000)" in html.unescape(asked.get_data(as_text=True))
+    assert (
+        manager.post(
+            path,
+            {
+                **fields,
+                "price_adult": "350,000",
+                "confirm_prices": confirm_token(asked.get_data(as_text=True)),
+            },
+        ).status_code
+        == 302
+    )
+    with app.app_context():
+        assert db.session.get(Service, world.services["horse_riding"]).price_adult == 350000
 
 
 HOSTILE = [

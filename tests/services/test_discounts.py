@@ -201,7 +201,7 @@ def test_the_manager_sets_the_rules_and_creates_codes(app, staff, world):
         {
             "code": "summer-26",
             "kind": "amount",
-            "value": "15.50",
+            "amount": "15.50",
             "valid_from": today.isoformat(),
             "valid_until": (today + timedelta(days=10)).isoformat(),
             "usage_limit": "",
@@ -220,7 +220,7 @@ def test_the_manager_sets_the_rules_and_creates_codes(app, staff, world):
         )
     backwards = staff.post(
         "/manage/discounts/codes",
-        {"code": "X", "kind": "percent", "value": "10", "valid_from": today.isoformat(),
+        {"code": "X", "kind": "percent", "percent": "10", "valid_from": today.isoformat(),
          "valid_until": (today - timedelta(days=1)).isoformat(), "per_stay_limit": 1},
         page="/manage/discounts",
     )  # fmt: skip

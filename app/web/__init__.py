@@ -1,0 +1,1 @@
+"""What every audience's pages share (form fields for now); no audience imports another."""
