@@ -5,7 +5,7 @@ from __future__ import annotations
 import base64
 import secrets
 import unicodedata
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import select
 
@@ -73,6 +73,22 @@ def stay_by_token(token: str, now: datetime) -> Stay | None:
     if stay is None or stay.departure < now.astimezone(db.session.get(Hotel, stay.hotel_id).tz).date():
         return None
     return stay
+
+
+def end_guest_sessions(stay: Stay) -> None:
+    """Every guest session issued so far stops working, copies of the cookie included; the caller commits."""
+    stay.session_version = (stay.session_version or 1) + 1
+
+
+def guest_signs_out(stay: Stay) -> None:
+    end_guest_sessions(stay)
+    db.session.commit()
+
+
+def session_ends_at(stay: Stay) -> datetime:
+    """A guest session lasts until the end of the departure day, in the hotel's time zone."""
+    tz = db.session.get(Hotel, stay.hotel_id).tz
+    return datetime.combine(stay.departure + timedelta(days=1), time(0), tzinfo=tz)
 
 
 def create_stay(hotel: Hotel, **fields) -> Stay:
