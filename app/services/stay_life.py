@@ -29,7 +29,7 @@ def phase(stay: Stay) -> StayPhase:
 
 
 CHECKED_OUT_MESSAGE = _l("This stay has checked out: nothing more can be booked or asked for.")
-NOT_ARRIVED_MESSAGE = _l("This is possible once the guest has checked in.")
+NOT_ARRIVED_MESSAGE = _l("You can ask for this once you have checked in at the desk.")
 
 
 def ensure_open(stay: Stay, *, needs_guest_in_house: bool = False) -> None:

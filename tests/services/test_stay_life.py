@@ -15,7 +15,7 @@ from app.services.errors import NotAllowed
 from tests import factories
 
 CHECKED_OUT = "This stay has checked out: nothing more can be booked or asked for."
-NOT_ARRIVED = "This is possible once the guest has checked in."
+NOT_ARRIVED = "You can ask for this once you have checked in at the desk."
 
 
 @pytest.fixture
