@@ -12,6 +12,7 @@ from sqlalchemy import select
 from app.extensions import db
 from app.models import Hotel, Stay
 from app.models.stays import party_kind
+from app.services.locking import write_transaction
 
 
 def new_access_token() -> str:
@@ -81,8 +82,9 @@ def end_guest_sessions(stay: Stay) -> None:
 
 
 def guest_signs_out(stay: Stay) -> None:
-    end_guest_sessions(stay)
-    db.session.commit()
+    # A writer from the start: this request read the stay first (SQLite's read-then-write trap).
+    with write_transaction():
+        end_guest_sessions(stay)
 
 
 def session_ends_at(stay: Stay) -> datetime:

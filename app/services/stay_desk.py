@@ -31,6 +31,7 @@ from app.models import (
 from app.payments import room
 from app.services import clock, guest_access, ordering, rooms, stay_life
 from app.services.errors import LobbyError, NotAllowed
+from app.services.locking import write_transaction
 
 MAX_ADULTS = 10
 MAX_CHILDREN = 8
@@ -128,35 +129,36 @@ class CheckInRefused(LobbyError):
 
 def check_in(hotel: Hotel, details: CheckIn) -> Stay:
     """A guest standing at the desk gets a stay; one booked for a later day stays expected until then."""
-    errors = check_in_problems(
-        hotel,
-        room=details.room,
-        email=details.email.strip(),
-        locale=details.locale,
-        arrival=details.arrival,
-        departure=details.departure,
-        adults=details.adults,
-    )
-    if errors:
-        raise CheckInRefused(errors)
-    email = normalized_email(details.email.strip()) if details.email.strip() else ""
-    tier = max(details.tier, tier_from_history(hotel, email), key=list(Tier).index)
-    stay = guest_access.create_stay(
-        hotel,
-        room=details.room.strip(),
-        surname=details.surname.strip(),
-        first_name=details.first_name.strip(),
-        email=email,
-        locale=details.locale,
-        arrival=details.arrival,
-        departure=details.departure,
-        adults=details.adults,
-        children_ages=details.children_ages,
-        tier=tier,
-    )
-    if details.arrival <= clock.now().astimezone(hotel.tz).date():
-        stay.checked_in_at = clock.now()
-    db.session.commit()
+    # One writer transaction: two desks cannot both find the room free and both put a guest in it.
+    with write_transaction():
+        errors = check_in_problems(
+            hotel,
+            room=details.room,
+            email=details.email.strip(),
+            locale=details.locale,
+            arrival=details.arrival,
+            departure=details.departure,
+            adults=details.adults,
+        )
+        if errors:
+            raise CheckInRefused(errors)
+        email = normalized_email(details.email.strip()) if details.email.strip() else ""
+        tier = max(details.tier, tier_from_history(hotel, email), key=list(Tier).index)
+        stay = guest_access.create_stay(
+            hotel,
+            room=details.room.strip(),
+            surname=details.surname.strip(),
+            first_name=details.first_name.strip(),
+            email=email,
+            locale=details.locale,
+            arrival=details.arrival,
+            departure=details.departure,
+            adults=details.adults,
+            children_ages=details.children_ages,
+            tier=tier,
+        )
+        if details.arrival <= clock.now().astimezone(hotel.tz).date():
+            stay.checked_in_at = clock.now()
     return stay
 
 
@@ -250,34 +252,35 @@ def balance(stay: Stay) -> Balance:
 
 def check_in_stay(stay: Stay) -> None:
     """A guest booked ahead arrives: the stay is in the house from now on."""
-    current = stay_life.phase(stay)
-    if current is stay_life.StayPhase.CHECKED_OUT:
-        raise NotAllowed(_("This guest has already checked out."))
-    if current is stay_life.StayPhase.IN_HOUSE:
-        raise NotAllowed(_("This guest is already checked in."))
-    today = clock.now().astimezone(db.session.get(Hotel, stay.hotel_id).tz).date()
-    if not stay.arrival <= today < stay.departure:
-        raise NotAllowed(
-            _(
-                "This stay is booked from %(arrival)s to %(departure)s; change the dates before checking in.",
-                arrival=format_date(stay.arrival),
-                departure=format_date(stay.departure),
+    with write_transaction():  # the stay is read again under the writer lock: two clicks, one check-in
+        current = stay_life.phase(stay)
+        if current is stay_life.StayPhase.CHECKED_OUT:
+            raise NotAllowed(_("This guest has already checked out."))
+        if current is stay_life.StayPhase.IN_HOUSE:
+            raise NotAllowed(_("This guest is already checked in."))
+        today = clock.now().astimezone(db.session.get(Hotel, stay.hotel_id).tz).date()
+        if not stay.arrival <= today < stay.departure:
+            raise NotAllowed(
+                _(
+                    "This stay is booked from %(arrival)s to %(departure)s; "
+                    "change the dates before checking in.",
+                    arrival=format_date(stay.arrival),
+                    departure=format_date(stay.departure),
+                )
             )
-        )
-    stay.checked_in_at = clock.now()
-    db.session.commit()
+        stay.checked_in_at = clock.now()
 
 
 def check_out(stay: Stay) -> None:
     """The stay ends: its links and sessions stop working at once, copied cookies included."""
-    current = stay_life.phase(stay)
-    if current is stay_life.StayPhase.CHECKED_OUT:
-        raise NotAllowed(_("This guest has already checked out."))
-    if current is stay_life.StayPhase.EXPECTED:
-        raise NotAllowed(_("This guest has not checked in yet."))
-    stay.checked_out_at = clock.now()
-    guest_access.end_guest_sessions(stay)
-    db.session.commit()
+    with write_transaction():
+        current = stay_life.phase(stay)
+        if current is stay_life.StayPhase.CHECKED_OUT:
+            raise NotAllowed(_("This guest has already checked out."))
+        if current is stay_life.StayPhase.EXPECTED:
+            raise NotAllowed(_("This guest has not checked in yet."))
+        stay.checked_out_at = clock.now()
+        guest_access.end_guest_sessions(stay)
 
 
 def post_late_charge(stay: Stay, amount: int, description: str, staff: StaffUser) -> Order:
@@ -287,40 +290,41 @@ def post_late_charge(stay: Stay, amount: int, description: str, staff: StaffUser
     """
     if not staff.role.allows(StaffRole.MANAGER):
         raise NotAllowed(_("Only a manager can post a late charge."))
-    if stay_life.phase(stay) is not stay_life.StayPhase.CHECKED_OUT:
-        raise NotAllowed(_("Late charges are for stays that have checked out; sell a service instead."))
     description = description.strip()
     if not description:
         raise LobbyError(_("Please say what the charge is for."))
     if not 0 < amount <= MAX_LATE_CHARGE:
         raise LobbyError(_("Please enter an amount above zero."))
-    hotel = db.session.get(Hotel, stay.hotel_id)
-    now = clock.now()
-    order = Order(
-        hotel_id=stay.hotel_id,
-        stay_id=stay.id,
-        reference=ordering.new_order_reference(),
-        status=OrderStatus.CONFIRMED,
-        payment_method=PaymentMethod.ROOM,
-        currency=hotel.currency,
-        total=amount,
-        placed_at=now,
-        late_charge=True,
-    )
-    db.session.add(order)
-    db.session.flush()
-    payment = Payment(
-        hotel_id=stay.hotel_id,
-        order=order,
-        provider=room.NAME,
-        status=PaymentStatus.SUCCEEDED,
-        amount=amount,
-        currency=hotel.currency,
-        idempotency_key=f"lobby-room-{order.reference}",
-    )
-    db.session.add(payment)
-    room.post_late_charge(stay, order, amount, description, now)
-    db.session.commit()
+    with write_transaction():
+        if stay_life.phase(stay) is not stay_life.StayPhase.CHECKED_OUT:
+            raise NotAllowed(_("Late charges are for stays that have checked out; sell a service instead."))
+        currency = db.session.get(Hotel, stay.hotel_id).currency
+        now = clock.now()
+        order = Order(
+            hotel_id=stay.hotel_id,
+            stay_id=stay.id,
+            reference=ordering.new_order_reference(),
+            status=OrderStatus.CONFIRMED,
+            payment_method=PaymentMethod.ROOM,
+            currency=currency,
+            total=amount,
+            placed_at=now,
+            late_charge=True,
+        )
+        db.session.add(order)
+        db.session.flush()
+        db.session.add(
+            Payment(
+                hotel_id=stay.hotel_id,
+                order=order,
+                provider=room.NAME,
+                status=PaymentStatus.SUCCEEDED,
+                amount=amount,
+                currency=currency,
+                idempotency_key=f"lobby-room-{order.reference}",
+            )
+        )
+        room.post_late_charge(stay, order, amount, description, now)
     return order
 
 
