@@ -9,8 +9,28 @@ import pytest
 from sqlalchemy import func, select
 
 from app.extensions import db
-from app.models import FolioLine, GuestRequest, Hotel, Order, PaymentMethod, RequestKind, Slot, Stay
-from app.services import cancellations, ordering, requests, stay_desk, stay_life, waitlist
+from app.models import (
+    FolioLine,
+    GuestRequest,
+    Hotel,
+    Order,
+    PaymentMethod,
+    RequestKind,
+    Service,
+    Slot,
+    StaffRole,
+    Stay,
+)
+from app.services import (
+    approvals,
+    cancellations,
+    ordering,
+    requests,
+    staff_accounts,
+    stay_desk,
+    stay_life,
+    waitlist,
+)
 from app.services.errors import NotAllowed
 from tests import factories
 
@@ -154,3 +174,24 @@ def test_an_expected_guest_books_ahead_but_asks_for_room_items_once_in_the_house
     assert order.lines[0].status.value == "booked"
     refused(lambda: requests.guest_asks(stay, RequestKind.AMENITY, item="towels"), NOT_ARRIVED)
     refused(lambda: requests.guest_asks(stay, RequestKind.HELP, details="A kettle, please"), NOT_ARRIVED)
+
+
+def test_a_booking_waiting_for_approval_cannot_be_approved_after_check_out(hotel, world, slot):
+    stay = db.session.get(Stay, world.stays["garcia"])
+    db.session.get(Service, world.services["farm_visit"]).needs_approval = True
+    db.session.commit()
+    farm = ordering.BookingRequest(world.services["farm_visit"], slot_id=slot.id, adults=2)
+    order = ordering.sell_at_desk(stay, farm, PaymentMethod.ROOM)
+    request_id = db.session.scalar(
+        select(GuestRequest.id).where(GuestRequest.order_line_id == order.lines[0].id)
+    )
+    desk = staff_accounts.create_staff(
+        hotel, "rita@lodge.test", "a long enough password", StaffRole.RECEPTIONIST
+    )
+    db.session.commit()
+    check_out(stay)
+
+    refused(lambda: approvals.approve(hotel.id, request_id, desk))
+    assert folio_lines() == 0
+    approvals.decline(hotel.id, request_id, desk)  # declining frees the places and charges nothing
+    assert folio_lines() == 0
