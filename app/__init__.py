@@ -50,7 +50,10 @@ def create_app(config_class: type[Config] | None = None, **overrides) -> Flask:
     from app.api import bp as api_bp
     from app.desk import bp as desk_bp
     from app.guest import bp as guest_bp
+    from app.guest.access import GuestSessionInterface
     from app.manage import bp as manage_bp
+
+    app.session_interface = GuestSessionInterface()
 
     app.register_blueprint(guest_bp)
     app.register_blueprint(api_bp)

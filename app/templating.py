@@ -12,8 +12,8 @@ from flask import Flask, g
 from flask_babel import format_date, format_datetime, format_time, format_timedelta, get_locale, get_timezone
 from flask_babel import lazy_gettext as _l
 
-from app.models import RequestStatus
-from app.services import requests, rich_text
+from app.models import RequestStatus, StaffRole
+from app.services import requests, rich_text, stay_life
 from app.services.i18n import enabled_locales, money, text_direction
 from app.services.pricing import price_line_label
 
@@ -54,6 +54,7 @@ ROLE_LABELS = {"receptionist": _l("Receptionist"), "manager": _l("Manager"), "ad
 # Catalog text fields by name, as the editor labels them.
 TEXT_LABELS = {"title": _l("Title"), "summary": _l("Summary"), "description": _l("Description (Markdown)")}
 TIER_LABELS = {"standard": _l("Standard"), "silver": _l("Silver"), "gold": _l("Gold")}
+STAY_PHASE_LABELS = {"expected": _l("Expected"), "in_house": _l("In house"), "checked_out": _l("Checked out")}
 MOVE_LABELS = {
     RequestStatus.ACKNOWLEDGED: _l("Acknowledge"),
     RequestStatus.IN_PROGRESS: _l("Start"),
@@ -96,6 +97,9 @@ def init_app(app: Flask) -> None:
             "request_status_labels": lambda: requests.STATUS_LABELS,
             "move_labels": lambda: MOVE_LABELS,
             "tier_labels": lambda: TIER_LABELS,
+            "stay_phase": stay_life.phase,
+            "stay_phase_labels": lambda: STAY_PHASE_LABELS,
+            "manager_role": StaffRole.MANAGER,
             "role_labels": lambda: ROLE_LABELS,
             "language_name": lambda code: Locale.parse(code).get_display_name(code).capitalize(),
         }

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date, time, timedelta
 
 from app.extensions import db
-from app.models import Hotel, Package, PoolMode, ResourcePool, Schedule, Service, ServiceKind, Stay
+from app.models import Hotel, Package, PoolMode, ResourcePool, Room, Schedule, Service, ServiceKind, Stay
 from app.services import availability, clock, guest_access
 
 
@@ -82,13 +82,25 @@ def make_stay(hotel: Hotel, room: str = "204", surname: str = "Garcia", **fields
         "adults": 2,
         "children_ages": [4, 9],
     }
-    return guest_access.create_stay(hotel, room=room, surname=surname, **(defaults | fields))
+    stay = guest_access.create_stay(hotel, room=room, surname=surname, **(defaults | fields))
+    if stay.arrival <= today and "checked_in_at" not in fields:
+        stay.checked_in_at = clock.now()  # in the house, as if the desk had checked them in
+    return stay
+
+
+ROOMS = [*range(101, 121), *range(201, 221), *range(301, 311)]
+
+
+def make_rooms(hotel: Hotel, numbers=ROOMS) -> None:
+    db.session.add_all(Room(hotel_id=hotel.id, number=str(number)) for number in numbers)
+    db.session.flush()
 
 
 def build_world(slot_days: int = 10) -> World:
     hotel = make_hotel()
     today = clock.now().astimezone(hotel.tz).date()
     world = World(hotel_id=hotel.id, today=today)
+    make_rooms(hotel)
 
     stable = make_pool(hotel, "stable", capacity=6)
     cars = make_pool(hotel, "cars", capacity=2, mode=PoolMode.DAILY)

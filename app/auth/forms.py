@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField
 from wtforms.validators import DataRequired, Length
 
-from app.guest.forms import TOO_LONG
+from app.guest.forms import TOO_LONG, LobbyForm
 
 
-class StaffSignInForm(FlaskForm):
+class StaffSignInForm(LobbyForm):
     email = EmailField(
         _l("Email"),
         validators=[DataRequired(_l("Please enter your email address.")), Length(max=254, message=TOO_LONG)],

@@ -8,6 +8,7 @@ from functools import wraps
 from flask import abort, redirect, request, url_for
 from flask_login import current_user
 
+from app.live_pages import is_fragment_request
 from app.models import StaffRole
 
 
@@ -16,7 +17,7 @@ def role_required(needed: StaffRole) -> Callable:
         @wraps(view)
         def wrapped(*args, **kwargs):
             if not current_user.is_authenticated:
-                if request.method == "GET":
+                if request.method == "GET" and not is_fragment_request():
                     return redirect(url_for("auth.signin", next=request.full_path))
                 abort(401)
             if not current_user.role.allows(needed):

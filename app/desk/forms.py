@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
     EmailField,
@@ -16,11 +15,11 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from app.guest.forms import NOT_A_CHOICE, NOT_A_DATE, NOT_A_NUMBER, TOO_LONG
+from app.guest.forms import NOT_A_CHOICE, NOT_A_DATE, NOT_A_NUMBER, TOO_LONG, LobbyForm
 from app.web.fields import MoneyField, WholeNumberField, row_id
 
 
-class StaySearchForm(FlaskForm):
+class StaySearchForm(LobbyForm):
     class Meta:
         csrf = False  # a GET search changes nothing
 
@@ -31,7 +30,7 @@ class StaySearchForm(FlaskForm):
     )
 
 
-class RefundForm(FlaskForm):
+class RefundForm(LobbyForm):
     amount = MoneyField(_l("Amount"), validators=[InputRequired(_l("Please enter an amount."))])
     reason = TextAreaField(
         _l("Reason"),
@@ -42,7 +41,7 @@ class RefundForm(FlaskForm):
     )
 
 
-class QueueFilterForm(FlaskForm):
+class QueueFilterForm(LobbyForm):
     class Meta:
         csrf = False  # filters are a GET
 
@@ -52,26 +51,26 @@ class QueueFilterForm(FlaskForm):
     room = StringField(_l("Room"), validators=[Length(max=12, message=TOO_LONG)])
 
 
-class StatusForm(FlaskForm):
+class StatusForm(LobbyForm):
     to = HiddenField(validators=[DataRequired()])
 
 
-class AssignForm(FlaskForm):
+class AssignForm(LobbyForm):
     assignee = SelectField(_l("Assign to"), validate_choice=True, invalid_choice_message=NOT_A_CHOICE)
 
 
-class NoteForm(FlaskForm):
+class NoteForm(LobbyForm):
     text = TextAreaField(
         _l("Internal note"),
         validators=[DataRequired(_l("Please write the note first.")), Length(max=2000, message=TOO_LONG)],
     )
 
 
-class GuestMessageForm(FlaskForm):
+class GuestMessageForm(LobbyForm):
     text = TextAreaField(_l("Message to the guest"), validators=[Length(max=2000, message=TOO_LONG)])
 
 
-class CheckInForm(FlaskForm):
+class CheckInForm(LobbyForm):
     first_name = StringField(_l("First name"), validators=[Length(max=80, message=TOO_LONG)])
     surname = StringField(
         _l("Surname"),
@@ -110,14 +109,14 @@ class CheckInForm(FlaskForm):
     tier = SelectField(_l("Loyalty tier"), validate_choice=True, invalid_choice_message=NOT_A_CHOICE)
 
 
-class ReplyForm(FlaskForm):
+class ReplyForm(LobbyForm):
     text = TextAreaField(
         _l("Reply to the guest"),
         validators=[DataRequired(_l("Please write the reply first.")), Length(max=2000, message=TOO_LONG)],
     )
 
 
-class SaleForm(FlaskForm):
+class SaleForm(LobbyForm):
     """One service sold at the desk: a time for activities and tickets, dates for rentals."""
 
     slot = SelectField(
@@ -161,8 +160,29 @@ class SaleForm(FlaskForm):
     payment_method = SelectField(_l("Payment"), validate_choice=True, invalid_choice_message=NOT_A_CHOICE)
 
 
-class CancelForm(FlaskForm):
+class CancelForm(LobbyForm):
     reason = StringField(
         _l("Reason"),
         validators=[DataRequired(_l("Please give a reason.")), Length(max=300, message=TOO_LONG)],
+    )
+
+
+class LateChargeForm(LobbyForm):
+    """A manager's charge after check-out: whole units of the hotel's currency (₫150000, $25)."""
+
+    amount = IntegerField(
+        _l("Amount"),
+        invalid_value_message=NOT_A_NUMBER,
+        validators=[
+            InputRequired(_l("Please enter an amount.")),
+            NumberRange(min=1, max=10**9, message=_l("Please enter a number from %(min)s to %(max)s.")),
+        ],
+        render_kw={"inputmode": "numeric", "autocomplete": "off"},
+    )
+    description = StringField(
+        _l("What it is for"),
+        validators=[
+            DataRequired(_l("Please say what the charge is for.")),
+            Length(max=160, message=TOO_LONG),
+        ],
     )

@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
+from datetime import UTC, datetime
 from functools import wraps
 from urllib.parse import urlsplit
 
-from flask import current_app, g, redirect, request, session, url_for
+from flask import Flask, abort, current_app, g, redirect, request, session, url_for
+from flask.sessions import SecureCookieSessionInterface, SessionMixin
 from sqlalchemy import select
 
 from app.extensions import db
+from app.live_pages import is_fragment_request
 from app.models import Hotel, Stay
-from app.services import clock
+from app.services import clock, guest_access
 
 
 def _fingerprint(stay: Stay) -> str:
@@ -23,35 +26,55 @@ def _fingerprint(stay: Stay) -> str:
 def sign_in(stay: Stay) -> None:
     lang = session.get("lang")
     session.clear()  # a new session at sign-in: nothing carried over from before
-    session["stay"] = [stay.id, _fingerprint(stay)]
+    # The stay's session version: signing out (or checking out) bumps it, so a copy of this
+    # cookie taken before then opens nothing, like a staff session.
+    session["stay"] = [stay.id, _fingerprint(stay), stay.session_version]
+    session[GUEST_UNTIL] = guest_access.session_ends_at(stay).timestamp()
     if lang:
         session["lang"] = lang
     session.permanent = True
 
 
 def sign_out() -> None:
+    if g.get("stay") is not None:
+        guest_access.guest_signs_out(g.stay)
     lang = session.get("lang")
     session.clear()
     if lang:
         session["lang"] = lang
 
 
+GUEST_UNTIL = "guest_until"
+
+
+class GuestSessionInterface(SecureCookieSessionInterface):
+    """A guest's cookie expires at the end of the departure day, not after the app-wide 14 days."""
+
+    def get_expiration_time(self, app: Flask, session: SessionMixin) -> datetime | None:
+        expires = super().get_expiration_time(app, session)
+        until = session.get(GUEST_UNTIL)
+        if expires is None or not isinstance(until, int | float):
+            return expires
+        return min(expires, datetime.fromtimestamp(until, UTC))
+
+
 def load_guest() -> None:
     """Set ``g.stay`` and ``g.hotel`` for this request."""
     g.stay = None
-    stay_id, fingerprint = (session.get("stay") or [None, None])[:2]
+    stay_id, fingerprint, version = ([*(session.get("stay") or []), None, None, None])[:3]
     if stay_id is not None:
-        stay = db.session.get(Stay, stay_id)
-        today = clock.now().astimezone(_hotel_of(stay).tz).date() if stay else None
+        stay = db.session.get(Stay, stay_id) if isinstance(stay_id, int) else None
         if (
             stay
             and _fingerprint(stay) == fingerprint
+            and stay.session_version == version
             and stay.checked_out_at is None
-            and stay.departure >= today
+            and clock.now() < guest_access.session_ends_at(stay)
         ):
             g.stay = stay
         else:
             session.pop("stay", None)
+            session.pop(GUEST_UNTIL, None)
     g.hotel = _hotel_of(g.stay) if g.stay else default_hotel()
 
 
@@ -75,6 +98,8 @@ def guest_required(view: Callable) -> Callable:
     @wraps(view)
     def wrapped(*args, **kwargs):
         if g.stay is None:
+            if is_fragment_request():
+                abort(401)  # a live region's poll: it sends the person to sign in itself
             return redirect(url_for("guest.signin", next=request.full_path))
         return view(*args, **kwargs)
 

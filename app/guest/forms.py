@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -14,8 +16,8 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
-from wtforms.widgets import CheckboxInput, ListWidget
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, StopValidation
+from wtforms.widgets import CheckboxInput, ListWidget, TextArea
 
 from app.security import MAX_ID
 from app.web.fields import WholeNumberField, row_id
@@ -26,9 +28,34 @@ NOT_A_NUMBER = _l("Please enter a whole number.")
 NOT_A_DATE = _l("Please enter a date.")
 NOT_A_CHOICE = _l("Please choose from the list.")
 TOO_LONG = _l("Please use at most %(max)d characters.")
+NO_CONTROL_CHARACTERS = _l("Please type this on one line, without line breaks or control characters.")
+
+# C0 and C1 control characters, DEL and the Unicode line and paragraph separators: none
+# belongs in a one-line value (a "\r\n" in an email would split the headers it goes into).
+CONTROL_CHARACTERS = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 
 
-class RoomSignInForm(FlaskForm):
+def refuse_control_characters(form, field) -> None:
+    if isinstance(field.data, str) and CONTROL_CHARACTERS.search(field.data):
+        raise StopValidation(NO_CONTROL_CHARACTERS)
+
+
+class LobbyForm(FlaskForm):
+    """The base of every form in the app: one-line text fields refuse control characters.
+
+    Text areas keep their line breaks; every other field derived from StringField (email,
+    search, password, hidden…) gets the check first, before its own validators.
+    """
+
+    class Meta:
+        def bind_field(self, form, unbound_field, options):
+            field = super().bind_field(form, unbound_field, options)
+            if isinstance(field, StringField) and not isinstance(field.widget, TextArea):
+                field.validators = [refuse_control_characters, *field.validators]
+            return field
+
+
+class RoomSignInForm(LobbyForm):
     room = StringField(
         _l("Room number"),
         validators=[DataRequired(_l("Please enter your room number.")), Length(max=12, message=TOO_LONG)],
@@ -41,7 +68,7 @@ class RoomSignInForm(FlaskForm):
     )
 
 
-class ReferenceSignInForm(FlaskForm):
+class ReferenceSignInForm(LobbyForm):
     reference = StringField(
         _l("Booking reference"),
         validators=[
@@ -57,7 +84,7 @@ class ReferenceSignInForm(FlaskForm):
     )
 
 
-class LanguageForm(FlaskForm):
+class LanguageForm(LobbyForm):
     lang = SelectField(_l("Language"), validate_choice=True, invalid_choice_message=NOT_A_CHOICE)
     next = HiddenField()
 
@@ -67,7 +94,7 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-class TimedBookingForm(FlaskForm):
+class TimedBookingForm(LobbyForm):
     """Book an activity or a ticket: a time and who comes."""
 
     slot = RadioField(
@@ -108,7 +135,7 @@ class WaitlistForm(TimedBookingForm):
     )
 
 
-class DailyBookingForm(FlaskForm):
+class DailyBookingForm(LobbyForm):
     """Rent or request something for one or more days."""
 
     start_date = DateField(
@@ -137,7 +164,7 @@ class DailyBookingForm(FlaskForm):
     )
 
 
-class PromoForm(FlaskForm):
+class PromoForm(LobbyForm):
     code = StringField(
         _l("Promo code"),
         validators=[DataRequired(_l("Please enter the code.")), Length(max=40, message=TOO_LONG)],
@@ -145,14 +172,14 @@ class PromoForm(FlaskForm):
     )
 
 
-class PlainForm(FlaskForm):
+class PlainForm(LobbyForm):
     """A button that changes something: only the CSRF token to check."""
 
 
 PAYMENT_LABELS = {"card": _l("Pay by card now"), "room": _l("Charge to my room")}
 
 
-class CheckoutForm(FlaskForm):
+class CheckoutForm(LobbyForm):
     payment_method = RadioField(
         _l("How would you like to pay?"),
         validators=[InputRequired(_l("Please choose how to pay."))],
@@ -167,7 +194,7 @@ class CheckoutForm(FlaskForm):
         return self
 
 
-class RoomItemForm(FlaskForm):
+class RoomItemForm(LobbyForm):
     item = SelectField(_l("What can we bring?"), validate_choice=True, invalid_choice_message=NOT_A_CHOICE)
     quantity = WholeNumberField(
         _l("How many"),
@@ -180,7 +207,7 @@ class RoomItemForm(FlaskForm):
     )
 
 
-class MessageForm(FlaskForm):
+class MessageForm(LobbyForm):
     details = TextAreaField(
         _l("Your message"),
         validators=[
@@ -190,7 +217,7 @@ class MessageForm(FlaskForm):
     )
 
 
-class RatingForm(FlaskForm):
+class RatingForm(LobbyForm):
     rating = RadioField(
         _l("Your rating"),
         choices=[SelectChoice(value, str(value)) for value in range(1, 6)],
@@ -204,7 +231,7 @@ class RatingForm(FlaskForm):
     )
 
 
-class RecommendForm(FlaskForm):
+class RecommendForm(LobbyForm):
     score = RadioField(
         _l("How likely are you to recommend us to a friend?"),
         choices=[SelectChoice(value, str(value)) for value in range(0, 11)],

@@ -6,20 +6,20 @@ from flask import abort, flash, g, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from flask_wtf import FlaskForm
+
 from wtforms import StringField
 from wtforms.validators import DataRequired, Length, Regexp
 
 from app.auth.roles import role_required
 from app.extensions import db
-from app.guest.forms import TOO_LONG, PlainForm
+from app.guest.forms import TOO_LONG, LobbyForm, PlainForm
 from app.manage import bp
 from app.models import StaffRole
 from app.services import api_tokens
 from app.services.errors import LobbyError
 
 
-class ApiTokenForm(FlaskForm):
+class ApiTokenForm(LobbyForm):
     name = StringField(
         _l("What it is for"),
         validators=[

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
@@ -15,12 +14,12 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, Regexp
 
-from app.guest.forms import NOT_A_CHOICE, NOT_A_DATE, NOT_A_NUMBER, TOO_LONG, MultiCheckboxField
+from app.guest.forms import NOT_A_CHOICE, NOT_A_DATE, NOT_A_NUMBER, TOO_LONG, LobbyForm, MultiCheckboxField
 from app.templating import TEXT_LABELS
 from app.web.fields import MoneyField, WholeNumberField
 
 
-class StaffForm(FlaskForm):
+class StaffForm(LobbyForm):
     name = StringField(_l("Name"), validators=[Length(max=120, message=TOO_LONG)])
     email = EmailField(
         _l("Email"),
@@ -34,14 +33,14 @@ class StaffForm(FlaskForm):
     role = SelectField(_l("Role"), validate_choice=True, invalid_choice_message=NOT_A_CHOICE)
 
 
-class RoleForm(FlaskForm):
+class RoleForm(LobbyForm):
     role = SelectField(_l("Role"), validate_choice=True, invalid_choice_message=NOT_A_CHOICE)
 
 
 TEXT_LIMITS = {"title": 120, "summary": 300, "description": 4000}
 
 
-def with_texts(base: type[FlaskForm], fields: tuple[str, ...], locales: list[str]) -> type[FlaskForm]:
+def with_texts(base: type[LobbyForm], fields: tuple[str, ...], locales: list[str]) -> type[LobbyForm]:
     """``base`` plus one text field per language for each of ``fields`` (``title_vi``, ``summary_ka`` …)."""
     form = type(f"{base.__name__}Texts", (base,), {})
     for locale in locales:
@@ -86,7 +85,7 @@ def _price(label):
 PRICES = ("price_adult", "price_child", "price_unit")
 
 
-class ServiceForm(FlaskForm):
+class ServiceForm(LobbyForm):
     price_adult = _price(_l("Price per adult"))
     price_child = _price(_l("Price per child"))
     price_unit = _price(_l("Price per unit and day"))
@@ -117,7 +116,7 @@ class NewServiceForm(ServiceForm):
     )
 
 
-class PackageForm(FlaskForm):
+class PackageForm(LobbyForm):
     services = MultiCheckboxField(
         _l("Services in this package"),
         coerce=int,
@@ -135,11 +134,11 @@ class NewPackageForm(PackageForm):
     code = _code_field(r"^[a-z0-9_]+$", _l("Use lower-case letters, digits and _ only."))
 
 
-class CapacityForm(FlaskForm):
+class CapacityForm(LobbyForm):
     capacity = _whole(_l("Places (people, or units for rentals)"), 0, 10000)
 
 
-class WeekForm(FlaskForm):
+class WeekForm(LobbyForm):
     week = TextAreaField(
         _l("Start times, one line per weekday from Monday to Sunday"),
         validators=[Length(max=2000, message=TOO_LONG)],
@@ -147,7 +146,7 @@ class WeekForm(FlaskForm):
     )
 
 
-class DiscountRulesForm(FlaskForm):
+class DiscountRulesForm(LobbyForm):
     large_family_min_children = _whole(_l("Large family: from this many children"), 1, 20)
     large_family_discount_percent = _whole(_l("Large family discount (percent)"), 0, 100)
     silver_discount_percent = _whole(_l("Silver guests' discount (percent)"), 0, 100)
@@ -156,7 +155,7 @@ class DiscountRulesForm(FlaskForm):
     pre_arrival_days = _whole(_l("Offer email: days before arrival"), 0, 30)
 
 
-class PromoCodeForm(FlaskForm):
+class PromoCodeForm(LobbyForm):
     code = _code_field(r"^[A-Za-z0-9_-]+$", _l("Use letters, digits, - and _ only."))
     kind = SelectField(_l("Kind"), validate_choice=True, invalid_choice_message=NOT_A_CHOICE)
     percent = _whole(_l("Percent off"), 1, 100, required=False)
@@ -185,7 +184,7 @@ class PromoCodeForm(FlaskForm):
         return valid
 
 
-class SlaForm(FlaskForm):
+class SlaForm(LobbyForm):
     silver_sla_percent = _whole(_l("Silver guests get this share of the time (percent)"), 1, 100)
     gold_sla_percent = _whole(_l("Gold guests get this share of the time (percent)"), 1, 100)
 
@@ -197,3 +196,15 @@ def with_sla_fields(kinds) -> type[SlaForm]:
         setattr(form, f"ack_{kind.value}", _whole(_l("Acknowledge within (minutes)"), 1, 10080))
         setattr(form, f"resolve_{kind.value}", _whole(_l("Resolve within (minutes)"), 1, 43200))
     return form
+
+
+class RoomsForm(LobbyForm):
+    numbers = StringField(
+        _l("Rooms to add"),
+        validators=[
+            DataRequired(_l("Please enter at least one room number.")),
+            Length(max=400, message=TOO_LONG),
+        ],
+        description=_l("Room numbers or ranges, separated by commas: 101-120, 201, B12."),
+        render_kw={"autocomplete": "off"},
+    )

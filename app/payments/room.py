@@ -8,7 +8,7 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from app.extensions import db
-from app.models import FolioLine, Hotel, LineStatus, OrderLine, Payment, Refund, RefundStatus, Stay
+from app.models import FolioLine, Hotel, LineStatus, Order, OrderLine, Payment, Refund, RefundStatus, Stay
 
 NAME = "room"
 
@@ -38,6 +38,11 @@ def reverse(refund: Refund, line: OrderLine | None, now: datetime) -> None:
     refund.status = RefundStatus.SUCCEEDED
 
 
+def post_late_charge(stay: Stay, order: Order, amount: int, description: str, now: datetime) -> None:
+    """A manager's charge after check-out: marked, so the PMS reopens the closed folio for it."""
+    _post(stay, None, amount, description, f"{order.reference}-L", now, order_id=order.id, late_charge=True)
+
+
 def _post(
     stay: Stay,
     line: OrderLine | None,
@@ -46,9 +51,11 @@ def _post(
     reference: str,
     now: datetime,
     order_id: int | None = None,
+    late_charge: bool = False,
 ) -> None:
     db.session.add(
         FolioLine(
+            late_charge=late_charge,
             hotel_id=stay.hotel_id,
             stay_id=stay.id,
             order_id=order_id if order_id is not None else line.order_id,

@@ -14,6 +14,7 @@ from app.models import (
     PoolMode,
     RequestKind,
     ResourcePool,
+    Room,
     Schedule,
     Service,
     ServiceKind,
@@ -74,6 +75,9 @@ def seed_demo() -> tuple[Hotel, DemoStays]:
             ],
         )
 
+    # The lodge's rooms: three floors; check-in accepts only these.
+    numbers = [*range(101, 121), *range(201, 221), *range(301, 311)]
+    db.session.add_all(Room(hotel_id=hotel.id, number=str(number)) for number in numbers)
     stays = DemoStays(
         in_house=guest_access.create_stay(
             hotel,
@@ -114,6 +118,9 @@ def seed_demo() -> tuple[Hotel, DemoStays]:
             tier=Tier.GOLD,
         ),
     )
+    # The two families in the house were checked in at the desk; Minh Anh is still expected.
+    for stay in (stays.in_house, stays.large_family):
+        stay.checked_in_at = clock.now() - timedelta(hours=3)
     for email, role, name in DEMO_STAFF:
         staff_accounts.create_staff(hotel, email, DEMO_STAFF_PASSWORD, role, name=name)
     # A believable morning at the desk: two requests already waiting.

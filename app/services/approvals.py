@@ -22,7 +22,7 @@ from app.models import (
     StaffUser,
 )
 from app.payments import room
-from app.services import availability, clock, requests, waitlist
+from app.services import availability, clock, requests, stay_life, waitlist
 from app.services.errors import NotAllowed
 from app.services.locking import write_transaction
 
@@ -40,6 +40,7 @@ def approve(hotel_id: int, request_id: int, staff: StaffUser, message: str = "")
     with write_transaction():
         request = requests.hotel_request(hotel_id, request_id)
         line = _line_of(request)
+        stay_life.ensure_open(line.order.stay)  # after check-out it may only be declined
         now = clock.now()
         line.status = LineStatus.BOOKED
         payment = db.session.scalar(

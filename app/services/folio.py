@@ -13,7 +13,17 @@ from app.models import FolioExport, FolioLine, Hotel
 from app.services import clock
 from app.services.locking import write_transaction
 
-COLUMNS = ("reference", "posted_at", "room", "amount", "currency", "description", "stay_id", "order_id")
+COLUMNS = (
+    "reference",
+    "posted_at",
+    "room",
+    "amount",
+    "currency",
+    "description",
+    "stay_id",
+    "order_id",
+    "late_charge",
+)
 
 
 def new_export(hotel: Hotel, now: datetime | None = None) -> FolioExport:
@@ -71,6 +81,8 @@ def as_rows(lines: list[FolioLine]) -> list[dict]:
             "description": line.description,
             "stay_id": line.stay_id,
             "order_id": line.order_id,
+            # Posted by a manager after check-out: the PMS must reopen the closed folio for it.
+            "late_charge": line.late_charge,
         }
         for line in lines
     ]
@@ -80,5 +92,5 @@ def as_csv(lines: list[FolioLine]) -> str:
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=COLUMNS)
     writer.writeheader()
-    writer.writerows(as_rows(lines))
+    writer.writerows({**row, "late_charge": "late" if row["late_charge"] else ""} for row in as_rows(lines))
     return buffer.getvalue()

@@ -5,13 +5,14 @@ from __future__ import annotations
 import base64
 import secrets
 import unicodedata
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import select
 
 from app.extensions import db
 from app.models import Hotel, Stay
 from app.models.stays import party_kind
+from app.services.locking import write_transaction
 
 
 def new_access_token() -> str:
@@ -73,6 +74,23 @@ def stay_by_token(token: str, now: datetime) -> Stay | None:
     if stay is None or stay.departure < now.astimezone(db.session.get(Hotel, stay.hotel_id).tz).date():
         return None
     return stay
+
+
+def end_guest_sessions(stay: Stay) -> None:
+    """Every guest session issued so far stops working, copies of the cookie included; the caller commits."""
+    stay.session_version = (stay.session_version or 1) + 1
+
+
+def guest_signs_out(stay: Stay) -> None:
+    # A writer from the start: this request read the stay first (SQLite's read-then-write trap).
+    with write_transaction():
+        end_guest_sessions(stay)
+
+
+def session_ends_at(stay: Stay) -> datetime:
+    """A guest session lasts until the end of the departure day, in the hotel's time zone."""
+    tz = db.session.get(Hotel, stay.hotel_id).tz
+    return datetime.combine(stay.departure + timedelta(days=1), time(0), tzinfo=tz)
 
 
 def create_stay(hotel: Hotel, **fields) -> Stay:

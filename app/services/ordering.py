@@ -29,7 +29,7 @@ from app.models import (
     Stay,
 )
 from app.payments import card_provider, room
-from app.services import availability, clock, discounts, requests, waitlist
+from app.services import availability, clock, discounts, requests, stay_life, waitlist
 from app.services.catalog import bookable_service
 from app.services.errors import LobbyError, NotAllowed, NotFound, SoldOut
 from app.services.locking import write_transaction
@@ -75,6 +75,7 @@ def new_order_reference() -> str:
 def plan_line(stay: Stay, request: BookingRequest, now: datetime | None = None) -> PlannedLine:
     """Check a request against every rule and price it; raise :class:`LobbyError` if it breaks one."""
     now = now or clock.now()
+    stay_life.ensure_open(stay)
     service = bookable_service(stay.hotel_id, request.service_id)
     hotel = db.session.get(Hotel, stay.hotel_id)
     if service.kind.by_day:
@@ -371,6 +372,8 @@ def check_payment_method(stay: Stay, method: PaymentMethod) -> None:
 
 def _place(order: Order, method: PaymentMethod) -> None:
     """Inside a write transaction: claim the order's seats, then book it (room) or hold it (card)."""
+    # Checked again here: the stay may have checked out since the cart was filled.
+    stay_life.ensure_open(order.stay)
     now = clock.now()
     claims = []
     for line in order.lines:

@@ -28,7 +28,7 @@ from app.models import (
     Stay,
     Tier,
 )
-from app.services import clock
+from app.services import clock, stay_life
 from app.services.errors import LobbyError, NotAllowed, NotFound
 
 # Minutes to acknowledge and to resolve, before loyal guests' shortening; a hotel overrides them.
@@ -148,7 +148,8 @@ def open_request(
 def guest_asks(
     stay: Stay, kind: RequestKind, item: str = "", quantity: int = 1, details: str = ""
 ) -> GuestRequest:
-    """A request from My stay: a room item, help, or a complaint."""
+    """A request from My stay: a room item, help, or a complaint; the desk brings them to the room."""
+    stay_life.ensure_open(stay, needs_guest_in_house=True)
     if kind not in (RequestKind.AMENITY, RequestKind.HELP, RequestKind.COMPLAINT):
         raise NotAllowed(_("That action is not possible here."))
     if kind is RequestKind.AMENITY and item not in ROOM_ITEMS:
@@ -161,6 +162,7 @@ def guest_asks(
 
 
 def ask_about_line(stay: Stay, line: OrderLine, details: str) -> GuestRequest:
+    stay_life.ensure_open(stay)
     if not details.strip():
         raise LobbyError(_("Please tell us a little about it."))
     request = open_request(stay, RequestKind.FOLLOW_UP, details=details, order_line=line)

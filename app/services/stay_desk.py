@@ -3,20 +3,40 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, time, timedelta
 
+import email_validator
 import qrcode
 import qrcode.image.svg
+from flask_babel import format_date
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, or_, select
 
 from app.extensions import db
-from app.models import Hotel, Stay, Tier
-from app.services import clock, guest_access
+from app.models import (
+    FolioLine,
+    Hotel,
+    LineStatus,
+    Order,
+    OrderLine,
+    OrderStatus,
+    Payment,
+    PaymentMethod,
+    PaymentStatus,
+    StaffRole,
+    StaffUser,
+    Stay,
+    Tier,
+)
+from app.payments import room
+from app.services import clock, guest_access, ordering, rooms, stay_life
 from app.services.errors import LobbyError, NotAllowed
+from app.services.locking import write_transaction
 
 MAX_ADULTS = 10
 MAX_CHILDREN = 8
+# Fits the integer column with room to spare; no real late charge comes near it.
+MAX_LATE_CHARGE = 10**12
 
 
 @dataclass
@@ -47,42 +67,122 @@ def parse_ages(text: str) -> list[int]:
     return ages
 
 
+ROOM_TAKEN = "room_taken"
+
+
+def check_in_problems(
+    hotel: Hotel,
+    *,
+    room: str | None = None,
+    email: str | None = None,
+    locale: str | None = None,
+    arrival: date | None = None,
+    departure: date | None = None,
+    adults: int | None = None,
+) -> dict[str, str]:
+    """Every field of a check-in that breaks a rule, with its message; a value not given is not checked.
+
+    The desk sees them all at once, each next to its field (``None`` stands for a field
+    the form already refused, so it is not reported twice).
+    """
+    errors: dict[str, str] = {}
+    if arrival is not None and departure is not None and departure <= arrival:
+        errors["departure"] = _("The departure must be after the arrival.")
+    if adults is not None and not 1 <= adults <= MAX_ADULTS:
+        errors["adults"] = _("Please enter a number from 1 to %(max)d.", max=MAX_ADULTS)
+    if email:
+        try:
+            normalized_email(email)
+        except LobbyError as error:
+            errors["email"] = str(error.message)
+    if locale is not None and locale not in hotel.enabled_locales:
+        errors["locale"] = _("Please choose from the list.")
+    if room is not None:
+        room = room.strip()
+        if not rooms.is_bookable(hotel.id, room):
+            errors["room"] = _("Room %(room)s is not on the hotel's room list.", room=room)
+        elif (
+            arrival is not None
+            and departure is not None
+            and departure > arrival
+            and _room_taken(hotel, room, arrival, departure)
+        ):
+            errors["room"] = _("Room %(room)s already has a guest on those dates.", room=room)
+            errors[ROOM_TAKEN] = "1"
+    return errors
+
+
+class CheckInRefused(LobbyError):
+    """Every field the desk must correct: ``errors`` maps a field name to its message."""
+
+    def __init__(self, errors: dict[str, str]):
+        errors = dict(errors)
+        taken = errors.pop(ROOM_TAKEN, None)
+        # Only a room already taken is a conflict with the world; anything else is a typing matter.
+        super().__init__(next(iter(errors.values())), 409 if taken and len(errors) == 1 else 400)
+        self.errors = errors
+
+    @classmethod
+    def of(cls, problems: dict[str, str]) -> CheckInRefused | None:
+        return cls(problems) if problems else None
+
+
 def check_in(hotel: Hotel, details: CheckIn) -> Stay:
-    if details.departure <= details.arrival:
-        raise LobbyError(_("The departure must be after the arrival."))
-    if not 1 <= details.adults <= MAX_ADULTS:
-        raise LobbyError(_("Please enter a number from 1 to %(max)d.", max=MAX_ADULTS))
-    if details.email.strip() and ("@" not in details.email or " " in details.email.strip()):
-        raise LobbyError(_("Please enter a valid email address."))
-    if details.locale not in hotel.enabled_locales:
-        raise LobbyError(_("Please choose from the list."))
-    overlapping = db.session.scalar(
-        select(Stay.id).where(
-            Stay.hotel_id == hotel.id,
-            Stay.room == details.room.strip(),
-            Stay.checked_out_at.is_(None),
-            Stay.arrival < details.departure,
-            Stay.departure > details.arrival,
+    """A guest standing at the desk gets a stay; one booked for a later day stays expected until then."""
+    # One writer transaction: two desks cannot both find the room free and both put a guest in it.
+    with write_transaction():
+        errors = check_in_problems(
+            hotel,
+            room=details.room,
+            email=details.email.strip(),
+            locale=details.locale,
+            arrival=details.arrival,
+            departure=details.departure,
+            adults=details.adults,
         )
-    )
-    if overlapping:
-        raise NotAllowed(_("Room %(room)s already has a guest on those dates.", room=details.room.strip()))
-    tier = max(details.tier, tier_from_history(hotel, details.email), key=list(Tier).index)
-    stay = guest_access.create_stay(
-        hotel,
-        room=details.room.strip(),
-        surname=details.surname.strip(),
-        first_name=details.first_name.strip(),
-        email=details.email.strip(),
-        locale=details.locale,
-        arrival=details.arrival,
-        departure=details.departure,
-        adults=details.adults,
-        children_ages=details.children_ages,
-        tier=tier,
-    )
-    db.session.commit()
+        if errors:
+            raise CheckInRefused(errors)
+        email = normalized_email(details.email.strip()) if details.email.strip() else ""
+        tier = max(details.tier, tier_from_history(hotel, email), key=list(Tier).index)
+        stay = guest_access.create_stay(
+            hotel,
+            room=details.room.strip(),
+            surname=details.surname.strip(),
+            first_name=details.first_name.strip(),
+            email=email,
+            locale=details.locale,
+            arrival=details.arrival,
+            departure=details.departure,
+            adults=details.adults,
+            children_ages=details.children_ages,
+            tier=tier,
+        )
+        if details.arrival <= clock.now().astimezone(hotel.tz).date():
+            stay.checked_in_at = clock.now()
     return stay
+
+
+def normalized_email(typed: str) -> str:
+    """The address as stored, or :class:`LobbyError`: syntax only, no DNS lookups at the desk."""
+    try:
+        return email_validator.validate_email(typed, check_deliverability=False).normalized
+    except email_validator.EmailNotValidError as error:
+        raise LobbyError(_("Please enter a valid email address.")) from error
+
+
+def _room_taken(hotel: Hotel, room: str, arrival: date, departure: date) -> bool:
+    return (
+        db.session.scalar(
+            select(Stay.id).where(
+                Stay.hotel_id == hotel.id,
+                Stay.room == room,
+                Stay.checked_out_at.is_(None),
+                Stay.arrival < departure,
+                Stay.departure > arrival,
+            )
+        )
+        is not None
+    )
 
 
 RETURNING_SILVER = 1  # earlier stays with the same email that make a guest silver
@@ -104,30 +204,161 @@ def tier_from_history(hotel: Hotel, email: str) -> Tier:
     return Tier.SILVER if earlier >= RETURNING_SILVER else Tier.STANDARD
 
 
+@dataclass
+class Balance:
+    """What the desk says before checking a guest in or out: what is on the room and what is open."""
+
+    currency: str
+    room_charges: int  # posted to the folio (net of reversals), in minor units
+    card_payments: int  # taken by card, net of refunds
+    pending_approvals: list[OrderLine]  # would go on the room once the desk approves
+    unpaid_orders: list[Order]  # card checkouts still waiting for the payment
+
+
+def balance(stay: Stay) -> Balance:
+    hotel = db.session.get(Hotel, stay.hotel_id)
+    room_charges = db.session.scalar(
+        select(func.coalesce(func.sum(FolioLine.amount), 0)).where(
+            FolioLine.stay_id == stay.id, FolioLine.hotel_id == stay.hotel_id
+        )
+    )
+    card = db.session.scalars(
+        select(Payment)
+        .join(Order)
+        .where(
+            Order.stay_id == stay.id,
+            Payment.hotel_id == stay.hotel_id,
+            Payment.provider != room.NAME,
+            Payment.status == PaymentStatus.SUCCEEDED,
+        )
+    ).all()
+    pending = db.session.scalars(
+        select(OrderLine)
+        .join(Order)
+        .where(Order.stay_id == stay.id, OrderLine.status == LineStatus.REQUESTED)
+        .order_by(OrderLine.id)
+    ).all()
+    unpaid = db.session.scalars(
+        select(Order).where(Order.stay_id == stay.id, Order.status == OrderStatus.PENDING)
+    ).all()
+    return Balance(
+        currency=hotel.currency,
+        room_charges=room_charges,
+        card_payments=sum(payment.amount - payment.refunded for payment in card),
+        pending_approvals=list(pending),
+        unpaid_orders=list(unpaid),
+    )
+
+
+def check_in_stay(stay: Stay) -> None:
+    """A guest booked ahead arrives: the stay is in the house from now on."""
+    with write_transaction():  # the stay is read again under the writer lock: two clicks, one check-in
+        current = stay_life.phase(stay)
+        if current is stay_life.StayPhase.CHECKED_OUT:
+            raise NotAllowed(_("This guest has already checked out."))
+        if current is stay_life.StayPhase.IN_HOUSE:
+            raise NotAllowed(_("This guest is already checked in."))
+        today = clock.now().astimezone(db.session.get(Hotel, stay.hotel_id).tz).date()
+        if not stay.arrival <= today < stay.departure:
+            raise NotAllowed(
+                _(
+                    "This stay is booked from %(arrival)s to %(departure)s; "
+                    "change the dates before checking in.",
+                    arrival=format_date(stay.arrival),
+                    departure=format_date(stay.departure),
+                )
+            )
+        stay.checked_in_at = clock.now()
+
+
 def check_out(stay: Stay) -> None:
-    """The stay ends: its links and sessions stop working at once."""
-    if stay.checked_out_at is not None:
-        raise NotAllowed(_("This guest has already checked out."))
-    stay.checked_out_at = clock.now()
-    db.session.commit()
+    """The stay ends: its links and sessions stop working at once, copied cookies included."""
+    with write_transaction():
+        current = stay_life.phase(stay)
+        if current is stay_life.StayPhase.CHECKED_OUT:
+            raise NotAllowed(_("This guest has already checked out."))
+        if current is stay_life.StayPhase.EXPECTED:
+            raise NotAllowed(_("This guest has not checked in yet."))
+        stay.checked_out_at = clock.now()
+        guest_access.end_guest_sessions(stay)
 
 
-def arrivals(hotel_id: int, today: date) -> list[Stay]:
+def post_late_charge(stay: Stay, amount: int, description: str, staff: StaffUser) -> Order:
+    """A manager puts a charge found after check-out (the minibar) on the folio, marked as late.
+
+    The only way anything reaches a checked-out stay's bill (``stay_life.ensure_open``).
+    """
+    if not staff.role.allows(StaffRole.MANAGER):
+        raise NotAllowed(_("Only a manager can post a late charge."))
+    description = description.strip()
+    if not description:
+        raise LobbyError(_("Please say what the charge is for."))
+    if not 0 < amount <= MAX_LATE_CHARGE:
+        raise LobbyError(_("Please enter an amount above zero."))
+    with write_transaction():
+        if stay_life.phase(stay) is not stay_life.StayPhase.CHECKED_OUT:
+            raise NotAllowed(_("Late charges are for stays that have checked out; sell a service instead."))
+        currency = db.session.get(Hotel, stay.hotel_id).currency
+        now = clock.now()
+        order = Order(
+            hotel_id=stay.hotel_id,
+            stay_id=stay.id,
+            reference=ordering.new_order_reference(),
+            status=OrderStatus.CONFIRMED,
+            payment_method=PaymentMethod.ROOM,
+            currency=currency,
+            total=amount,
+            placed_at=now,
+            late_charge=True,
+        )
+        db.session.add(order)
+        db.session.flush()
+        db.session.add(
+            Payment(
+                hotel_id=stay.hotel_id,
+                order=order,
+                provider=room.NAME,
+                status=PaymentStatus.SUCCEEDED,
+                amount=amount,
+                currency=currency,
+                idempotency_key=f"lobby-room-{order.reference}",
+            )
+        )
+        room.post_late_charge(stay, order, amount, description, now)
+    return order
+
+
+def arrivals(hotel_id: int, day: date) -> list[Stay]:
+    """Everyone due to arrive on ``day``, whether still expected or already in (``stay_life.phase``)."""
     return list(
         db.session.scalars(
-            select(Stay).where(Stay.hotel_id == hotel_id, Stay.arrival == today).order_by(Stay.room)
+            select(Stay).where(Stay.hotel_id == hotel_id, Stay.arrival == day).order_by(Stay.room, Stay.id)
         )
     )
 
 
-def departures(hotel_id: int, today: date) -> list[Stay]:
+def departures(hotel: Hotel, day: date) -> list[Stay]:
+    """Who leaves on ``day``: stays due to leave, and stays that checked out that day, early ones included."""
+    day_starts = datetime.combine(day, time(0), tzinfo=hotel.tz)
+    day_ends = day_starts + timedelta(days=1)
     return list(
         db.session.scalars(
             select(Stay)
-            .where(Stay.hotel_id == hotel_id, Stay.departure == today, Stay.checked_out_at.is_(None))
-            .order_by(Stay.room)
+            .where(
+                Stay.hotel_id == hotel.id,
+                or_(
+                    and_(Stay.departure == day, Stay.checked_out_at.is_(None)),
+                    and_(Stay.checked_out_at >= day_starts, Stay.checked_out_at < day_ends),
+                ),
+            )
+            .order_by(Stay.room, Stay.id)
         )
     )
+
+
+def left_early(stay: Stay, hotel: Hotel) -> bool:
+    out = stay.checked_out_at
+    return out is not None and out.astimezone(hotel.tz).date() < stay.departure
 
 
 def qr_svg(url: str) -> str:

@@ -129,7 +129,7 @@ def test_manager_exports_the_folio_once(app, client, world, desk):
     second = manager.client.get(manager.post("/manage/folio/exports", {}, page="/manage/folio").location)
     assert (
         second.get_data(as_text=True).strip()
-        == "reference,posted_at,room,amount,currency,description,stay_id,order_id"
+        == "reference,posted_at,room,amount,currency,description,stay_id,order_id,late_charge"
     )
 
 

@@ -191,6 +191,7 @@ def staff_pages(app, guest, demo_pages, staff):
     )
     with app.app_context():
         garcia = db.session.scalar(select(Stay).where(Stay.room == "204")).id
+        arriving = db.session.scalar(select(Stay).where(Stay.room == "305")).id
         request_id = db.session.scalar(select(GuestRequest.id).where(GuestRequest.stay_id == garcia).limit(1))
         payment_id = db.session.scalar(select(Payment.id))
         riding = db.session.scalar(select(Service.id).where(Service.code == "horse_riding"))
@@ -202,7 +203,10 @@ def staff_pages(app, guest, demo_pages, staff):
         f"/desk/requests/{request_id}",
         "/desk/?q=204",
         f"/desk/stays/{garcia}",
-        f"/desk/stays/{garcia}/card",
+        # The room card is in the guest's language, not the staff's (tests/desk/test_stay_life_pages.py).
+        f"/desk/stays/{garcia}/check-out",
+        f"/desk/stays/{arriving}",
+        f"/desk/stays/{arriving}/check-in",
         f"/desk/stays/{garcia}/sell",
         f"/desk/stays/{garcia}/sell?service={riding}",
         f"/desk/payments/{payment_id}/refund",
@@ -220,6 +224,7 @@ def staff_pages(app, guest, demo_pages, staff):
         "/manage/dashboard",
         "/manage/discounts",
         "/manage/sla",
+        "/manage/rooms",
         "/manage/packages/new",
         "/manage/pools",
         f"/manage/pools/{pool_id}",

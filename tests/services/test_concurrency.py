@@ -84,14 +84,17 @@ def test_200_concurrent_checkouts_sell_exactly_the_5_seats_left(app, world):
 def test_200_concurrent_http_checkouts_answer_409_once_sold_out(app, world):
     slot_id, stay_ids = _contested_slot_and_carts(app, world)
     with app.app_context():
-        fingerprints = {stay_id: _fingerprint(db.session.get(Stay, stay_id)) for stay_id in stay_ids}
+        stays = {stay_id: db.session.get(Stay, stay_id) for stay_id in stay_ids}
+        sessions = {
+            stay_id: [stay_id, _fingerprint(stay), stay.session_version] for stay_id, stay in stays.items()
+        }
     app.config["WTF_CSRF_ENABLED"] = False  # CSRF is tested elsewhere; here only capacity matters
     start = threading.Barrier(50)
 
     def attempt(stay_id: int) -> int:
         client = app.test_client()
         with client.session_transaction() as session:
-            session["stay"] = [stay_id, fingerprints[stay_id]]
+            session["stay"] = sessions[stay_id]
         _start_together(start)
         return client.post("/checkout", data={"payment_method": "room"}).status_code
 
