@@ -145,6 +145,15 @@ class PromoForm(FlaskForm):
     )
 
 
+class CancelForm(FlaskForm):
+    """Cancelling a booking, with the fee the confirmation page showed (the guest agreed to it)."""
+
+    fee = IntegerField(
+        invalid_value_message=NOT_A_NUMBER,
+        validators=[InputRequired(), NumberRange(min=0, max=2**53)],
+    )
+
+
 class PlainForm(FlaskForm):
     """A button that changes something: only the CSRF token to check."""
 

@@ -26,6 +26,7 @@ from app.extensions import db, limiter
 from app.guest import bp
 from app.guest.access import guest_required, hotel_today, load_guest, safe_next, sign_in, sign_out
 from app.guest.forms import (
+    CancelForm,
     CheckoutForm,
     DailyBookingForm,
     LanguageForm,
@@ -36,7 +37,7 @@ from app.guest.forms import (
     TimedBookingForm,
     WaitlistForm,
 )
-from app.models import OfferPlace, OrderStatus, PaymentMethod, PromoCode, Service, Slot
+from app.models import LineStatus, OfferPlace, OrderStatus, PaymentMethod, PromoCode, Service, Slot
 from app.payment_pages import card_attempt
 from app.security import MAX_ID, allow_card_scripts
 from app.services import (
@@ -54,7 +55,7 @@ from app.services import (
     recommendations,
     waitlist,
 )
-from app.services.errors import LobbyError, NotFound, SoldOut
+from app.services.errors import LobbyError, NotAllowed, NotFound, SoldOut
 from app.services.i18n import enabled_locales, money
 
 
@@ -564,11 +565,50 @@ def order_calendar(reference: str):
     )
 
 
-@bp.post("/bookings/<int:line_id>/cancel")
+def _cancellable_line(line_id: int):
+    """A booked or requested line of this stay; anything else (another stay's, a cart line) is not found."""
+    line = ordering.stay_line(g.stay, line_id)
+    if line.status not in (LineStatus.BOOKED, LineStatus.REQUESTED):
+        raise NotFound(_("We could not find that booking."))
+    return line
+
+
+@bp.route("/bookings/<int:line_id>/cancel", methods=["GET", "POST"])
 @guest_required
 def cancel(line_id: int):
-    if not PlainForm().validate_on_submit():
-        abort(400)
-    line = cancellations.cancel_line(g.stay, line_id)
+    """GET: what cancelling keeps and gives back, to confirm; POST: cancel, for the fee confirmed.
+
+    (One rule for both methods: werkzeug answers 405 instead of 404 to an absurd id otherwise.)
+    """
+    if request.method == "POST":
+        return _cancel(line_id)
+    line = _cancellable_line(line_id)
+    rule = cancellations.cancel_policy(line)
+    if not rule.allowed:
+        flash(_("This booking can no longer be cancelled here. Please ask at reception."), "error")
+        return redirect(url_for("guest.my_stay"))
+    form = CancelForm()
+    form.fee.data = rule.fee
+    return render_template("guest/cancel.html", line=line, rule=rule, form=form)
+
+
+def _cancel(line_id: int):
+    _cancellable_line(line_id)
+    form = CancelForm()
+    if not form.validate_on_submit():
+        if form.errors.get("csrf_token"):
+            abort(400)
+        # Not confirmed (an old page, a double tap on My stay): show what cancelling costs first.
+        return redirect(url_for("guest.cancel", line_id=line_id))
+    try:
+        line = cancellations.cancel_line(g.stay, line_id, agreed_fee=form.fee.data)
+    except cancellations.TermsChanged as error:
+        db.session.rollback()
+        flash(str(error.message), "error")
+        return redirect(url_for("guest.cancel", line_id=line_id))
+    except NotAllowed as error:
+        db.session.rollback()
+        flash(str(error.message), "error")
+        return redirect(url_for("guest.my_stay"))
     flash(_("%(service)s is cancelled.", service=line.service.title), "success")
     return redirect(url_for("guest.my_stay"))

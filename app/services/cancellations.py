@@ -133,9 +133,15 @@ def cancel_policy(line: OrderLine, now: datetime | None = None) -> CancelPolicy:
     return CancelPolicy(allowed, free, fee, deadline, started, _total=line.total)
 
 
-def cancel_line(stay: Stay, line_id: int) -> OrderLine:
+class TermsChanged(NotAllowed):
+    """The fee the guest agreed to is not the fee any more (the free window ended meanwhile)."""
+
+
+def cancel_line(stay: Stay, line_id: int, agreed_fee: int | None = None) -> OrderLine:
     """Cancel one booked line: its seats go back and what is due comes back the way it was paid.
 
+    ``agreed_fee`` is the fee the guest confirmed; if the rule now keeps a different amount
+    nothing is cancelled (:class:`TermsChanged`), so nobody pays a fee they were not shown.
     A card refund goes to Stripe after the cancellation commits (a timeout leaves it
     pending for the reconcile command); a room charge is reversed on the folio at once.
     """
@@ -150,6 +156,8 @@ def cancel_line(stay: Stay, line_id: int) -> OrderLine:
         rule = cancel_policy(line, now)
         if not rule.allowed:
             raise NotAllowed(_("The free cancellation period for this booking has ended."))
+        if agreed_fee is not None and agreed_fee != rule.fee:
+            raise TermsChanged(_("The cancellation terms have just changed. Please check them again."))
         refund = _cancel_and_refund(line, now, rule.fee, "Cancelled by the guest", staff_id=None)
     if refund is not None:
         payments.send_refund(refund.id)
