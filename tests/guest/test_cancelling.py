@@ -1,4 +1,4 @@
-"""Cancelling from My stay: a confirmation step naming the fee or the refund; by-day lines by their own rule."""
+"""Cancelling from My stay: a step naming the fee or the refund first; by-day lines by their own rule."""
 
 from __future__ import annotations
 
