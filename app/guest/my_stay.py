@@ -37,6 +37,11 @@ def _live_context() -> dict:
         "rating_form": RatingForm(prefix="rate"),
         "recommend_form": RecommendForm(prefix="nps"),
         "ask_form": MessageForm(prefix="ask"),
+        # The waiting lists live here too, so an offer of places shows up without a reload.
+        "waitlist_entries": waitlist.entries_for_stay(g.stay, now),
+        "waitlist_position": waitlist.position,
+        "waitlist_price": waitlist.price,
+        "waitlist_method": ordering.preferred_method(g.hotel),
     }
 
 
@@ -49,10 +54,6 @@ def _page(status: int = 200, **forms):
         "guest/my_stay.html",
         late_refunds=payments.late_refunds_for(g.stay),
         etag=etag_value(version),
-        waitlist_entries=waitlist.entries_for_stay(g.stay, clock.now()),
-        waitlist_position=waitlist.position,
-        waitlist_price=waitlist.price,
-        waitlist_method=ordering.preferred_method(g.hotel),
         **_live_context(),
         **forms,
     ), status

@@ -10,7 +10,17 @@ import pytest
 from sqlalchemy import select
 
 from app.extensions import db
-from app.models import Hotel, LineStatus, OrderLine, PaymentMethod, Slot, Stay, WaitlistEntry, WaitlistStatus
+from app.models import (
+    Hotel,
+    LineStatus,
+    OrderLine,
+    PaymentMethod,
+    Slot,
+    Stay,
+    Tier,
+    WaitlistEntry,
+    WaitlistStatus,
+)
 from app.services import cancellations, ordering, waitlist
 from tests import factories
 from tests.conftest import GuestActions
@@ -283,3 +293,54 @@ def checkboxes(page: str) -> list[str]:
         value = re.search(r'value="(\d+)"', tag).group(0)
         found.append(f"checked {value}" if "checked" in tag else value)
     return found
+
+
+def test_an_offer_reaches_an_open_my_stay_through_its_live_region(app, guest, world, full_slot):
+    guest.sign_in()
+    join(guest, world, full_slot["slot"])
+    first = guest.client.get("/stay/live")
+    assert "Your place in the queue: 1" in text(first)  # the waiting list is inside the live part
+    etag = first.headers["ETag"]
+    assert guest.client.get("/stay/live", headers={"If-None-Match": etag}).status_code == 304
+
+    free_the_slot(app, full_slot)
+
+    changed = guest.client.get("/stay/live", headers={"If-None-Match": etag})
+    assert changed.status_code == 200
+    assert "Places for you" in text(changed) and "Book these places" in text(changed)
+
+
+def test_moving_up_the_queue_shows_live(app, guest, world, full_slot):
+    with app.test_request_context():
+        hotel = db.session.get(Hotel, world.hotel_id)
+        ahead = factories.make_stay(hotel, room="781", surname="Ahead", adults=2, children_ages=[])
+        db.session.commit()
+        entry = waitlist.join(
+            ahead, ordering.BookingRequest(world.services["farm_visit"], slot_id=full_slot["slot"], adults=2)
+        )
+        ahead_id, entry_id = ahead.id, entry.id
+    guest.sign_in()
+    join(guest, world, full_slot["slot"])
+    first = guest.client.get("/stay/live")
+    assert "Your place in the queue: 2" in text(first)
+
+    with app.test_request_context():
+        waitlist.leave(db.session.get(Stay, ahead_id), entry_id)  # another guest leaves the queue
+
+    moved = guest.client.get("/stay/live", headers={"If-None-Match": first.headers["ETag"]})
+    assert moved.status_code == 200 and "Your place in the queue: 1" in text(moved)
+
+
+def test_the_offer_names_the_discounted_price_it_books_for(app, guest, world, full_slot):
+    with app.app_context():
+        db.session.get(Stay, world.stays["garcia"]).tier = Tier.GOLD
+        db.session.commit()
+    guest.sign_in()
+    join(guest, world, full_slot["slot"])
+    free_the_slot(app, full_slot)
+    assert "€27.00" in text(guest.client.get("/stay"))  # 2 × €15.00 less 10 % for a gold guest
+    [entry] = entries(app)
+    guest.post(f"/stay/waitlist/{entry.id}/accept", {}, page="/stay")
+    [entry] = entries(app)
+    with app.app_context():
+        assert db.session.get(OrderLine, entry.order_line_id).total == 2700
