@@ -67,7 +67,7 @@ def booking_card(guest, title: str) -> str:
     page = text(guest.client.get("/stay"))
     [card] = [
         card
-        for card in re.findall(r'<article class="card line">(.*?)</article>', page, re.S)
+        for card in re.findall(r'<article class="card line"[^>]*>(.*?)</article>', page, re.S)
         if f"<h3>{title}</h3>" in card
     ]
     return card
