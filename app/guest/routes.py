@@ -195,17 +195,20 @@ def _booking_form(service: Service, slots: list[Slot] | None = None, formdata=No
         adults, children = _party_that_fits(service, slots or [], form.slot.data)
         kept = _arg_int("adults", 0, g.stay.adults)
         form.adults.data = adults if kept is None else kept
-        chosen = [int(i) for i in args.getlist("children") if i.isdigit() and int(i) < g.stay.children]
+        indexes = (_small_int(i, 0, g.stay.children - 1) for i in args.getlist("children"))
+        chosen = sorted({i for i in indexes if i is not None})
         form.children.data = chosen if "adults" in args else children
     return form
 
 
 def _party_that_fits(service: Service, slots: list[Slot], slot_id: int | None) -> tuple[int, list[int]]:
-    """Everyone of the stay the service accepts, trimmed to the places of the smallest time shown
-    (or of the chosen one), so a full time's waiting list can be joined without changing anything."""
+    """Everyone of the stay the service accepts, trimmed to the places of the chosen time, or else
+    of the smallest full one: its waiting list is joined with this party, so it must fit."""
     adults = 0 if service.max_age is not None and service.max_age < 18 else g.stay.adults
     children = [index for index, age in enumerate(g.stay.children_ages) if service.accepts_age(age)]
-    chosen = [slot for slot in slots if slot.id == slot_id] or slots
+    chosen = [slot for slot in slots if slot.id == slot_id] or [
+        slot for slot in slots if not slot.seats_left and slot.capacity > 0
+    ]
     if chosen:
         room = max(min(slot.capacity for slot in chosen), 1)
         adults = min(adults, room)
@@ -214,8 +217,15 @@ def _party_that_fits(service: Service, slots: list[Slot], slot_id: int | None) -
 
 
 def _arg_int(name: str, low: int, high: int) -> int | None:
-    value = request.args.get(name, "")
-    return int(value) if value.isdigit() and low <= int(value) <= high else None
+    return _small_int(request.args.get(name, ""), low, high)
+
+
+def _small_int(value: str, low: int, high: int) -> int | None:
+    """A whole number typed or carried in a link, within bounds; anything else is None, never an error."""
+    if not (value.isascii() and value.isdecimal() and len(value) <= 12):
+        return None
+    number = int(value)
+    return number if low <= number <= high else None
 
 
 def _arg_date(name: str) -> date | None:
