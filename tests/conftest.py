@@ -7,6 +7,7 @@ suite on PostgreSQL; an unreachable database fails the run instead of skipping i
 from __future__ import annotations
 
 import os
+import re
 from datetime import UTC, datetime
 
 import pytest
@@ -90,6 +91,13 @@ class GuestActions(FormActions):
         return self.post(
             "/signin", {"method": "room", "room-room": room, "room-surname": surname}, follow_redirects=False
         )
+
+    def cancel_booking(self, line_id: int):
+        """Cancel as a guest does: open the confirmation step, then confirm the fee it names."""
+        path = f"/bookings/{line_id}/cancel"
+        page = self.client.get(path).get_data(as_text=True)
+        fee = re.search(r'<input[^>]*name="fee"[^>]*value="(\d+)"', page)
+        return self.post(path, {"fee": fee.group(1) if fee else ""}, page=path if fee else "/stay")
 
     def open_link(self, token: str):
         return self.client.get(f"/s/{token}")

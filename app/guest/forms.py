@@ -172,6 +172,12 @@ class PromoForm(LobbyForm):
     )
 
 
+class CancelForm(LobbyForm):
+    """Cancelling a booking, with the fee the confirmation page showed (the guest agreed to it)."""
+
+    fee = WholeNumberField(validators=[InputRequired()])
+
+
 class PlainForm(LobbyForm):
     """A button that changes something: only the CSRF token to check."""
 

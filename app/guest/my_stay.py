@@ -33,10 +33,18 @@ def _live_context() -> dict:
         "ratings": feedback.ratings_by_line(g.stay),
         "recommendation": feedback.stay_recommendation(g.stay),
         "recommendation_due": feedback.recommendation_due(g.stay, hotel_today(g.hotel)),
+        "stay_rating": feedback.stay_rating(g.stay),
+        "stay_rating_open": feedback.stay_rating_open(g.stay, hotel_today(g.hotel)),
+        "stay_rating_form": RatingForm(prefix="stay"),
         "plain_form": PlainForm(),
         "rating_form": RatingForm(prefix="rate"),
         "recommend_form": RecommendForm(prefix="nps"),
         "ask_form": MessageForm(prefix="ask"),
+        # The waiting lists live here too, so an offer of places shows up without a reload.
+        "waitlist_entries": waitlist.entries_for_stay(g.stay, now),
+        "waitlist_position": waitlist.position,
+        "waitlist_price": waitlist.price,
+        "waitlist_method": ordering.preferred_method(g.hotel),
     }
 
 
@@ -49,10 +57,6 @@ def _page(status: int = 200, **forms):
         "guest/my_stay.html",
         late_refunds=payments.late_refunds_for(g.stay),
         etag=etag_value(version),
-        waitlist_entries=waitlist.entries_for_stay(g.stay, clock.now()),
-        waitlist_position=waitlist.position,
-        waitlist_price=waitlist.price,
-        waitlist_method=ordering.preferred_method(g.hotel),
         **_live_context(),
         **forms,
     ), status
@@ -141,6 +145,20 @@ def rate(line_id: int):
         return _page(400)
     try:
         feedback.rate_line(g.stay, line_id, form.rating.data, form.comment.data or "")
+    except LobbyError as error:
+        return _refused(error)
+    return _done(_("Thank you for your rating!"))
+
+
+@bp.post("/stay/rate")
+@guest_required
+def rate_stay():
+    form = RatingForm(prefix="stay")
+    if not form.validate_on_submit():
+        flash(form.rating.errors[0] if form.rating.errors else _("Please choose from 1 to 5 stars."), "error")
+        return _page(400)
+    try:
+        feedback.rate_stay(g.stay, form.rating.data, form.comment.data or "", hotel_today(g.hotel))
     except LobbyError as error:
         return _refused(error)
     return _done(_("Thank you for your rating!"))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime, time
+
 from flask import (
     Response,
     abort,
@@ -24,6 +26,7 @@ from app.extensions import db, limiter
 from app.guest import bp
 from app.guest.access import guest_required, hotel_today, load_guest, safe_next, sign_in, sign_out
 from app.guest.forms import (
+    CancelForm,
     CheckoutForm,
     DailyBookingForm,
     LanguageForm,
@@ -34,9 +37,9 @@ from app.guest.forms import (
     TimedBookingForm,
     WaitlistForm,
 )
-from app.models import OfferPlace, OrderStatus, PaymentMethod, PromoCode, Service
+from app.models import LineStatus, OfferPlace, OrderStatus, PaymentMethod, PromoCode, Service, Slot
 from app.payment_pages import card_attempt
-from app.security import allow_card_scripts
+from app.security import MAX_ID, allow_card_scripts
 from app.services import (
     analytics,
     availability,
@@ -52,9 +55,8 @@ from app.services import (
     recommendations,
     waitlist,
 )
-from app.services.errors import LobbyError, NotFound, SoldOut
-from app.services.i18n import enabled_locales
-from app.web.fields import row_id
+from app.services.errors import LobbyError, NotAllowed, NotFound, SoldOut
+from app.services.i18n import enabled_locales, money
 
 
 def signin_limit() -> str:
@@ -167,28 +169,73 @@ def package(code: str):
     return render_template("guest/package.html", package=catalog.active_package(g.stay.hotel_id, code))
 
 
-def _booking_form(service: Service):
+def _booking_form(service: Service, slots: list[Slot] | None = None, formdata=None, meta=None):
+    """The booking form: posted values, or a party and time chosen for the guest.
+
+    A redirect back to the page (after a refused waiting-list join) carries the guest's
+    choice in the query string, so nothing they picked is lost.
+    """
+    args = request.args
+    # Left out, FlaskForm reads the posted form; None would mean "no data" to it.
+    given = {"formdata": formdata, "meta": meta} if formdata is not None else {}
     if service.kind.by_day:
-        form = DailyBookingForm()
-        if request.method == "GET":
-            form.start_date.data = max(hotel_today(g.hotel), g.stay.arrival)
+        form = DailyBookingForm(**given)
+        if request.method == "GET" and formdata is None:
+            form.start_date.data = _arg_date("start_date") or max(hotel_today(g.hotel), g.stay.arrival)
+            form.days.data = _arg_int("days", 1, 30) or 1
+            form.quantity.data = _arg_int("quantity", 1, 10) or 1
         return form
-    form = TimedBookingForm()
+    form = TimedBookingForm(**given)
     form.children.choices = [
         SelectChoice(index, _("Child aged %(age)d", age=age))
         for index, age in enumerate(g.stay.children_ages)
     ]
-    if request.method == "GET":
-        # Start from the party that may come, so booking from an offer takes one tap.
-        form.adults.data = 0 if service.max_age is not None and service.max_age < 18 else g.stay.adults
-        form.children.data = [
-            index for index, age in enumerate(g.stay.children_ages) if service.accepts_age(age)
-        ]
-        form.slot.data = request.args.get("slot", type=row_id)
+    if request.method == "GET" and formdata is None:
+        form.slot.data = _arg_int("slot", 1, MAX_ID)
+        adults, children = _party_that_fits(service, slots or [], form.slot.data)
+        kept = _arg_int("adults", 0, g.stay.adults)
+        form.adults.data = adults if kept is None else kept
+        indexes = (_small_int(i, 0, g.stay.children - 1) for i in args.getlist("children"))
+        chosen = sorted({i for i in indexes if i is not None})
+        form.children.data = chosen if "adults" in args else children
     return form
 
 
-def _booking_request(service: Service, form) -> ordering.BookingRequest:
+def _party_that_fits(service: Service, slots: list[Slot], slot_id: int | None) -> tuple[int, list[int]]:
+    """Everyone of the stay the service accepts, trimmed to the places of the chosen time, or else
+    of the smallest full one: its waiting list is joined with this party, so it must fit."""
+    adults = 0 if service.max_age is not None and service.max_age < 18 else g.stay.adults
+    children = [index for index, age in enumerate(g.stay.children_ages) if service.accepts_age(age)]
+    chosen = [slot for slot in slots if slot.id == slot_id] or [
+        slot for slot in slots if not slot.seats_left and slot.capacity > 0
+    ]
+    if chosen:
+        room = max(min(slot.capacity for slot in chosen), 1)
+        adults = min(adults, room)
+        children = children[: max(room - adults, 0)]
+    return adults, children
+
+
+def _arg_int(name: str, low: int, high: int) -> int | None:
+    return _small_int(request.args.get(name, ""), low, high)
+
+
+def _small_int(value: str, low: int, high: int) -> int | None:
+    """A whole number typed or carried in a link, within bounds; anything else is None, never an error."""
+    if not (value.isascii() and value.isdecimal() and len(value) <= 12):
+        return None
+    number = int(value)
+    return number if low <= number <= high else None
+
+
+def _arg_date(name: str) -> date | None:
+    try:
+        return date.fromisoformat(request.args.get(name, ""))
+    except ValueError:
+        return None
+
+
+def _booking_request(service: Service, form, slot_required: bool = True) -> ordering.BookingRequest:
     # The offer link's place and reason ride along in the page's query string, also when posting.
     args = request.args
     offer = recommendations.attribution(g.stay, service.id, args.get("offer"), args.get("why"))
@@ -202,7 +249,7 @@ def _booking_request(service: Service, form) -> ordering.BookingRequest:
         )
     return ordering.BookingRequest(
         service_id=service.id,
-        slot_id=form.slot.data,
+        slot_id=form.slot.data if slot_required or not form.slot.errors else None,
         adults=form.adults.data,
         child_indexes=list(form.children.data or []),
         offer=offer,
@@ -215,7 +262,8 @@ def service(service_id: int):
     svc = catalog.bookable_service(g.stay.hotel_id, service_id)
     if request.method == "GET":
         analytics.count_view(svc, hotel_today(g.hotel))  # the dashboard's conversion needs the views
-    form = _booking_form(svc)
+    slots = _service_slots(svc)
+    form = _booking_form(svc, slots)
     status = 200
     too_full = None
     if request.method == "POST":
@@ -241,38 +289,98 @@ def service(service_id: int):
                 return redirect(url_for("guest.confirmation", reference=order.reference))
         else:
             status = 400
-    return _service_page(svc, form, status, too_full)
+    return _service_page(svc, form, slots, status, too_full)
 
 
-def _service_page(svc: Service, form, status: int, too_full: int | None = None):
-    """The service page; ``too_full`` is a time that just had too few places for the party."""
-    now = clock.now()
+def _service_slots(svc: Service) -> list[Slot]:
     if svc.kind.by_day:
         first = max(hotel_today(g.hotel), g.stay.arrival)
-        slots = availability.day_slots(svc, first, g.stay.departure)
-    else:
-        slots = availability.slots_for_stay(svc, g.stay, now)
+        return availability.day_slots(svc, first, g.stay.departure)
+    return availability.slots_for_stay(svc, g.stay, clock.now())
+
+
+def _service_page(svc: Service, form, slots: list[Slot], status: int, too_full: int | None = None):
+    """The service page; ``too_full`` is a time that just had too few places for the party."""
+    now = clock.now()
     if not svc.kind.by_day:
         form.slot.choices = [SelectChoice(slot.id, "") for slot in slots]
+    valid = not form.errors or set(form.errors) == {"slot"}
     return render_template(
         "guest/service.html",
         service=svc,
         form=form,
         slots=slots,
         too_full=too_full,
+        slot_terms={slot.id: cancellations.booking_terms(svc, slot.starts_at, now=now) for slot in slots},
         waiting_for=set() if svc.kind.by_day else waitlist.live_slot_ids(g.stay),
+        **_total_context(svc, form if valid else None, now),
     ), status
+
+
+def _total_context(svc: Service, form, now) -> dict:
+    """The booking's total as :func:`ordering.book_now` would charge it, and its cancellation terms.
+
+    Priced by the booking's own code, so the page cannot show one total and book another.
+    """
+    quote = problem = terms = None
+    if form is None:
+        problem = _("Choose who is coming to see the total.")
+    else:
+        booking = _booking_request(svc, form, slot_required=False)
+        try:
+            quote = ordering.quote_alone(g.stay, booking, now)
+        except LobbyError as error:
+            problem = str(error.message)
+        else:
+            terms = _terms_of(svc, booking, now)
+    if quote is not None:
+        amount = money(quote.total, quote.currency)
+        if ordering.preferred_method(g.hotel) is PaymentMethod.ROOM:
+            label = _("Book now, charge %(amount)s to room %(room)s", amount=amount, room=g.stay.room)
+        else:
+            label = _("Book now and pay %(amount)s", amount=amount)
+    elif g.hotel.room_charge_enabled:
+        label = _("Book now, charge to room %(room)s", room=g.stay.room)
+    else:
+        label = _("Book now and pay")
+    return {"quote": quote, "total_problem": problem, "terms": terms, "book_label": label}
+
+
+def _terms_of(svc: Service, booking: ordering.BookingRequest, now):
+    if svc.kind.by_day:
+        first = datetime.combine(booking.start_date, time(0), tzinfo=g.hotel.tz)
+        return cancellations.booking_terms(svc, first, booking.days, now)
+    if booking.slot_id is None:
+        return None
+    return cancellations.booking_terms(svc, db.session.get(Slot, booking.slot_id).starts_at, now=now)
+
+
+@bp.get("/services/<int:service_id>/total")
+@guest_required
+def service_total(service_id: int):
+    """The total for the party and time in the query: the service page's script shows it as they change."""
+    svc = catalog.bookable_service(g.stay.hotel_id, service_id)
+    form = _booking_form(svc, formdata=request.args, meta={"csrf": False})  # a GET changes nothing
+    valid = form.validate() or set(form.errors) == {"slot"}
+    context = _total_context(svc, form if valid else None, clock.now())
+    response = Response(render_template("guest/_booking_total.html", **context))
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 @bp.post("/services/<int:service_id>/waitlist")
 @guest_required
 def join_waitlist(service_id: int):
-    """A full time's "Join the waiting list" button, posted with the booking form's party."""
+    """A full time's "Join the waiting list" button, posted with the booking form's party.
+
+    Always answered with a redirect (post/redirect/get), also when refused: the message is
+    flashed on the service page, whose address keeps the time and party chosen.
+    """
     svc = catalog.bookable_service(g.stay.hotel_id, service_id)
     form = WaitlistForm()
     if svc.kind.by_day or not form.validate_on_submit():
         flash(_("Please choose a time and who is coming."), "error")
-        return _service_page(svc, _booking_form(svc), 400)
+        return redirect(_back_to_service(svc, form))
     try:
         waitlist.join(
             g.stay,
@@ -286,9 +394,20 @@ def join_waitlist(service_id: int):
     except LobbyError as error:
         db.session.rollback()
         flash(str(error.message), "error")
-        return _service_page(svc, _booking_form(svc), error.status)
+        return redirect(_back_to_service(svc, form))
     flash(_("You are on the waiting list. If places free up, we will offer them to you here."), "success")
     return redirect(url_for("guest.my_stay"))
+
+
+def _back_to_service(svc: Service, form: WaitlistForm) -> str:
+    """The service page's address with the time and party the guest had chosen (what parsed)."""
+    query = {}
+    if not form.waitlist_slot.errors and form.waitlist_slot.data:
+        query["slot"] = form.waitlist_slot.data
+    if not form.adults.errors and form.adults.data is not None:
+        query["adults"] = form.adults.data
+        query["children"] = [] if form.children.errors else list(form.children.data or [])
+    return url_for("guest.service", service_id=svc.id, **query)
 
 
 def _checkout_form(form: CheckoutForm | None = None) -> CheckoutForm:
@@ -456,11 +575,50 @@ def order_calendar(reference: str):
     )
 
 
-@bp.post("/bookings/<int:line_id>/cancel")
+def _cancellable_line(line_id: int):
+    """A booked or requested line of this stay; anything else (another stay's, a cart line) is not found."""
+    line = ordering.stay_line(g.stay, line_id)
+    if line.status not in (LineStatus.BOOKED, LineStatus.REQUESTED):
+        raise NotFound(_("We could not find that booking."))
+    return line
+
+
+@bp.route("/bookings/<int:line_id>/cancel", methods=["GET", "POST"])
 @guest_required
 def cancel(line_id: int):
-    if not PlainForm().validate_on_submit():
-        abort(400)
-    line = cancellations.cancel_line(g.stay, line_id)
+    """GET: what cancelling keeps and gives back, to confirm; POST: cancel, for the fee confirmed.
+
+    (One rule for both methods: werkzeug answers 405 instead of 404 to an absurd id otherwise.)
+    """
+    if request.method == "POST":
+        return _cancel(line_id)
+    line = _cancellable_line(line_id)
+    rule = cancellations.cancel_policy(line)
+    if not rule.allowed:
+        flash(_("This booking can no longer be cancelled here. Please ask at reception."), "error")
+        return redirect(url_for("guest.my_stay"))
+    form = CancelForm()
+    form.fee.data = rule.fee
+    return render_template("guest/cancel.html", line=line, rule=rule, form=form)
+
+
+def _cancel(line_id: int):
+    _cancellable_line(line_id)
+    form = CancelForm()
+    if not form.validate_on_submit():
+        if form.errors.get("csrf_token"):
+            abort(400)
+        # Not confirmed (an old page, a double tap on My stay): show what cancelling costs first.
+        return redirect(url_for("guest.cancel", line_id=line_id))
+    try:
+        line = cancellations.cancel_line(g.stay, line_id, agreed_fee=form.fee.data)
+    except cancellations.TermsChanged as error:
+        db.session.rollback()
+        flash(str(error.message), "error")
+        return redirect(url_for("guest.cancel", line_id=line_id))
+    except NotAllowed as error:
+        db.session.rollback()
+        flash(str(error.message), "error")
+        return redirect(url_for("guest.my_stay"))
     flash(_("%(service)s is cancelled.", service=line.service.title), "success")
     return redirect(url_for("guest.my_stay"))

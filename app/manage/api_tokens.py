@@ -6,7 +6,6 @@ from flask import abort, flash, g, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-
 from wtforms import StringField
 from wtforms.validators import DataRequired, Length, Regexp
 

@@ -47,7 +47,7 @@ class Stay(HotelScoped, TimestampMixin, db.Model):
     tier: Mapped[Tier] = mapped_column(str_enum(Tier), default=Tier.STANDARD)
     # What a room QR code holds: /s/<access_token>. 256 random bits.
     access_token: Mapped[str] = mapped_column(String(64), unique=True)
-    # What the guest types before arrival: 128 random bits in base32, grouped.
+    # What the guest types before arrival: 8 Crockford base32 characters, grouped (older: 26 of RFC 4648).
     booking_reference: Mapped[str] = mapped_column(String(40), unique=True)
     # Set when the desk checks the guest in; a stay booked ahead (reference, PMS) is "expected" until then.
     checked_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -30,4 +30,7 @@ def order_calendar(order: Order, hotel: Hotel, host: str) -> bytes:
             event.add("dtend", line.ends_at.astimezone(hotel.tz))
         event.add("description", str(line.service.summary))
         cal.add_component(event)
+    # RFC 5545: every TZID used needs its VTIMEZONE, or Outlook and some Android calendars
+    # shift or drop the event; icalendar builds it from the zone database.
+    cal.add_missing_timezones()
     return cal.to_ical()

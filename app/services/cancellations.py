@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -11,6 +11,7 @@ from sqlalchemy import select
 from app.extensions import db
 from app.models import (
     GuestRequest,
+    Hotel,
     LineStatus,
     OrderLine,
     OrderStatus,
@@ -19,6 +20,7 @@ from app.models import (
     Refund,
     RequestKind,
     RequestStatus,
+    Service,
     StaffUser,
     Stay,
 )
@@ -43,10 +45,83 @@ class CancelPolicy:
     _total: int = 0
 
 
+@dataclass(frozen=True)
+class BookingTerms:
+    """What cancelling would keep, by the service's rule: shown before booking, applied when cancelling.
+
+    Rentals and amenities are booked by the day, and a hotel charges them by the day: each
+    day is treated as a booking of its own starting at its midnight. A day that has begun
+    is kept; a day still ahead is free until the service's window before its midnight, then
+    keeps the late fee (all of it when there is none). So a crib or a car booked from today
+    can be cancelled on its first day, giving back every day still to come, instead of being
+    "already started" from the moment it was booked.
+    """
+
+    starts: tuple[datetime, ...]  # a timed booking's start, or each booked day's midnight
+    window: timedelta
+    late_fee_percent: int | None  # kept after the free window; None: no online cancellation then
+    by_day: bool
+    now: datetime
+
+    @property
+    def free_until(self) -> datetime:
+        return self.starts[0] - self.window
+
+    @property
+    def free(self) -> bool:
+        return self.now < self.free_until
+
+    def fee(self, total: int) -> int:
+        """What cancelling now keeps of ``total``."""
+        if not self.by_day:
+            return self._day_fee(total, self.starts[0])
+        days = len(self.starts)
+        # Split the total into whole days exactly (the rounding lands on the later days).
+        shares = [total * (i + 1) // days - total * i // days for i in range(days)]
+        return sum(self._day_fee(share, start) for share, start in zip(shares, self.starts, strict=True))
+
+    def _day_fee(self, amount: int, start: datetime) -> int:
+        if self.now < start - self.window:
+            return 0
+        if self.now >= start or self.late_fee_percent is None:
+            return amount
+        return percent_of(amount, self.late_fee_percent)
+
+    def refundable(self, total: int) -> bool:
+        """Would cancelling now give anything back (the guest is warned before booking when not)?"""
+        return total == 0 or self.fee(total) < total
+
+
+def booking_terms(
+    service: Service, starts_at: datetime, days: int = 1, now: datetime | None = None
+) -> BookingTerms:
+    """The terms of booking ``service`` at ``starts_at`` (by-day: the first day's midnight, for ``days``)."""
+    now = now or clock.now()
+    if service.kind.by_day:
+        hotel = db.session.get(Hotel, service.hotel_id)
+        first = starts_at.astimezone(hotel.tz).date()
+        starts = tuple(
+            datetime.combine(first + timedelta(days=i), time(0), tzinfo=hotel.tz) for i in range(days)
+        )
+    else:
+        starts = (starts_at,)
+    window = timedelta(hours=service.cancel_window_hours)
+    return BookingTerms(starts, window, service.late_cancel_fee_percent, service.kind.by_day, now)
+
+
 def cancel_policy(line: OrderLine, now: datetime | None = None) -> CancelPolicy:
     """Whether ``line`` can still be cancelled, until when for free, and what it would cost after."""
     now = now or clock.now()
     service = line.service
+    if service.kind.by_day:
+        days = (line.end_date - line.start_date).days + 1
+        terms = booking_terms(service, line.starts_at, days, now)
+        over = now >= line.ends_at  # by the day: cancellable until its last day is over
+        if line.status is LineStatus.REQUESTED:
+            return CancelPolicy(not over, True, 0, terms.free_until, over, _total=0)
+        allowed = line.status is LineStatus.BOOKED and not over
+        fee = terms.fee(line.total)
+        return CancelPolicy(allowed, terms.free, fee, terms.free_until, over, _total=line.total)
     deadline = line.starts_at - timedelta(hours=service.cancel_window_hours)
     started = now >= line.starts_at
     free = now < deadline
@@ -58,9 +133,15 @@ def cancel_policy(line: OrderLine, now: datetime | None = None) -> CancelPolicy:
     return CancelPolicy(allowed, free, fee, deadline, started, _total=line.total)
 
 
-def cancel_line(stay: Stay, line_id: int) -> OrderLine:
+class TermsChanged(NotAllowed):
+    """The fee the guest agreed to is not the fee any more (the free window ended meanwhile)."""
+
+
+def cancel_line(stay: Stay, line_id: int, agreed_fee: int | None = None) -> OrderLine:
     """Cancel one booked line: its seats go back and what is due comes back the way it was paid.
 
+    ``agreed_fee`` is the fee the guest confirmed; if the rule now keeps a different amount
+    nothing is cancelled (:class:`TermsChanged`), so nobody pays a fee they were not shown.
     A card refund goes to Stripe after the cancellation commits (a timeout leaves it
     pending for the reconcile command); a room charge is reversed on the folio at once.
     """
@@ -75,6 +156,8 @@ def cancel_line(stay: Stay, line_id: int) -> OrderLine:
         rule = cancel_policy(line, now)
         if not rule.allowed:
             raise NotAllowed(_("The free cancellation period for this booking has ended."))
+        if agreed_fee is not None and agreed_fee != rule.fee:
+            raise TermsChanged(_("The cancellation terms have just changed. Please check them again."))
         refund = _cancel_and_refund(line, now, rule.fee, "Cancelled by the guest", staff_id=None)
     if refund is not None:
         payments.send_refund(refund.id)

@@ -32,7 +32,7 @@ from app.models import (
     package_service,
 )
 from app.services.errors import LobbyError, NotAllowed, NotFound
-from app.services.pricing import percent_of
+from app.services.pricing import PriceLine, Quote, percent_of
 
 DISCOUNT_CODES = ("large_family", "loyalty", "bundle", "promo")
 
@@ -54,14 +54,13 @@ def _entry(code: str, amount: int, percent: int | None = None, label: str | None
     }
 
 
-def _bundle_percents(order: Order, lines: list[OrderLine]) -> dict[int, int]:
-    """Best bundle percent per service id, for packages whose bundle this order completes."""
-    services = {line.service_id for line in lines}
+def _bundle_percents(hotel_id: int, services: set[int]) -> dict[int, int]:
+    """Best bundle percent per service id, for packages whose bundle these services complete."""
     rows = db.session.execute(
         select(Package.id, Package.bundle_size, Package.bundle_percent, package_service.c.service_id)
         .join(package_service, package_service.c.package_id == Package.id)
         .where(
-            Package.hotel_id == order.hotel_id,
+            Package.hotel_id == hotel_id,
             Package.active.is_(True),
             Package.bundle_size.is_not(None),
             Package.bundle_percent > 0,
@@ -97,11 +96,8 @@ class _Cap:
         return amount
 
 
-def reprice(order: Order, stay: Stay) -> None:
-    """Work every rule out again for the order's live lines; the caller commits."""
-    hotel = db.session.get(Hotel, order.hotel_id)
-    lines = [line for line in order.lines if line.status is not LineStatus.CANCELLED]
-    bundles = _bundle_percents(order, lines)
+def _stay_percents(hotel: Hotel, stay: Stay) -> tuple[int, int]:
+    """The large-family and loyalty percentages this stay gets on every line."""
     loyalty = {Tier.SILVER: hotel.silver_discount_percent, Tier.GOLD: hotel.gold_discount_percent}.get(
         stay.tier, 0
     )
@@ -110,18 +106,33 @@ def reprice(order: Order, stay: Stay) -> None:
         if hotel.large_family_discount_percent and stay.children >= hotel.large_family_min_children
         else 0
     )
+    return family, loyalty
+
+
+def _stay_discounts(subtotal: int, hotel: Hotel, family: int, loyalty: int, bundle: int) -> _Cap:
+    """The rules before any promo code, in their order, for a line worth ``subtotal``."""
+    cap = _Cap(percent_of(subtotal, hotel.max_discount_percent))
+    if family:
+        cap.take("large_family", percent_of(subtotal, family), family)
+    if loyalty:
+        cap.take("loyalty", percent_of(subtotal, loyalty), loyalty)
+    if bundle:
+        cap.take("bundle", percent_of(subtotal, bundle), bundle)
+    return cap
+
+
+def reprice(order: Order, stay: Stay) -> None:
+    """Work every rule out again for the order's live lines; the caller commits."""
+    hotel = db.session.get(Hotel, order.hotel_id)
+    lines = [line for line in order.lines if line.status is not LineStatus.CANCELLED]
+    bundles = _bundle_percents(order.hotel_id, {line.service_id for line in lines})
+    family, loyalty = _stay_percents(hotel, stay)
     promo = db.session.get(PromoCode, order.promo_code_id) if order.promo_code_id else None
     promo_amount_left = promo.value if promo is not None and promo.kind is PromoKind.AMOUNT else 0
     for line in lines:
         base = _base(line)
         subtotal = sum(entry["amount"] for entry in base if entry["amount"] > 0)
-        cap = _Cap(percent_of(subtotal, hotel.max_discount_percent))
-        if family:
-            cap.take("large_family", percent_of(subtotal, family), family)
-        if loyalty:
-            cap.take("loyalty", percent_of(subtotal, loyalty), loyalty)
-        if bundles.get(line.service_id):
-            cap.take("bundle", percent_of(subtotal, bundles[line.service_id]), bundles[line.service_id])
+        cap = _stay_discounts(subtotal, hotel, family, loyalty, bundles.get(line.service_id, 0))
         if promo is not None and promo.kind is PromoKind.PERCENT:
             cap.take("promo", percent_of(subtotal, promo.value), promo.value, promo.code)
         elif promo_amount_left:
@@ -131,6 +142,22 @@ def reprice(order: Order, stay: Stay) -> None:
         line.discount = -sum(entry["amount"] for entry in cap.entries)
         line.total = subtotal - line.discount
     order.total = sum(line.total for line in lines) + sum(line.cancellation_fee for line in order.lines)
+
+
+def price_alone(stay: Stay, service_id: int, quote: Quote) -> Quote:
+    """``quote`` with the discounts it gets as an order of its own, as a one-tap booking is.
+
+    The same rules as :func:`reprice` (no promo code: a new order has none), so the
+    total a service page shows is the total the booking charges.
+    """
+    hotel = db.session.get(Hotel, stay.hotel_id)
+    family, loyalty = _stay_percents(hotel, stay)
+    bundle = _bundle_percents(hotel.id, {service_id}).get(service_id, 0)
+    cap = _stay_discounts(quote.subtotal, hotel, family, loyalty, bundle)
+    discounts = [
+        PriceLine(entry["code"], 1, 0, entry["amount"], percent=entry["percent"]) for entry in cap.entries
+    ]
+    return Quote(quote.currency, [*quote.lines, *discounts])
 
 
 def find_promo(hotel_id: int, code: str) -> PromoCode | None:

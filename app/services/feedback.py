@@ -38,6 +38,31 @@ def recommendation_due(stay: Stay, today: date) -> bool:
     return (stay.departure - today).days <= 1 and stay_recommendation(stay) is None
 
 
+def stay_rating(stay: Stay) -> Feedback | None:
+    """The guest's rating of the stay so far (stars with no booking attached), if given."""
+    return db.session.scalar(
+        select(Feedback).where(
+            Feedback.stay_id == stay.id,
+            Feedback.order_line_id.is_(None),
+            Feedback.rating.is_not(None),
+        )
+    )
+
+
+def stay_rating_open(stay: Stay, today: date) -> bool:
+    """A guest in the house may tell us how the stay is going, once, long before it ends."""
+    return stay.arrival <= today <= stay.departure and stay.checked_out_at is None
+
+
+def rate_stay(stay: Stay, rating: int, comment: str, today: date) -> Feedback:
+    """Stars for the stay so far; a low one reaches the desk as a service-recovery request at once."""
+    if not stay_rating_open(stay, today):
+        raise NotAllowed(_("You can tell us about your stay once you have arrived."))
+    if stay_rating(stay) is not None:
+        raise NotAllowed(_("You have already rated this. Thank you!"))
+    return _save(stay, Feedback(rating=rating), comment)
+
+
 def rate_line(stay: Stay, line_id: int, rating: int, comment: str) -> Feedback:
     line = db.session.scalar(
         select(OrderLine).join(Order).where(OrderLine.id == line_id, Order.stay_id == stay.id)

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import base64
 import secrets
 import unicodedata
 from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from app.extensions import db
 from app.models import Hotel, Stay
@@ -20,14 +20,38 @@ def new_access_token() -> str:
     return secrets.token_urlsafe(32)
 
 
+# Crockford's base32: digits and capitals without I, L, O and U, so nothing reads as something else.
+CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+# What a guest may type for a look-alike: Crockford's own substitutions.
+_LOOK_ALIKES = str.maketrans({"O": "0", "I": "1", "L": "1"})
+REFERENCE_LENGTH = 8
+# References issued before short ones: 128 bits in RFC 4648 base32 (26 characters), still honoured.
+_LEGACY_LENGTH = 26
+_COLLISION_RETRIES = 5
+
+
 def new_booking_reference() -> str:
-    """128 random bits in base32, grouped for reading aloud: ``K7QX-…`` (26 characters)."""
-    raw = base64.b32encode(secrets.token_bytes(16)).decode().rstrip("=")
-    return "-".join(raw[i : i + 4] for i in range(0, len(raw), 4))
+    """8 characters of Crockford base32 (40 random bits), shown and stored as ``K7QX-4M2P``.
+
+    40 bits are enough because a reference alone opens nothing: sign-in also needs the
+    surname and is rate-limited per address (GUEST_SIGNIN_LIMIT), so guessing a trillion
+    references is out of reach; short is what lets a guest type it on a phone.
+    """
+    raw = "".join(secrets.choice(CROCKFORD) for _ in range(REFERENCE_LENGTH))
+    return f"{raw[:4]}-{raw[4:]}"
 
 
 def normalize_reference(typed: str) -> str:
-    compact = "".join(ch for ch in typed.upper() if ch.isalnum())
+    """A reference as stored, from what a guest typed: any case, spaces or dashes, O for 0, I or L for 1.
+
+    Long references (before short ones) use RFC 4648 base32, where O, I and L are real
+    letters, so the look-alike substitutions apply to short references only.
+    """
+    compact = "".join(ch for ch in typed.upper() if ch.isascii() and ch.isalnum())
+    if len(compact) == REFERENCE_LENGTH:
+        compact = compact.translate(_LOOK_ALIKES)
+    elif len(compact) != _LEGACY_LENGTH:
+        compact = compact[:_LEGACY_LENGTH]
     return "-".join(compact[i : i + 4] for i in range(0, len(compact), 4))
 
 
@@ -103,6 +127,22 @@ def create_stay(hotel: Hotel, **fields) -> Stay:
         locale=fields.pop("locale", hotel.default_locale),
         **fields,
     )
-    db.session.add(stay)
-    db.session.flush()
-    return stay
+    draws = 1
+    while True:
+        # The reference column is unique; 40 bits collide rarely, and then a new draw is enough.
+        # (begin_nested flushes what is pending first, so the stay is added inside the savepoint.)
+        try:
+            with db.session.begin_nested():
+                db.session.add(stay)
+                db.session.flush()
+            return stay
+        except IntegrityError:
+            if draws >= _COLLISION_RETRIES or not _reference_taken(stay.booking_reference):
+                raise
+            draws += 1
+            stay.booking_reference = new_booking_reference()
+
+
+def _reference_taken(reference: str) -> bool:
+    with db.session.no_autoflush:
+        return db.session.scalar(select(Stay.id).where(Stay.booking_reference == reference)) is not None

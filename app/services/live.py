@@ -13,7 +13,7 @@ from datetime import datetime
 from sqlalchemy import func, select
 
 from app.extensions import db
-from app.models import Feedback, GuestRequest, Order, OrderLine, Stay
+from app.models import Feedback, GuestRequest, Order, OrderLine, Stay, WaitlistEntry
 
 
 def _stamp(*parts) -> str:
@@ -31,7 +31,11 @@ def desk_version(hotel_id: int, now: datetime) -> str:
 
 
 def stay_version(stay: Stay, now: datetime) -> str:
-    """Changes when any of the stay's requests, bookings or feedback replies change, and once a minute."""
+    """Changes with the stay's requests, bookings, feedback replies or waiting lists, and once a minute.
+
+    The waiting lists count every entry for the times the stay waits for: someone ahead
+    leaving moves the guest up the queue, and places freed become an offer to book.
+    """
     requests = db.session.execute(
         select(func.count(GuestRequest.id), func.max(GuestRequest.updated_at)).where(
             GuestRequest.stay_id == stay.id
@@ -46,6 +50,17 @@ def stay_version(stay: Stay, now: datetime) -> str:
     replies = db.session.execute(
         select(func.count(Feedback.id), func.max(Feedback.replied_at)).where(Feedback.stay_id == stay.id)
     ).one()
+    waited_for = select(WaitlistEntry.slot_id).where(WaitlistEntry.stay_id == stay.id)
+    queues = db.session.execute(
+        select(WaitlistEntry.id, WaitlistEntry.status, WaitlistEntry.offer_expires_at)
+        .where(WaitlistEntry.slot_id.in_(waited_for))
+        .order_by(WaitlistEntry.id)
+    ).all()
     return _stamp(
-        stay.id, tuple(requests), tuple(map(tuple, lines)), tuple(replies), now.strftime("%Y%m%d%H%M")
+        stay.id,
+        tuple(requests),
+        tuple(map(tuple, lines)),
+        tuple(replies),
+        tuple(map(tuple, queues)),
+        now.strftime("%Y%m%d%H%M"),
     )

@@ -86,6 +86,23 @@ def plan_line(stay: Stay, request: BookingRequest, now: datetime | None = None) 
     return planned
 
 
+def quote_alone(stay: Stay, request: BookingRequest, now: datetime | None = None) -> Quote:
+    """What booking ``request`` on its own (:func:`book_now`) charges, line by line with its discounts.
+
+    Raises :class:`LobbyError` like :func:`plan_line`. A timed request without a time yet
+    is priced for its party (the price does not depend on the time; booking checks the rest).
+    """
+    service = bookable_service(stay.hotel_id, request.service_id)
+    if service.kind.by_day or request.slot_id is not None:
+        planned = plan_line(stay, request, now)
+        quote = planned.quote
+    else:
+        party = Party(adults=request.adults, children_ages=_chosen_children(stay, request.child_indexes))
+        _check_party(stay, service, party)
+        quote = price_breakdown(service, db.session.get(Hotel, stay.hotel_id), party)
+    return discounts.price_alone(stay, service.id, quote)
+
+
 def _plan_timed(
     stay: Stay, hotel: Hotel, service: Service, request: BookingRequest, now: datetime
 ) -> PlannedLine:

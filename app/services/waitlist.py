@@ -18,7 +18,7 @@ from sqlalchemy import delete, func, select, update
 
 from app.extensions import db
 from app.models import Hotel, Order, PaymentMethod, Slot, Stay, WaitlistEntry, WaitlistStatus
-from app.services import availability, catalog, clock, ordering
+from app.services import availability, catalog, clock, discounts, ordering
 from app.services.errors import LobbyError, NotAllowed, NotFound, SoldOut
 from app.services.locking import write_transaction
 from app.services.pricing import Party, Quote, price_breakdown
@@ -335,9 +335,10 @@ def entries_for_stay(stay: Stay, now: datetime) -> list[WaitlistEntry]:
 
 
 def price(entry: WaitlistEntry) -> Quote:
-    """What booking the entry's party costs before discounts (the booking itself applies them)."""
+    """What booking the offered places costs, discounts included: what :func:`accept` charges."""
     party = Party(adults=entry.adults, children_ages=tuple(entry.children_ages))
-    return price_breakdown(entry.service, db.session.get(Hotel, entry.hotel_id), party)
+    quote = price_breakdown(entry.service, db.session.get(Hotel, entry.hotel_id), party)
+    return discounts.price_alone(entry.stay, entry.service_id, quote)
 
 
 def position(entry: WaitlistEntry) -> int:

@@ -374,7 +374,7 @@ def test_another_stays_order_is_not_found(app, guest, world, family, neighbours)
 def test_another_stays_booking_cannot_be_cancelled(app, guest, world, family, neighbours):
     before = state(app)
 
-    response = guest.post(f"/bookings/{neighbours['booked_line']}/cancel", {}, page="/stay")
+    response = guest.cancel_booking(neighbours["booked_line"])
 
     assert_refused(response, 404, NOT_FOUND)
     assert state(app) == before
@@ -404,7 +404,7 @@ def test_a_booked_line_is_not_removable_and_a_cart_line_not_cancellable(app, gue
     before = state(app)
 
     removed = guest.post(f"/cart/lines/{family['booked_line']}/remove", {}, page="/cart")
-    cancelled = guest.post(f"/bookings/{family['cart_line']}/cancel", {}, page="/stay")
+    cancelled = guest.cancel_booking(family["cart_line"])
 
     assert_refused(removed, 404, NOT_FOUND)
     assert_refused(cancelled, 404, NOT_FOUND)

@@ -346,7 +346,7 @@ def test_calendar_download_of_an_own_order(app, guest, world, garcia, locale):
 def test_calendar_leaves_out_cancelled_bookings(app, guest, world, garcia):
     with app.app_context():
         line_id = db.session.scalar(select(OrderLine.id).join(Order).where(Order.reference == garcia))
-    assert guest.post(f"/bookings/{line_id}/cancel", {}, page="/stay").status_code == 302
+    assert guest.cancel_booking(line_id).status_code == 302
 
     calendar = Calendar.from_ical(guest.client.get(f"/orders/{garcia}.ics").data)
 

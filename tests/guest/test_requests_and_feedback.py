@@ -10,7 +10,8 @@ import pytest
 from sqlalchemy import func, select
 
 from app.extensions import db
-from app.models import Feedback, GuestRequest, OrderLine, RequestKind, RequestStatus
+from app.models import Feedback, GuestRequest, OrderLine, RequestKind, RequestStatus, Stay
+from tests.conftest import GuestActions
 from tests.desk.helpers import (
     add_timed,
     at_minute,
@@ -47,7 +48,7 @@ def request_card(guest, request_id: int, path: str = "/stay") -> str:
 
 def booking_card(guest, line_id: int) -> str:
     page = text(guest.client.get("/stay"))
-    for card in re.findall(r'<article class="card line">(.*?)</article>', page, re.S):
+    for card in re.findall(r'<article class="card line"[^>]*>(.*?)</article>', page, re.S):
         if f"/bookings/{line_id}/" in card:
             return card
     raise AssertionError(f"line {line_id} is not on /stay")
@@ -432,3 +433,63 @@ def test_the_live_stay_answers_304_until_the_desk_acknowledges(app, world, garci
     assert (
         garcia.client.get("/stay/live", headers={"If-None-Match": changed.headers["ETag"]}).status_code == 304
     )
+
+
+# --- Feedback while in the house ------------------------------------------------------------------
+
+
+def test_a_guest_in_the_house_rates_the_stay_so_far(app, world, garcia):
+    page = text(garcia.client.get("/stay"))
+    assert "How is your stay so far?" in page  # nothing finished yet, and still a way to tell us
+    assert 'action="/stay/rate"' in page
+
+    sent = garcia.post("/stay/rate", {"stay-rating": 4, "stay-comment": "Lovely pine smell"}, page="/stay")
+
+    assert sent.status_code == 302
+    with app.app_context():
+        feedback = db.session.scalar(select(Feedback))
+        assert (feedback.rating, feedback.order_line_id, feedback.nps, feedback.comment) == (
+            4,
+            None,
+            None,
+            "Lovely pine smell",
+        )
+    page = text(garcia.client.get("/stay/live"))
+    assert "Your stay so far:" in page and "★★★★☆" in page
+    assert 'action="/stay/rate"' not in page
+    again = garcia.post("/stay/rate", {"stay-rating": 5}, page="/stay")
+    assert again.status_code == 409 and count(app, Feedback) == 1
+
+
+def test_a_low_stay_rating_reaches_the_desk_at_once(app, world, garcia):
+    garcia.post("/stay/rate", {"stay-rating": 1, "stay-comment": "Cold shower"}, page="/stay")
+    [recovery] = requests_of(app)
+    assert (recovery.kind, recovery.details, recovery.order_line_id) == (
+        RequestKind.RECOVERY,
+        "Cold shower",
+        None,
+    )
+
+
+def test_an_arriving_guest_is_not_asked_yet(app, world):
+    with app.app_context():
+        stay = db.session.get(Stay, world.stays["garcia"])
+        stay.arrival, stay.departure = world.today + timedelta(days=3), world.today + timedelta(days=6)
+        db.session.commit()
+    guest = GuestActions(app.test_client())
+    assert guest.open_link(world.tokens["garcia"]).status_code == 302
+    assert guest.post("/stay/rate", {"stay-rating": 5}, page="/stay").status_code == 409
+    assert "How is your stay so far?" not in text(guest.client.get("/stay"))
+
+
+def test_each_finished_service_is_listed_to_rate(app, world, garcia, frozen_now):
+    line = book_riding(garcia, world)
+    assert f'href="#line-{line.id}"' not in text(garcia.client.get("/stay"))
+
+    frozen_now(at_minute(line.ends_at) + timedelta(minutes=2))
+
+    page = text(garcia.client.get("/stay/live"))
+    assert f'<a class="button" href="#line-{line.id}">Rate: Horse riding</a>' in page
+    assert f'id="line-{line.id}"' in page
+    assert rate(garcia, line.id, 5).status_code == 302
+    assert f'href="#line-{line.id}"' not in text(garcia.client.get("/stay/live"))

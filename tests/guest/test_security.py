@@ -352,7 +352,8 @@ def test_head_is_answered_like_get_without_a_body(guest, world, path):
     assert head.headers["X-Content-Type-Options"] == "nosniff"
 
 
-POST_ONLY = ["/signout", "/language", "/checkout", "/cart/lines/1/remove", "/bookings/1/cancel"]
+# (GET /bookings/<id>/cancel is the confirmation step, a page of its own.)
+POST_ONLY = ["/signout", "/language", "/checkout", "/cart/lines/1/remove"]
 PAGES = ["/signin", "/home", "/stay", "/cart", "/services/1", "/orders/NOPE.ics", "/s/some-token"]
 
 

@@ -4,12 +4,23 @@ from __future__ import annotations
 
 import re
 from datetime import timedelta
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from sqlalchemy import select
 
 from app.extensions import db
-from app.models import Hotel, LineStatus, OrderLine, PaymentMethod, Slot, Stay, WaitlistEntry, WaitlistStatus
+from app.models import (
+    Hotel,
+    LineStatus,
+    OrderLine,
+    PaymentMethod,
+    Slot,
+    Stay,
+    Tier,
+    WaitlistEntry,
+    WaitlistStatus,
+)
 from app.services import cancellations, ordering, waitlist
 from tests import factories
 from tests.conftest import GuestActions
@@ -83,10 +94,13 @@ def test_joining_a_time_with_places_is_refused_and_the_party_kept(app, guest, wo
     path = f"/services/{world.services['farm_visit']}"
     open_slot = int(re.findall(r'name="slot" value="(\d+)"', text(guest.client.get(path)))[-1])
     refused = guest.post(f"{path}/waitlist", {"waitlist_slot": open_slot, "adults": 1}, page=path)
-    assert refused.status_code == 409
-    page = text(refused)
+    assert refused.status_code == 302  # post/redirect/get, refusals too: a reload never posts again
+    back = urlsplit(refused.location)
+    assert back.path == path and parse_qs(back.query) == {"slot": [str(open_slot)], "adults": ["1"]}
+    page = text(guest.client.get(refused.location))
     assert "There are still places at that time" in page
     assert re.search(r'name="adults"[^>]*value="1"', page)
+    assert re.search(rf'value="{open_slot}"\s+checked', page)
     assert entries(app) == []
 
 
@@ -211,8 +225,122 @@ def test_bad_join_input_is_refused_without_an_error_page(app, guest, world, full
     path = f"/services/{world.services['farm_visit']}"
     for data in ({"waitlist_slot": "x", "adults": 1}, {"adults": 1}, {"waitlist_slot": full_slot["slot"]}):
         refused = guest.post(f"{path}/waitlist", data, page=path)
-        assert refused.status_code == 400
-        assert "Please choose a time and who is coming." in text(refused)
+        assert refused.status_code == 302 and urlsplit(refused.location).path == path
+        assert "Please choose a time and who is coming." in text(guest.client.get(refused.location))
     car = f"/services/{world.services['car_rental']}"
-    assert guest.post(f"{car}/waitlist", {"waitlist_slot": 1, "adults": 1}, page=path).status_code == 400
+    refused = guest.post(f"{car}/waitlist", {"waitlist_slot": 1, "adults": 1}, page=path)
+    assert refused.status_code == 302 and urlsplit(refused.location).path == car
     assert entries(app) == []
+
+
+def test_the_party_preselected_fits_a_small_full_time_and_joins_in_one_tap(app, guest, world):
+    """A family of four and a full time for three: the page offers a party of three, and the join works."""
+    with app.test_request_context():
+        hotel = db.session.get(Hotel, world.hotel_id)
+        slot = db.session.scalars(
+            select(Slot)
+            .where(Slot.pool_id == world.pools["stable"], Slot.local_date == world.today + timedelta(days=2))
+            .order_by(Slot.starts_at)
+        ).first()
+        slot.capacity = 3  # a small time: three places
+        trio = factories.make_stay(hotel, room="780", surname="Trio", adults=3, children_ages=[])
+        db.session.commit()
+        ordering.sell_at_desk(
+            trio,
+            ordering.BookingRequest(world.services["farm_visit"], slot_id=slot.id, adults=3),
+            PaymentMethod.ROOM,
+        )
+        slot_id = slot.id
+    guest.sign_in()
+    path = f"/services/{world.services['farm_visit']}"
+    page = text(guest.client.get(path))
+    adults = int(re.search(r'name="adults"[^>]*value="(\d+)"', page).group(1))
+    children = [item.split('"')[1] for item in checkboxes(page) if item.startswith("checked")]
+    assert adults + len(children) == 3  # not the whole family of four
+
+    joined = guest.post(
+        f"{path}/waitlist", {"waitlist_slot": slot_id, "adults": adults, "children": children}, page=path
+    )
+    assert joined.status_code == 302 and joined.location.endswith("/stay")
+    [entry] = entries(app)
+    assert entry.seats == 3
+
+
+def test_a_party_too_big_for_the_time_is_told_so_on_the_service_page(app, guest, world, full_slot):
+    with app.app_context():
+        db.session.get(Slot, full_slot["slot"]).capacity = 2
+        db.session.commit()
+    guest.sign_in()
+    path = f"/services/{world.services['farm_visit']}"
+
+    refused = join(guest, world, full_slot["slot"], children=["1"])  # 2 adults and the 9-year-old
+
+    assert refused.status_code == 302
+    back = urlsplit(refused.location)
+    assert back.path == path
+    assert parse_qs(back.query) == {"slot": [str(full_slot["slot"])], "adults": ["2"], "children": ["1"]}
+    page = text(guest.client.get(refused.location))
+    assert "At most 2 people fit at this time." in page
+    assert re.search(r'name="adults"[^>]*value="2"', page)
+    assert checkboxes(page) == ['value="0"', 'checked value="1"']
+    assert entries(app) == []
+
+
+def checkboxes(page: str) -> list[str]:
+    """The children checkboxes, each as its value and whether it is checked."""
+    found = []
+    for tag in re.findall(r'<input[^>]*name="children"[^>]*>', page):
+        value = re.search(r'value="(\d+)"', tag).group(0)
+        found.append(f"checked {value}" if "checked" in tag else value)
+    return found
+
+
+def test_an_offer_reaches_an_open_my_stay_through_its_live_region(app, guest, world, full_slot):
+    guest.sign_in()
+    join(guest, world, full_slot["slot"])
+    first = guest.client.get("/stay/live")
+    assert "Your place in the queue: 1" in text(first)  # the waiting list is inside the live part
+    etag = first.headers["ETag"]
+    assert guest.client.get("/stay/live", headers={"If-None-Match": etag}).status_code == 304
+
+    free_the_slot(app, full_slot)
+
+    changed = guest.client.get("/stay/live", headers={"If-None-Match": etag})
+    assert changed.status_code == 200
+    assert "Places for you" in text(changed) and "Book these places" in text(changed)
+
+
+def test_moving_up_the_queue_shows_live(app, guest, world, full_slot):
+    with app.test_request_context():
+        hotel = db.session.get(Hotel, world.hotel_id)
+        ahead = factories.make_stay(hotel, room="781", surname="Ahead", adults=2, children_ages=[])
+        db.session.commit()
+        entry = waitlist.join(
+            ahead, ordering.BookingRequest(world.services["farm_visit"], slot_id=full_slot["slot"], adults=2)
+        )
+        ahead_id, entry_id = ahead.id, entry.id
+    guest.sign_in()
+    join(guest, world, full_slot["slot"])
+    first = guest.client.get("/stay/live")
+    assert "Your place in the queue: 2" in text(first)
+
+    with app.test_request_context():
+        waitlist.leave(db.session.get(Stay, ahead_id), entry_id)  # another guest leaves the queue
+
+    moved = guest.client.get("/stay/live", headers={"If-None-Match": first.headers["ETag"]})
+    assert moved.status_code == 200 and "Your place in the queue: 1" in text(moved)
+
+
+def test_the_offer_names_the_discounted_price_it_books_for(app, guest, world, full_slot):
+    with app.app_context():
+        db.session.get(Stay, world.stays["garcia"]).tier = Tier.GOLD
+        db.session.commit()
+    guest.sign_in()
+    join(guest, world, full_slot["slot"])
+    free_the_slot(app, full_slot)
+    assert "€27.00" in text(guest.client.get("/stay"))  # 2 × €15.00 less 10 % for a gold guest
+    [entry] = entries(app)
+    guest.post(f"/stay/waitlist/{entry.id}/accept", {}, page="/stay")
+    [entry] = entries(app)
+    with app.app_context():
+        assert db.session.get(OrderLine, entry.order_line_id).total == 2700

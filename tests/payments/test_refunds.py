@@ -97,7 +97,7 @@ def refunds_at_stripe(stripe_on, intent_id: str) -> list:
 
 
 def cancel(guest, line_id: int):
-    return guest.post(f"/bookings/{line_id}/cancel", {}, page="/stay")
+    return guest.cancel_booking(line_id)
 
 
 def set_late_fee(app, world, code: str, percent: int | None) -> None:
@@ -176,8 +176,11 @@ def test_a_late_cancellation_without_a_fee_rule_is_refused(
     assert "Free cancellation ended on" in page
     assert "Cancelling now costs" not in page
 
-    refused = cancel(guest, line.id)
-    assert refused.status_code == 409
+    confirm = guest.client.get(f"/bookings/{line.id}/cancel")
+    assert confirm.status_code == 302 and confirm.location.endswith("/stay")  # no step to confirm
+    refused = guest.post(f"/bookings/{line.id}/cancel", {"fee": 12000}, page="/stay")  # forged anyway
+    assert refused.status_code == 302
+    assert "The free cancellation period for this booking has ended." in text(guest.client.get("/stay"))
 
     [unchanged] = lines_of(app, reference)
     assert (unchanged.status, unchanged.cancelled_at, unchanged.cancellation_fee) == (
