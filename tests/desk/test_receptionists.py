@@ -40,9 +40,7 @@ def rate(guest, line_id: int, rating: int, comment: str):
     )
 
 
-def test_a_low_rating_sits_above_an_overdue_help_request_with_its_stars_and_the_guest(
-    app, world, frozen_now
-):
+def test_a_low_rating_sits_above_an_overdue_help_request_with_its_stars_and_the_guest(app, world, frozen_now):
     garcia = signed_in_guest(app)
     add_timed(garcia, world.services["horse_riding"], adults=1, which=0)
     [line] = lines_of_order(app, checkout_on_room(garcia))
@@ -109,9 +107,7 @@ def test_a_reply_without_the_tick_leaves_the_recovery_open(app, world, frozen_no
 # --- Queue rows: act without leaving the queue --------------------------------------------------
 
 
-def test_a_row_is_acknowledged_started_and_done_from_the_queue_and_comes_back_to_it(
-    app, world, frozen_now
-):
+def test_a_row_is_acknowledged_started_and_done_from_the_queue_and_comes_back_to_it(app, world, frozen_now):
     now = frozen_now(at_minute(datetime.now(UTC)))
     garcia = signed_in_guest(app)
     garcia.post("/stay/requests/item", {"item-item": "towels", "item-quantity": 2}, page="/stay")
@@ -125,7 +121,8 @@ def test_a_row_is_acknowledged_started_and_done_from_the_queue_and_comes_back_to
     local = towels.ack_due_at.astimezone(VIENNA)
     assert f"Acknowledge by {local:%H:%M}" in row and "in 10 minutes" in row
     assert "Elena Garcia" in row and "Room 204" in row
-    assert re.findall(r'data-key="(\w+)"', page.split(f'data-request="{towels.id}"', 1)[1].split("</tr>")[0]) == [
+    row_html = page.split(f'data-request="{towels.id}"', 1)[1].split("</tr>")[0]
+    assert re.findall(r'data-key="(\w+)"', row_html) == [
         "acknowledged",
         "in_progress",
         "done",
