@@ -12,7 +12,7 @@ from app.desk import bp
 from app.desk.forms import AssignForm, GuestMessageForm, NoteForm, QueueFilterForm, StatusForm
 from app.extensions import db
 from app.live_pages import etag_value, live_fragment
-from app.models import GuestRequest, RequestKind, RequestStatus, StaffRole, StaffUser
+from app.models import GuestRequest, OrderLine, RequestKind, RequestStatus, StaffRole, StaffUser
 from app.services import approvals, clock, live, requests, staff_accounts
 from app.services.errors import LobbyError
 
@@ -106,9 +106,13 @@ def request_page(request_id: int):
         SelectChoice(str(person.id), person.name or person.email) for person in _colleagues()
     ]
     names = {person.id: person.name or person.email for person in _colleagues()}
+    line = db.session.get(OrderLine, found.order_line_id) if found.order_line_id else None
     return render_template(
         "desk/request.html",
         req=found,
+        line=line,
+        places_left=approvals.places_left(line) if line is not None else None,
+        order_reference=line.order.reference if line is not None else None,
         moves=sorted(requests.MOVES.get(found.status, set()), key=list(RequestStatus).index),
         status_form=StatusForm(),
         assign_form=assign_form,

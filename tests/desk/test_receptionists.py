@@ -169,3 +169,48 @@ def test_approvals_are_not_answered_from_a_queue_row(app, world):
     page = text(signed_in_staff(app, RITA).client.get("/desk/queue"))
     row = page.split(f'data-request="{approval.id}"', 1)[1].split("</tr>")[0]
     assert "data-quick" not in row and "Approve or decline" in row
+
+
+# --- Approvals: the booking in view; the stay page does not call it paid -----------------------
+
+
+def booking_waiting_for_approval(app, world) -> tuple[int, int, str]:
+    """Garcia asks for the farm visit (on request) for 2 adults and the 9-year-old, alone on the room:
+    (request id, stay id, reference)."""
+    with app.app_context():
+        db.session.get(Service, world.services["farm_visit"]).needs_approval = True
+        db.session.commit()
+    garcia = signed_in_guest(app)
+    add_timed(garcia, world.services["farm_visit"], adults=2, children=[1], which=0)
+    reference = checkout_on_room(garcia)
+    [approval] = requests_of(app, kind=RequestKind.APPROVAL)
+    return approval.id, world.stays["garcia"], reference
+
+
+def plain(page: str) -> str:
+    return " ".join(re.sub(r"<[^>]+>", " ", page).split())
+
+
+def test_the_approval_page_shows_the_booking_it_would_charge(app, world):
+    request_id, _stay_id, reference = booking_waiting_for_approval(app, world)
+    make_named_staff(app, world.hotel_id, RITA, "Rita Reyes")
+    desk = signed_in_staff(app, RITA)
+    page = plain(text(desk.client.get(f"/desk/requests/{request_id}")))
+    booking = page.split("The booking", 1)[1]
+    assert "Service Farm visit" in booking
+    assert "Who 2 adults and child aged 9" in booking
+    assert f"Booking reference {reference}" in booking
+    assert "Waiting for the desk" in booking
+    # The stable holds 6; this booking keeps 3 of them while the desk decides.
+    assert "Places left 3 places left besides this booking" in booking
+    assert "2 adults €30.00" in booking and "1 child €10.00" in booking and "Total €40.00" in booking
+    assert "Approving charges €40.00 to room 204." in booking
+
+
+def test_the_stay_page_says_waiting_for_approval_not_paid(app, world):
+    _request_id, stay_id, _reference = booking_waiting_for_approval(app, world)
+    make_named_staff(app, world.hotel_id, RITA, "Rita Reyes")
+    desk = signed_in_staff(app, RITA)
+    page = plain(text(desk.client.get(f"/desk/stays/{stay_id}")))
+    assert "Room charge · Waiting for approval · €40.00 to be charged on approval" in page
+    assert "€0.00 · Paid" not in page
