@@ -7,10 +7,11 @@ import re
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from babel.dates import format_time
+from sqlalchemy import func, select
 
 from app.extensions import db
-from app.models import Feedback, RequestKind, RequestStatus, Service
+from app.models import Feedback, Hotel, Order, RequestKind, RequestStatus, Service, Slot, Stay, Tier
 from tests.desk.helpers import (
     add_timed,
     at_minute,
@@ -214,3 +215,95 @@ def test_the_stay_page_says_waiting_for_approval_not_paid(app, world):
     page = plain(text(desk.client.get(f"/desk/stays/{stay_id}")))
     assert "Room charge · Waiting for approval · €40.00 to be charged on approval" in page
     assert "€0.00 · Paid" not in page
+
+
+# --- Desk sale: the total before booking, local times, the desk's wording ---------------------
+
+
+def sale_path(world, code: str = "horse_riding") -> str:
+    return f"/desk/stays/{world.stays['garcia']}/sell?service={world.services[code]}"
+
+
+def slot_options(page: str) -> list[tuple[int, str]]:
+    select_box = re.search(r'<select[^>]*name="slot".*?</select>', page, re.S).group(0)
+    return [
+        (int(value), label)
+        for value, label in re.findall(r'<option[^>]*value="(\d+)"[^>]*>([^<]*)<', select_box)
+    ]
+
+
+def quote_of(page: str) -> str:
+    return plain(page.split('id="sale-quote"', 1)[1].split("</form>", 1)[0])
+
+
+def test_the_desk_sees_the_discounted_total_it_then_charges(app, world):
+    with app.app_context():
+        db.session.get(Stay, world.stays["garcia"]).tier = Tier.SILVER  # 5 % loyalty discount
+        db.session.commit()
+    make_named_staff(app, world.hotel_id, RITA, "Rita Reyes")
+    desk = signed_in_staff(app, RITA)
+    page = text(desk.client.get(sale_path(world)))
+    [(slot_id, _label), *_rest] = slot_options(page)
+    # The first time, one adult, is priced as soon as the page opens.
+    assert "1 adult €60.00 Loyal guest discount (5%) -€3.00 Total €57.00" in quote_of(page)
+    assert "Book for €57.00" in page
+
+    quoted = desk.post(
+        sale_path(world), {"slot": slot_id, "adults": 2, "payment_method": "room", "action": "quote"}
+    )
+    assert quoted.status_code == 200
+    assert "2 adults €120.00 Loyal guest discount (5%) -€6.00 Total €114.00" in quote_of(text(quoted))
+    with app.app_context():
+        assert db.session.scalar(select(func.count(Order.id))) == 0  # a price is not a booking
+
+    sold = desk.post(
+        sale_path(world), {"slot": slot_id, "adults": 2, "payment_method": "room", "quoted_total": "11400"}
+    )
+    assert sold.status_code == 302
+    with app.app_context():
+        [order] = db.session.scalars(select(Order)).all()
+        assert order.total == 11400
+        assert [entry["code"] for entry in order.lines[0].breakdown] == ["adult", "loyalty"]
+
+
+def test_a_total_that_changed_since_it_was_shown_is_shown_again_not_booked(app, world):
+    make_named_staff(app, world.hotel_id, RITA, "Rita Reyes")
+    desk = signed_in_staff(app, RITA)
+    page = text(desk.client.get(sale_path(world)))
+    [(slot_id, _label), *_rest] = slot_options(page)
+    # The page showed the price of one adult (€60.00); the receptionist typed 2 and pressed Book.
+    refused = desk.post(
+        sale_path(world), {"slot": slot_id, "adults": 2, "payment_method": "room", "quoted_total": "6000"}
+    )
+    assert refused.status_code == 409
+    assert "The price changed. Please check the new total and book again." in text(refused)
+    assert "Total €120.00" in quote_of(text(refused)) and "Book for €120.00" in text(refused)
+    with app.app_context():
+        assert db.session.scalar(select(func.count(Order.id))) == 0
+
+
+def test_sale_times_read_in_the_hotels_format_with_places_left(app, world):
+    make_named_staff(app, world.hotel_id, RITA, "Rita Reyes")
+    desk = signed_in_staff(app, RITA)
+    options = slot_options(text(desk.client.get(sale_path(world))))
+    with app.app_context():
+        slot = db.session.get(Slot, options[0][0])
+        starts = slot.starts_at.astimezone(VIENNA)
+    label = options[0][1]
+    assert label.startswith(starts.strftime("%a, %b ") + str(starts.day)), label
+    assert label.endswith(f"{format_time(starts, 'short', locale='en')} · 6 places left"), label
+    assert not re.search(r"\d{4}-\d{2}-\d{2}", label)
+
+
+def test_the_desk_charges_the_room_by_number_and_says_when_card_is_off(app, world):
+    make_named_staff(app, world.hotel_id, RITA, "Rita Reyes")
+    desk = signed_in_staff(app, RITA)
+    page = text(desk.client.get(sale_path(world)))
+    assert ">Charge to room 204</option>" in page and "my room" not in page
+    # The test server has no payment provider keys.
+    assert "Card payments are not set up on this server (no payment provider keys)." in page
+    with app.app_context():
+        db.session.get(Hotel, world.hotel_id).card_payments_enabled = False
+        db.session.commit()
+    page = text(desk.client.get(sale_path(world)))
+    assert "Card payments are switched off for this hotel (a manager can switch them on)." in page
