@@ -125,10 +125,9 @@ def sell(stay_id: int):
             flash(_("The price changed. Please check the new total and book again."), "error")
             status = 409
         else:
-            done = _book(stay, service, form)
+            done, status = _book(stay, service, form)
             if done is not None:
                 return done
-            status = g.sale_error_status
     preview, problem = _preview(stay, service, form) if status != 400 else (None, None)
     return render_template("desk/sell.html", **_page(stay, service, form, preview, problem)), status
 
@@ -146,7 +145,8 @@ def _page(stay, service, form, preview, problem) -> dict:
 
 
 def _book(stay, service: Service, form: SaleForm):
-    """Book what the form holds; a redirect when it worked, None (with the reason flashed) when not."""
+    """Book what the form holds: (the redirect, 302) when it worked, (None, status) with the reason
+    flashed when not."""
     try:
         order = ordering.sell_at_desk(
             stay, _booking(stay, service, form), PaymentMethod(form.payment_method.data)
@@ -154,12 +154,11 @@ def _book(stay, service: Service, form: SaleForm):
     except LobbyError as error:
         db.session.rollback()
         flash(str(error.message), "error")
-        g.sale_error_status = error.status
-        return None
+        return None, error.status
     if order.status is OrderStatus.PENDING:
-        return redirect(url_for("desk.pay", reference=order.reference))
+        return redirect(url_for("desk.pay", reference=order.reference)), 302
     flash(_("Sold: booking %(reference)s is confirmed.", reference=order.reference), "success")
-    return redirect(url_for("desk.stay", stay_id=stay.id))
+    return redirect(url_for("desk.stay", stay_id=stay.id)), 302
 
 
 def _hotel_order(reference: str) -> Order:
