@@ -9,8 +9,9 @@ from flask_login import current_user
 from app.auth.roles import role_required
 from app.desk import bp
 from app.desk.forms import ReplyForm
+from app.extensions import db
 from app.models import StaffRole
-from app.services import feedback
+from app.services import feedback, requests
 from app.services.errors import LobbyError
 
 
@@ -18,9 +19,11 @@ from app.services.errors import LobbyError
 @role_required(StaffRole.RECEPTIONIST)
 def feedback_list():
     low_only = request.args.get("low") == "1"
+    items = feedback.feedback_for_desk(g.hotel.id, low_only=low_only)
     return render_template(
         "desk/feedback.html",
-        items=feedback.feedback_for_desk(g.hotel.id, low_only=low_only),
+        items=items,
+        recoveries=requests.open_recoveries(g.hotel.id, [item.id for item in items if not item.reply]),
         low_only=low_only,
         form=ReplyForm(),
     )
@@ -30,15 +33,23 @@ def feedback_list():
 @role_required(StaffRole.RECEPTIONIST)
 def feedback_reply(feedback_id: int):
     form = ReplyForm()
+    back = url_for("desk.feedback_list", _anchor=f"feedback-{feedback_id}")
     if not form.validate_on_submit():
         flash(_("Please write the reply first."), "error")
-        return redirect(url_for("desk.feedback_list"))
+        return redirect(back)
+    me = current_user._get_current_object()
     try:
-        feedback.reply(g.hotel.id, feedback_id, current_user._get_current_object(), form.text.data)
+        # Settled in the same commit as the reply, so the queue never shows a recovery already answered.
+        resolved = requests.resolve_recovery(g.hotel.id, feedback_id, me) if form.resolve.data else None
+        feedback.reply(g.hotel.id, feedback_id, me, form.text.data)
     except LobbyError as error:
+        db.session.rollback()
         if error.status == 404:
             abort(404)
         flash(str(error.message), "error")
     else:
-        flash(_("Reply sent. The guest sees it on My stay."), "success")
-    return redirect(url_for("desk.feedback_list"))
+        if resolved is not None:
+            flash(_("Reply sent and the service-recovery request is done."), "success")
+        else:
+            flash(_("Reply sent. The guest sees it on My stay."), "success")
+    return redirect(back)

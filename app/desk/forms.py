@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from wtforms import (
+    BooleanField,
     DateField,
     EmailField,
     HiddenField,
@@ -114,6 +115,8 @@ class ReplyForm(LobbyForm):
         _l("Reply to the guest"),
         validators=[DataRequired(_l("Please write the reply first.")), Length(max=2000, message=TOO_LONG)],
     )
+    # Shown only when the feedback opened a service-recovery request that is still open.
+    resolve = BooleanField(_l("Also mark the service-recovery request done"), default=True)
 
 
 class SaleForm(LobbyForm):

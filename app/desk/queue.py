@@ -12,7 +12,7 @@ from app.desk import bp
 from app.desk.forms import AssignForm, GuestMessageForm, NoteForm, QueueFilterForm, StatusForm
 from app.extensions import db
 from app.live_pages import etag_value, live_fragment
-from app.models import GuestRequest, RequestKind, RequestStatus, StaffRole, StaffUser
+from app.models import GuestRequest, OrderLine, RequestKind, RequestStatus, StaffRole, StaffUser
 from app.services import approvals, clock, live, requests, staff_accounts
 from app.services.errors import LobbyError
 
@@ -47,22 +47,44 @@ def _filters_form() -> tuple[QueueFilterForm, requests.QueueFilters]:
     return form, filters
 
 
+FILTER_ARGS = ("kind", "status", "assignee", "room")
+
+
+def _filter_args() -> dict[str, str]:
+    """The queue's filters as they came, so a row's action returns to the same view."""
+    return {name: request.args[name][:40] for name in FILTER_ARGS if request.args.get(name)}
+
+
 def _queue_html(filters: requests.QueueFilters) -> str:
     now = clock.now()
     queue = requests.queue_for_desk(g.hotel.id, filters, now)
+    summary = requests.queue_summary(g.hotel.id, now)
     names = {person.id: person.name or person.email for person in _colleagues()}
-    return render_template("desk/_queue.html", queue=queue, now=now, names=names)
+    return render_template(
+        "desk/_queue.html",
+        queue=queue,
+        now=now,
+        names=names,
+        feedback=requests.feedback_of(queue),
+        quick_moves=requests.quick_moves,
+        filter_args=_filter_args(),
+        open_count=summary.open,
+        overdue_count=summary.overdue,
+        newest_id=summary.newest_id,
+    )
 
 
 @bp.get("/queue")
 @role_required(RECEPTIONIST)
 def queue():
     form, filters = _filters_form()
-    version = live.desk_version(g.hotel.id, clock.now())
+    now = clock.now()
+    version = live.desk_version(g.hotel.id, now)
     return render_template(
         "desk/queue.html",
         form=form,
         queue_html=_queue_html(filters),
+        open_count=requests.queue_summary(g.hotel.id, now).open,
         live_url=url_for("desk.queue_live", **request.args),
         etag=etag_value(version),
     )
@@ -84,9 +106,13 @@ def request_page(request_id: int):
         SelectChoice(str(person.id), person.name or person.email) for person in _colleagues()
     ]
     names = {person.id: person.name or person.email for person in _colleagues()}
+    line = db.session.get(OrderLine, found.order_line_id) if found.order_line_id else None
     return render_template(
         "desk/request.html",
         req=found,
+        line=line,
+        places_left=approvals.places_left(line) if line is not None else None,
+        order_reference=line.order.reference if line is not None else None,
         moves=sorted(requests.MOVES.get(found.status, set()), key=list(RequestStatus).index),
         status_form=StatusForm(),
         assign_form=assign_form,
@@ -98,7 +124,8 @@ def request_page(request_id: int):
 
 
 def _act(request_id: int, action) -> object:
-    """Run one change on a request, commit it, and go back to the request's page."""
+    """Run one change on a request, commit it, and go back where it was made: the request's page,
+    or the queue (same filters) with the row in view."""
     found = requests.hotel_request(g.hotel.id, request_id)
     try:
         action(found)
@@ -106,6 +133,8 @@ def _act(request_id: int, action) -> object:
     except LobbyError as error:
         db.session.rollback()
         flash(str(error.message), "error")
+    if request.args.get("back") == "queue":
+        return redirect(url_for("desk.queue", **_filter_args(), _anchor=f"request-{request_id}"))
     return redirect(url_for("desk.request_page", request_id=request_id))
 
 

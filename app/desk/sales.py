@@ -13,15 +13,32 @@ from app.auth.roles import role_required
 from app.desk import bp
 from app.desk.forms import SaleForm
 from app.extensions import db
-from app.guest.forms import PAYMENT_LABELS
 from app.models import OfferPlace, Order, OrderStatus, PaymentMethod, Service, StaffRole
 from app.payment_pages import card_attempt
+from app.payments import card_provider
 from app.security import allow_card_scripts
-from app.services import availability, catalog, clock, ordering, payments, recommendations, stay_lookup
+from app.services import (
+    availability,
+    catalog,
+    clock,
+    ordering,
+    payments,
+    quotes,
+    recommendations,
+    stay_lookup,
+)
 from app.services.errors import LobbyError
+from app.templating import when
 from app.web.fields import row_id
 
 RECEPTIONIST = StaffRole.RECEPTIONIST
+
+
+# How the desk says it: the receptionist charges the guest's room; "my room" is the guest's wording.
+def _method_label(method: PaymentMethod, stay) -> str:
+    if method is PaymentMethod.ROOM:
+        return _("Charge to room %(room)s", room=stay.room)
+    return _("Card, now at the desk")
 
 
 def _sale_form(stay, service: Service) -> SaleForm:
@@ -31,24 +48,58 @@ def _sale_form(stay, service: Service) -> SaleForm:
             form.start_date.data = max(clock.now().astimezone(g.hotel.tz).date(), stay.arrival)
     else:
         form.slot.choices = [
-            SelectChoice(
-                slot.id, f"{slot.starts_at.astimezone(g.hotel.tz):%Y-%m-%d %H:%M} ({slot.seats_left})"
-            )
+            SelectChoice(slot.id, f"{when(slot.starts_at)} · {_left(slot.seats_left)}")
             for slot in availability.slots_for_stay(service, stay, clock.now(), days=14)
             if slot.seats_left
         ]
+        if request.method == "GET" and form.slot.choices:
+            form.slot.data = form.slot.choices[0].value
     form.children.choices = [
         SelectChoice(index, _("Child aged %(age)d", age=age)) for index, age in enumerate(stay.children_ages)
     ]
     form.payment_method.choices = [
-        SelectChoice(method.value, str(PAYMENT_LABELS[method.value]))
+        SelectChoice(method.value, _method_label(method, stay))
         for method in ordering.available_methods(g.hotel)
     ]
     return form
 
 
 def _left(seats: int) -> str:
-    return ngettext("%(num)d left", "%(num)d left", seats)
+    return ngettext("%(num)d place left", "%(num)d places left", seats)
+
+
+def _card_off_reason() -> str | None:
+    """Why card is not offered, so the desk is told instead of finding it missing."""
+    if not g.hotel.card_payments_enabled:
+        return _("Card payments are switched off for this hotel (a manager can switch them on).")
+    if card_provider() is None:
+        return _("Card payments are not set up on this server (no payment provider keys).")
+    return None
+
+
+def _booking(stay, service: Service, form: SaleForm) -> ordering.BookingRequest:
+    return ordering.BookingRequest(
+        service_id=service.id,
+        slot_id=form.slot.data if not service.kind.by_day else None,
+        adults=form.adults.data or 0,
+        child_indexes=list(form.children.data or []),
+        start_date=form.start_date.data,
+        days=form.days.data or 1,
+        quantity=form.quantity.data or 1,
+        offer=recommendations.attribution(
+            stay, service.id, request.args.get("offer"), request.args.get("why")
+        ),
+    )
+
+
+def _preview(stay, service: Service, form: SaleForm) -> tuple[quotes.Preview | None, str | None]:
+    """The price of what the form holds now, or why it cannot be booked."""
+    if not service.kind.by_day and not form.slot.data:
+        return None, None
+    try:
+        return quotes.preview_alone(stay, _booking(stay, service, form)), None
+    except LobbyError as error:
+        return None, str(error.message)
 
 
 @bp.route("/stays/<int:stay_id>/sell", methods=["GET", "POST"])
@@ -65,33 +116,50 @@ def sell(stay_id: int):
     service = catalog.bookable_service(g.hotel.id, service_id)
     form = _sale_form(stay, service)
     status = 200
-    if form.validate_on_submit():
-        booking = ordering.BookingRequest(
-            service_id=service.id,
-            slot_id=form.slot.data if not service.kind.by_day else None,
-            adults=form.adults.data or 0,
-            child_indexes=list(form.children.data or []),
-            start_date=form.start_date.data,
-            days=form.days.data or 1,
-            quantity=form.quantity.data or 1,
-            offer=recommendations.attribution(
-                stay, service.id, request.args.get("offer"), request.args.get("why")
-            ),
-        )
-        try:
-            order = ordering.sell_at_desk(stay, booking, PaymentMethod(form.payment_method.data))
-        except LobbyError as error:
-            db.session.rollback()
-            flash(str(error.message), "error")
-            status = error.status
-        else:
-            if order.status is OrderStatus.PENDING:
-                return redirect(url_for("desk.pay", reference=order.reference))
-            flash(_("Sold: booking %(reference)s is confirmed.", reference=order.reference), "success")
-            return redirect(url_for("desk.stay", stay_id=stay.id))
-    elif request.method == "POST":
+    if request.method == "POST" and not form.validate_on_submit():
         status = 400
-    return render_template("desk/sell.html", guest=stay, service=service, form=form), status
+    elif request.method == "POST" and request.form.get("action") != "quote":
+        preview, _problem = _preview(stay, service, form)
+        quoted = request.form.get("quoted_total", "")
+        if preview is not None and quoted and quoted != str(preview.total):
+            # What was shown is not what would be charged (the party or time changed): show it first.
+            flash(_("The price changed. Please check the new total and book again."), "error")
+            status = 409
+        else:
+            done, status = _book(stay, service, form)
+            if done is not None:
+                return done
+    preview, problem = _preview(stay, service, form) if status != 400 else (None, None)
+    return render_template("desk/sell.html", **_page(stay, service, form, preview, problem)), status
+
+
+def _page(stay, service, form, preview, problem) -> dict:
+    return {
+        "guest": stay,
+        "service": service,
+        "form": form,
+        "preview": preview,
+        "problem": problem,
+        "card_off": _card_off_reason(),
+        "room_charge": PaymentMethod.ROOM in ordering.available_methods(g.hotel),
+    }
+
+
+def _book(stay, service: Service, form: SaleForm):
+    """Book what the form holds: (the redirect, 302) when it worked, (None, status) with the reason
+    flashed when not."""
+    try:
+        order = ordering.sell_at_desk(
+            stay, _booking(stay, service, form), PaymentMethod(form.payment_method.data)
+        )
+    except LobbyError as error:
+        db.session.rollback()
+        flash(str(error.message), "error")
+        return None, error.status
+    if order.status is OrderStatus.PENDING:
+        return redirect(url_for("desk.pay", reference=order.reference)), 302
+    flash(_("Sold: booking %(reference)s is confirmed.", reference=order.reference), "success")
+    return redirect(url_for("desk.stay", stay_id=stay.id)), 302
 
 
 def _hotel_order(reference: str) -> Order:

@@ -80,3 +80,11 @@ def release_requested_line(line: OrderLine, now) -> None:
     order.total -= line.total
     if not order.live_lines:
         order.status = OrderStatus.CANCELLED
+
+
+def places_left(line: OrderLine) -> int:
+    """Seats still free where ``line`` would take place (its own seats already counted as taken)."""
+    if line.slot is not None:
+        return line.slot.seats_left
+    slots = availability.day_slots(line.service, line.start_date, line.end_date)
+    return min((slot.seats_left for slot in slots), default=0)

@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import case, select
+from sqlalchemy import case, func, select
 
 from app.extensions import db
 from app.models import (
@@ -290,7 +290,8 @@ class QueueFilters:
 
 
 def queue_for_desk(hotel_id: int, filters: QueueFilters, now: datetime) -> list[GuestRequest]:
-    """Open requests, overdue first, then by the next deadline, then by priority (tier, recovery)."""
+    """Open requests: service recoveries first (an unhappy guest outranks any deadline), then
+    overdue ones, then by the next deadline, then by priority (tier, complaint)."""
     due = case(
         (GuestRequest.status == RequestStatus.NEW, GuestRequest.ack_due_at), else_=GuestRequest.resolve_due_at
     )
@@ -305,12 +306,84 @@ def queue_for_desk(hotel_id: int, filters: QueueFilters, now: datetime) -> list[
         query = query.where(GuestRequest.assignee_id == filters.assignee_id)
     if filters.room:
         query = query.where(Stay.room == filters.room.strip())
-    overdue_last = case((due < now, 0), else_=1)
+    recovery_first = case((GuestRequest.kind == RequestKind.RECOVERY, 0), else_=1)
+    overdue_first = case((due < now, 0), else_=1)
     return list(
         db.session.scalars(
-            query.order_by(overdue_last, due, GuestRequest.priority, GuestRequest.id).limit(500)
+            query.order_by(recovery_first, overdue_first, due, GuestRequest.priority, GuestRequest.id).limit(
+                500
+            )
         )
     )
+
+
+@dataclass(frozen=True)
+class QueueSummary:
+    open: int
+    overdue: int
+    newest_id: int  # grows when a request arrives: the desk's sound plays for it
+
+
+def queue_summary(hotel_id: int, now: datetime) -> QueueSummary:
+    """How many requests are open and overdue, for the tab title and the queue's sound."""
+    due = case(
+        (GuestRequest.status == RequestStatus.NEW, GuestRequest.ack_due_at), else_=GuestRequest.resolve_due_at
+    )
+    open_count, overdue, newest = db.session.execute(
+        select(
+            func.count(GuestRequest.id),
+            func.count(case((due < now, GuestRequest.id))),
+            func.max(GuestRequest.id),
+        ).where(
+            GuestRequest.hotel_id == hotel_id,
+            GuestRequest.status.in_([s for s in RequestStatus if s.open]),
+        )
+    ).one()
+    return QueueSummary(open_count, overdue, newest or 0)
+
+
+# The moves a row of the queue offers without opening the request; the rest are on its page.
+QUICK_MOVES = (RequestStatus.ACKNOWLEDGED, RequestStatus.IN_PROGRESS, RequestStatus.DONE)
+
+
+def quick_moves(request: GuestRequest) -> list[RequestStatus]:
+    if request.kind is RequestKind.APPROVAL:
+        return []  # approving charges the room: only on the request's page, with the booking in view
+    return [to for to in QUICK_MOVES if to in MOVES.get(request.status, set())]
+
+
+def feedback_of(requests: list[GuestRequest]) -> dict[int, Feedback]:
+    """The feedback behind each recovery request, by request id (for its stars on the queue)."""
+    ids = {request.feedback_id for request in requests if request.feedback_id is not None}
+    if not ids:
+        return {}
+    found = {item.id: item for item in db.session.scalars(select(Feedback).where(Feedback.id.in_(ids)))}
+    return {request.id: found[request.feedback_id] for request in requests if request.feedback_id in found}
+
+
+def open_recoveries(hotel_id: int, feedback_ids: list[int]) -> dict[int, GuestRequest]:
+    """The open service-recovery request of each feedback that has one, by feedback id."""
+    if not feedback_ids:
+        return {}
+    return {
+        request.feedback_id: request
+        for request in db.session.scalars(
+            select(GuestRequest).where(
+                GuestRequest.hotel_id == hotel_id,
+                GuestRequest.kind == RequestKind.RECOVERY,
+                GuestRequest.feedback_id.in_(feedback_ids),
+                GuestRequest.status.in_([s for s in RequestStatus if s.open]),
+            )
+        )
+    }
+
+
+def resolve_recovery(hotel_id: int, feedback_id: int, staff: StaffUser) -> GuestRequest | None:
+    """Replying to low feedback settles its service-recovery request too; the caller commits."""
+    request = open_recoveries(hotel_id, [feedback_id]).get(feedback_id)
+    if request is not None:
+        move(request, RequestStatus.DONE, staff)
+    return request
 
 
 def requests_for_stay(stay: Stay) -> list[GuestRequest]:

@@ -251,13 +251,13 @@ def busy_queue(app, world, team, frozen_now) -> dict[str, int]:
     return ids
 
 
-def test_overdue_first_then_the_earliest_deadline_then_recovery_before_the_rest(app, busy_queue):
+def test_recovery_first_then_overdue_then_the_earliest_deadline(app, busy_queue):
     desk = signed_in_staff(app, RITA)
     page = text(desk.client.get("/desk/queue"))
     rows = queue_rows(page)
-    expected = ["late_help", "follow_up", "recovery", "towels", "help", "moving"]
+    expected = ["recovery", "late_help", "follow_up", "towels", "help", "moving"]
     assert [request_id for request_id, _css in rows] == [busy_queue[name] for name in expected]
-    assert [css for _id, css in rows] == ["overdue", "", "", "", "", ""]
+    assert [css for _id, css in rows] == ["", "overdue", "", "", "", ""]
     late_row = page.split(f'data-request="{busy_queue["late_help"]}"', 1)[1].split("</tr>", 1)[0]
     assert "5 minutes late" in late_row
     recovery_row = page.split(f'data-request="{busy_queue["recovery"]}"', 1)[1].split("</tr>", 1)[0]
@@ -273,9 +273,9 @@ def test_overdue_first_then_the_earliest_deadline_then_recovery_before_the_rest(
         ({"kind": "amenity"}, ["towels", "moving"]),
         ({"status": "in_progress"}, ["moving"]),
         ({"status": "done"}, ["closed"]),
-        ({"room": "301"}, ["follow_up", "recovery"]),
+        ({"room": "301"}, ["recovery", "follow_up"]),
         ({"kind": "help", "room": "301"}, []),
-        ({"kind": "nonsense"}, ["late_help", "follow_up", "recovery", "towels", "help", "moving"]),
+        ({"kind": "nonsense"}, ["recovery", "late_help", "follow_up", "towels", "help", "moving"]),
     ],
 )
 def test_queue_filters_narrow_the_list(app, busy_queue, query, expected):

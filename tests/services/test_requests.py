@@ -340,7 +340,7 @@ def ids(found: list[GuestRequest]) -> list[int]:
     return [request.id for request in found]
 
 
-def test_queue_overdue_first_then_earliest_deadline_then_priority(hotel, garcia, novak):
+def test_queue_recovery_first_then_overdue_then_earliest_deadline_then_priority(hotel, garcia, novak):
     now = NOW
     early = requests.open_request(novak, K.FOLLOW_UP, details="Bikes?", now=now - timedelta(minutes=14))
     late = requests.open_request(garcia, K.HELP, details="Call", now=now - timedelta(minutes=6))
@@ -360,12 +360,13 @@ def test_queue_overdue_first_then_earliest_deadline_then_priority(hotel, garcia,
         now + timedelta(minutes=5),
         now + timedelta(minutes=10),
     ]
+    # An unhappy guest's service recovery leads, even before an overdue request.
     queue = requests.queue_for_desk(hotel.id, requests.QueueFilters(), now)
-    assert ids(queue) == ids([late, early, recovery, towels, help_, moving])
+    assert ids(queue) == ids([recovery, late, early, towels, help_, moving])
 
-    # Two minutes on, the follow-up is late too: both overdue ones lead, the longest overdue first.
+    # Two minutes on, the follow-up is late too: both overdue ones follow, the longest overdue first.
     later = requests.queue_for_desk(hotel.id, requests.QueueFilters(), now + timedelta(minutes=2))
-    assert ids(later) == ids([late, early, recovery, towels, help_, moving])
+    assert ids(later) == ids([recovery, late, early, towels, help_, moving])
 
 
 def test_a_gold_guest_comes_before_a_standard_one_due_at_the_same_time(hotel, garcia, novak):
