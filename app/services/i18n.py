@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from babel.numbers import NumberFormatError, get_currency_precision, parse_decimal
+from babel.numbers import NumberFormatError, get_currency_precision, get_currency_symbol, parse_decimal
 from flask import current_app, g, has_request_context, request, session
 from flask_babel import format_currency, get_locale
 
@@ -74,7 +74,27 @@ def text_direction(locale: str) -> str:
 def money(amount_minor: int, currency: str) -> str:
     """Integer minor units to a localized price: 450000 VND -> "450.000 ₫" in vi."""
     precision = get_currency_precision(currency)
-    return format_currency(Decimal(amount_minor).scaleb(-precision), currency)
+    text = format_currency(Decimal(amount_minor).scaleb(-precision), currency)
+    locale = str(get_locale() or "en")
+    sign = currency_sign(currency, locale)
+    if sign != currency and get_currency_symbol(currency, locale) == currency:
+        text = text.replace(currency, sign)
+    return text
+
+
+def currency_sign(currency: str, locale: str) -> str:
+    """The currency's sign in ``locale``, or the one the hotel's language or English uses.
+
+    CLDR has no sign for some pairs (Georgian writes "VND" where every other language
+    writes ₫); a price must look the same whichever language the guest picked.
+    """
+    hotel = getattr(g, "hotel", None)
+    candidates = [locale, hotel.default_locale if hotel is not None else None, "en"]
+    for candidate in filter(None, candidates):
+        symbol = get_currency_symbol(currency, candidate)
+        if symbol != currency:
+            return symbol
+    return currency
 
 
 def parse_money(text: str, currency: str) -> int:
