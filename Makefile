@@ -58,7 +58,7 @@ chromium: $(VENV)/.installed-dev
 # Re-extract every interface string and merge it into each locale's catalog.
 # --ignore-dirs replaces Babel's default, which skips "_*" folders such as templates/_macros.
 translations: $(VENV)/.installed
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --ignore-dirs ".* __pycache__" --no-location --sort-output -o translations/messages.pot .
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --add-comments TRANSLATORS: --ignore-dirs ".* __pycache__" --no-location --sort-output -o translations/messages.pot .
 	$(BIN)/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching --ignore-obsolete
 
 bench: $(VENV)/.installed-dev

@@ -11,8 +11,10 @@ from babel.numbers import format_percent
 from flask import Flask, g
 from flask_babel import format_date, format_datetime, format_time, format_timedelta, get_locale, get_timezone
 from flask_babel import lazy_gettext as _l
+from markupsafe import Markup, escape
 
 from app.models import RequestStatus
+from app.models.i18n import LocalizedText
 from app.services import requests, rich_text
 from app.services.i18n import enabled_locales, money, text_direction
 from app.services.pricing import price_line_label
@@ -45,6 +47,21 @@ def locale_list(items: list[str]) -> str:
     return format_list(list(items), locale=get_locale())
 
 
+def bidi(value) -> Markup:
+    """Element content whose direction may differ from the page's, isolated with <bdi>.
+
+    For what guests and staff typed (names, room numbers, references) and catalog texts
+    shown in another language because a translation is missing (then with their lang).
+    Not for attributes or <title>: a LocalizedText isolates itself there with characters.
+    """
+    if isinstance(value, LocalizedText):
+        text, other_language = value.shown()
+        if other_language is None:
+            return escape(text)
+        return Markup('<bdi lang="{}">{}</bdi>').format(other_language, text)
+    return Markup("<bdi>{}</bdi>").format(value)
+
+
 def duration(value: timedelta) -> str:
     """ "5 minutes", "2 hours": how long, in the reader's language."""
     return format_timedelta(value, threshold=1.5)
@@ -73,6 +90,7 @@ def init_app(app: Flask) -> None:
         when=when,
         locale_list=locale_list,
         duration=duration,
+        bidi=bidi,
         percent=lambda value: format_percent(value, locale=get_locale()) if value is not None else "",
         rich_text=rich_text.render,
         text_label=lambda name: str(TEXT_LABELS[name]),

@@ -25,7 +25,7 @@ from app.security import MAX_ID
 NOT_A_NUMBER = _l("Please enter a whole number.")
 NOT_A_DATE = _l("Please enter a date.")
 NOT_A_CHOICE = _l("Please choose from the list.")
-TOO_LONG = _l("Please use at most %(max)d characters.")
+TOO_LONG = _l("Too long. Character limit: %(max)d.")
 
 
 class RoomSignInForm(FlaskForm):

@@ -37,7 +37,9 @@ def test_money_from_minor_units_in_each_locale(ctx, locale, vnd, eur):
 def test_every_language_shows_the_same_currency_sign(app, locale, default_locale):
     """A price must not read "VND" in one language and "₫" in the others (Georgian has no CLDR sign)."""
     with app.test_request_context(), force_locale(locale):
-        g.hotel = Hotel(timezone="Asia/Ho_Chi_Minh", default_locale=default_locale, enabled_locales=Config.LANGUAGES)
+        g.hotel = Hotel(
+            timezone="Asia/Ho_Chi_Minh", default_locale=default_locale, enabled_locales=Config.LANGUAGES
+        )
         refresh()
         text = money(450000, "VND")
         assert "₫" in text and "VND" not in text
