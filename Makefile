@@ -6,7 +6,7 @@ PORT ?= 5000
 HOST ?= 127.0.0.1
 export FLASK_APP := wsgi
 
-.PHONY: run test pytest lint format translations compile-translations chromium bench bench-live bench-dashboard bench-offers clean
+.PHONY: run test pytest lint format translations compile-translations chromium axe bench bench-live bench-dashboard bench-offers clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -40,8 +40,18 @@ format: $(VENV)/.installed-dev
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-pytest: $(VENV)/.installed-dev compile-translations chromium
+pytest: $(VENV)/.installed-dev compile-translations chromium axe
 	$(BIN)/pytest
+
+# The browser tests run axe-core (accessibility rules) on every page; npm, pinned, kept inside .venv.
+AXE_VERSION := 4.14.1
+AXE_STAMP := $(VENV)/node/.axe-core-$(AXE_VERSION)
+axe: $(AXE_STAMP)
+
+$(AXE_STAMP): | $(BIN)/python
+	@command -v npm >/dev/null || { echo "npm is needed for the accessibility tests (apt-get install npm)"; exit 1; }
+	npm install --no-save --no-audit --no-fund --prefix $(VENV)/node axe-core@$(AXE_VERSION)
+	touch $@
 
 # Browser tests drive a system Chromium (Debian's package) through Playwright.
 chromium: $(VENV)/.installed-dev

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime, timedelta
 
 from babel import Locale
@@ -47,6 +48,10 @@ def locale_list(items: list[str]) -> str:
     return format_list(list(items), locale=get_locale())
 
 
+# Letters of right-to-left scripts (Hebrew, Arabic, Syriac, Thaana, N'Ko and their presentation forms).
+RIGHT_TO_LEFT = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufeff]")
+
+
 def bidi(value) -> Markup:
     """Element content whose direction may differ from the page's, isolated with <bdi>.
 
@@ -59,7 +64,10 @@ def bidi(value) -> Markup:
         if other_language is None:
             return escape(text)
         return Markup('<bdi lang="{}">{}</bdi>').format(other_language, text)
-    return Markup("<bdi>{}</bdi>").format(value)
+    text = "" if value is None else str(value)
+    if text_direction(str(get_locale() or "en")) == "ltr" and not RIGHT_TO_LEFT.search(text):
+        return escape(text)  # nothing here can run the other way
+    return Markup("<bdi>{}</bdi>").format(text)
 
 
 def duration(value: timedelta) -> str:
