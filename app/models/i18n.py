@@ -31,7 +31,8 @@ class LocalizedText:
         for candidate in (locale, locale.split("_")[0], *fallbacks, "en"):
             if candidate in self._texts:
                 return self._texts[candidate], candidate
-        return next(iter(self._texts.items()), ("", locale))
+        lang, text = next(iter(self._texts.items()), (locale, ""))
+        return text, lang
 
     def shown(self) -> tuple[str, str | None]:
         """The current request's text, and its language when that is not the page's (a fallback)."""
