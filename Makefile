@@ -6,7 +6,7 @@ PORT ?= 5000
 HOST ?= 127.0.0.1
 export FLASK_APP := wsgi
 
-.PHONY: run test pytest lint lock format translations compile-translations chromium bench bench-live bench-dashboard bench-offers bench-pages clean
+.PHONY: run test pytest lint lock format translations compile-translations chromium axe bench bench-live bench-dashboard bench-offers bench-pages clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -57,8 +57,18 @@ format: $(VENV)/.installed-dev
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-pytest: $(VENV)/.installed-dev compile-translations chromium
+pytest: $(VENV)/.installed-dev compile-translations chromium axe
 	$(BIN)/pytest
+
+# The browser tests run axe-core (accessibility rules) on every page; npm, pinned, kept inside .venv.
+AXE_VERSION := 4.14.1
+AXE_STAMP := $(VENV)/node/.axe-core-$(AXE_VERSION)
+axe: $(AXE_STAMP)
+
+$(AXE_STAMP): | $(BIN)/python
+	@command -v npm >/dev/null || { echo "npm is needed for the accessibility tests (apt-get install npm)"; exit 1; }
+	npm install --no-save --no-audit --no-fund --prefix $(VENV)/node axe-core@$(AXE_VERSION)
+	touch $@
 
 # Browser tests drive a system Chromium (Debian's package) through Playwright.
 chromium: $(VENV)/.installed-dev
@@ -75,7 +85,7 @@ chromium: $(VENV)/.installed-dev
 # Re-extract every interface string and merge it into each locale's catalog.
 # --ignore-dirs replaces Babel's default, which skips "_*" folders such as templates/_macros.
 translations: $(VENV)/.installed
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --ignore-dirs ".* __pycache__" --no-location --sort-output -o translations/messages.pot .
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --add-comments TRANSLATORS: --ignore-dirs ".* __pycache__" --no-location --sort-output -o translations/messages.pot .
 	$(BIN)/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching --ignore-obsolete
 
 bench: $(VENV)/.installed-dev

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime, timedelta
 
 from babel import Locale
@@ -11,8 +12,10 @@ from babel.numbers import format_percent
 from flask import Flask, g
 from flask_babel import format_date, format_datetime, format_time, format_timedelta, get_locale, get_timezone
 from flask_babel import lazy_gettext as _l
+from markupsafe import Markup, escape
 
 from app.models import RequestStatus, StaffRole
+from app.models.i18n import LocalizedText
 from app.services import requests, rich_text, stay_life
 from app.services.i18n import enabled_locales, money, text_direction
 from app.services.pricing import price_line_label
@@ -45,6 +48,28 @@ def locale_list(items: list[str]) -> str:
     return format_list(list(items), locale=get_locale())
 
 
+# Letters of right-to-left scripts (Hebrew, Arabic, Syriac, Thaana, N'Ko and their presentation forms).
+RIGHT_TO_LEFT = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufeff]")
+
+
+def bidi(value) -> Markup:
+    """Element content whose direction may differ from the page's, isolated with <bdi>.
+
+    For what guests and staff typed (names, room numbers, references) and catalog texts
+    shown in another language because a translation is missing (then with their lang).
+    Not for attributes or <title>: a LocalizedText isolates itself there with characters.
+    """
+    if isinstance(value, LocalizedText):
+        text, other_language = value.shown()
+        if other_language is None:
+            return escape(text)
+        return Markup('<bdi lang="{}">{}</bdi>').format(other_language, text)
+    text = "" if value is None else str(value)
+    if text_direction(str(get_locale() or "en")) == "ltr" and not RIGHT_TO_LEFT.search(text):
+        return escape(text)  # nothing here can run the other way
+    return Markup("<bdi>{}</bdi>").format(text)
+
+
 def duration(value: timedelta) -> str:
     """ "5 minutes", "2 hours": how long, in the reader's language."""
     return format_timedelta(value, threshold=1.5)
@@ -74,6 +99,7 @@ def init_app(app: Flask) -> None:
         when=when,
         locale_list=locale_list,
         duration=duration,
+        bidi=bidi,
         percent=lambda value: format_percent(value, locale=get_locale()) if value is not None else "",
         rich_text=rich_text.render,
         text_label=lambda name: str(TEXT_LABELS[name]),

@@ -171,17 +171,9 @@ class CancelForm(LobbyForm):
 
 
 class LateChargeForm(LobbyForm):
-    """A manager's charge after check-out: whole units of the hotel's currency (₫150000, $25)."""
+    """A manager's charge after check-out, read like every amount staff type."""
 
-    amount = IntegerField(
-        _l("Amount"),
-        invalid_value_message=NOT_A_NUMBER,
-        validators=[
-            InputRequired(_l("Please enter an amount.")),
-            NumberRange(min=1, max=10**9, message=_l("Please enter a number from %(min)s to %(max)s.")),
-        ],
-        render_kw={"inputmode": "numeric", "autocomplete": "off"},
-    )
+    amount = MoneyField(_l("Amount"), validators=[InputRequired(_l("Please enter an amount."))], low=1)
     description = StringField(
         _l("What it is for"),
         validators=[

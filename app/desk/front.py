@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from babel import Locale
-from babel.numbers import get_currency_precision
 from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
@@ -224,7 +223,7 @@ def late_charge(stay_id: int):
     form = LateChargeForm()
     status = 200
     if form.validate_on_submit():
-        amount = form.amount.data * 10 ** get_currency_precision(g.hotel.currency)
+        amount = form.amount.data  # minor units, read by the shared money field
         try:
             order = stay_desk.post_late_charge(
                 stay, amount, form.description.data, current_user._get_current_object()

@@ -27,7 +27,7 @@ from app.web.fields import WholeNumberField, row_id
 NOT_A_NUMBER = _l("Please enter a whole number.")
 NOT_A_DATE = _l("Please enter a date.")
 NOT_A_CHOICE = _l("Please choose from the list.")
-TOO_LONG = _l("Please use at most %(max)d characters.")
+TOO_LONG = _l("Too long. Character limit: %(max)d.")
 NO_CONTROL_CHARACTERS = _l("Please type this on one line, without line breaks or control characters.")
 
 # C0 and C1 control characters, DEL and the Unicode line and paragraph separators: none

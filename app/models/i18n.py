@@ -24,10 +24,23 @@ class LocalizedText:
         self._texts = {k: v for k, v in (texts or {}).items() if v and v.strip()}
 
     def localize(self, locale: str, fallbacks: Iterable[str] = ()) -> str:
+        return self.resolve(locale, fallbacks)[0]
+
+    def resolve(self, locale: str, fallbacks: Iterable[str] = ()) -> tuple[str, str]:
+        """The text for ``locale`` and the language it is actually written in."""
         for candidate in (locale, locale.split("_")[0], *fallbacks, "en"):
             if candidate in self._texts:
-                return self._texts[candidate]
-        return next(iter(self._texts.values()), "")
+                return self._texts[candidate], candidate
+        lang, text = next(iter(self._texts.items()), (locale, ""))
+        return text, lang
+
+    def shown(self) -> tuple[str, str | None]:
+        """The current request's text, and its language when that is not the page's (a fallback)."""
+        from app.services.i18n import current_locale_chain
+
+        locale, fallbacks = current_locale_chain()
+        text, lang = self.resolve(locale, fallbacks)
+        return text, (None if lang.split("_")[0] == locale.split("_")[0] else lang)
 
     def has(self, locale: str) -> bool:
         return locale in self._texts
@@ -45,7 +58,12 @@ class LocalizedText:
     def __html__(self) -> str:
         from markupsafe import escape
 
-        return str(escape(str(self)))
+        text, other_language = self.shown()
+        if other_language is None:
+            return str(escape(text))
+        # A fallback (English in an Arabic page) keeps its own direction: Unicode's first-strong
+        # isolate is dir="auto" as characters, safe where markup is not (attributes, <title>).
+        return f"\u2068{escape(text)}\u2069"
 
     def __bool__(self) -> bool:
         return bool(self._texts)

@@ -86,7 +86,7 @@ def _save(stay: Stay, feedback: Feedback, comment: str) -> Feedback:
     """Store the feedback; a low one opens a service-recovery request at the top of the desk's queue."""
     comment = comment.strip()
     if len(comment) > MAX_COMMENT:
-        raise LobbyError(_("Please use at most %(max)d characters.", max=MAX_COMMENT))
+        raise LobbyError(_("Too long. Character limit: %(max)d.", max=MAX_COMMENT))
     feedback.hotel_id = stay.hotel_id
     feedback.stay_id = stay.id
     feedback.comment = comment
@@ -113,7 +113,7 @@ def reply(hotel_id: int, feedback_id: int, staff: StaffUser, text: str) -> Feedb
     if not text:
         raise LobbyError(_("Please write the reply first."))
     if len(text) > MAX_COMMENT:
-        raise LobbyError(_("Please use at most %(max)d characters.", max=MAX_COMMENT))
+        raise LobbyError(_("Too long. Character limit: %(max)d.", max=MAX_COMMENT))
     feedback.reply = text
     feedback.replied_by_id = staff.id
     feedback.replied_at = clock.now()

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
-
-from babel.numbers import get_currency_precision
 from flask import current_app, g, has_request_context, request, session
-from flask_babel import format_currency, get_locale
+from flask_babel import get_locale
+
+from app.services import money as money_rules
 
 RTL_LANGUAGES = {"ar", "fa", "he", "ur"}
 
@@ -73,5 +72,6 @@ def text_direction(locale: str) -> str:
 
 def money(amount_minor: int, currency: str) -> str:
     """Integer minor units to a localized price: 450000 VND -> "450.000 ₫" in vi."""
-    precision = get_currency_precision(currency)
-    return format_currency(Decimal(amount_minor).scaleb(-precision), currency)
+    hotel = getattr(g, "hotel", None)
+    fallback = hotel.default_locale if hotel is not None else None
+    return money_rules.format_money(amount_minor, currency, str(get_locale() or "en"), fallback)

@@ -51,9 +51,26 @@ class AmountError(LobbyError):
     """What was typed is not an amount this reader and currency agree on; ``message`` says why."""
 
 
-def format_money(amount_minor: int, currency: str, locale: str) -> str:
+def format_money(amount_minor: int, currency: str, locale: str, fallback_locale: str | None = None) -> str:
     """Integer minor units as the locale writes a price: 200000 VND -> "₫200,000" in en."""
-    return format_currency(_major(amount_minor, currency), currency, locale=locale)
+    text = format_currency(_major(amount_minor, currency), currency, locale=locale)
+    sign = currency_sign(currency, locale, fallback_locale)
+    if sign != currency and get_currency_symbol(currency, locale) == currency:
+        text = text.replace(currency, sign)
+    return text
+
+
+def currency_sign(currency: str, locale: str, fallback_locale: str | None = None) -> str:
+    """The currency's sign in ``locale``, or the one the hotel's language or English uses.
+
+    CLDR has no sign for some pairs (Georgian writes "VND" where every other language
+    writes ₫); a price must look the same whichever language the guest picked.
+    """
+    for candidate in filter(None, (locale, fallback_locale, "en")):
+        symbol = get_currency_symbol(currency, candidate)
+        if symbol != currency:
+            return symbol
+    return currency
 
 
 def input_text(amount_minor: int, currency: str, locale: str) -> str:

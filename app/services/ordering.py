@@ -125,7 +125,7 @@ def _plan_by_day(
     if request.start_date is None:
         raise LobbyError(_("Please choose the first day."))
     if not 1 <= request.days <= MAX_RENTAL_DAYS:
-        raise LobbyError(_("Please choose between 1 and %(max)d days.", max=MAX_RENTAL_DAYS))
+        raise LobbyError(_("Number of days: please choose from 1 to %(max)d.", max=MAX_RENTAL_DAYS))
     if not 1 <= request.quantity <= min(MAX_UNITS, service.pool.capacity):
         raise LobbyError(_("Please choose between 1 and %(max)d.", max=min(MAX_UNITS, service.pool.capacity)))
     first, last = request.start_date, request.start_date + timedelta(days=request.days - 1)
@@ -192,7 +192,7 @@ def _check_party(stay: Stay, service: Service, party: Party) -> None:
     if party.adults and service.max_age is not None and service.max_age < 18:
         raise LobbyError(
             _(
-                "%(service)s is for children up to %(age)d years old.",
+                "%(service)s is for children up to age %(age)d.",
                 service=service.title,
                 age=service.max_age,
             )

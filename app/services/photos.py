@@ -15,6 +15,7 @@ from typing import BinaryIO
 
 from flask import current_app
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from app.extensions import db
@@ -38,7 +39,13 @@ def folder() -> Path:
 
 def add_photo(service: Service, upload: BinaryIO) -> ServicePhoto:
     if len(service.photos) >= MAX_PHOTOS:
-        raise LobbyError(_("A service can have at most %(num)d photos.", num=MAX_PHOTOS))
+        raise LobbyError(
+            ngettext(
+                "A service can have at most %(num)d photo.",
+                "A service can have at most %(num)d photos.",
+                MAX_PHOTOS,
+            )
+        )
     image = _open(upload)
     name = secrets.token_hex(16)
     widths = []

@@ -64,7 +64,7 @@ KIND_LABELS = {
 STATUS_LABELS = {
     RequestStatus.NEW: _l("Received"),
     RequestStatus.ACKNOWLEDGED: _l("Seen by the desk"),
-    RequestStatus.IN_PROGRESS: _l("On the way"),
+    RequestStatus.IN_PROGRESS: _l("In progress"),
     RequestStatus.DONE: _l("Done"),
     RequestStatus.DECLINED: _l("Declined"),
     RequestStatus.CANCELLED: _l("Cancelled"),
@@ -122,7 +122,7 @@ def open_request(
     """Open a request with its SLA deadlines; the caller commits."""
     now = now or clock.now()
     if len(details) > MAX_TEXT:
-        raise LobbyError(_("Please use at most %(max)d characters.", max=MAX_TEXT))
+        raise LobbyError(_("Too long. Character limit: %(max)d.", max=MAX_TEXT))
     hotel = db.session.get(Hotel, stay.hotel_id)
     ack, resolve = sla_minutes(hotel, kind, stay.tier)
     request = GuestRequest(
@@ -243,7 +243,7 @@ def add_note(request: GuestRequest, text: str, staff: StaffUser) -> None:
     if not text:
         raise LobbyError(_("Please write the note first."))
     if len(text) > MAX_TEXT:
-        raise LobbyError(_("Please use at most %(max)d characters.", max=MAX_TEXT))
+        raise LobbyError(_("Too long. Character limit: %(max)d.", max=MAX_TEXT))
     _record(request, "note", staff, False, clock.now(), text=text)
 
 
@@ -251,7 +251,7 @@ def tell_guest(request: GuestRequest, text: str, staff: StaffUser) -> None:
     """The message the guest sees with the request on My stay."""
     text = text.strip()
     if len(text) > MAX_TEXT:
-        raise LobbyError(_("Please use at most %(max)d characters.", max=MAX_TEXT))
+        raise LobbyError(_("Too long. Character limit: %(max)d.", max=MAX_TEXT))
     before = request.guest_message
     request.guest_message = text
     _record(

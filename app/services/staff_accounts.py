@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -26,7 +27,13 @@ def create_staff(
     if "@" not in email or len(email) > 254:
         raise LobbyError(_("Please enter a valid email address."))
     if len(password) < MIN_PASSWORD_LENGTH:
-        raise LobbyError(_("The password must have at least %(num)d characters.", num=MIN_PASSWORD_LENGTH))
+        raise LobbyError(
+            ngettext(
+                "The password must have at least %(num)d character.",
+                "The password must have at least %(num)d characters.",
+                MIN_PASSWORD_LENGTH,
+            )
+        )
     if db.session.scalar(select(StaffUser.id).where(func.lower(StaffUser.email) == email)):
         raise LobbyError(_("There is already an account with that email address."))
     user = StaffUser(

@@ -8,7 +8,7 @@ from datetime import date, datetime, time, timedelta
 import email_validator
 import qrcode
 import qrcode.image.svg
-from flask_babel import format_date
+from flask_babel import format_date, ngettext
 from flask_babel import gettext as _
 from sqlalchemy import and_, func, or_, select
 
@@ -57,7 +57,11 @@ def parse_ages(text: str) -> list[int]:
     """ "4, 9" -> [4, 9]; every age a whole number from 0 to 17."""
     parts = [part for part in text.replace(";", ",").replace(" ", ",").split(",") if part]
     if len(parts) > MAX_CHILDREN:
-        raise LobbyError(_("Please list at most %(max)d children.", max=MAX_CHILDREN))
+        raise LobbyError(
+            ngettext(
+                "Please list at most %(num)d child.", "Please list at most %(num)d children.", MAX_CHILDREN
+            )
+        )
     try:
         ages = [int(part) for part in parts]
     except ValueError as error:

@@ -39,7 +39,7 @@ def test_the_desk_and_the_guest_see_each_other_live(browser: Browser, playwright
 
     # And the phone, untouched, shows the new status and the message.
     request_card = phone.locator(".request", has_text="Extra pillows")
-    expect(request_card).to_contain_text("On the way", timeout=3000)
+    expect(request_card).to_contain_text("In progress", timeout=3000)
     expect(request_card).to_contain_text("Coming up in 5 minutes.", timeout=3000)
     phone.screenshot(path=ARTIFACTS / "17-my-stay-live.png", full_page=True)
     desk.screenshot(path=ARTIFACTS / "16-desk-request.png", full_page=True)

@@ -323,7 +323,7 @@ def test_a_child_outside_the_age_limits_is_refused_with_the_reason(app, world, d
     pony = f"/desk/stays/{world.stays['garcia']}/sell?service={world.services['pony_ride']}"
     refused = desk.post(pony, {"slot": slot_id, "adults": 1, "payment_method": "room"})
     assert refused.status_code == 400
-    assert "Pony ride is for children up to 10 years old." in text(refused)
+    assert "Pony ride is for children up to age 10." in text(refused)
     with app.app_context():
         assert db.session.scalar(select(func.count(Order.id))) == 0
         assert db.session.get(Slot, slot_id).taken == 0

@@ -116,7 +116,7 @@ def test_towels_from_the_guest_to_done_with_the_whole_history(app, world, team):
     assert (moved.status_code, moved.location) == (302, page)
     assert stay_status_label(guest, req.id) == "Seen by the desk"
     assert desk.post(f"{page}/status", {"to": "in_progress"}, page=page).status_code == 302
-    assert stay_status_label(guest, req.id) == "On the way"
+    assert stay_status_label(guest, req.id) == "In progress"
 
     assert desk.post(f"{page}/assign", {"assignee": str(team["carl"])}, page=page).status_code == 302
     note = "Housekeeping is short today, Carl takes them up"
@@ -143,11 +143,11 @@ def test_towels_from_the_guest_to_done_with_the_whole_history(app, world, team):
 
     history = history_rows(text(desk.client.get(page)))
     assert history == [  # newest first
-        "Rita Reyes | Status: On the way → Done",
+        "Rita Reyes | Status: In progress → Done",
         f"Rita Reyes | Message to the guest: {message}",
         f"Rita Reyes | Note: {note}",
         "Rita Reyes | Assigned: — → Carl Berg",
-        "Rita Reyes | Status: Seen by the desk → On the way",
+        "Rita Reyes | Status: Seen by the desk → In progress",
         "Rita Reyes | Status: Received → Seen by the desk",
         "Guest | Request received",
     ]
@@ -192,7 +192,7 @@ def test_going_back_from_in_progress_is_refused_and_an_unknown_status_is_a_bad_r
     page = f"/desk/requests/{request_id}"
     assert desk.post(f"{page}/status", {"to": "in_progress"}, page=page).status_code == 302
     desk.post(f"{page}/status", {"to": "acknowledged"}, page=page)
-    assert "This request cannot go from On the way to Seen by the desk." in text(desk.client.get(page))
+    assert "This request cannot go from In progress to Seen by the desk." in text(desk.client.get(page))
     assert desk.post(f"{page}/status", {"to": "reopened"}, page=page).status_code == 400
     [after] = requests_of(app)
     assert (after.status, [event.to_value for event in after.events]) == (

@@ -146,5 +146,5 @@ def test_the_capacity_page_shows_each_days_load(app, manager, phone, world):
     phone.sign_in()
     book_riding(phone, world, adults=2)
     page = manager.client.get(f"/manage/pools/{world.pools['stable']}").get_data(as_text=True)
-    assert "2 of 12 places taken" in page  # two sessions of 6 horses that day, 2 places booked
+    assert "Places taken: 2 of 12" in page  # two sessions of 6 horses that day, 2 places booked
     assert manager.client.get("/manage/pools").status_code == 200

@@ -11,6 +11,7 @@ from flask_babel import force_locale, refresh
 from app.models import Hotel
 from app.services.i18n import money, text_direction
 from app.templating import short_day, when
+from config import Config
 
 NBSP = "\xa0"
 
@@ -21,7 +22,7 @@ NBSP = "\xa0"
         ("en", "₫650,000", "€1,234.50"),
         ("vi", f"650.000{NBSP}₫", f"1.234,50{NBSP}€"),
         ("ru", f"650{NBSP}000{NBSP}₫", f"1{NBSP}234,50{NBSP}€"),
-        ("ka", f"650{NBSP}000{NBSP}VND", f"1{NBSP}234,50{NBSP}€"),
+        ("ka", f"650{NBSP}000{NBSP}₫", f"1{NBSP}234,50{NBSP}€"),  # CLDR has no ka sign: ₫ as elsewhere
         ("ar", f"\u200f650,000{NBSP}₫", f"\u200f1,234.50{NBSP}€"),
     ],
 )
@@ -29,6 +30,19 @@ def test_money_from_minor_units_in_each_locale(ctx, locale, vnd, eur):
     with force_locale(locale):
         assert money(650000, "VND") == vnd  # the đồng has no minor unit
         assert money(123450, "EUR") == eur  # cents
+
+
+@pytest.mark.parametrize("locale", Config.LANGUAGES)
+@pytest.mark.parametrize("default_locale", ["vi", "en", "ka"])
+def test_every_language_shows_the_same_currency_sign(app, locale, default_locale):
+    """A price must not read "VND" in one language and "₫" in the others (Georgian has no CLDR sign)."""
+    with app.test_request_context(), force_locale(locale):
+        g.hotel = Hotel(
+            timezone="Asia/Ho_Chi_Minh", default_locale=default_locale, enabled_locales=Config.LANGUAGES
+        )
+        refresh()
+        text = money(450000, "VND")
+        assert "₫" in text and "VND" not in text
 
 
 @pytest.mark.parametrize(

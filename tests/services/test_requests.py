@@ -155,7 +155,7 @@ def test_a_guest_asks_for_a_room_item_and_it_is_recorded_as_theirs(garcia):
         (K.AMENITY, {"item": "champagne"}, LobbyError, "Please choose from the list."),
         (K.HELP, {"details": "   "}, LobbyError, "Please tell us a little about it."),
         (K.COMPLAINT, {"details": ""}, LobbyError, "Please tell us a little about it."),
-        (K.HELP, {"details": "x" * 2001}, LobbyError, "Please use at most 2000 characters."),
+        (K.HELP, {"details": "x" * 2001}, LobbyError, "Too long. Character limit: 2000."),
         (K.RECOVERY, {"details": "call me"}, NotAllowed, "That action is not possible here."),
         (K.APPROVAL, {"details": "approve"}, NotAllowed, "That action is not possible here."),
     ],
@@ -304,10 +304,10 @@ def test_assign_note_and_message_are_recorded_and_checked(garcia, clerk):
     requests.add_note(request, "  Guest prefers a call after 5 pm  ", clerk)
     with pytest.raises(LobbyError, match=r"Please write the note first\."):
         requests.add_note(request, "   ", clerk)
-    with pytest.raises(LobbyError, match="at most 2000 characters"):
+    with pytest.raises(LobbyError, match="Character limit: 2000"):
         requests.add_note(request, "x" * 2001, clerk)
     requests.tell_guest(request, "We will call you at 5 pm.", clerk)
-    with pytest.raises(LobbyError, match="at most 2000 characters"):
+    with pytest.raises(LobbyError, match="Character limit: 2000"):
         requests.tell_guest(request, "x" * 2001, clerk)
     requests.assign(request, None, clerk)
     db.session.commit()

@@ -89,7 +89,7 @@ TEXTS = {
     "service.scooter_rental.summary": "Skuter automatik 125 cc dengan dua topi keledar, harga sehari.",
     "service.scooter_rental.description": "Honda Vision atau Air Blade, tangki penuh, dua topi keledar dan ponco hujan. Lesen motosikal diperlukan.",
     "service.fishing.title": "Memancing di tasik",
-    "service.fishing.summary": "Tiga jam dengan joran, umpan dan pemandu.",
+    "service.fishing.summary": "Tiga jam dengan joran, umpan dan pemandu pancing.",
     "service.fishing.description": "Memancing ikan kap dan ikan tilapia dari jeti lodge. Dapur kami akan memanggang hasil tangkapan anda untuk makan malam.",
     "service.horse_riding.title": "Menunggang kuda di hutan pain",
     "service.horse_riding.summary": "Tunggangan berpandu selama 90 minit di denai, 8 tahun ke atas.",
