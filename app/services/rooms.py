@@ -51,7 +51,7 @@ def parse_numbers(text: str) -> list[str]:
     if not numbers:
         raise LobbyError(_("Please enter at least one room number."))
     if len(numbers) > MAX_ROOMS_AT_ONCE:
-        raise LobbyError(_("Please add at most %(max)d rooms at once.", max=MAX_ROOMS_AT_ONCE))
+        raise LobbyError(_("Too many rooms at once. Limit: %(max)d.", max=MAX_ROOMS_AT_ONCE))
     return numbers
 
 
