@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from wtforms import StringField
-from wtforms.validators import DataRequired, Length, Regexp
+from wtforms.validators import DataRequired, Length
 
 from app.auth.roles import role_required
 from app.extensions import db
@@ -24,7 +24,6 @@ class ApiTokenForm(LobbyForm):
         validators=[
             DataRequired(_l("Please say what the token is for.")),
             Length(max=api_tokens.NAME_MAX, message=TOO_LONG),
-            Regexp(r"^[^\x00-\x1f\x7f]*$", message=_l("Please use one line, without control characters.")),
         ],
         description=_l("For example: Opera PMS folio export"),
     )

@@ -136,7 +136,7 @@ def test_a_row_is_acknowledged_started_and_done_from_the_queue_and_comes_back_to
     action = f"/desk/requests/{towels.id}/status?back=queue&kind=amenity"
     assert f'action="{action}"' in page.replace("&amp;", "&")
 
-    for to, label in (("acknowledged", "Seen by the desk"), ("in_progress", "On the way"), ("done", None)):
+    for to, label in (("acknowledged", "Seen by the desk"), ("in_progress", "In progress"), ("done", None)):
         moved = desk.post(action, {"to": to}, page="/desk/queue")
         assert (moved.status_code, moved.location) == (302, f"/desk/queue?kind=amenity#request-{towels.id}")
         page = text(desk.client.get(moved.location))

@@ -92,7 +92,11 @@ def test_a_revoked_token_no_longer_opens_the_export(app, client, staff, manager)
 
 @pytest.mark.parametrize(
     ("name", "message"),
-    [("", "Please say what the token is for."), ("a\r\nb", "Please use one line"), ("x" * 81, "at most 80")],
+    [
+        ("", "Please say what the token is for."),
+        ("a\r\nb", "Please type this on one line"),
+        ("x" * 81, "Character limit: 80"),
+    ],
     ids=["empty", "two lines", "too long"],
 )
 def test_a_token_needs_a_one_line_name(app, staff, manager, name, message):

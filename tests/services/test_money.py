@@ -66,7 +66,7 @@ def test_amounts_as_the_locale_writes_them(ctx, locale, currency, typed, minor):
         ("ar", "VND", "350.000", "Did you mean \u200f350,000\xa0₫?"),
         ("en", "USD", "200.000", "Did you mean $200,000.00?"),
         ("ru", "VND", "200.000", f"Did you mean 200{NBSP}000{NBSP}₫?"),
-        ("ka", "VND", "200.000", f"Did you mean 200{NBSP}000{NBSP}VND?"),
+        ("ka", "VND", "200.000", f"Did you mean 200{NBSP}000{NBSP}₫?"),
         # A comma from a comma-decimal habit in an English UI.
         ("en", "USD", "12,5", "Did you mean $12.50?"),
         ("ru", "USD", "12.50", f"Did you mean 12,50{NBSP}$?"),
