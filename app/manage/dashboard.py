@@ -146,9 +146,11 @@ def _tables(period: analytics.Period) -> dict[str, tuple[list[str], list[list]]]
     }
 
 
+@bp.get("/", endpoint="home")
 @bp.get("/dashboard")
 @role_required(StaffRole.MANAGER)
 def dashboard():
+    """The manager's home: ``/manage/`` and ``/manage/dashboard`` are the same page."""
     period = _period()
     return render_template(
         "manage/dashboard.html",

@@ -23,7 +23,7 @@ from app.models import (
     StaffRole,
 )
 from app.services import analytics, clock
-from tests.staff import make_staff
+from tests.staff import StaffActions, make_staff
 
 
 def _line(world, order, code: str, total: int, status=LineStatus.BOOKED, fee: int = 0) -> OrderLine:
@@ -176,3 +176,15 @@ def test_a_service_page_view_is_counted_once_per_visit(app, guest, world):
             if item.title == "Horse riding"
         )
         assert item.views == 2
+
+
+def test_the_managers_home_is_the_dashboard(app, staff, world, figures):
+    staff.sign_in(make_staff(app, world.hotel_id, StaffRole.MANAGER))
+    home = staff.client.get("/manage/")
+    assert home.status_code == 200
+    page = home.get_data(as_text=True)
+    assert "<h1>Dashboard</h1>" in page and "€130.00" in page
+    assert 'aria-current="page">Dashboard' in page
+    receptionist = StaffActions(app.test_client())
+    receptionist.sign_in(make_staff(app, world.hotel_id, StaffRole.RECEPTIONIST, email="desk@lodge.test"))
+    assert receptionist.client.get("/manage/").status_code == 403
