@@ -2,24 +2,31 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from datetime import date, timedelta
 
 from babel.numbers import format_percent
-from flask import Response, abort, g, render_template, request
+from flask import abort, g, render_template, request
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from app.auth.roles import role_required
+from app.downloads import csv_response
 from app.manage import bp
 from app.models import OfferPlace, StaffRole
-from app.services import analytics, clock
+from app.services import analytics, clock, csv_files
 from app.services.i18n import money
 from app.services.recommendations import reason_label
 from app.services.requests import KIND_LABELS
 
 DEFAULT_DAYS = 30
+# Which columns of each table are money (integer minor units on the page, major units in the CSV).
+MONEY_COLUMNS = {
+    "revenue-by-service": (1,),
+    "revenue-by-package": (1,),
+    "offers-by-place": (4,),
+    "offers-by-reason": (4,),
+    "upsell-timing": (1, 2),
+}
 MAX_DAYS = 731
 
 
@@ -51,7 +58,7 @@ def _place_label(place: str) -> str:
 
 
 def _offer_header(first: str) -> list[str]:
-    return [first, _("Offers shown"), _("Bookings from offers"), _("Conversion"), _("Revenue (minor units)")]
+    return [first, _("Offers shown"), _("Bookings from offers"), _("Conversion"), _("Revenue")]
 
 
 def _offer_rows(figures: list[analytics.OfferFigures], label) -> list[list]:
@@ -76,11 +83,11 @@ def _tables(period: analytics.Period) -> dict[str, tuple[list[str], list[list]]]
 
     return {
         "revenue-by-service": (
-            [_("Service"), _("Revenue (minor units)"), _("Bookings")],
+            [_("Service"), _("Revenue"), _("Bookings")],
             [[item.title, item.revenue, item.bookings] for item in services if item.revenue or item.bookings],
         ),
         "revenue-by-package": (
-            [_("Package"), _("Revenue (minor units)")],
+            [_("Package"), _("Revenue")],
             [[title, amount] for title, amount in analytics.package_revenue(hotel, services)],
         ),
         "conversion": (
@@ -132,7 +139,7 @@ def _tables(period: analytics.Period) -> dict[str, tuple[list[str], list[list]]]
             _offer_rows(offers.by_reason, reason_label),
         ),
         "upsell-timing": (
-            [_("Booked"), _("Revenue (minor units)"), _("From offers (minor units)"), _("Bookings")],
+            [_("Booked"), _("Revenue"), _("From offers"), _("Bookings")],
             [
                 [
                     _("Before arrival") if item.before_arrival else _("During the stay"),
@@ -171,13 +178,18 @@ def dashboard_csv(name: str):
     if name not in tables:
         abort(404)
     header, rows = tables[name]
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(header)
-    writer.writerows(rows)
+    money_columns = MONEY_COLUMNS.get(name, ())
+    if money_columns:
+        # Amounts as a spreadsheet reads them (major units), and which currency they are in.
+        currency = g.hotel.currency
+        header = [*header, _("Currency")]
+        rows = [
+            [
+                csv_files.major_units(cell, currency) if index in money_columns else cell
+                for index, cell in enumerate(row)
+            ]
+            + [currency]
+            for row in rows
+        ]
     filename = f"{name}-{period.first.isoformat()}-{period.last.isoformat()}.csv"
-    return Response(
-        buffer.getvalue(),
-        mimetype="text/csv",
-        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
-    )
+    return csv_response(filename, header, rows)

@@ -155,9 +155,11 @@ def test_the_dashboard_page_and_its_csv_files(app, staff, world, figures):
     page = staff.client.get("/manage/dashboard").get_data(as_text=True)
     assert "<svg" in page and "50%" in page and "€130.00" in page
     csv_page = staff.client.get("/manage/dashboard/revenue-by-service.csv")
-    rows = list(csv.reader(io.StringIO(csv_page.get_data(as_text=True))))
-    assert rows[0] == ["Service", "Revenue (minor units)", "Bookings"]
-    assert ["Horse riding", "12000", "1"] in rows
+    body = csv_page.get_data()
+    assert body.startswith(b"\xef\xbb\xbf")  # a spreadsheet opens it as UTF-8
+    rows = list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))
+    assert rows[0] == ["Service", "Revenue", "Bookings", "Currency"]
+    assert ["Horse riding", "120.00", "1", "EUR"] in rows  # major units, with the currency
     assert staff.client.get("/manage/dashboard/nothing.csv").status_code == 404
     assert staff.client.get("/manage/dashboard?from=garbage&to=2026-99-99").status_code == 200
 
