@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from babel.dates import format_interval
 from babel.numbers import format_percent
 from flask import abort, g, render_template, request
 from flask_babel import get_locale
@@ -164,10 +165,18 @@ def dashboard():
         period=period,
         tables=_tables(period),
         attach=analytics.attach_rate(g.hotel, period),
+        revenue=analytics.revenue_total(g.hotel, period),
+        previous=_interval(analytics.previous_period(period)),
         nps=analytics.nps(g.hotel, period),
         money_of=lambda value: money(value, g.hotel.currency),
         as_percent=lambda value: format_percent(value, locale=get_locale()),
+        as_change=lambda value: format_percent(value, "+#,##0%;-#,##0%", locale=get_locale()),
     )
+
+
+def _interval(period: analytics.Period) -> str:
+    """ "Nov 4 – 18, 2026" the way the reader's language writes a range of days."""
+    return format_interval(period.first, period.last, "yMMMd", locale=get_locale())
 
 
 @bp.get("/dashboard/<name>.csv")
