@@ -152,6 +152,6 @@ def test_the_dashboard_shows_the_total_and_its_change(app, staff, refunds):
     page = staff.client.get("/manage/").get_data(as_text=True)
     assert "€137.50" in page
     assert "€160.00 booked, less €22.50 refunded." in page
-    assert "+62% against Apr 17 – May 16, 2026 (€85.00)." in page
+    assert "+62% against Apr 17\u2009–\u2009May 16, 2026 (€85.00)." in page
     empty = staff.client.get("/manage/dashboard?from=2020-01-01&to=2020-01-31").get_data(as_text=True)
-    assert "No revenue in Dec 1 – 31, 2019 to compare with." in empty
+    assert "No revenue in Dec 1\u2009–\u200931, 2019 to compare with." in empty
