@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("manage", __name__, url_prefix="/manage")
 
-from app.manage import catalog, dashboard, discounts, pools, routes, sla, staff  # noqa: E402,F401
+from app.manage import catalog, charts, dashboard, discounts, pools, routes, sla, staff  # noqa: E402,F401

@@ -9,6 +9,7 @@ from babel.numbers import format_percent
 from flask import abort, g, render_template, request
 from flask_babel import get_locale
 from flask_babel import gettext as _
+from markupsafe import Markup
 
 from app.auth.roles import role_required
 from app.downloads import csv_response
@@ -171,6 +172,8 @@ def dashboard():
         money_of=lambda value: money(value, g.hotel.currency),
         as_percent=lambda value: format_percent(value, locale=get_locale()),
         as_change=lambda value: format_percent(value, "+#,##0%;-#,##0%", locale=get_locale()),
+        # Amounts, dates and signs inside a sentence keep their own direction in Arabic.
+        isolated=lambda text: Markup("<bdi>{}</bdi>").format(text),
     )
 
 
