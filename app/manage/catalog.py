@@ -71,6 +71,7 @@ def _settings(form) -> catalog_admin.ServiceSettings:
         active=bool(form.active.data),
         position=form.position.data,
         pinned=bool(form.pinned.data),
+        tags=tuple(form.tags.data or ()),
     )
 
 
