@@ -105,3 +105,31 @@ def test_chart_labels_are_whole_and_inside_the_chart(browser: Browser, app, live
         "[...document.querySelectorAll('svg.bars')].every(svg => { const r = svg.getBoundingClientRect();"
         " return r.left >= 0 && r.right <= window.innerWidth; })"
     )
+
+
+def test_closing_a_time_asks_first_and_tags_are_ticked_at_360_px(browser: Browser, app, live_server, demo):
+    with app.app_context():
+        horses = db.session.scalar(select(Service).where(Service.code == "horse_riding"))
+        service_id, pool_id = horses.id, horses.pool_id
+    page = browser.new_context(viewport={"width": 360, "height": 800}).new_page()
+    page.goto(f"{live_server}/staff/signin")
+    page.fill("#email", DEMO_STAFF[1][0])
+    page.fill("#password", DEMO_STAFF_PASSWORD)
+    page.locator("button[type=submit]").last.click()
+
+    page.goto(f"{live_server}/manage/services/{service_id}")
+    expect(page.get_by_label("Animals")).to_be_checked()
+    expect(page.get_by_label("Transfer")).not_to_be_checked()
+    page.locator(".tags").screenshot(path=ARTIFACTS / "31-service-tags.png")
+
+    page.goto(f"{live_server}/manage/pools/{pool_id}")
+    page.get_by_role("link", name="Close this time").first.click()
+    expect(page.get_by_role("heading", name="Close this time?")).to_be_visible()
+    page.screenshot(path=ARTIFACTS / "32-close-a-time.png", full_page=True)
+    page.get_by_role("button", name="Close this time").click()
+    expect(page.get_by_text("Closed. Guests can no longer book this time.")).to_be_visible()
+    expect(page.get_by_role("button", name="Reopen")).to_have_count(1)
+    page.screenshot(path=ARTIFACTS / "33-closed-time.png", full_page=True)
+    page.get_by_role("button", name="Reopen").click()
+    expect(page.get_by_text("Reopened. Guests can book this time again.")).to_be_visible()
+    expect(page.get_by_role("button", name="Reopen")).to_have_count(0)
