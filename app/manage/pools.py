@@ -16,6 +16,7 @@ from app.services import capacity, clock
 from app.services.errors import LobbyError
 
 MANAGER = StaffRole.MANAGER
+MAX_CONFLICTS_SHOWN = 50
 
 
 def _today():
@@ -108,7 +109,9 @@ def _apply(pool, change, typed: dict | None = None, done: str | None = None):
         db.session.rollback()
         flash(str(error.message), "error")
         lines = error.lines if isinstance(error, capacity.CapacityConflict) else []
-        session[_refused_key(pool)] = {"conflicts": [line.id for line in lines], **(typed or {})}
+        # The first bookings in the way are enough to act on, and keep the session cookie small.
+        conflicts = [line.id for line in lines[:MAX_CONFLICTS_SHOWN]]
+        session[_refused_key(pool)] = {"conflicts": conflicts, **(typed or {})}
     else:
         flash(done or _("Saved."), "success")
     return redirect(url_for("manage.pool_page", pool_id=pool.id))
