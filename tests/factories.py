@@ -110,11 +110,34 @@ def build_world(slot_days: int = 10) -> World:
         world.pools[pool.code] = pool.id
 
     services = [
-        make_service(hotel, stable, "horse_riding", price_adult=6000, price_child=4000, min_age=8),
         make_service(
-            hotel, stable, "pony_ride", price_child=2500, min_age=3, max_age=10, duration_minutes=30
+            hotel,
+            stable,
+            "horse_riding",
+            price_adult=6000,
+            price_child=4000,
+            min_age=8,
+            tags=["outdoor", "animals", "sport"],
         ),
-        make_service(hotel, stable, "farm_visit", price_adult=1500, price_child=1000, free_under_age=5),
+        make_service(
+            hotel,
+            stable,
+            "pony_ride",
+            price_child=2500,
+            min_age=3,
+            max_age=10,
+            duration_minutes=30,
+            tags=["kids", "animals"],
+        ),
+        make_service(
+            hotel,
+            stable,
+            "farm_visit",
+            price_adult=1500,
+            price_child=1000,
+            free_under_age=5,
+            tags=["kids", "animals", "outdoor"],
+        ),
         make_service(
             hotel,
             cars,
@@ -123,9 +146,16 @@ def build_world(slot_days: int = 10) -> World:
             price_unit=5500,
             duration_minutes=1440,
             lead_time_minutes=0,
+            tags=["rental"],
         ),
         make_service(
-            hotel, cribs, "crib", kind=ServiceKind.AMENITY, cancel_window_hours=0, lead_time_minutes=0
+            hotel,
+            cribs,
+            "crib",
+            kind=ServiceKind.AMENITY,
+            cancel_window_hours=0,
+            lead_time_minutes=0,
+            tags=["kids"],
         ),
     ]
     world.services = {service.code: service.id for service in services}

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from functools import wraps
 
-from flask import Response, abort, g, jsonify, request, url_for
+from flask import abort, g, jsonify, request, url_for
 from sqlalchemy import select
 
 from app.api import bp
+from app.downloads import csv_response
 from app.extensions import csrf, db
 from app.models import Hotel
 from app.services import api_tokens, folio
@@ -64,11 +65,7 @@ def folio_export_again(run_id: int):
 @hotel_token_required
 def folio_export_csv(run_id: int):
     run = folio.export_run(g.hotel, run_id) or abort(404)
-    return Response(
-        folio.as_csv(folio.run_lines(run)),
-        mimetype="text/csv",
-        headers={"Content-Disposition": f'attachment; filename="folio-{g.hotel.slug}-{run.id}.csv"'},
-    )
+    return csv_response(f"folio-{g.hotel.slug}-{run.id}.csv", *folio.csv_table(folio.run_lines(run)))
 
 
 def _run_json(run):

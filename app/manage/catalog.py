@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, g, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_login import current_user
 from sqlalchemy import select
 from wtforms import SelectChoice
 
+from app.auth import load_staff_hotel
 from app.auth.roles import role_required
+from app.errors import render_error
 from app.extensions import db
 from app.guest.forms import PlainForm
 from app.manage import bp
-from app.manage.forms import NewPackageForm, NewServiceForm, PackageForm, ServiceForm, with_texts
+from app.manage.forms import PRICES, NewPackageForm, NewServiceForm, PackageForm, ServiceForm, with_texts
 from app.models import Package, ResourcePool, Service, ServiceKind, StaffRole
 from app.services import catalog_admin, photos
 from app.services.catalog_admin import PACKAGE_TEXTS, SERVICE_TEXTS
@@ -19,7 +22,6 @@ from app.services.errors import LobbyError
 from app.services.i18n import money
 
 MANAGER = StaffRole.MANAGER
-PRICES = ("price_adult", "price_child", "price_unit")
 
 
 @bp.get("/catalog")
@@ -67,6 +69,7 @@ def _settings(form) -> catalog_admin.ServiceSettings:
         active=bool(form.active.data),
         position=form.position.data,
         pinned=bool(form.pinned.data),
+        tags=tuple(form.tags.data or ()),
     )
 
 
@@ -117,7 +120,7 @@ def _editor_page(template: str, form, item, fields, status: int = 200, **extra):
     ), status
 
 
-def _service_page(form, service, status: int = 200, confirm_prices=()):
+def _service_page(form, service, status: int = 200, confirm_prices=(), photo_error: str | None = None):
     return _editor_page(
         "manage/service.html",
         form,
@@ -125,11 +128,21 @@ def _service_page(form, service, status: int = 200, confirm_prices=()):
         SERVICE_TEXTS,
         status,
         service=service,
-        photo_form=PlainForm(),
-        plain_form=PlainForm(),
+        # Only for their CSRF tokens: never read the posted body (it may be one refused as too large).
+        photo_form=PlainForm(formdata=None),
+        plain_form=PlainForm(formdata=None),
+        photo_error=photo_error,
         confirm_prices=list(confirm_prices),
         prices_token=_prices_token(form) if confirm_prices else "",
     )
+
+
+def _fill_stored(form, service) -> None:
+    """The editor's fields as the service is stored (texts in every language; prices in minor units,
+    which the money fields show the way the manager's language writes them)."""
+    _fill_texts(form, service, SERVICE_TEXTS)
+    for name in PRICES:
+        getattr(form, name).data = getattr(service, name)
 
 
 @bp.route("/services/<int:service_id>", methods=["GET", "POST"])
@@ -140,7 +153,7 @@ def service_edit(service_id: int):
         obj=service if request.method == "GET" else None
     )
     if request.method == "GET":
-        _fill_texts(form, service, SERVICE_TEXTS)
+        _fill_stored(form, service)
     elif form.validate_on_submit():
         if changes := _unconfirmed_prices(form, service):
             return _service_page(form, service, confirm_prices=changes)
@@ -289,6 +302,32 @@ def photo_add(service_id: int):
     else:
         flash(_("Photo added."), "success")
     return redirect(url_for("manage.service_edit", service_id=service.id))
+
+
+@bp.errorhandler(413)
+def upload_too_large(error):
+    """A photo over the request limit: the editor again, saying the limit, not a bare error page.
+
+    The body is refused before any view runs (reading the form for its CSRF token raises
+    it), so the role check and the hotel are done here.
+    """
+    if request.endpoint != "manage.photo_add":
+        return render_error(413)
+    if not (current_user.is_authenticated and current_user.role.allows(MANAGER)):
+        return render_error(403)
+    load_staff_hotel()
+    try:
+        service = catalog_admin.hotel_service(g.hotel.id, request.view_args["service_id"])
+    except LobbyError as error:
+        return render_error(error.status, str(error.message))
+    # formdata=None: the refused body must not be read again.
+    form = with_texts(ServiceForm, SERVICE_TEXTS, g.hotel.enabled_locales)(formdata=None, obj=service)
+    _fill_stored(form, service)
+    limit = current_app.config["MAX_CONTENT_LENGTH"] // (1024 * 1024)
+    message = _(
+        "That photo is too large: the limit is %(limit)d MB. Please choose a smaller one.", limit=limit
+    )
+    return _service_page(form, service, 413, photo_error=message)
 
 
 @bp.post("/services/<int:service_id>/photos/<int:photo_id>/delete")

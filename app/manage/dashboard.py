@@ -2,24 +2,33 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from datetime import date, timedelta
 
+from babel.dates import format_interval
 from babel.numbers import format_percent
-from flask import Response, abort, g, render_template, request
+from flask import abort, g, render_template, request
 from flask_babel import get_locale
 from flask_babel import gettext as _
+from markupsafe import Markup
 
 from app.auth.roles import role_required
+from app.downloads import csv_response
 from app.manage import bp
 from app.models import OfferPlace, StaffRole
-from app.services import analytics, clock
+from app.services import analytics, clock, csv_files
 from app.services.i18n import money
 from app.services.recommendations import reason_label
 from app.services.requests import KIND_LABELS
 
 DEFAULT_DAYS = 30
+# Which columns of each table are money (integer minor units on the page, major units in the CSV).
+MONEY_COLUMNS = {
+    "revenue-by-service": (1,),
+    "revenue-by-package": (1,),
+    "offers-by-place": (4,),
+    "offers-by-reason": (4,),
+    "upsell-timing": (1, 2),
+}
 MAX_DAYS = 731
 
 
@@ -51,7 +60,7 @@ def _place_label(place: str) -> str:
 
 
 def _offer_header(first: str) -> list[str]:
-    return [first, _("Offers shown"), _("Bookings from offers"), _("Conversion"), _("Revenue (minor units)")]
+    return [first, _("Offers shown"), _("Bookings from offers"), _("Conversion"), _("Revenue")]
 
 
 def _offer_rows(figures: list[analytics.OfferFigures], label) -> list[list]:
@@ -76,11 +85,11 @@ def _tables(period: analytics.Period) -> dict[str, tuple[list[str], list[list]]]
 
     return {
         "revenue-by-service": (
-            [_("Service"), _("Revenue (minor units)"), _("Bookings")],
+            [_("Service"), _("Revenue"), _("Bookings")],
             [[item.title, item.revenue, item.bookings] for item in services if item.revenue or item.bookings],
         ),
         "revenue-by-package": (
-            [_("Package"), _("Revenue (minor units)")],
+            [_("Package"), _("Revenue")],
             [[title, amount] for title, amount in analytics.package_revenue(hotel, services)],
         ),
         "conversion": (
@@ -132,7 +141,7 @@ def _tables(period: analytics.Period) -> dict[str, tuple[list[str], list[list]]]
             _offer_rows(offers.by_reason, reason_label),
         ),
         "upsell-timing": (
-            [_("Booked"), _("Revenue (minor units)"), _("From offers (minor units)"), _("Bookings")],
+            [_("Booked"), _("Revenue"), _("From offers"), _("Bookings")],
             [
                 [
                     _("Before arrival") if item.before_arrival else _("During the stay"),
@@ -146,19 +155,31 @@ def _tables(period: analytics.Period) -> dict[str, tuple[list[str], list[list]]]
     }
 
 
+@bp.get("/", endpoint="home")
 @bp.get("/dashboard")
 @role_required(StaffRole.MANAGER)
 def dashboard():
+    """The manager's home: ``/manage/`` and ``/manage/dashboard`` are the same page."""
     period = _period()
     return render_template(
         "manage/dashboard.html",
         period=period,
         tables=_tables(period),
         attach=analytics.attach_rate(g.hotel, period),
+        revenue=analytics.revenue_total(g.hotel, period),
+        previous=_interval(analytics.previous_period(period)),
         nps=analytics.nps(g.hotel, period),
         money_of=lambda value: money(value, g.hotel.currency),
         as_percent=lambda value: format_percent(value, locale=get_locale()),
+        as_change=lambda value: format_percent(value, "+#,##0%;-#,##0%", locale=get_locale()),
+        # Amounts, dates and signs inside a sentence keep their own direction in Arabic.
+        isolated=lambda text: Markup("<bdi>{}</bdi>").format(text),
     )
+
+
+def _interval(period: analytics.Period) -> str:
+    """ "Nov 4 – 18, 2026" the way the reader's language writes a range of days."""
+    return format_interval(period.first, period.last, "yMMMd", locale=get_locale())
 
 
 @bp.get("/dashboard/<name>.csv")
@@ -169,13 +190,18 @@ def dashboard_csv(name: str):
     if name not in tables:
         abort(404)
     header, rows = tables[name]
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(header)
-    writer.writerows(rows)
+    money_columns = MONEY_COLUMNS.get(name, ())
+    if money_columns:
+        # Amounts as a spreadsheet reads them (major units), and which currency they are in.
+        currency = g.hotel.currency
+        header = [*header, _("Currency")]
+        rows = [
+            [
+                csv_files.major_units(cell, currency) if index in money_columns else cell
+                for index, cell in enumerate(row)
+            ]
+            + [currency]
+            for row in rows
+        ]
     filename = f"{name}-{period.first.isoformat()}-{period.last.isoformat()}.csv"
-    return Response(
-        buffer.getvalue(),
-        mimetype="text/csv",
-        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
-    )
+    return csv_response(filename, header, rows)

@@ -8,6 +8,7 @@ from wtforms import (
     DateField,
     EmailField,
     PasswordField,
+    SelectChoice,
     SelectField,
     StringField,
     TextAreaField,
@@ -15,8 +16,24 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, Regexp
 
 from app.guest.forms import NOT_A_CHOICE, NOT_A_DATE, NOT_A_NUMBER, TOO_LONG, LobbyForm, MultiCheckboxField
+from app.models import ServiceTag
 from app.templating import TEXT_LABELS
 from app.web.fields import MoneyField, WholeNumberField
+
+# What a service is, as the manager ticks it; the offers read these (never the package).
+TAG_LABELS = {
+    ServiceTag.EXCURSION: _l("Excursion or day out"),
+    ServiceTag.TRANSFER: _l("Transfer"),
+    ServiceTag.RENTAL: _l("Rental"),
+    ServiceTag.KIDS: _l("For children"),
+    ServiceTag.INDOOR: _l("Indoors"),
+    ServiceTag.OUTDOOR: _l("Outdoors"),
+    ServiceTag.WELLNESS: _l("Wellness"),
+    ServiceTag.FOOD: _l("Food and drink"),
+    ServiceTag.EVENT: _l("Event or show"),
+    ServiceTag.ANIMALS: _l("Animals"),
+    ServiceTag.SPORT: _l("Sport"),
+}
 
 
 class StaffForm(LobbyForm):
@@ -102,6 +119,16 @@ class ServiceForm(LobbyForm):
     active = BooleanField(_l("On sale (untick to pause)"))
     pinned = BooleanField(_l("Pin: offer this first to every stay it suits"))
     position = _whole(_l("Position in lists"), 0, 10000)
+    tags = MultiCheckboxField(
+        _l("What it is"),
+        choices=[SelectChoice(tag.value, label) for tag, label in TAG_LABELS.items()],
+        validate_choice=True,
+        invalid_choice_message=NOT_A_CHOICE,
+        description=_l(
+            "Offers read these: only an excursion is suggested as a day out on a long stay, "
+            "and what is for children goes to families."
+        ),
+    )
 
 
 class NewServiceForm(ServiceForm):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, g, redirect, render_template, url_for
+from flask import abort, flash, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 
@@ -11,11 +11,12 @@ from app.extensions import db
 from app.guest.forms import PlainForm
 from app.manage import bp
 from app.manage.forms import CapacityForm, WeekForm
-from app.models import PoolMode, ResourcePool, Slot, StaffRole
+from app.models import OrderLine, PoolMode, ResourcePool, Slot, StaffRole
 from app.services import capacity, clock
 from app.services.errors import LobbyError
 
 MANAGER = StaffRole.MANAGER
+MAX_CONFLICTS_SHOWN = 50
 
 
 def _today():
@@ -36,8 +37,20 @@ def pools():
     )
 
 
+def _refused_key(pool) -> str:
+    return f"pool-{pool.id}-refused"
+
+
 def _page(pool, capacity_form=None, week_form=None, conflicts=(), status=200):
     today = _today()
+    refused = session.pop(_refused_key(pool), None)
+    if refused:
+        # Back from a refused change (post, redirect, get): what was typed and what was in the way.
+        conflicts = _lines(refused.get("conflicts", []))
+        if refused.get("capacity") is not None:
+            capacity_form = CapacityForm(formdata=None, capacity=refused["capacity"])
+        if refused.get("week") is not None:
+            week_form = WeekForm(formdata=None, week=refused["week"])
     upcoming = db.session.scalars(
         select(Slot)
         .where(Slot.pool_id == pool.id, Slot.starts_at >= clock.now())
@@ -45,11 +58,11 @@ def _page(pool, capacity_form=None, week_form=None, conflicts=(), status=200):
         .limit(60)
     ).all()
     if week_form is None:
-        week_form = WeekForm(week=capacity.week_text(pool))
+        week_form = WeekForm(formdata=None, week=capacity.week_text(pool))
     return render_template(
         "manage/pool.html",
         pool=pool,
-        capacity_form=capacity_form or CapacityForm(capacity=pool.capacity),
+        capacity_form=capacity_form or CapacityForm(formdata=None, capacity=pool.capacity),
         week_form=week_form,
         plain_form=PlainForm(),
         upcoming=upcoming,
@@ -72,17 +85,35 @@ def _pool(pool_id: int) -> ResourcePool:
         abort(404)
 
 
-def _apply(pool, change, **forms):
+def _lines(line_ids: list[int]) -> list[OrderLine]:
+    if not line_ids:
+        return []
+    return list(
+        db.session.scalars(
+            select(OrderLine)
+            .where(OrderLine.id.in_(line_ids), OrderLine.hotel_id == g.hotel.id)
+            .order_by(OrderLine.starts_at)
+        )
+    )
+
+
+def _apply(pool, change, typed: dict | None = None, done: str | None = None):
+    """Make the change, then redirect to the pool page (never a page a reload would post again).
+
+    A refusal keeps its message (flashed), the bookings in the way and what was typed for
+    the page after the redirect.
+    """
     try:
         change()
-    except capacity.CapacityConflict as conflict:
-        flash(str(conflict.message), "error")
-        return _page(pool, conflicts=conflict.lines, status=409, **forms)
     except LobbyError as error:
         db.session.rollback()
         flash(str(error.message), "error")
-        return _page(pool, status=error.status, **forms)
-    flash(_("Saved."), "success")
+        lines = error.lines if isinstance(error, capacity.CapacityConflict) else []
+        # The first bookings in the way are enough to act on, and keep the session cookie small.
+        conflicts = [line.id for line in lines[:MAX_CONFLICTS_SHOWN]]
+        session[_refused_key(pool)] = {"conflicts": conflicts, **(typed or {})}
+    else:
+        flash(done or _("Saved."), "success")
     return redirect(url_for("manage.pool_page", pool_id=pool.id))
 
 
@@ -93,7 +124,9 @@ def pool_capacity(pool_id: int):
     form = CapacityForm()
     if not form.validate_on_submit():
         return _page(pool, capacity_form=form, status=400)
-    return _apply(pool, lambda: capacity.set_capacity(pool, form.capacity.data), capacity_form=form)
+    return _apply(
+        pool, lambda: capacity.set_capacity(pool, form.capacity.data), typed={"capacity": form.capacity.data}
+    )
 
 
 @bp.post("/pools/<int:pool_id>/schedule")
@@ -108,7 +141,25 @@ def pool_schedule(pool_id: int):
     def change():
         capacity.set_schedule(pool, capacity.parse_week(form.week.data or "", minutes))
 
-    return _apply(pool, change, week_form=form)
+    return _apply(pool, change, typed={"week": form.week.data or ""})
+
+
+def _slot(pool, slot_id: int) -> Slot:
+    try:
+        return capacity.pool_slot(pool, slot_id)
+    except LobbyError:
+        abort(404)
+
+
+@bp.get("/pools/<int:pool_id>/slots/<int:slot_id>/close")
+@role_required(MANAGER)
+def slot_close_confirm(pool_id: int, slot_id: int):
+    """Closing asks first, on its own page: it works without JavaScript and says what it does."""
+    pool = _pool(pool_id)
+    slot = _slot(pool, slot_id)
+    if slot.closed:
+        return redirect(url_for("manage.pool_page", pool_id=pool.id))
+    return render_template("manage/slot_close.html", pool=pool, slot=slot, plain_form=PlainForm())
 
 
 @bp.post("/pools/<int:pool_id>/slots/<int:slot_id>/close")
@@ -117,4 +168,23 @@ def slot_close(pool_id: int, slot_id: int):
     pool = _pool(pool_id)
     if not PlainForm().validate_on_submit():
         abort(400)
-    return _apply(pool, lambda: capacity.close_slot(pool, slot_id))
+    if request.form.get("confirmed") != "1":  # only the confirmation page's button closes
+        return redirect(url_for("manage.slot_close_confirm", pool_id=pool.id, slot_id=slot_id))
+    return _apply(
+        pool,
+        lambda: capacity.close_slot(pool, slot_id),
+        done=_("Closed. Guests can no longer book this time."),
+    )
+
+
+@bp.post("/pools/<int:pool_id>/slots/<int:slot_id>/reopen")
+@role_required(MANAGER)
+def slot_reopen(pool_id: int, slot_id: int):
+    pool = _pool(pool_id)
+    if not PlainForm().validate_on_submit():
+        abort(400)
+    return _apply(
+        pool,
+        lambda: capacity.reopen_slot(pool, slot_id),
+        done=_("Reopened. Guests can book this time again."),
+    )

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from flask import Response, abort, g, redirect, render_template, request, url_for
+from flask import abort, g, redirect, render_template, request, url_for
 from sqlalchemy import select
 
 from app.auth import load_staff_hotel
 from app.auth.roles import role_required
+from app.downloads import csv_response
 from app.extensions import db
 from app.guest.forms import PlainForm
 from app.manage import bp
@@ -51,8 +52,4 @@ def folio_csv():
     else:
         run = folio.export_run(g.hotel, run_id) or abort(404)
         lines, name = folio.run_lines(run), str(run.id)
-    return Response(
-        folio.as_csv(lines),
-        mimetype="text/csv",
-        headers={"Content-Disposition": f'attachment; filename="folio-{g.hotel.slug}-{name}.csv"'},
-    )
+    return csv_response(f"folio-{g.hotel.slug}-{name}.csv", *folio.csv_table(lines))

@@ -18,8 +18,11 @@ from app.services.errors import LobbyError
 from app.templating import ROLE_LABELS
 
 
-def _role_choices() -> list[SelectChoice]:
-    return [SelectChoice(role.value, str(ROLE_LABELS[role.value])) for role in StaffRole]
+def _role_choices(offered_only: bool = True) -> list[SelectChoice]:
+    """The roles the signed-in person may grant (a manager is never offered Admin). Posted forms
+    validate against every role, so a forged "admin" gets the service's reason, not "not a choice"."""
+    roles = staff_accounts.grantable_roles(_me()) if offered_only else list(StaffRole)
+    return [SelectChoice(role.value, str(ROLE_LABELS[role.value])) for role in roles]
 
 
 def _page(form: StaffForm | None = None, status: int = 200):
@@ -33,6 +36,7 @@ def _page(form: StaffForm | None = None, status: int = 200):
         form=form,
         role_form=role_form,
         plain_form=PlainForm(),
+        may_change=lambda person: staff_accounts.may_change(_me(), person),
     ), status
 
 
@@ -46,7 +50,7 @@ def staff_list():
 @role_required(StaffRole.MANAGER)
 def staff_add():
     form = StaffForm()
-    form.role.choices = _role_choices()
+    form.role.choices = _role_choices(offered_only=False)
     if not form.validate_on_submit():
         return _page(form, 400)
     try:
@@ -65,7 +69,7 @@ def staff_add():
 @role_required(StaffRole.MANAGER)
 def staff_role(staff_id: int):
     form = RoleForm()
-    form.role.choices = _role_choices()
+    form.role.choices = _role_choices(offered_only=False)
     if not form.validate_on_submit():
         abort(400)
     return _change(lambda: staff_accounts.change_role(_me(), staff_id, StaffRole(form.role.data)))

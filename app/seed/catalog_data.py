@@ -2,7 +2,8 @@
 
 Prices are integer minor units of the hotel currency (VND has none below the đồng,
 so 650000 means 650.000 ₫). Times are local to the hotel. ``weekdays`` follow
-``date.weekday()``: 0 is Monday.
+``date.weekday()``: 0 is Monday. Each service's ``tags`` (``ServiceTag`` values) say what it
+is, for the offers: only an excursion is "time for a day out", whatever package lists it.
 """
 
 from __future__ import annotations
@@ -246,6 +247,7 @@ SERVICES = [
         "code": "crib",
         "kind": "amenity",
         "pool": "cribs",
+        "tags": ["kids", "indoor"],
         "title": "Baby crib in your room",
         "summary": "A wooden crib with fresh bedding, free of charge.",
         "description": "Housekeeping sets up a solid wooden crib with a new mattress and cotton bedding before you "
@@ -257,6 +259,7 @@ SERVICES = [
         "code": "stroller",
         "kind": "rental",
         "pool": "strollers",
+        "tags": ["kids", "rental"],
         "title": "Stroller rental",
         "summary": "A light all-terrain stroller, per day.",
         "description": "Foldable all-terrain stroller with a rain cover and sunshade, good on the garden paths and in town. "
@@ -269,6 +272,7 @@ SERVICES = [
         "code": "kids_club",
         "kind": "slot",
         "pool": "kids_club",
+        "tags": ["kids", "indoor"],
         "title": "Kids' club with animators",
         "summary": "Three hours of games, crafts and play for ages 4 to 12.",
         "description": "Our animators run games, painting, treasure hunts and outdoor play. Parents drop off and "
@@ -284,6 +288,7 @@ SERVICES = [
         "code": "kids_party",
         "kind": "ticket",
         "pool": "kids_party",
+        "tags": ["kids", "event", "indoor"],
         "title": "Kids' pyjama party",
         "summary": "An evening party with a magician, dinner and dancing.",
         "description": "Children come in pyjamas for a magic show, a kids' buffet and a mini-disco in the garden "
@@ -299,6 +304,7 @@ SERVICES = [
         "code": "kids_pool",
         "kind": "slot",
         "pool": "kids_pool",
+        "tags": ["kids", "sport", "indoor"],
         "title": "Heated kids' pool session",
         "summary": "A supervised hour in the 30 °C pool, free for guests.",
         "description": "The shallow indoor pool is heated to 30 °C all year. A lifeguard is on duty; children under 8 "
@@ -310,6 +316,7 @@ SERVICES = [
         "code": "playground",
         "kind": "slot",
         "pool": "playground",
+        "tags": ["kids", "outdoor", "sport"],
         "title": "Adventure playground with a supervisor",
         "summary": "Climbing nets, slides and a tree house in the pines.",
         "description": "Two hours on the forest playground with one of our staff watching over the children. Free for "
@@ -323,6 +330,7 @@ SERVICES = [
         "code": "babysitting",
         "kind": "slot",
         "pool": "sitters",
+        "tags": ["kids", "indoor"],
         "title": "Evening babysitting",
         "summary": "A trained sitter in your room from 18:00 to 22:00.",
         "description": "Our sitters hold first-aid certificates and speak English and Vietnamese. They play, read and "
@@ -339,6 +347,7 @@ SERVICES = [
         "code": "pediatrician",
         "kind": "slot",
         "pool": "doctor",
+        "tags": ["kids"],
         "title": "Pediatrician visit",
         "summary": "A 30-minute consultation with the visiting pediatrician.",
         "description": "Dr. Nguyễn Thu Hà from Lâm Đồng General Hospital sees children at the lodge on weekday "
@@ -353,6 +362,7 @@ SERVICES = [
         "code": "kids_menu",
         "kind": "slot",
         "pool": "kids_corner",
+        "tags": ["kids", "food", "indoor"],
         "title": "Kids' menu at the restaurant",
         "summary": "A two-course meal for children, free under 3.",
         "description": "Noodle soup, grilled chicken with rice, fruit and a smoothie, served in the kids' corner of "
@@ -368,6 +378,7 @@ SERVICES = [
         "code": "group_excursion",
         "kind": "slot",
         "pool": "tour_bus",
+        "tags": ["excursion", "outdoor"],
         "title": "Group excursion: Langbiang peak and Lát village",
         "summary": "A day by bus with a guide, lunch included.",
         "description": "Jeep up Langbiang mountain for the view over Đà Lạt, lunch in Lát village and a visit to a "
@@ -383,6 +394,7 @@ SERVICES = [
         "code": "kids_gear",
         "kind": "rental",
         "pool": "kids_gear",
+        "tags": ["kids", "rental", "sport", "outdoor"],
         "title": "Kids' bike and sports equipment rental",
         "summary": "A kids' bike with helmet, or a set of balls and rackets, per day.",
         "description": "Bikes in three sizes with helmets, badminton and football sets. Collect them at the sports "
@@ -395,6 +407,7 @@ SERVICES = [
         "code": "airport_transfer",
         "kind": "slot",
         "pool": "van",
+        "tags": ["transfer"],
         "title": "Liên Khương airport transfer",
         "summary": "Shared van between the lodge and the airport, child seats on request.",
         "description": "The 12-seat van leaves the lodge at the time you choose; the drive takes about an hour. Child "
@@ -411,6 +424,7 @@ SERVICES = [
         "code": "private_excursion",
         "kind": "slot",
         "pool": "guides",
+        "tags": ["excursion", "outdoor"],
         "title": "Private excursion with a guide",
         "summary": "Four hours around Đà Lạt at your own pace.",
         "description": "Your own guide and car: the flower gardens, Crazy House, the railway station or waterfalls, "
@@ -427,6 +441,7 @@ SERVICES = [
         "code": "disco",
         "kind": "ticket",
         "pool": "pine_bar",
+        "tags": ["event", "indoor"],
         "title": "Saturday disco at the Pine Bar",
         "summary": "DJ, dancing and one cocktail included, 16 and over.",
         "description": "Our resident DJ plays until midnight under the pines. The ticket includes one cocktail or "
@@ -442,6 +457,7 @@ SERVICES = [
         "code": "gong_show",
         "kind": "ticket",
         "pool": "gong_hall",
+        "tags": ["event", "indoor"],
         "title": "Ticket: Central Highlands gong show",
         "summary": "Gong music, dance and rice wine by the fire.",
         "description": "K'Ho musicians from Lát village play the gongs in the village gong house, followed by "
@@ -457,6 +473,7 @@ SERVICES = [
         "code": "car_rental",
         "kind": "rental",
         "pool": "cars",
+        "tags": ["rental"],
         "title": "Car rental",
         "summary": "A seven-seat SUV with child seats, per day.",
         "description": "Automatic Toyota Fortuner, fuel not included. Bring your driving licence valid in Vietnam to "
@@ -470,6 +487,7 @@ SERVICES = [
         "code": "scooter_rental",
         "kind": "rental",
         "pool": "scooters",
+        "tags": ["rental", "outdoor"],
         "title": "Scooter rental",
         "summary": "A 125 cc automatic scooter with two helmets, per day.",
         "description": "Honda Vision or Air Blade, full tank, two helmets and rain ponchos. A motorbike licence is "
@@ -483,6 +501,7 @@ SERVICES = [
         "code": "fishing",
         "kind": "slot",
         "pool": "lake_pier",
+        "tags": ["outdoor", "sport"],
         "title": "Fishing on the lake",
         "summary": "Three hours with rods, bait and a guide.",
         "description": "Cast for carp and tilapia from the lodge's pier. The kitchen will grill your catch for dinner.",
@@ -497,6 +516,7 @@ SERVICES = [
         "code": "horse_riding",
         "kind": "slot",
         "pool": "stable",
+        "tags": ["outdoor", "animals", "sport"],
         "title": "Horse riding in the pine forest",
         "summary": "A guided 90-minute trail ride, ages 8 and up.",
         "description": "Calm horses and an experienced guide on forest trails above the lake. Helmets provided; wear "
@@ -513,6 +533,7 @@ SERVICES = [
         "code": "pony_ride",
         "kind": "slot",
         "pool": "stable",
+        "tags": ["kids", "outdoor", "animals"],
         "title": "Pony ride for kids",
         "summary": "A led pony ride round the meadow, ages 3 to 9.",
         "description": "A groom leads the pony while your child rides; parents walk alongside. Helmets provided.",
@@ -527,6 +548,7 @@ SERVICES = [
         "code": "sauna",
         "kind": "slot",
         "pool": "sauna",
+        "tags": ["wellness", "indoor"],
         "title": "Wood-fired sauna and herbal bath",
         "summary": "75 minutes of heat, a cold plunge and K'Ho herbal tea.",
         "description": "The cedar sauna by the lake is fired with pine wood; afterwards soak in a tub of mountain "
@@ -542,6 +564,7 @@ SERVICES = [
         "code": "boat_trip",
         "kind": "slot",
         "pool": "boats",
+        "tags": ["outdoor", "sport"],
         "title": "Rowing boat on the lake",
         "summary": "An hour on the water with life jackets for everyone.",
         "description": "Row yourselves across the quiet lake to the little island. Life jackets in every size; "
@@ -559,6 +582,7 @@ SERVICES = [
         "code": "paintball",
         "kind": "slot",
         "pool": "paintball_field",
+        "tags": ["outdoor", "sport"],
         "title": "Paintball in the forest",
         "summary": "Two hours on a marked-off forest field, 12 and over.",
         "description": "Masks, overalls and 200 paintballs per player, with a referee on a fenced-off field away from "
@@ -574,6 +598,7 @@ SERVICES = [
         "code": "contact_zoo",
         "kind": "slot",
         "pool": "farm",
+        "tags": ["outdoor", "animals"],
         "title": "Contact zoo: goats, rabbits and deer",
         "summary": "Feed and stroke the animals with a keeper.",
         "description": "A keeper shows children how to feed the goats, rabbits and sika deer. Children under 3 go free.",
@@ -588,6 +613,7 @@ SERVICES = [
         "code": "mini_farm",
         "kind": "slot",
         "pool": "farm",
+        "tags": ["outdoor", "animals", "food"],
         "title": "Mini-farm morning: eggs, milk and vegetables",
         "summary": "Collect eggs, milk a goat and pick vegetables for lunch.",
         "description": "An hour of farm chores with our farmer; the kitchen cooks what you picked. Children under 3 "

@@ -4,6 +4,9 @@ Definitions (the dashboard states them too):
 - revenue: what booked lines of orders placed in the period cost, plus fees kept on
   cancelled ones; a package's revenue is that of the services it lists first
   (a service in two packages counts once, in the first by the manager's order);
+- total revenue: that revenue, net of refunds a cancellation does not already account for
+  (a desk refund of part of a booking), on the day of the refund; shown with its change
+  against the period of equal length just before;
 - attach rate: stays arriving in the period with at least one paid extra, out of all
   stays arriving in it;
 - conversion: bookings placed in the period per service page view in the period;
@@ -40,6 +43,9 @@ from app.models import (
     Order,
     OrderLine,
     Package,
+    Payment,
+    Refund,
+    RefundStatus,
     RequestKind,
     RequestStatus,
     SalesDay,
@@ -175,6 +181,90 @@ def package_revenue(hotel: Hotel, figures: list[ServiceFigures]) -> list[tuple[s
             totals[package.id] = totals.get(package.id, 0) + item.revenue
             titles[package.id] = str(package.title)
     return sorted(((titles[key], value) for key, value in totals.items()), key=lambda pair: -pair[1])
+
+
+_LIVE_REFUND = (RefundStatus.PENDING, RefundStatus.SUCCEEDED)
+# A refund no cancelled line explains: a desk refund of part of what was paid. A cancellation's
+# refund names its line (and the line already left the revenue); a payment that came after its
+# hold expired was refunded whole and never became a booking, so it was never revenue either.
+_UNEXPLAINED_REFUND = and_(
+    Refund.order_line_id.is_(None), Refund.status.in_(_LIVE_REFUND), Payment.refunded_late.is_(False)
+)
+
+
+def refunds(hotel: Hotel, period: Period) -> int:
+    """Minor units to take off the period's revenue for refunds, on the day each was given.
+
+    A line cancelled after a desk refund on its order gets back only what the payment has
+    left, while the roll-up drops the whole line: the part the desk had already given back
+    would count twice, so it is added back on the day of the cancellation.
+    """
+    start, end = period.bounds(hotel)
+    given = db.session.scalar(
+        select(func.coalesce(func.sum(Refund.amount), 0))
+        .join(Payment, Payment.id == Refund.payment_id)
+        .where(
+            Refund.hotel_id == hotel.id,
+            _UNEXPLAINED_REFUND,
+            Refund.created_at >= start,
+            Refund.created_at < end,
+        )
+    )
+    refunded_for_line = (
+        select(func.coalesce(func.sum(Refund.amount), 0))
+        .where(Refund.order_line_id == OrderLine.id, Refund.status.in_(_LIVE_REFUND))
+        .scalar_subquery()
+    )
+    orders_with_desk_refunds = (
+        select(Payment.order_id).join(Refund, Refund.payment_id == Payment.id).where(_UNEXPLAINED_REFUND)
+    )
+    not_given_back = OrderLine.total - OrderLine.cancellation_fee - refunded_for_line
+    counted_twice = db.session.scalar(
+        select(func.coalesce(func.sum(case((not_given_back > 0, not_given_back), else_=0)), 0)).where(
+            OrderLine.hotel_id == hotel.id,
+            OrderLine.status == LineStatus.CANCELLED,
+            OrderLine.cancelled_at >= start,
+            OrderLine.cancelled_at < end,
+            OrderLine.order_id.in_(orders_with_desk_refunds),
+        )
+    )
+    return int(given) - int(counted_twice)
+
+
+@dataclass(frozen=True)
+class RevenueTotal:
+    booked: int  # booked lines and fees kept, as in the charts
+    refunded: int  # refunds no cancellation accounts for
+    previous: int  # net revenue of the period of equal length just before
+
+    @property
+    def net(self) -> int:
+        return self.booked - self.refunded
+
+    @property
+    def change(self) -> float | None:
+        """Net revenue against the previous period, as a fraction (0.25 is 25 % more); None from nothing."""
+        return (self.net - self.previous) / abs(self.previous) if self.previous else None
+
+
+def _net_revenue(hotel: Hotel, period: Period) -> tuple[int, int]:
+    booked = db.session.scalar(
+        select(func.coalesce(func.sum(SalesDay.revenue), 0)).where(_sales_in(hotel, period))
+    )
+    return int(booked), refunds(hotel, period)
+
+
+def revenue_total(hotel: Hotel, period: Period) -> RevenueTotal:
+    booked, refunded = _net_revenue(hotel, period)
+    before = previous_period(period)
+    booked_before, refunded_before = _net_revenue(hotel, before)
+    return RevenueTotal(booked=booked, refunded=refunded, previous=booked_before - refunded_before)
+
+
+def previous_period(period: Period) -> Period:
+    """The period of the same number of days that ends the day before ``period`` starts."""
+    length = period.last - period.first + timedelta(days=1)
+    return Period(period.first - length, period.first - timedelta(days=1))
 
 
 @dataclass(frozen=True)

@@ -60,9 +60,12 @@ def set_capacity(pool: ResourcePool, capacity: int) -> None:
     now = clock.now()
     with write_transaction():
         # Lowering first takes the row locks, so a booking racing this change waits for it.
+        # A time the manager closed stays closed (and empty) whatever the pool's capacity.
         db.session.execute(
             update(Slot)
-            .where(Slot.pool_id == pool.id, Slot.starts_at >= now, Slot.taken <= capacity)
+            .where(
+                Slot.pool_id == pool.id, Slot.starts_at >= now, Slot.taken <= capacity, Slot.closed.is_(False)
+            )
             .values(capacity=capacity)
             .execution_options(synchronize_session=False)
         )
@@ -125,17 +128,46 @@ def set_schedule(pool: ResourcePool, times: list[WeeklyTime]) -> None:
         availability.ensure_slots(pool, today, today + timedelta(days=SLOT_DAYS))
 
 
+def _future_slot(pool: ResourcePool, slot_id: int) -> Slot:
+    slot = db.session.scalar(select(Slot).where(Slot.id == slot_id).with_for_update())
+    if slot is None or slot.pool_id != pool.id:
+        raise NotFound(_("We could not find that page."))
+    if slot.starts_at <= clock.now():
+        raise LobbyError(_("This time has already started. Nothing was changed."))
+    return slot
+
+
 def close_slot(pool: ResourcePool, slot_id: int) -> None:
     """A one-off closure (a storm, a holiday): refused while the time has bookings."""
     with write_transaction():
-        slot = db.session.scalar(select(Slot).where(Slot.id == slot_id).with_for_update())
-        if slot is None or slot.pool_id != pool.id:
-            raise NotFound(_("We could not find that page."))
+        slot = _future_slot(pool, slot_id)
         if slot.taken > 0:
             raise CapacityConflict(
                 _("This time already has bookings. Nothing was changed."), _bookings_in([slot.id])
             )
+        slot.closed = True
         slot.capacity = 0
+
+
+def reopen_slot(pool: ResourcePool, slot_id: int) -> None:
+    """Undo a closure: the time sells again with the pool's capacity, first to anyone waiting for it."""
+    now = clock.now()
+    with write_transaction():
+        slot = _future_slot(pool, slot_id)
+        if not slot.closed:
+            return
+        slot.closed = False
+        slot.capacity = db.session.get(ResourcePool, pool.id).capacity
+        db.session.flush()
+        waitlist.offer_freed_seats([slot.id], now)
+
+
+def pool_slot(pool: ResourcePool, slot_id: int) -> Slot:
+    """One of the pool's times, for the page that asks before closing it."""
+    slot = db.session.get(Slot, slot_id)
+    if slot is None or slot.pool_id != pool.id:
+        raise NotFound(_("We could not find that page."))
+    return slot
 
 
 def parse_week(text: str, default_minutes: int) -> list[WeeklyTime]:

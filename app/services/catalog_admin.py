@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select, update
 
 from app.extensions import db
-from app.models import Hotel, Package, Service, package_service
+from app.models import Hotel, Package, Service, ServiceTag, package_service
 from app.models.i18n import LocalizedText
 from app.services.errors import LobbyError, NotFound
 
@@ -94,6 +94,7 @@ class ServiceSettings:
     active: bool
     position: int
     pinned: bool = False
+    tags: tuple[str, ...] = ()  # ServiceTag values
 
 
 def save_service(
@@ -105,10 +106,13 @@ def save_service(
         raise LobbyError(_("The minimum age must not be above the maximum age."))
     if settings.late_cancel_fee_percent is not None and not 0 <= settings.late_cancel_fee_percent <= 100:
         raise LobbyError(_("The cancellation fee is a percentage from 0 to 100."))
+    if not set(settings.tags) <= set(ServiceTag):
+        raise LobbyError(_("Please choose from the list."))
     _check_not_archived(service, settings.active)
     set_texts(service, hotel, texts)
     for name, value in vars(settings).items():
         setattr(service, name, value)
+    service.tags = [tag.value for tag in ServiceTag if tag in settings.tags]  # one order, no repeats
     db.session.commit()
 
 

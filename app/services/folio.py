@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from datetime import datetime
 
 from sqlalchemy import select, update
@@ -11,6 +9,7 @@ from sqlalchemy import select, update
 from app.extensions import db
 from app.models import FolioExport, FolioLine, Hotel
 from app.services import clock
+from app.services.csv_files import major_units
 from app.services.locking import write_transaction
 
 COLUMNS = (
@@ -88,9 +87,20 @@ def as_rows(lines: list[FolioLine]) -> list[dict]:
     ]
 
 
-def as_csv(lines: list[FolioLine]) -> str:
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=COLUMNS)
-    writer.writeheader()
-    writer.writerows({**row, "late_charge": "late" if row["late_charge"] else ""} for row in as_rows(lines))
-    return buffer.getvalue()
+def csv_table(lines: list[FolioLine]) -> tuple[tuple[str, ...], list[list]]:
+    """The run as the CSV file has it: the same columns as the JSON, but amounts in major units
+    (``-2.00``, not ``-200``) for the people who open it in a spreadsheet."""
+    return COLUMNS, [
+        [
+            row["reference"],
+            row["posted_at"],
+            row["room"],
+            major_units(row["amount"], row["currency"]),
+            row["currency"],
+            row["description"],
+            row["stay_id"],
+            row["order_id"],
+            "late" if row["late_charge"] else "",
+        ]
+        for row in as_rows(lines)
+    ]

@@ -40,6 +40,7 @@ from app.models import (
     Package,
     Service,
     ServiceKind,
+    ServiceTag,
     Slot,
     Stay,
     Tier,
@@ -217,10 +218,12 @@ def _fits_party(candidate: _Candidate, stay: Stay, service: Service) -> bool:
     adults, children = _who_may_join(stay, service)
     if not adults and not children:
         return False
-    family_package = any(package.audience == "family" for package in service.packages)
-    if family_package and service.kind is not ServiceKind.SLOT and not stay.children_ages:
+    # What the service is comes from the manager's tags, never from the package it sits in
+    # (a package mixes things: the family one also lists the airport transfer).
+    for_kids = ServiceTag.KIDS in (service.tags or ())
+    if for_kids and service.kind is not ServiceKind.SLOT and not stay.children_ages:
         return False  # a crib or a stroller is for families, whoever may "join" it
-    for_children = (service.max_age is not None and service.max_age < ADULT_AGE) or family_package
+    for_children = (service.max_age is not None and service.max_age < ADULT_AGE) or for_kids
     young = [age for age in stay.children_ages if age < CHILD_AGE_LIMIT]
     if young and not children:
         candidate.add(-15)  # the grown-ups could go, but seldom do while travelling with small children
@@ -276,9 +279,11 @@ def _weigh_stay(candidate: _Candidate, stay: Stay, today: date) -> None:
     before_or_first_day = today <= stay.arrival
     if service.kind is ServiceKind.AMENITY and before_or_first_day:
         candidate.add(5, "arrival", _("Ready in your room when you arrive."))
-    outing = service.kind is ServiceKind.RENTAL or any(p.audience == "outdoor" for p in service.packages)
     days_left = (stay.departure - max(today, stay.arrival)).days
-    if outing and days_left >= 3:
+    tags = service.tags or ()
+    if days_left >= 3 and ServiceTag.RENTAL in tags and ServiceTag.EXCURSION not in tags:
+        candidate.add(5)  # wheels for a long stay, but renting is not "a day out" in itself
+    if days_left >= 3 and ServiceTag.EXCURSION in tags:
         if today < stay.arrival:
             sentence = ngettext(
                 "You are staying %(num)d night: time for a day out.",

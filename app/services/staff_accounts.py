@@ -79,8 +79,18 @@ def _staff_member(hotel_id: int, staff_id: int) -> StaffUser:
     return user
 
 
+def grantable_roles(actor: StaffUser) -> list[StaffRole]:
+    """The roles ``actor`` may give, in the order a role list shows them: only an admin makes admins."""
+    return [role for role in StaffRole if role is not StaffRole.ADMIN or actor.role is StaffRole.ADMIN]
+
+
+def may_change(actor: StaffUser, user: StaffUser) -> bool:
+    """Whether ``actor`` may change ``user``'s role or account at all: an admin's only by an admin."""
+    return user.role is not StaffRole.ADMIN or actor.role is StaffRole.ADMIN
+
+
 def _check_may_grant(actor: StaffUser, role: StaffRole) -> None:
-    if role is StaffRole.ADMIN and actor.role is not StaffRole.ADMIN:
+    if role not in grantable_roles(actor):
         raise NotAllowed(_("Only an admin can make someone an admin."))
 
 

@@ -10,9 +10,10 @@ import pytest
 from sqlalchemy import func, select
 
 from app.extensions import db
-from app.models import FolioLine, Hotel, Order
+from app.models import FolioLine, Hotel, Order, StaffRole, Stay
 from app.services import api_tokens
 from tests.factories import make_hotel
+from tests.staff import make_staff
 
 
 def hotel_token(app, slug: str = "test-lodge", name: str = "PMS") -> str:
@@ -117,9 +118,10 @@ def test_each_line_is_exported_once_and_matches_the_orders(app, client, guest, w
     again = client.get(f"/api/hotels/test-lodge/folio/exports/{first.json['run']}", headers=pms)
     assert again.json["lines"] == first.json["lines"]
     as_csv = client.get(first.json["csv"], headers=pms)
-    rows = list(csv.DictReader(io.StringIO(as_csv.get_data(as_text=True))))
-    assert [(row["reference"], int(row["amount"])) for row in rows] == [
-        (line["reference"], line["amount"]) for line in first.json["lines"]
+    rows = list(csv.DictReader(io.StringIO(as_csv.get_data().decode("utf-8-sig"))))
+    # The JSON keeps minor units; the CSV has major units of the currency it names.
+    assert [(row["reference"], row["amount"], row["currency"]) for row in rows] == [
+        (line["reference"], "120.00", "EUR") for line in first.json["lines"]
     ]
 
     with app.app_context():
@@ -141,3 +143,26 @@ def test_another_hotels_lines_and_runs_stay_apart(app, client, guest, world, pms
     assert client.get(f"/api/hotels/second-lodge/folio/exports/{run}", headers=second).status_code == 404
     with app.app_context():
         assert db.session.scalar(select(func.count(Hotel.id))) == 2
+
+
+def test_the_csv_cannot_run_a_formula_and_opens_in_a_spreadsheet(app, client, staff, guest, world, pms):
+    """A room checked in as ``=2+5`` went out raw; now every text cell a spreadsheet would run is quoted."""
+    with app.app_context():
+        stay = db.session.get(Stay, world.stays["garcia"])
+        stay.room = "=2+5"
+        token = stay.access_token
+        db.session.commit()
+    guest.open_link(token)
+    book_on_room(guest, world)
+    staff.sign_in(make_staff(app, world.hotel_id, StaffRole.MANAGER))
+    preview = staff.client.get("/manage/folio.csv")
+    run = client.post("/api/hotels/test-lodge/folio/exports", headers=pms)
+    from_api = client.get(run.json["csv"], headers=pms)
+    assert run.json["lines"][0]["room"] == "=2+5"  # the JSON is data, not a spreadsheet: unchanged
+    for response in (preview, from_api):
+        assert response.status_code == 200
+        assert response.mimetype == "text/csv" and response.mimetype_params["charset"] == "utf-8"
+        body = response.get_data()
+        assert body.startswith(b"\xef\xbb\xbf")  # the UTF-8 byte-order mark
+        (row,) = csv.DictReader(io.StringIO(body.decode("utf-8-sig")))
+        assert (row["room"], row["amount"], row["currency"]) == ("'=2+5", "60.00", "EUR")

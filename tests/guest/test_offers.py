@@ -8,7 +8,7 @@ import re
 from sqlalchemy import select, update
 
 from app.extensions import db
-from app.models import LineStatus, OfferImpression, OrderLine, Package, Slot
+from app.models import LineStatus, OfferImpression, OrderLine, Package, Service, Slot
 from tests.desk.helpers import make_named_staff, signed_in_guest, signed_in_staff, text
 
 
@@ -124,6 +124,8 @@ def test_an_offer_in_a_package_deal_shows_the_discount(app, world):
     with app.app_context():
         nature = db.session.scalar(select(Package).where(Package.code == "nature"))
         nature.bundle_size, nature.bundle_percent = 2, 10
+        # Offered for another reason (the hotel's pin), the deal is said beside it.
+        db.session.get(Service, world.services["horse_riding"]).pinned = True
         db.session.commit()
     guest = signed_in_guest(app, room="301", surname="Novak")
 

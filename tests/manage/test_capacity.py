@@ -47,10 +47,13 @@ def test_lowering_capacity_below_what_is_booked_is_refused_and_lists_the_booking
     slot_id = book_riding(phone, world, adults=2)
     path = f"/manage/pools/{world.pools['stable']}"
     refused = manager.post(f"{path}/capacity", {"capacity": 1}, page=path)
-    assert refused.status_code == 409
-    page = refused.get_data(as_text=True)
+    assert (refused.status_code, refused.location) == (302, path)  # a reload does not post it again
+    page = manager.client.get(path).get_data(as_text=True)
     assert "Nothing was changed." in page
     assert "Horse riding" in page and "Room 204" in page
+    assert re.search(r'name="capacity"[^>]*value="1"', page)  # what was typed, to correct it
+    again = manager.client.get(path).get_data(as_text=True)
+    assert "Nothing was changed." not in again and "Room 204" not in again  # said once
     with app.app_context():
         assert db.session.get(ResourcePool, world.pools["stable"]).capacity == 6
         assert db.session.get(Slot, slot_id).capacity == 6  # not even the empty slots changed
@@ -80,8 +83,10 @@ def test_dropping_a_weekly_time_with_bookings_is_refused(app, manager, phone, wo
     only_mornings = "\n".join(["09:00"] * 7)
     response = manager.post(f"{path}/schedule", {"week": only_mornings}, page=path)
     assert booked_at.astimezone(stable_tz(app, world)).time() == time(14, 0)  # the latest session
-    assert response.status_code == 409
-    assert "already have bookings" in response.get_data(as_text=True)
+    assert (response.status_code, response.location) == (302, path)
+    page = manager.client.get(path).get_data(as_text=True)
+    assert "already have bookings" in page and "Room 204" in page
+    assert "09:00\n09:00\n09:00" in page  # the week as typed
     with app.app_context():
         schedules = select(func.count(Schedule.id)).where(Schedule.pool_id == world.pools["stable"])
         assert db.session.scalar(schedules) == 14
@@ -120,26 +125,65 @@ def test_bad_schedules_are_refused_with_a_reason(app, manager, world):
         ("\n" * 8, "at most one line per weekday"),
     ):
         response = manager.post(f"{path}/schedule", {"week": week}, page=path)
-        assert response.status_code == 400
-        assert message in response.get_data(as_text=True)
+        assert (response.status_code, response.location) == (302, path)
+        assert message in manager.client.get(path).get_data(as_text=True)
 
 
 def test_closing_a_time_is_refused_while_it_has_bookings(app, manager, phone, world):
     phone.sign_in()
     slot_id = book_riding(phone, world)
     path = f"/manage/pools/{world.pools['stable']}"
-    refused = manager.post(f"{path}/slots/{slot_id}/close", {}, page=path)
-    assert refused.status_code == 409
+    refused = manager.post(f"{path}/slots/{slot_id}/close", {"confirmed": "1"}, page=path)
+    assert (refused.status_code, refused.location) == (302, path)
+    page = manager.client.get(path).get_data(as_text=True)
+    assert "This time already has bookings. Nothing was changed." in page and "Room 204" in page
     with app.app_context():
-        empty = db.session.scalar(
+        assert not db.session.get(Slot, slot_id).closed
+        assert db.session.scalar(select(func.count(OrderLine.id))) == 1  # nothing cancelled
+
+
+def _empty_slot(app, world) -> int:
+    with app.app_context():
+        return db.session.scalar(
             select(Slot.id)
-            .where(Slot.pool_id == world.pools["stable"], Slot.taken == 0, Slot.id != slot_id)
+            .where(Slot.pool_id == world.pools["stable"], Slot.taken == 0, Slot.starts_at > clock.now())
             .order_by(Slot.starts_at.desc())
         )
-    assert manager.post(f"{path}/slots/{empty}/close", {}, page=path).status_code == 302
+
+
+def test_closing_a_time_asks_first_and_it_can_be_reopened(app, manager, world):
+    path = f"/manage/pools/{world.pools['stable']}"
+    empty = _empty_slot(app, world)
+    close = f"{path}/slots/{empty}/close"
+    assert f'href="{close}"' in manager.client.get(path).get_data(as_text=True)  # a link, not a post
+
+    # Without the confirmation page's button nothing closes: the post leads to the question.
+    unconfirmed = manager.post(close, {}, page=path)
+    assert (unconfirmed.status_code, unconfirmed.location) == (302, close)
+    question = manager.client.get(close).get_data(as_text=True)
+    assert "Close this time?" in question and 'name="confirmed" value="1"' in question
     with app.app_context():
-        assert db.session.get(Slot, empty).capacity == 0
-        assert db.session.scalar(select(func.count(OrderLine.id))) == 1  # nothing cancelled
+        assert not db.session.get(Slot, empty).closed
+
+    assert manager.post(close, {"confirmed": "1"}, page=close).status_code == 302
+    with app.app_context():
+        slot = db.session.get(Slot, empty)
+        assert (slot.closed, slot.capacity) == (True, 0)
+    page = manager.client.get(path).get_data(as_text=True)
+    assert "Closed. Guests can no longer book this time." in page
+    assert f'action="{path}/slots/{empty}/reopen"' in page and "Reopen" in page
+
+    # A new capacity for the pool leaves the closed time closed...
+    assert manager.post(f"{path}/capacity", {"capacity": 4}, page=path).status_code == 302
+    with app.app_context():
+        slot = db.session.get(Slot, empty)
+        assert (slot.closed, slot.capacity) == (True, 0)
+    # ...and reopening gives it the pool's capacity again.
+    assert manager.post(f"{path}/slots/{empty}/reopen", {}, page=path).status_code == 302
+    with app.app_context():
+        slot = db.session.get(Slot, empty)
+        assert (slot.closed, slot.capacity) == (False, 4)
+    assert "Reopened. Guests can book this time again." in manager.client.get(path).get_data(as_text=True)
 
 
 def test_the_capacity_page_shows_each_days_load(app, manager, phone, world):

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from app.extensions import db
-from app.models import Hotel, Package, Service, StaffRole
+from app.models import Hotel, Package, Service, ServiceTag, StaffRole
 from app.services import rich_text
 from app.services.money import input_text
 from tests.conftest import GuestActions
@@ -294,3 +294,39 @@ def test_a_new_package_with_its_services_appears_for_guests(app, manager, world)
     with app.app_context():
         assert [s.code for s in db.session.get(Package, package_id).services] == ["farm_visit"]
     assert manager.post("/manage/packages/new", fields, page="/manage/packages/new").status_code == 409
+
+
+def test_managers_tick_what_a_service_is_and_the_offers_read_it(app, manager, world):
+    path = f"/manage/services/{world.services['car_rental']}"
+    page = manager.client.get(path).get_data(as_text=True)
+    ticked = re.findall(r'<input[^>]*checked[^>]*name="tags"[^>]*value="([a-z]+)"', page) or re.findall(
+        r'<input[^>]*name="tags"[^>]*value="([a-z]+)"[^>]*checked', page
+    )
+    assert ticked == ["rental"]  # as stored
+    assert "Excursion or day out" in page and "For children" in page  # labels, not codes
+    assert len(re.findall(r'name="tags"', page)) == len(ServiceTag)
+
+    fields = service_form(app, world, "car_rental", price_unit="55.00")
+    saved = manager.client.post(
+        path,
+        data={"csrf_token": manager.csrf(path), **fields, "tags": ["outdoor", "excursion", "rental"]},
+    )
+    assert saved.status_code == 302
+    with app.app_context():
+        assert db.session.get(Service, world.services["car_rental"]).tags == [
+            "excursion",
+            "rental",
+            "outdoor",
+        ]
+
+    refused = manager.client.post(
+        path, data={"csrf_token": manager.csrf(path), **fields, "tags": ["spaceship"]}
+    )
+    assert refused.status_code == 400
+    assert "Please choose from the list." in refused.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.get(Service, world.services["car_rental"]).tags == [
+            "excursion",
+            "rental",
+            "outdoor",
+        ]

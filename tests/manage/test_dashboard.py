@@ -23,7 +23,7 @@ from app.models import (
     StaffRole,
 )
 from app.services import analytics, clock
-from tests.staff import make_staff
+from tests.staff import StaffActions, make_staff
 
 
 def _line(world, order, code: str, total: int, status=LineStatus.BOOKED, fee: int = 0) -> OrderLine:
@@ -155,9 +155,11 @@ def test_the_dashboard_page_and_its_csv_files(app, staff, world, figures):
     page = staff.client.get("/manage/dashboard").get_data(as_text=True)
     assert "<svg" in page and "50%" in page and "€130.00" in page
     csv_page = staff.client.get("/manage/dashboard/revenue-by-service.csv")
-    rows = list(csv.reader(io.StringIO(csv_page.get_data(as_text=True))))
-    assert rows[0] == ["Service", "Revenue (minor units)", "Bookings"]
-    assert ["Horse riding", "12000", "1"] in rows
+    body = csv_page.get_data()
+    assert body.startswith(b"\xef\xbb\xbf")  # a spreadsheet opens it as UTF-8
+    rows = list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))
+    assert rows[0] == ["Service", "Revenue", "Bookings", "Currency"]
+    assert ["Horse riding", "120.00", "1", "EUR"] in rows  # major units, with the currency
     assert staff.client.get("/manage/dashboard/nothing.csv").status_code == 404
     assert staff.client.get("/manage/dashboard?from=garbage&to=2026-99-99").status_code == 200
 
@@ -176,3 +178,15 @@ def test_a_service_page_view_is_counted_once_per_visit(app, guest, world):
             if item.title == "Horse riding"
         )
         assert item.views == 2
+
+
+def test_the_managers_home_is_the_dashboard(app, staff, world, figures):
+    staff.sign_in(make_staff(app, world.hotel_id, StaffRole.MANAGER))
+    home = staff.client.get("/manage/")
+    assert home.status_code == 200
+    page = home.get_data(as_text=True)
+    assert "<h1>Dashboard</h1>" in page and "€130.00" in page
+    assert 'aria-current="page">Dashboard' in page
+    receptionist = StaffActions(app.test_client())
+    receptionist.sign_in(make_staff(app, world.hotel_id, StaffRole.RECEPTIONIST, email="desk@lodge.test"))
+    assert receptionist.client.get("/manage/").status_code == 403

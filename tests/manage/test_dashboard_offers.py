@@ -191,7 +191,7 @@ def test_an_empty_period_lists_every_place_and_both_timings_with_zeros(app, offe
 def _csv(staff, name: str) -> list[list[str]]:
     response = staff.client.get(f"/manage/dashboard/{name}.csv")
     assert response.status_code == 200
-    return list(csv.reader(io.StringIO(response.get_data(as_text=True))))
+    return list(csv.reader(io.StringIO(response.get_data().decode("utf-8-sig"))))
 
 
 def test_the_offer_charts_and_their_csv_files(app, staff, offers):
@@ -204,21 +204,21 @@ def test_the_offer_charts_and_their_csv_files(app, staff, offers):
     assert "€150.00 booked before arrival and €125.00 during the stay; €190.00 of it from offers." in page
 
     assert _csv(staff, "offers-by-place") == [
-        ["Shown on", "Offers shown", "Bookings from offers", "Conversion", "Revenue (minor units)"],
-        ["Guest home page", "2", "1", "0.5", "7000"],
-        ["After a booking", "1", "0", "0.0", "0"],
-        ["Pre-arrival email", "3", "1", "0.3333", "12000"],
-        ["Front desk", "1", "0", "0.0", "0"],
+        ["Shown on", "Offers shown", "Bookings from offers", "Conversion", "Revenue", "Currency"],
+        ["Guest home page", "2", "1", "0.5", "70.00", "EUR"],
+        ["After a booking", "1", "0", "0.0", "0.00", "EUR"],
+        ["Pre-arrival email", "3", "1", "0.3333", "120.00", "EUR"],
+        ["Front desk", "1", "0", "0.0", "0.00", "EUR"],
     ]
     assert _csv(staff, "offers-by-reason") == [
-        ["Reason given", "Offers shown", "Bookings from offers", "Conversion", "Revenue (minor units)"],
-        ["Suits the children's ages", "3", "0", "0.0", "1000"],
-        ["Often booked together", "2", "2", "1.0", "18000"],
-        ["Few places left", "1", "0", "0.0", "0"],
-        ["Recommended by the hotel", "1", "0", "0.0", "0"],
+        ["Reason given", "Offers shown", "Bookings from offers", "Conversion", "Revenue", "Currency"],
+        ["Suits the children's ages", "3", "0", "0.0", "10.00", "EUR"],
+        ["Often booked together", "2", "2", "1.0", "180.00", "EUR"],
+        ["Few places left", "1", "0", "0.0", "0.00", "EUR"],
+        ["Recommended by the hotel", "1", "0", "0.0", "0.00", "EUR"],
     ]
     assert _csv(staff, "upsell-timing") == [
-        ["Booked", "Revenue (minor units)", "From offers (minor units)", "Bookings"],
-        ["Before arrival", "15000", "12000", "2"],
-        ["During the stay", "12500", "7000", "2"],
+        ["Booked", "Revenue", "From offers", "Bookings", "Currency"],
+        ["Before arrival", "150.00", "120.00", "2", "EUR"],
+        ["During the stay", "125.00", "70.00", "2", "EUR"],
     ]

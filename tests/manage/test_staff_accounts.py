@@ -123,3 +123,28 @@ def test_another_hotels_staff_are_out_of_reach(app, staff, manager):
     )
     assert response.status_code == 404
     assert not re.search("outsider", staff.client.get("/manage/staff").get_data(as_text=True))
+
+
+def _offered_roles(page: str) -> list[list[str]]:
+    """The options of every role list on the staff page (the per-person lists and the new-account one)."""
+    return [
+        re.findall(r'<option value="([a-z]+)"', select)
+        for select in re.findall(r'<select[^>]*name="role"[^>]*>(.*?)</select>', page, re.S)
+    ]
+
+
+def test_a_manager_is_offered_only_the_roles_they_may_grant(app, staff, manager, world):
+    admin_email = make_staff(app, world.hotel_id, StaffRole.ADMIN)
+    page = staff.client.get("/manage/staff").get_data(as_text=True)
+    lists = _offered_roles(page)
+    assert lists and all(options == ["receptionist", "manager"] for options in lists)
+    # The admin's row shows their role as text, with nothing the manager would be refused.
+    assert f"/manage/staff/{staff_id(app, admin_email)}/role" not in page
+    assert f"/manage/staff/{staff_id(app, admin_email)}/active" not in page
+
+
+def test_an_admin_is_offered_every_role(app, world):
+    admin = StaffActions(app.test_client())
+    admin.sign_in(make_staff(app, world.hotel_id, StaffRole.ADMIN))
+    lists = _offered_roles(admin.client.get("/manage/staff").get_data(as_text=True))
+    assert lists and all(options == ["receptionist", "manager", "admin"] for options in lists)

@@ -8,7 +8,7 @@ from collections import Counter
 from sqlalchemy import func, select
 
 from app.extensions import db
-from app.models import Package, ResourcePool, Service, ServiceKind, Slot, Stay
+from app.models import Package, ResourcePool, Service, ServiceKind, ServiceTag, Slot, Stay
 from app.seed.demo import seed_demo, text_keys
 from app.seed.texts import LOCALES
 
@@ -85,3 +85,14 @@ def test_demo_stays(app):
         )
         arriving = db.session.get(Stay, stays.arriving.id)
         assert (arriving.arrival - garcia.arrival).days == 6  # Garcia arrived yesterday; they come in 5 days
+
+
+def test_every_demo_service_says_what_it_is(app):
+    with app.test_request_context():
+        seed_demo()
+        services = {s.code: s for s in db.session.scalars(select(Service))}
+    assert all(service.tags for service in services.values())
+    assert {tag for service in services.values() for tag in service.tags} == set(ServiceTag)
+    assert services["airport_transfer"].tags == [ServiceTag.TRANSFER]
+    excursions = {code for code, service in services.items() if ServiceTag.EXCURSION in service.tags}
+    assert excursions == {"group_excursion", "private_excursion"}

@@ -16,9 +16,11 @@ from app.models import (
     OrderLine,
     ResourcePool,
     Service,
+    ServiceTag,
     Slot,
     Stay,
 )
+from app.seed.demo import seed_demo
 from app.services import availability, clock, ordering, recommendations
 from tests.factories import make_service, make_stay
 
@@ -270,3 +272,27 @@ def test_book_now_from_an_offer_records_where_it_came_from(ctx):
     line = db.session.scalar(select(OrderLine).where(OrderLine.order_id == order.id))
     assert (line.offer_place, line.offer_reason) == ("home", "children")
     assert line.status.value == "booked"
+
+
+def test_only_an_excursion_is_time_for_a_day_out_never_an_airport_transfer(app):
+    """The demo lodge's transfer sits in the outdoor package (and the family one); its tag says what it is."""
+    with app.test_request_context():
+        hotel, _stays = seed_demo()
+        services = {service.code: service for service in db.session.scalars(select(Service))}
+        # A long stay, arriving in two days: days out are what the ranking should suggest.
+        long_stay = make_stay(
+            hotel,
+            room="402",
+            surname="Long",
+            arrival=clock.now().astimezone(hotel.tz).date() + timedelta(days=2),
+            departure=clock.now().astimezone(hotel.tz).date() + timedelta(days=9),
+            children_ages=[],
+        )
+        db.session.commit()
+        found = recommendations.offers_for_stay(long_stay, clock.now(), limit=len(services))
+        day_out = {offer.service.code for offer in found if offer.reason_code == "long_stay"}
+        assert "airport_transfer" in codes(found)  # still offered, for what it is…
+        assert "airport_transfer" not in day_out  # …but never as a day out
+        assert day_out and all(ServiceTag.EXCURSION in services[code].tags for code in day_out)
+        sentence = next(offer.reason for offer in found if offer.reason_code == "long_stay")
+        assert sentence == "You are staying 7 nights: time for a day out."
