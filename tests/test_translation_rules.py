@@ -19,7 +19,8 @@ NUMBER = r"(?:%\(\w+\)d|\d+)"
 ARABIC_WORD = re.compile(r"[\u0621-\u064a\u0670-\u06d3\u064b-\u0652]+")
 # Words a number may be followed by in an English msgid: none of them is a counted noun
 # ("3/5 written" counts fields that are written, it names no noun).
-NOT_NOUNS = {"of", "to", "from", "and", "or", "is", "written"}
+# Words after a number that never agree with it: small words, and unit symbols ("10 MB" is "10 МБ").
+NOT_NOUNS = {"of", "to", "from", "and", "or", "is", "written", "mb"}
 
 
 def _catalog(locale: str):

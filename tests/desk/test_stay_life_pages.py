@@ -132,7 +132,7 @@ def test_a_manager_posts_a_late_charge_that_the_folio_export_marks(app, world, m
     csv_text = manager.client.get("/manage/folio.csv").get_data(as_text=True)
     header, row = csv_text.strip().splitlines()
     assert header.endswith(",late_charge")
-    assert row.endswith(",late") and "3500" in row
+    assert row.endswith(",late") and ",35.00,EUR," in row
 
 
 # --- 2. Check-in and check-out confirm, with the balance, following the stay's state --------------
