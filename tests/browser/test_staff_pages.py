@@ -20,6 +20,8 @@ def sign_in(page, base: str, email: str) -> None:
     page.fill("#password", DEMO_STAFF_PASSWORD)
     page.get_by_role("button", name="Sign in").click()
     expect(page.get_by_role("heading", name="Requests")).to_be_visible()
+    # The heading shows before the deferred queue.js has run; keys pressed earlier would go nowhere.
+    page.wait_for_load_state("load")
 
 
 def test_every_staff_page_fits_a_360_px_screen(browser: Browser, app, live_server):
