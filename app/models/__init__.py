@@ -2,6 +2,7 @@
 
 from app.models.analytics import OfferImpression, OfferPlace, SalesDay, ServiceViewDay
 from app.models.api_tokens import ApiToken
+from app.models.audit import ActorKind, AuditEntry
 from app.models.catalog import (
     Package,
     PoolMode,
@@ -37,7 +38,9 @@ from app.models.stays import Stay, Tier
 from app.models.waitlist import WaitlistEntry, WaitlistStatus
 
 __all__ = [
+    "ActorKind",
     "ApiToken",
+    "AuditEntry",
     "Feedback",
     "FolioExport",
     "FolioLine",
