@@ -11,9 +11,9 @@ from app.auth import bp, sessions
 from app.auth.forms import StaffSignInForm
 from app.extensions import db, limiter
 from app.guest.access import safe_next
-from app.guest.forms import LanguageForm, PlainForm
 from app.services import staff_accounts
 from app.services.i18n import enabled_locales
+from app.web.forms import LanguageForm, PlainForm
 
 
 def _account_and_address() -> str:

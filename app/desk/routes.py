@@ -11,11 +11,11 @@ from app.auth.roles import role_required
 from app.desk import bp
 from app.desk.forms import CancelForm, RefundForm, StaySearchForm
 from app.extensions import db
-from app.guest.forms import PlainForm
 from app.models import RefundStatus, StaffRole
 from app.services import clock, ordering, payments, requests, stay_lookup
 from app.services.errors import LobbyError
 from app.services.i18n import money
+from app.web.forms import PlainForm
 
 RECEPTIONIST = StaffRole.RECEPTIONIST
 

@@ -29,8 +29,6 @@ from app.guest.forms import (
     CancelForm,
     CheckoutForm,
     DailyBookingForm,
-    LanguageForm,
-    PlainForm,
     PromoForm,
     ReferenceSignInForm,
     RoomSignInForm,
@@ -57,6 +55,7 @@ from app.services import (
 )
 from app.services.errors import LobbyError, NotAllowed, NotFound, SoldOut
 from app.services.i18n import enabled_locales, money
+from app.web.forms import LanguageForm, PlainForm
 
 
 def signin_limit() -> str:

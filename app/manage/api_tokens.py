@@ -11,11 +11,12 @@ from wtforms.validators import DataRequired, Length
 
 from app.auth.roles import role_required
 from app.extensions import db
-from app.guest.forms import TOO_LONG, LobbyForm, PlainForm
 from app.manage import bp
 from app.models import StaffRole
 from app.services import api_tokens
 from app.services.errors import LobbyError
+from app.web.forms import LobbyForm, PlainForm
+from app.web.messages import TOO_LONG
 
 
 class ApiTokenForm(LobbyForm):

@@ -12,7 +12,6 @@ from app.auth import load_staff_hotel
 from app.auth.roles import role_required
 from app.errors import render_error
 from app.extensions import db
-from app.guest.forms import PlainForm
 from app.manage import bp
 from app.manage.forms import PRICES, NewPackageForm, NewServiceForm, PackageForm, ServiceForm, with_texts
 from app.models import Package, ResourcePool, Service, ServiceKind, StaffRole
@@ -20,6 +19,7 @@ from app.services import catalog_admin, photos
 from app.services.catalog_admin import PACKAGE_TEXTS, SERVICE_TEXTS
 from app.services.errors import LobbyError
 from app.services.i18n import money
+from app.web.forms import PlainForm
 
 MANAGER = StaffRole.MANAGER
 

@@ -8,12 +8,12 @@ from wtforms import SelectChoice
 
 from app.auth.roles import role_required
 from app.extensions import db
-from app.guest.forms import PlainForm
 from app.manage import bp
 from app.manage.forms import DiscountRulesForm, PromoCodeForm
 from app.models import PromoKind, StaffRole
 from app.services import discounts
 from app.services.errors import LobbyError
+from app.web.forms import PlainForm
 
 MANAGER = StaffRole.MANAGER
 

@@ -8,12 +8,12 @@ from sqlalchemy import select
 
 from app.auth.roles import role_required
 from app.extensions import db
-from app.guest.forms import PlainForm
 from app.manage import bp
 from app.manage.forms import CapacityForm, WeekForm
 from app.models import OrderLine, PoolMode, ResourcePool, Slot, StaffRole
 from app.services import capacity, clock
 from app.services.errors import LobbyError
+from app.web.forms import PlainForm
 
 MANAGER = StaffRole.MANAGER
 MAX_CONFLICTS_SHOWN = 50

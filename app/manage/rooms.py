@@ -8,12 +8,12 @@ from flask_babel import ngettext
 
 from app.auth.roles import role_required
 from app.extensions import db
-from app.guest.forms import PlainForm
 from app.manage import bp
 from app.manage.forms import RoomsForm
 from app.models import StaffRole
 from app.services import rooms
 from app.services.errors import LobbyError
+from app.web.forms import PlainForm
 
 
 @bp.route("/rooms", methods=["GET", "POST"])

@@ -9,11 +9,11 @@ from app.auth import load_staff_hotel
 from app.auth.roles import role_required
 from app.downloads import csv_response
 from app.extensions import db
-from app.guest.forms import PlainForm
 from app.manage import bp
 from app.models import FolioExport, StaffRole
 from app.services import folio
 from app.web.fields import row_id
+from app.web.forms import PlainForm
 
 MANAGER = StaffRole.MANAGER
 

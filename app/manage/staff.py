@@ -9,13 +9,13 @@ from wtforms import SelectChoice
 
 from app.auth.roles import role_required
 from app.extensions import db
-from app.guest.forms import PlainForm
 from app.manage import bp
 from app.manage.forms import RoleForm, StaffForm
 from app.models import StaffRole
 from app.services import staff_accounts
 from app.services.errors import LobbyError
 from app.templating import ROLE_LABELS
+from app.web.forms import PlainForm
 
 
 def _role_choices(offered_only: bool = True) -> list[SelectChoice]:
