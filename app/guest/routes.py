@@ -24,7 +24,7 @@ from wtforms import SelectChoice
 
 from app.extensions import db, limiter
 from app.guest import bp
-from app.guest.access import guest_required, hotel_today, load_guest, safe_next, sign_in, sign_out
+from app.guest.access import guest_required, hotel_today, load_guest, sign_in, sign_out
 from app.guest.forms import (
     CancelForm,
     CheckoutForm,
@@ -56,6 +56,7 @@ from app.services import (
 from app.services.errors import LobbyError, NotAllowed, NotFound, SoldOut
 from app.services.i18n import enabled_locales, money
 from app.web.forms import LanguageForm, PlainForm
+from app.web.redirects import safe_next
 
 
 def signin_limit() -> str:
