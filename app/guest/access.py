@@ -12,9 +12,9 @@ from flask.sessions import SecureCookieSessionInterface, SessionMixin
 from sqlalchemy import select
 
 from app.extensions import db
-from app.live_pages import is_fragment_request
 from app.models import Hotel, Stay
 from app.services import clock, guest_access
+from app.web.live import is_fragment_request
 from app.web.sessions import fresh_session
 
 

@@ -36,7 +36,6 @@ from app.guest.forms import (
     WaitlistForm,
 )
 from app.models import LineStatus, OfferPlace, OrderStatus, PaymentMethod, PromoCode, Service, Slot
-from app.payment_pages import card_attempt
 from app.security import MAX_ID, allow_card_scripts
 from app.services import (
     analytics,
@@ -56,6 +55,7 @@ from app.services import (
 from app.services.errors import LobbyError, NotAllowed, NotFound, SoldOut
 from app.services.i18n import enabled_locales, money
 from app.web.forms import LanguageForm, PlainForm
+from app.web.payment_answers import card_attempt
 from app.web.redirects import safe_next
 
 
