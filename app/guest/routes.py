@@ -54,6 +54,7 @@ from app.services import (
 )
 from app.services.errors import LobbyError, NotAllowed, NotFound, SoldOut
 from app.services.i18n import enabled_locales, money
+from app.web.errors import know_visitors_by
 from app.web.forms import LanguageForm, PlainForm
 from app.web.payment_answers import card_attempt
 from app.web.redirects import safe_next
@@ -70,6 +71,8 @@ def link_limit() -> str:
 
 
 bp.before_request(load_guest)
+# Error pages outside any view (an unknown address) ask the same loader who the guest is.
+bp.record_once(lambda state: know_visitors_by(state.app, load_guest))
 
 
 @bp.get("/")

@@ -8,7 +8,6 @@ from flask_login import current_user
 from sqlalchemy import select
 from wtforms import SelectChoice
 
-from app.errors import render_error
 from app.extensions import db
 from app.manage import bp
 from app.manage.forms import PRICES, NewPackageForm, NewServiceForm, PackageForm, ServiceForm, with_texts
@@ -17,6 +16,7 @@ from app.services import catalog_admin, photos
 from app.services.catalog_admin import PACKAGE_TEXTS, SERVICE_TEXTS
 from app.services.errors import LobbyError
 from app.services.i18n import money
+from app.web.errors import render_error
 from app.web.forms import PlainForm
 from app.web.roles import load_staff_hotel, role_required
 
