@@ -8,10 +8,10 @@ from flask import abort, g, jsonify, request, url_for
 from sqlalchemy import select
 
 from app.api import bp
-from app.downloads import csv_response
 from app.extensions import csrf, db
 from app.models import Hotel
 from app.services import api_tokens, folio
+from app.web.downloads import csv_response
 
 
 def _unauthorized(error: str | None, description: str):

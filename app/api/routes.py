@@ -5,8 +5,8 @@ from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
 from app.api import bp
-from app.errors import RETRY_AFTER_SECONDS
 from app.extensions import db, limiter
+from app.web.errors import RETRY_AFTER_SECONDS
 
 
 def _database_ok() -> bool:

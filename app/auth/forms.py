@@ -6,7 +6,8 @@ from flask_babel import lazy_gettext as _l
 from wtforms import EmailField, PasswordField
 from wtforms.validators import DataRequired, Length
 
-from app.guest.forms import TOO_LONG, LobbyForm
+from app.web.forms import LobbyForm
+from app.web.messages import TOO_LONG
 
 
 class StaffSignInForm(LobbyForm):

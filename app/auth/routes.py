@@ -10,10 +10,11 @@ from wtforms import SelectChoice
 from app.auth import bp, sessions
 from app.auth.forms import StaffSignInForm
 from app.extensions import db, limiter
-from app.guest.access import safe_next
-from app.guest.forms import LanguageForm, PlainForm
 from app.services import staff_accounts
 from app.services.i18n import enabled_locales
+from app.web.forms import LanguageForm, PlainForm
+from app.web.redirects import safe_next
+from app.web.sessions import fresh_session
 
 
 def _account_and_address() -> str:
@@ -38,10 +39,7 @@ def signin():
     if form.validate_on_submit():
         user = staff_accounts.authenticate(form.email.data, form.password.data)
         if user is not None:
-            lang = session.get("lang")
-            session.clear()  # a new session at sign-in, nothing carried over
-            if lang:
-                session["lang"] = lang
+            fresh_session()  # a new session at sign-in, nothing carried over
             login_user(user)
             sessions.start()
             return redirect(safe_next(request.args.get("next"), url_for("desk.queue")))

@@ -6,13 +6,13 @@ from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from app.auth.roles import role_required
 from app.desk import bp
 from app.desk.forms import ReplyForm
 from app.extensions import db
 from app.models import StaffRole
 from app.services import feedback, requests
 from app.services.errors import LobbyError
+from app.web.roles import role_required
 
 
 @bp.get("/feedback")

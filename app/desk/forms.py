@@ -16,8 +16,9 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from app.guest.forms import NOT_A_CHOICE, NOT_A_DATE, NOT_A_NUMBER, TOO_LONG, LobbyForm
 from app.web.fields import MoneyField, WholeNumberField, row_id
+from app.web.forms import LobbyForm
+from app.web.messages import NOT_A_CHOICE, NOT_A_DATE, NOT_A_NUMBER, TOO_LONG
 
 
 class StaySearchForm(LobbyForm):

@@ -11,16 +11,16 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms import SelectChoice
 
-from app.auth.roles import role_required
 from app.desk import bp
 from app.desk.forms import CancelForm, CheckInForm, LateChargeForm
 from app.extensions import db
-from app.guest.forms import PlainForm
 from app.models import StaffRole, Tier
 from app.services import cancellations, clock, feedback, stay_desk, stay_life, stay_lookup
 from app.services.errors import LobbyError
 from app.services.i18n import money
-from app.templating import TIER_LABELS
+from app.web.forms import PlainForm
+from app.web.roles import role_required
+from app.web.templating import TIER_LABELS
 
 RECEPTIONIST = StaffRole.RECEPTIONIST
 

@@ -7,14 +7,14 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms import SelectChoice
 
-from app.auth.roles import role_required
 from app.desk import bp
 from app.desk.forms import AssignForm, GuestMessageForm, NoteForm, QueueFilterForm, StatusForm
 from app.extensions import db
-from app.live_pages import etag_value, live_fragment
 from app.models import GuestRequest, OrderLine, RequestKind, RequestStatus, StaffRole, StaffUser
 from app.services import approvals, clock, live, requests, staff_accounts
 from app.services.errors import LobbyError
+from app.web.live import etag_value, live_fragment
+from app.web.roles import role_required
 
 RECEPTIONIST = StaffRole.RECEPTIONIST
 

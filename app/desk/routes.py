@@ -6,16 +6,15 @@ from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from app.auth import load_staff_hotel
-from app.auth.roles import role_required
 from app.desk import bp
 from app.desk.forms import CancelForm, RefundForm, StaySearchForm
 from app.extensions import db
-from app.guest.forms import PlainForm
 from app.models import RefundStatus, StaffRole
 from app.services import clock, ordering, payments, requests, stay_lookup
 from app.services.errors import LobbyError
 from app.services.i18n import money
+from app.web.forms import PlainForm
+from app.web.roles import load_staff_hotel, role_required
 
 RECEPTIONIST = StaffRole.RECEPTIONIST
 

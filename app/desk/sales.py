@@ -9,12 +9,10 @@ from flask_wtf.csrf import generate_csrf
 from sqlalchemy import select
 from wtforms import SelectChoice
 
-from app.auth.roles import role_required
 from app.desk import bp
 from app.desk.forms import SaleForm
 from app.extensions import db
 from app.models import OfferPlace, Order, OrderStatus, PaymentMethod, Service, StaffRole
-from app.payment_pages import card_attempt
 from app.payments import card_provider
 from app.security import allow_card_scripts
 from app.services import (
@@ -28,8 +26,10 @@ from app.services import (
     stay_lookup,
 )
 from app.services.errors import LobbyError
-from app.templating import when
 from app.web.fields import row_id
+from app.web.payment_answers import card_attempt
+from app.web.roles import role_required
+from app.web.templating import when
 
 RECEPTIONIST = StaffRole.RECEPTIONIST
 

@@ -6,16 +6,16 @@ import hashlib
 from collections.abc import Callable
 from datetime import UTC, datetime
 from functools import wraps
-from urllib.parse import urlsplit
 
 from flask import Flask, abort, current_app, g, redirect, request, session, url_for
 from flask.sessions import SecureCookieSessionInterface, SessionMixin
 from sqlalchemy import select
 
 from app.extensions import db
-from app.live_pages import is_fragment_request
 from app.models import Hotel, Stay
 from app.services import clock, guest_access
+from app.web.live import is_fragment_request
+from app.web.sessions import fresh_session
 
 
 def _fingerprint(stay: Stay) -> str:
@@ -24,24 +24,18 @@ def _fingerprint(stay: Stay) -> str:
 
 
 def sign_in(stay: Stay) -> None:
-    lang = session.get("lang")
-    session.clear()  # a new session at sign-in: nothing carried over from before
+    fresh_session()  # a new session at sign-in: nothing carried over from before
     # The stay's session version: signing out (or checking out) bumps it, so a copy of this
     # cookie taken before then opens nothing, like a staff session.
     session["stay"] = [stay.id, _fingerprint(stay), stay.session_version]
     session[GUEST_UNTIL] = guest_access.session_ends_at(stay).timestamp()
-    if lang:
-        session["lang"] = lang
     session.permanent = True
 
 
 def sign_out() -> None:
     if g.get("stay") is not None:
         guest_access.guest_signs_out(g.stay)
-    lang = session.get("lang")
-    session.clear()
-    if lang:
-        session["lang"] = lang
+    fresh_session()
 
 
 GUEST_UNTIL = "guest_until"
@@ -104,13 +98,3 @@ def guest_required(view: Callable) -> Callable:
         return view(*args, **kwargs)
 
     return wrapped
-
-
-def safe_next(target: str | None, default: str) -> str:
-    """Only follow a redirect target on this site (no open redirects)."""
-    if not target:
-        return default
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
-        return default
-    return target

@@ -10,12 +10,14 @@ from flask_babel import gettext as _
 
 from app.extensions import csrf, db, limiter
 from app.guest import bp
-from app.guest.access import safe_next, sign_in
-from app.guest.forms import PlainForm, RecommendForm
+from app.guest.access import sign_in
+from app.guest.forms import RecommendForm
 from app.guest.routes import link_limit
 from app.models import Hotel, Stay
 from app.services import clock, feedback, messages, signed_links
 from app.services.errors import LobbyError
+from app.web.forms import PlainForm
+from app.web.redirects import safe_next
 
 
 def _link_refused(message: str):

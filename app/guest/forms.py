@@ -2,57 +2,15 @@
 
 from __future__ import annotations
 
-import re
-
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
-from wtforms import (
-    DateField,
-    HiddenField,
-    RadioField,
-    SelectChoice,
-    SelectField,
-    SelectMultipleField,
-    StringField,
-    TextAreaField,
-)
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, StopValidation
-from wtforms.widgets import CheckboxInput, ListWidget, TextArea
+from wtforms import DateField, RadioField, SelectChoice, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
 
 from app.security import MAX_ID
 from app.web.fields import WholeNumberField, row_id
-
-# WTForms ships no Vietnamese (nor Georgian, Malay…) catalog, so every field that
-# converts input carries its own message, translated with the rest of the interface.
-NOT_A_NUMBER = _l("Please enter a whole number.")
-NOT_A_DATE = _l("Please enter a date.")
-NOT_A_CHOICE = _l("Please choose from the list.")
-TOO_LONG = _l("Too long. Character limit: %(max)d.")
-NO_CONTROL_CHARACTERS = _l("Please type this on one line, without line breaks or control characters.")
-
-# C0 and C1 control characters, DEL and the Unicode line and paragraph separators: none
-# belongs in a one-line value (a "\r\n" in an email would split the headers it goes into).
-CONTROL_CHARACTERS = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
-
-
-def refuse_control_characters(form, field) -> None:
-    if isinstance(field.data, str) and CONTROL_CHARACTERS.search(field.data):
-        raise StopValidation(NO_CONTROL_CHARACTERS)
-
-
-class LobbyForm(FlaskForm):
-    """The base of every form in the app: one-line text fields refuse control characters.
-
-    Text areas keep their line breaks; every other field derived from StringField (email,
-    search, password, hidden…) gets the check first, before its own validators.
-    """
-
-    class Meta:
-        def bind_field(self, form, unbound_field, options):
-            field = super().bind_field(form, unbound_field, options)
-            if isinstance(field, StringField) and not isinstance(field.widget, TextArea):
-                field.validators = [refuse_control_characters, *field.validators]
-            return field
+from app.web.forms import LobbyForm, MultiCheckboxField
+from app.web.labels import PAYMENT_LABELS
+from app.web.messages import NOT_A_CHOICE, NOT_A_DATE, NOT_A_NUMBER, TOO_LONG
 
 
 class RoomSignInForm(LobbyForm):
@@ -82,16 +40,6 @@ class ReferenceSignInForm(LobbyForm):
         validators=[DataRequired(_l("Please enter your surname.")), Length(max=80, message=TOO_LONG)],
         render_kw={"autocomplete": "family-name"},
     )
-
-
-class LanguageForm(LobbyForm):
-    lang = SelectField(_l("Language"), validate_choice=True, invalid_choice_message=NOT_A_CHOICE)
-    next = HiddenField()
-
-
-class MultiCheckboxField(SelectMultipleField):
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
 
 
 class TimedBookingForm(LobbyForm):
@@ -176,13 +124,6 @@ class CancelForm(LobbyForm):
     """Cancelling a booking, with the fee the confirmation page showed (the guest agreed to it)."""
 
     fee = WholeNumberField(validators=[InputRequired()])
-
-
-class PlainForm(LobbyForm):
-    """A button that changes something: only the CSRF token to check."""
-
-
-PAYMENT_LABELS = {"card": _l("Pay by card now"), "room": _l("Charge to my room")}
 
 
 class CheckoutForm(LobbyForm):

@@ -9,11 +9,12 @@ from wtforms import SelectChoice
 from app.extensions import db
 from app.guest import bp
 from app.guest.access import guest_required, hotel_today
-from app.guest.forms import MessageForm, PlainForm, RatingForm, RecommendForm, RoomItemForm
-from app.live_pages import etag_value, live_fragment
+from app.guest.forms import MessageForm, RatingForm, RecommendForm, RoomItemForm
 from app.models import OrderStatus, PaymentMethod, RequestKind
 from app.services import cancellations, clock, feedback, live, ordering, payments, requests, waitlist
 from app.services.errors import LobbyError
+from app.web.forms import PlainForm
+from app.web.live import etag_value, live_fragment
 
 
 def _item_form() -> RoomItemForm:

@@ -24,13 +24,11 @@ from wtforms import SelectChoice
 
 from app.extensions import db, limiter
 from app.guest import bp
-from app.guest.access import guest_required, hotel_today, load_guest, safe_next, sign_in, sign_out
+from app.guest.access import guest_required, hotel_today, load_guest, sign_in, sign_out
 from app.guest.forms import (
     CancelForm,
     CheckoutForm,
     DailyBookingForm,
-    LanguageForm,
-    PlainForm,
     PromoForm,
     ReferenceSignInForm,
     RoomSignInForm,
@@ -38,7 +36,6 @@ from app.guest.forms import (
     WaitlistForm,
 )
 from app.models import LineStatus, OfferPlace, OrderStatus, PaymentMethod, PromoCode, Service, Slot
-from app.payment_pages import card_attempt
 from app.security import MAX_ID, allow_card_scripts
 from app.services import (
     analytics,
@@ -57,6 +54,10 @@ from app.services import (
 )
 from app.services.errors import LobbyError, NotAllowed, NotFound, SoldOut
 from app.services.i18n import enabled_locales, money
+from app.web.errors import know_visitors_by
+from app.web.forms import LanguageForm, PlainForm
+from app.web.payment_answers import card_attempt
+from app.web.redirects import safe_next
 
 
 def signin_limit() -> str:
@@ -70,6 +71,8 @@ def link_limit() -> str:
 
 
 bp.before_request(load_guest)
+# Error pages outside any view (an unknown address) ask the same loader who the guest is.
+bp.record_once(lambda state: know_visitors_by(state.app, load_guest))
 
 
 @bp.get("/")

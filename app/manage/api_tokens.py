@@ -9,13 +9,14 @@ from flask_login import current_user
 from wtforms import StringField
 from wtforms.validators import DataRequired, Length
 
-from app.auth.roles import role_required
 from app.extensions import db
-from app.guest.forms import TOO_LONG, LobbyForm, PlainForm
 from app.manage import bp
 from app.models import StaffRole
 from app.services import api_tokens
 from app.services.errors import LobbyError
+from app.web.forms import LobbyForm, PlainForm
+from app.web.messages import TOO_LONG
+from app.web.roles import role_required
 
 
 class ApiTokenForm(LobbyForm):

@@ -8,11 +8,7 @@ from flask_login import current_user
 from sqlalchemy import select
 from wtforms import SelectChoice
 
-from app.auth import load_staff_hotel
-from app.auth.roles import role_required
-from app.errors import render_error
 from app.extensions import db
-from app.guest.forms import PlainForm
 from app.manage import bp
 from app.manage.forms import PRICES, NewPackageForm, NewServiceForm, PackageForm, ServiceForm, with_texts
 from app.models import Package, ResourcePool, Service, ServiceKind, StaffRole
@@ -20,6 +16,9 @@ from app.services import catalog_admin, photos
 from app.services.catalog_admin import PACKAGE_TEXTS, SERVICE_TEXTS
 from app.services.errors import LobbyError
 from app.services.i18n import money
+from app.web.errors import render_error
+from app.web.forms import PlainForm
+from app.web.roles import load_staff_hotel, role_required
 
 MANAGER = StaffRole.MANAGER
 

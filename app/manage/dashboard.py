@@ -11,14 +11,14 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from markupsafe import Markup
 
-from app.auth.roles import role_required
-from app.downloads import csv_response
 from app.manage import bp
 from app.models import OfferPlace, StaffRole
 from app.services import analytics, clock, csv_files
 from app.services.i18n import money
 from app.services.recommendations import reason_label
 from app.services.requests import KIND_LABELS
+from app.web.downloads import csv_response
+from app.web.roles import role_required
 
 DEFAULT_DAYS = 30
 # Which columns of each table are money (integer minor units on the page, major units in the CSV).

@@ -6,14 +6,14 @@ from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from wtforms import SelectChoice
 
-from app.auth.roles import role_required
 from app.extensions import db
-from app.guest.forms import PlainForm
 from app.manage import bp
 from app.manage.forms import DiscountRulesForm, PromoCodeForm
 from app.models import PromoKind, StaffRole
 from app.services import discounts
 from app.services.errors import LobbyError
+from app.web.forms import PlainForm
+from app.web.roles import role_required
 
 MANAGER = StaffRole.MANAGER
 

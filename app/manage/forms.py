@@ -15,10 +15,11 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, Regexp
 
-from app.guest.forms import NOT_A_CHOICE, NOT_A_DATE, NOT_A_NUMBER, TOO_LONG, LobbyForm, MultiCheckboxField
 from app.models import ServiceTag
-from app.templating import TEXT_LABELS
 from app.web.fields import MoneyField, WholeNumberField
+from app.web.forms import LobbyForm, MultiCheckboxField
+from app.web.messages import NOT_A_CHOICE, NOT_A_DATE, NOT_A_NUMBER, TOO_LONG
+from app.web.templating import TEXT_LABELS
 
 # What a service is, as the manager ticks it; the offers read these (never the package).
 TAG_LABELS = {

@@ -6,14 +6,14 @@ from flask import abort, flash, g, redirect, render_template, request, session, 
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from app.auth.roles import role_required
 from app.extensions import db
-from app.guest.forms import PlainForm
 from app.manage import bp
 from app.manage.forms import CapacityForm, WeekForm
 from app.models import OrderLine, PoolMode, ResourcePool, Slot, StaffRole
 from app.services import capacity, clock
 from app.services.errors import LobbyError
+from app.web.forms import PlainForm
+from app.web.roles import role_required
 
 MANAGER = StaffRole.MANAGER
 MAX_CONFLICTS_SHOWN = 50

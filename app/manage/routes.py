@@ -5,15 +5,14 @@ from __future__ import annotations
 from flask import abort, g, redirect, render_template, request, url_for
 from sqlalchemy import select
 
-from app.auth import load_staff_hotel
-from app.auth.roles import role_required
-from app.downloads import csv_response
 from app.extensions import db
-from app.guest.forms import PlainForm
 from app.manage import bp
 from app.models import FolioExport, StaffRole
 from app.services import folio
+from app.web.downloads import csv_response
 from app.web.fields import row_id
+from app.web.forms import PlainForm
+from app.web.roles import load_staff_hotel, role_required
 
 MANAGER = StaffRole.MANAGER
 

@@ -5,13 +5,13 @@ from __future__ import annotations
 from flask import flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from app.auth.roles import role_required
 from app.extensions import db
 from app.manage import bp
 from app.manage.forms import with_sla_fields
 from app.models import RequestKind, StaffRole
 from app.services import requests
 from app.services.errors import LobbyError
+from app.web.roles import role_required
 
 
 @bp.route("/sla", methods=["GET", "POST"])

@@ -7,15 +7,15 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms import SelectChoice
 
-from app.auth.roles import role_required
 from app.extensions import db
-from app.guest.forms import PlainForm
 from app.manage import bp
 from app.manage.forms import RoleForm, StaffForm
 from app.models import StaffRole
 from app.services import staff_accounts
 from app.services.errors import LobbyError
-from app.templating import ROLE_LABELS
+from app.web.forms import PlainForm
+from app.web.roles import role_required
+from app.web.templating import ROLE_LABELS
 
 
 def _role_choices(offered_only: bool = True) -> list[SelectChoice]:

@@ -1,1 +1,1 @@
-"""What every audience's pages share (form fields for now); no audience imports another."""
+"""What every audience's pages share (forms, roles, errors, filters…); no audience imports another."""

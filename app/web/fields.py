@@ -9,18 +9,15 @@ from __future__ import annotations
 
 from flask import g
 from flask_babel import get_locale
-from flask_babel import lazy_gettext as _l
 from wtforms import IntegerField, StringField
 from wtforms.validators import NumberRange, ValidationError
 
 from app.services import money
 from app.services.errors import LobbyError
+from app.web.messages import NOT_A_NUMBER, OUT_OF_RANGE
 
 # Integer columns are 32-bit on every database we run on.
 MAX_INT = 2**31 - 1
-
-NOT_A_NUMBER = _l("Please enter a whole number.")
-OUT_OF_RANGE = _l("Please enter a number from %(min)s to %(max)s.")
 
 
 def _locale() -> str:

@@ -10,7 +10,7 @@ from flask_babel import force_locale, refresh
 
 from app.models import Hotel
 from app.services.i18n import money, text_direction
-from app.templating import short_day, when
+from app.web.templating import short_day, when
 from config import Config
 
 NBSP = "\xa0"

@@ -1,15 +1,16 @@
-"""Who may open a staff page: signed in, active, and with at least the page's role."""
+"""Who may open a staff page (signed in, active, with at least the page's role), and the hotel it works in."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
 
-from flask import abort, redirect, request, url_for
+from flask import abort, g, redirect, request, url_for
 from flask_login import current_user
 
-from app.live_pages import is_fragment_request
-from app.models import StaffRole
+from app.extensions import db
+from app.models import Hotel, StaffRole
+from app.web.live import is_fragment_request
 
 
 def role_required(needed: StaffRole) -> Callable:
@@ -28,3 +29,9 @@ def role_required(needed: StaffRole) -> Callable:
         return wrapped
 
     return decorate
+
+
+def load_staff_hotel() -> None:
+    """Staff pages work in the signed-in staff member's hotel; there is no guest on them."""
+    g.stay = None
+    g.hotel = db.session.get(Hotel, current_user.hotel_id) if current_user.is_authenticated else None

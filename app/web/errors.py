@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Callable
 
-from flask import Flask, g, jsonify, make_response, render_template, request
+from flask import Flask, current_app, g, jsonify, make_response, render_template, request
 from flask_babel import gettext as _
 from flask_babel import refresh
 from flask_wtf.csrf import CSRFError
@@ -15,7 +16,6 @@ from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import HTTPException
 
 from app.extensions import db, login_manager
-from app.guest.access import load_guest
 from app.services.errors import LobbyError
 
 
@@ -56,12 +56,29 @@ def render_error(status: int, message: str | None = None):
     return make_response(render_template("errors/error.html", status=status, message=message), status)
 
 
+# Where the app keeps the function that tells an error page who is asking (see know_visitors_by).
+VISITOR_LOADER = "lobby.error_page_visitor"
+
+
+def know_visitors_by(app: Flask, loader: Callable[[], None]) -> None:
+    """Let error pages outside any view find out who is asking: ``loader`` sets ``g.stay`` and ``g.hotel``.
+
+    The guest blueprint registers its own loader here: the web kit knows no audience, yet an
+    unknown address fails before any guest view runs and its page must speak the guest's language.
+    """
+    app.extensions[VISITOR_LOADER] = loader
+
+
+def _nobody() -> None:
+    g.stay, g.hotel = None, None
+
+
 def _know_the_guest() -> None:
     """An unknown address fails before any guest view runs; its page still speaks the guest's language."""
     if "stay" in g:
         return
     try:
-        load_guest()
+        current_app.extensions.get(VISITOR_LOADER, _nobody)()
     except Exception:  # the database may be what failed; the page must render anyway
         db.session.rollback()
         g.stay, g.hotel = None, None

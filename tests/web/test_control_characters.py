@@ -12,8 +12,8 @@ from sqlalchemy import select
 
 import app as app_package
 from app.extensions import db
-from app.guest.forms import LobbyForm
 from app.models import Room, StaffRole, StaffUser, Stay
+from app.web.forms import LobbyForm
 from tests.desk.helpers import make_named_staff, signed_in_staff, text
 from tests.desk.test_check_in_and_sales import check_in_form
 
