@@ -28,14 +28,14 @@ def create_app(config_class: type[Config] | None = None, **overrides) -> Flask:
     _trust_proxies(app)
 
     from app import auth, cli, errors, form_ids, security, templating
-    from app.extensions import babel, csrf, db, limiter, login_manager, migrate
+    from app.extensions import csrf, db, limiter, login_manager, migrate
     from app.services import sales_days  # noqa: F401  (importing it registers the sales roll-up listener)
-    from app.services.i18n import select_locale, select_timezone
     from app.services.locking import configure_engine
+    from app.web import locale
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(BASE_DIR / "migrations"))
-    babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
+    locale.init_app(app)  # Babel's selectors, and the locale chain catalog texts ask for
     csrf.init_app(app)
     form_ids.init_app()
     login_manager.init_app(app)

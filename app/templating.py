@@ -17,8 +17,9 @@ from markupsafe import Markup, escape
 from app.models import RequestStatus, StaffRole
 from app.models.i18n import LocalizedText
 from app.services import requests, rich_text, stay_life
-from app.services.i18n import enabled_locales, money, text_direction
+from app.services.i18n import text_direction
 from app.services.pricing import price_line_label
+from app.web.locale import enabled_locales, money
 
 
 def language_choices() -> list[tuple[str, str]]:

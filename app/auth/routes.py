@@ -13,7 +13,7 @@ from app.extensions import db, limiter
 from app.guest.access import safe_next
 from app.guest.forms import LanguageForm, PlainForm
 from app.services import staff_accounts
-from app.services.i18n import enabled_locales
+from app.web.locale import enabled_locales
 
 
 def _account_and_address() -> str:

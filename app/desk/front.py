@@ -19,8 +19,8 @@ from app.guest.forms import PlainForm
 from app.models import StaffRole, Tier
 from app.services import cancellations, clock, feedback, stay_desk, stay_life, stay_lookup
 from app.services.errors import LobbyError
-from app.services.i18n import money
 from app.templating import TIER_LABELS
+from app.web.locale import money
 
 RECEPTIONIST = StaffRole.RECEPTIONIST
 

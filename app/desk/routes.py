@@ -15,7 +15,7 @@ from app.guest.forms import PlainForm
 from app.models import RefundStatus, StaffRole
 from app.services import clock, ordering, payments, requests, stay_lookup
 from app.services.errors import LobbyError
-from app.services.i18n import money
+from app.web.locale import money
 
 RECEPTIONIST = StaffRole.RECEPTIONIST
 

@@ -56,7 +56,7 @@ from app.services import (
     waitlist,
 )
 from app.services.errors import LobbyError, NotAllowed, NotFound, SoldOut
-from app.services.i18n import enabled_locales, money
+from app.web.locale import enabled_locales, money
 
 
 def signin_limit() -> str:

@@ -19,7 +19,7 @@ from app.models import Package, ResourcePool, Service, ServiceKind, StaffRole
 from app.services import catalog_admin, photos
 from app.services.catalog_admin import PACKAGE_TEXTS, SERVICE_TEXTS
 from app.services.errors import LobbyError
-from app.services.i18n import money
+from app.web.locale import money
 
 MANAGER = StaffRole.MANAGER
 

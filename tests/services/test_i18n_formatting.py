@@ -9,8 +9,9 @@ from flask import g
 from flask_babel import force_locale, refresh
 
 from app.models import Hotel
-from app.services.i18n import money, text_direction
+from app.services.i18n import text_direction
 from app.templating import short_day, when
+from app.web.locale import money
 from config import Config
 
 NBSP = "\xa0"
