@@ -31,7 +31,7 @@ def create_app(config_class: type[Config] | None = None, **overrides) -> Flask:
     from app.extensions import csrf, db, limiter, login_manager, migrate
     from app.services import sales_days  # noqa: F401  (importing it registers the sales roll-up listener)
     from app.services.locking import configure_engine
-    from app.web import locale, mail
+    from app.web import labels, locale, mail
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(BASE_DIR / "migrations"))
@@ -47,6 +47,7 @@ def create_app(config_class: type[Config] | None = None, **overrides) -> Flask:
     templating.init_app(app)
     errors.init_app(app)
     cli.init_app(app)
+    labels.init_app(app)  # the status names the domain's refusals use
     mail.init_app(app)  # the guest emails' templates and links, handed to services/messages.py
 
     from app.api import bp as api_bp
