@@ -290,9 +290,8 @@ def open_url(pages: EmailPages, stay: Stay, path: str) -> str:
 def unsubscribe_urls(pages: EmailPages, stay: Stay) -> tuple[str, str]:
     """The page with a button (in the email's footer) and the one-click endpoint (the header)."""
     token = signed_links.unsubscribe_token(stay)
-    return pages.link("guest.unsubscribe", token=token), pages.link(
-        "guest.unsubscribe_one_click", token=token
-    )
+    page = pages.link("guest.unsubscribe", token=token)
+    return page, pages.link("guest.unsubscribe_one_click", token=token)
 
 
 def _subject_line(kind: MessageKind, hotel: Hotel, **values) -> str:
