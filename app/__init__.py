@@ -28,16 +28,15 @@ def create_app(config_class: type[Config] | None = None, **overrides) -> Flask:
     _trust_proxies(app)
 
     from app import auth, cli, security
-    from app.extensions import babel, csrf, db, limiter, login_manager, migrate
+    from app.extensions import csrf, db, limiter, login_manager, migrate
     from app.services import sales_days  # noqa: F401  (importing it registers the sales roll-up listener)
-    from app.services.i18n import select_locale, select_timezone
     from app.services.locking import configure_engine
-    from app.web import errors, templating
+    from app.web import errors, labels, locale, mail, templating
     from app.web import forms as web_forms
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(BASE_DIR / "migrations"))
-    babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
+    locale.init_app(app)  # Babel's selectors, and the locale chain catalog texts ask for
     csrf.init_app(app)
     web_forms.init_app()
     login_manager.init_app(app)
@@ -49,6 +48,8 @@ def create_app(config_class: type[Config] | None = None, **overrides) -> Flask:
     templating.init_app(app)
     errors.init_app(app)
     cli.init_app(app)
+    labels.init_app(app)  # the status names the domain's refusals use
+    mail.init_app(app)  # the guest emails' templates and links, handed to services/messages.py
 
     from app.api import bp as api_bp
     from app.desk import bp as desk_bp

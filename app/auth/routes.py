@@ -11,8 +11,8 @@ from app.auth import bp, sessions
 from app.auth.forms import StaffSignInForm
 from app.extensions import db, limiter
 from app.services import staff_accounts
-from app.services.i18n import enabled_locales
 from app.web.forms import LanguageForm, PlainForm
+from app.web.locale import enabled_locales
 from app.web.redirects import safe_next
 from app.web.sessions import fresh_session
 

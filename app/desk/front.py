@@ -17,8 +17,8 @@ from app.extensions import db
 from app.models import StaffRole, Tier
 from app.services import cancellations, clock, feedback, stay_desk, stay_life, stay_lookup
 from app.services.errors import LobbyError
-from app.services.i18n import money
 from app.web.forms import PlainForm
+from app.web.locale import money
 from app.web.roles import role_required
 from app.web.templating import TIER_LABELS
 

@@ -13,6 +13,7 @@ from app.extensions import db
 from app.models import GuestRequest, OrderLine, RequestKind, RequestStatus, StaffRole, StaffUser
 from app.services import approvals, clock, live, requests, staff_accounts
 from app.services.errors import LobbyError
+from app.web import labels
 from app.web.live import etag_value, live_fragment
 from app.web.roles import role_required
 
@@ -26,10 +27,10 @@ def _colleagues() -> list[StaffUser]:
 def _filters_form() -> tuple[QueueFilterForm, requests.QueueFilters]:
     form = QueueFilterForm(request.args)
     form.kind.choices = [SelectChoice("", _("All kinds"))] + [
-        SelectChoice(kind.value, str(label)) for kind, label in requests.KIND_LABELS.items()
+        SelectChoice(kind.value, str(label)) for kind, label in labels.REQUEST_KIND_LABELS.items()
     ]
     form.status.choices = [SelectChoice("", _("All open"))] + [
-        SelectChoice(status.value, str(label)) for status, label in requests.STATUS_LABELS.items()
+        SelectChoice(status.value, str(label)) for status, label in labels.REQUEST_STATUS_LABELS.items()
     ]
     form.assignee.choices = [SelectChoice("", _("Anyone"))] + [
         SelectChoice(str(person.id), person.name or person.email) for person in _colleagues()
@@ -214,4 +215,4 @@ def _me() -> StaffUser:
 
 
 def request_title(found: GuestRequest) -> str:
-    return requests.describe(found)
+    return labels.describe_request(found)

@@ -12,8 +12,8 @@ from app.extensions import db
 from app.models import RefundStatus, StaffRole
 from app.services import clock, ordering, payments, requests, stay_lookup
 from app.services.errors import LobbyError
-from app.services.i18n import money
 from app.web.forms import PlainForm
+from app.web.locale import money
 from app.web.roles import load_staff_hotel, role_required
 
 RECEPTIONIST = StaffRole.RECEPTIONIST

@@ -13,13 +13,14 @@ from app.guest.forms import MessageForm, RatingForm, RecommendForm, RoomItemForm
 from app.models import OrderStatus, PaymentMethod, RequestKind
 from app.services import cancellations, clock, feedback, live, ordering, payments, requests, waitlist
 from app.services.errors import LobbyError
+from app.web import labels
 from app.web.forms import PlainForm
 from app.web.live import etag_value, live_fragment
 
 
 def _item_form() -> RoomItemForm:
     form = RoomItemForm(prefix="item")
-    form.item.choices = [SelectChoice(code, str(label)) for code, label in requests.ROOM_ITEMS.items()]
+    form.item.choices = [SelectChoice(code, str(label)) for code, label in labels.ROOM_ITEM_LABELS.items()]
     return form
 
 

@@ -53,9 +53,9 @@ from app.services import (
     waitlist,
 )
 from app.services.errors import LobbyError, NotAllowed, NotFound, SoldOut
-from app.services.i18n import enabled_locales, money
 from app.web.errors import know_visitors_by
 from app.web.forms import LanguageForm, PlainForm
+from app.web.locale import enabled_locales, money
 from app.web.payment_answers import card_attempt
 from app.web.redirects import safe_next
 

@@ -15,9 +15,9 @@ from app.models import Package, ResourcePool, Service, ServiceKind, StaffRole
 from app.services import catalog_admin, photos
 from app.services.catalog_admin import PACKAGE_TEXTS, SERVICE_TEXTS
 from app.services.errors import LobbyError
-from app.services.i18n import money
 from app.web.errors import render_error
 from app.web.forms import PlainForm
+from app.web.locale import money
 from app.web.roles import load_staff_hotel, role_required
 
 MANAGER = StaffRole.MANAGER

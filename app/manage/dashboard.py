@@ -14,10 +14,9 @@ from markupsafe import Markup
 from app.manage import bp
 from app.models import OfferPlace, StaffRole
 from app.services import analytics, clock, csv_files
-from app.services.i18n import money
-from app.services.recommendations import reason_label
-from app.services.requests import KIND_LABELS
 from app.web.downloads import csv_response
+from app.web.labels import REQUEST_KIND_LABELS, offer_reason_label
+from app.web.locale import money
 from app.web.roles import role_required
 
 DEFAULT_DAYS = 30
@@ -119,7 +118,7 @@ def _tables(period: analytics.Period) -> dict[str, tuple[list[str], list[list]]]
             ],
             [
                 [
-                    str(KIND_LABELS[item.kind]),
+                    str(REQUEST_KIND_LABELS[item.kind]),
                     item.requests,
                     item.acknowledge_minutes if item.acknowledge_minutes is not None else "",
                     item.resolve_minutes if item.resolve_minutes is not None else "",
@@ -138,7 +137,7 @@ def _tables(period: analytics.Period) -> dict[str, tuple[list[str], list[list]]]
         ),
         "offers-by-reason": (
             _offer_header(_("Reason given")),
-            _offer_rows(offers.by_reason, reason_label),
+            _offer_rows(offers.by_reason, offer_reason_label),
         ),
         "upsell-timing": (
             [_("Booked"), _("Revenue"), _("From offers"), _("Bookings")],

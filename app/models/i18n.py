@@ -2,14 +2,32 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 
 from sqlalchemy import JSON
 from sqlalchemy.types import TypeDecorator
 
+LocaleChain = tuple[str, tuple[str, ...]]
+
+
+def _no_page() -> LocaleChain:
+    # Outside a page (migrations, scripts, a bare app): English, as the chain ends anyway.
+    return "en", ()
+
+
+# Which locale ``str()`` of a text means, and what to fall back to. The web layer knows the
+# request's language and sets this at app creation (app/web/locale.py); models know no request.
+_locale_chain: Callable[[], LocaleChain] = _no_page
+
+
+def set_locale_chain_resolver(resolver: Callable[[], LocaleChain] | None) -> None:
+    """Hand in what tells the current locale and its fallbacks; None puts the default back."""
+    global _locale_chain
+    _locale_chain = resolver or _no_page
+
 
 class LocalizedText:
-    """A text in several languages; ``str()`` gives the current request's language.
+    """A text in several languages; ``str()`` gives the current locale (see ``set_locale_chain_resolver``).
 
     The fallback chain is: the asked locale, its base language (``pt_BR`` -> ``pt``),
     the hotel's default locale, English, then any language that has the text, so a
@@ -36,9 +54,7 @@ class LocalizedText:
 
     def shown(self) -> tuple[str, str | None]:
         """The current request's text, and its language when that is not the page's (a fallback)."""
-        from app.services.i18n import current_locale_chain
-
-        locale, fallbacks = current_locale_chain()
+        locale, fallbacks = _locale_chain()
         text, lang = self.resolve(locale, fallbacks)
         return text, (None if lang.split("_")[0] == locale.split("_")[0] else lang)
 
@@ -49,10 +65,7 @@ class LocalizedText:
         return dict(self._texts)
 
     def __str__(self) -> str:
-        # Imported here so models stay usable outside a Flask app (migrations, scripts).
-        from app.services.i18n import current_locale_chain
-
-        locale, fallbacks = current_locale_chain()
+        locale, fallbacks = _locale_chain()
         return self.localize(locale, fallbacks)
 
     def __html__(self) -> str:

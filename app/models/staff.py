@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import enum
 
-from flask_login import UserMixin
 from sqlalchemy import String
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -27,7 +26,10 @@ class StaffRole(enum.StrEnum):
         return self.level >= needed.level
 
 
-class StaffUser(HotelScoped, TimestampMixin, UserMixin, db.Model):
+class StaffUser(HotelScoped, TimestampMixin, db.Model):
+    """A staff member. Also what flask-login signs in: it needs only the four members at the end,
+    written here so models import nothing of the web (flask-login's UserMixin gives the same)."""
+
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254), unique=True)
     name: Mapped[str] = mapped_column(String(120), default="")
@@ -39,9 +41,19 @@ class StaffUser(HotelScoped, TimestampMixin, UserMixin, db.Model):
     # stops working, even a copy taken earlier (flask-login issue 480).
     session_version: Mapped[int] = mapped_column(default=1)
 
+    # --- What flask-login asks of a signed-in user -------------------------------------------------
+
     def get_id(self) -> str:
         return f"{self.id}:{self.session_version}"
 
     @property
     def is_active(self) -> bool:
         return self.active
+
+    @property
+    def is_authenticated(self) -> bool:
+        return self.is_active
+
+    @property
+    def is_anonymous(self) -> bool:
+        return False

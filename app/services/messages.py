@@ -11,13 +11,12 @@ left in SENDING by a crash is never sent again, and only rows the SMTP server re
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from typing import Protocol
 
-from flask import current_app, g, render_template, url_for
-from flask_babel import force_locale, refresh
+from flask import Flask, current_app
 from flask_babel import gettext as _
 from sqlalchemy import String, and_, cast, exists, or_, select, update
 from sqlalchemy.exc import IntegrityError
@@ -252,38 +251,47 @@ def email_locale(stay: Stay, hotel: Hotel) -> str:
     return stay.locale if stay.locale in current_app.config["LANGUAGES"] else hotel.default_locale
 
 
-@contextmanager
-def email_context(hotel: Hotel, locale: str) -> Iterator[None]:
-    """Render as if on a page of PUBLIC_BASE_URL, for this hotel (time zone) in the stay's language.
+class EmailPages(Protocol):
+    """What the web layer lends the emails: its templates and its addresses (app/web/mail.py).
 
-    A request context built from the public address makes ``url_for(..., _external=True)``
-    give absolute links (with any path prefix) without setting SERVER_NAME, which would
-    also change how the live app matches incoming requests.
+    Templates, ``url_for`` and the page's hotel and language are the web's; the domain says
+    which email, for whom and with what, and asks for it to be written.
     """
-    with current_app.test_request_context("/", base_url=current_app.config["PUBLIC_BASE_URL"]):
-        # Babel keeps the locale and time zone on ``g``, which the CLI's app context shares.
-        before = g.get("hotel"), g.get("stay")
-        g.hotel, g.stay = hotel, None
-        refresh()
-        try:
-            with force_locale(locale):
-                yield
-        finally:
-            g.hotel, g.stay = before
-            refresh()
+
+    def written_for(self, hotel: Hotel, locale: str) -> AbstractContextManager[None]:
+        """Render and link as a page of ``hotel`` (its time zone) in ``locale``."""
+
+    def render(self, template_name: str, **context) -> str:
+        """The template filled in."""
+
+    def link(self, endpoint: str, **values) -> str:
+        """An absolute URL (PUBLIC_BASE_URL) to a page."""
+
+    def path(self, endpoint: str, **values) -> str:
+        """A page's path on the site, for a signed link to open after signing the guest in."""
 
 
-def open_url(stay: Stay, path: str) -> str:
-    return url_for("guest.email_link", token=signed_links.open_token(stay, path), _external=True)
+PAGES_EXTENSION = "lobby.email_pages"
 
 
-def unsubscribe_urls(stay: Stay) -> tuple[str, str]:
+def use_pages(app: Flask, pages: EmailPages) -> None:
+    """Called at app creation by the web layer, so the CLI (which runs ``create_app``) has it too."""
+    app.extensions[PAGES_EXTENSION] = pages
+
+
+def _pages() -> EmailPages:
+    return current_app.extensions[PAGES_EXTENSION]
+
+
+def open_url(pages: EmailPages, stay: Stay, path: str) -> str:
+    return pages.link("guest.email_link", token=signed_links.open_token(stay, path))
+
+
+def unsubscribe_urls(pages: EmailPages, stay: Stay) -> tuple[str, str]:
     """The page with a button (in the email's footer) and the one-click endpoint (the header)."""
     token = signed_links.unsubscribe_token(stay)
-    return (
-        url_for("guest.unsubscribe", token=token, _external=True),
-        url_for("guest.unsubscribe_one_click", token=token, _external=True),
-    )
+    page = pages.link("guest.unsubscribe", token=token)
+    return page, pages.link("guest.unsubscribe_one_click", token=token)
 
 
 def _subject_line(kind: MessageKind, hotel: Hotel, **values) -> str:
@@ -299,7 +307,9 @@ def _subject_line(kind: MessageKind, hotel: Hotel, **values) -> str:
     return _("A place is free for you: %(service)s", service=values["service"])
 
 
-def _context(kind: MessageKind, stay: Stay, hotel: Hotel, due: Due, now: datetime) -> dict | None:
+def _context(
+    pages: EmailPages, kind: MessageKind, stay: Stay, hotel: Hotel, due: Due, now: datetime
+) -> dict | None:
     """What the kind's templates need, or None when there is nothing to say any more."""
     if kind is MessageKind.PRE_ARRIVAL:
         from app.services.recommendations import offers_for_stay
@@ -307,12 +317,19 @@ def _context(kind: MessageKind, stay: Stay, hotel: Hotel, due: Due, now: datetim
         offers = offers_for_stay(stay, now, limit=OFFERS_IN_EMAIL)
         links = {
             offer.service.id: open_url(
+                pages,
                 stay,
-                url_for("guest.service", service_id=offer.service.id, offer="email", why=offer.reason_code),
+                pages.path(
+                    "guest.service", service_id=offer.service.id, offer="email", why=offer.reason_code
+                ),
             )
             for offer in offers
         }
-        return {"offers": offers, "offer_links": links, "home_link": open_url(stay, url_for("guest.home"))}
+        return {
+            "offers": offers,
+            "offer_links": links,
+            "home_link": open_url(pages, stay, pages.path("guest.home")),
+        }
     if kind is MessageKind.CONFIRMATION:
         order = db.session.scalar(
             select(Order).where(
@@ -323,7 +340,7 @@ def _context(kind: MessageKind, stay: Stay, hotel: Hotel, due: Due, now: datetim
         )
         if order is None:
             return None
-        link = open_url(stay, url_for("guest.confirmation", reference=order.reference))
+        link = open_url(pages, stay, pages.path("guest.confirmation", reference=order.reference))
         return {"order": order, "lines": order.live_lines, "order_link": link}
     if kind is MessageKind.REMINDER:
         day = date.fromisoformat(due.subject)
@@ -336,24 +353,24 @@ def _context(kind: MessageKind, stay: Stay, hotel: Hotel, due: Due, now: datetim
         ).all()
         if not lines:
             return None
-        return {"day": day, "lines": lines, "stay_link": open_url(stay, url_for("guest.my_stay"))}
+        return {"day": day, "lines": lines, "stay_link": open_url(pages, stay, pages.path("guest.my_stay"))}
     if kind is MessageKind.THANK_YOU:
         token = signed_links.feedback_token(stay)
-        return {"feedback_link": url_for("guest.email_feedback", token=token, _external=True)}
+        return {"feedback_link": pages.link("guest.email_feedback", token=token)}
     entry = db.session.get(WaitlistEntry, int(due.subject))
     if entry is None or entry.status is not WaitlistStatus.OFFERED or entry.offer_expires_at <= now:
         return None
-    return {"entry": entry, "stay_link": open_url(stay, url_for("guest.my_stay"))}
+    return {"entry": entry, "stay_link": open_url(pages, stay, pages.path("guest.my_stay"))}
 
 
 def render(stay: Stay, hotel: Hotel, due: Due, now: datetime) -> tuple[Email, list] | None:
     """The email for ``due`` in the stay's language (and the offers it shows), or None if moot."""
-    locale = email_locale(stay, hotel)
-    with email_context(hotel, locale):
-        context = _context(due.kind, stay, hotel, due, now)
+    locale, pages = email_locale(stay, hotel), _pages()
+    with pages.written_for(hotel, locale):
+        context = _context(pages, due.kind, stay, hotel, due, now)
         if context is None:
             return None
-        page_url, one_click_url = unsubscribe_urls(stay)
+        page_url, one_click_url = unsubscribe_urls(pages, stay)
         values = {"reference": due.subject}
         if due.kind is MessageKind.WAITLIST_OFFER:
             values["service"] = str(context["entry"].service.title)
@@ -368,8 +385,8 @@ def render(stay: Stay, hotel: Hotel, due: Due, now: datetime) -> tuple[Email, li
         email = Email(
             to=stay.email,
             subject=subject,
-            text=render_template(f"email/{due.kind.value}.txt", **context),
-            html=render_template(f"email/{due.kind.value}.html", **context),
+            text=pages.render(f"email/{due.kind.value}.txt", **context),
+            html=pages.render(f"email/{due.kind.value}.html", **context),
             locale=locale,
             unsubscribe_url=one_click_url,
         )

@@ -23,7 +23,6 @@ from babel.lists import format_list
 from flask import current_app
 from flask_babel import format_date, get_locale, ngettext
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -56,25 +55,21 @@ LOOK_AHEAD_DAYS = 7  # availability is checked this far ahead (the service page 
 FEW_LEFT = 3  # "only 2 places left tomorrow" from this many down
 HISTORY_DAYS = 365  # co-booking counts come from a year of bookings
 
-# Reason codes, kept with impressions and bookings; the labels name them on the dashboard.
-REASONS = {  # in the order a guest finds them telling: the first that applies is shown
-    "pinned": _l("Recommended by the hotel"),
-    "often_with": _l("Often booked together"),
-    "few_left": _l("Few places left"),
-    "children": _l("Suits the children's ages"),
-    "arrival": _l("Ready on arrival"),
-    "popular": _l("Popular with similar guests"),
-    "long_stay": _l("Long stay"),
-    "whole_party": _l("The whole party can join"),
-    "bundle": _l("Package deal"),
-    "tier": _l("Loyalty discount"),
-    "available": _l("Room during the stay"),
-}
-
-
-def reason_label(code: str) -> str:
-    label = REASONS.get(code)
-    return str(label) if label is not None else code
+# Reason codes, kept with impressions and bookings (app/web/labels.py names them on the dashboard),
+# in the order a guest finds them telling: the first that applies is shown.
+REASON_CODES = (
+    "pinned",
+    "often_with",
+    "few_left",
+    "children",
+    "arrival",
+    "popular",
+    "long_stay",
+    "whole_party",
+    "bundle",
+    "tier",
+    "available",
+)
 
 
 @dataclass(frozen=True)
@@ -100,9 +95,9 @@ class _Candidate:
         return sum(weight for weight, _code, _sentence in self.points)
 
     def reason(self, worn_out: set[str]) -> tuple[str, str]:
-        """The most telling reason (REASONS is in that order) not ``worn_out`` by the offers above."""
+        """The most telling reason (REASON_CODES is in that order) not ``worn_out`` by the offers above."""
         explained = {code: sentence for _weight, code, sentence in self.points if code}
-        ordered = [code for code in REASONS if code in explained]
+        ordered = [code for code in REASON_CODES if code in explained]
         for code in ordered:
             if code not in worn_out:
                 return code, explained[code]
@@ -502,7 +497,7 @@ def record_impressions(stay: Stay, offers: list[ServiceOffer], place: OfferPlace
 
 def attribution(stay: Stay, service_id: int, place: str | None, reason: str | None) -> tuple[str, str] | None:
     """The offer a booking came from, if the stay really was shown it there (links can be edited)."""
-    if not place or not reason or place not in OfferPlace.__members__.values() or reason not in REASONS:
+    if not place or not reason or place not in OfferPlace.__members__.values() or reason not in REASON_CODES:
         return None
     shown = db.session.scalar(
         select(OfferImpression.id).where(

@@ -7,11 +7,11 @@ two readings of the same rows.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import case, func, select
 
 from app.extensions import db
@@ -41,34 +41,8 @@ DEFAULT_SLA = {
     RequestKind.RECOVERY: (5, 30),
 }
 
-# Things a guest can ask to have brought to the room, free of charge.
-ROOM_ITEMS = {
-    "towels": _l("Extra towels"),
-    "pillows": _l("Extra pillows"),
-    "blanket": _l("Extra blanket"),
-    "toiletries": _l("Toiletries"),
-    "water": _l("Drinking water"),
-    "adapter": _l("Plug adapter"),
-    "iron": _l("Iron and ironing board"),
-}
-
-KIND_LABELS = {
-    RequestKind.AMENITY: _l("Delivery to the room"),
-    RequestKind.HELP: _l("Help"),
-    RequestKind.APPROVAL: _l("Needs approval"),
-    RequestKind.FOLLOW_UP: _l("Question about a booking"),
-    RequestKind.COMPLAINT: _l("Complaint"),
-    RequestKind.RECOVERY: _l("Service recovery"),
-}
-
-STATUS_LABELS = {
-    RequestStatus.NEW: _l("Received"),
-    RequestStatus.ACKNOWLEDGED: _l("Seen by the desk"),
-    RequestStatus.IN_PROGRESS: _l("In progress"),
-    RequestStatus.DONE: _l("Done"),
-    RequestStatus.DECLINED: _l("Declined"),
-    RequestStatus.CANCELLED: _l("Cancelled"),
-}
+# Things a guest can ask to have brought to the room, free of charge (named in app/web/labels.py).
+ROOM_ITEMS = ("towels", "pillows", "blanket", "toiletries", "water", "adapter", "iron")
 
 # Where a request may go next from each status.
 MOVES = {
@@ -218,7 +192,21 @@ def move(
 
 
 def _labels(before: RequestStatus, after: RequestStatus) -> dict[str, str]:
-    return {"from": str(STATUS_LABELS[before]), "to": str(STATUS_LABELS[after])}
+    return {"from": _status_name(before), "to": _status_name(after)}
+
+
+def _status_code(status: RequestStatus) -> str:
+    return status.value
+
+
+# How a refusal names a status. Names are the screens': the web layer hands in its labels at
+# app creation (app/web/labels.py); without it (a bare script) the status's code is used.
+_status_name: Callable[[RequestStatus], str] = _status_code
+
+
+def name_statuses_with(namer: Callable[[RequestStatus], str] | None) -> None:
+    global _status_name
+    _status_name = namer or _status_code
 
 
 def assign(request: GuestRequest, assignee: StaffUser | None, staff: StaffUser) -> None:
@@ -394,16 +382,6 @@ def requests_for_stay(stay: Stay) -> list[GuestRequest]:
             .order_by(GuestRequest.id.desc())
         )
     )
-
-
-def describe(request: GuestRequest) -> str:
-    """What the request is about, in the reader's language."""
-    if request.item in ROOM_ITEMS:
-        return str(ROOM_ITEMS[request.item])
-    if request.order_line_id is not None:
-        line = db.session.get(OrderLine, request.order_line_id)
-        return str(line.service.title)
-    return str(KIND_LABELS[request.kind])
 
 
 def sla_table(hotel: Hotel) -> dict[RequestKind, tuple[int, int]]:

@@ -1,8 +1,86 @@
-"""What pages call things: the words shown for codes the app stores, in the reader's language."""
+"""What screens call the domain's codes: ways to pay, request kinds and statuses, room items, offer reasons.
+
+The domain keeps the codes (``RequestStatus``, the room items a guest may ask for, the
+offer reason codes); naming them for a person is presentation, so the words live here
+and reach pages as template globals or through the views that use them.
+"""
 
 from __future__ import annotations
 
+from flask import Flask
 from flask_babel import lazy_gettext as _l
+
+from app.extensions import db
+from app.models import GuestRequest, OrderLine, RequestKind, RequestStatus
+from app.services import requests
 
 # The ways to pay, as the guest's checkout offers them (in the guest's words: "my room").
 PAYMENT_LABELS = {"card": _l("Pay by card now"), "room": _l("Charge to my room")}
+
+# Things a guest can ask to have brought to the room, in the order the form lists them.
+ROOM_ITEM_LABELS = {
+    "towels": _l("Extra towels"),
+    "pillows": _l("Extra pillows"),
+    "blanket": _l("Extra blanket"),
+    "toiletries": _l("Toiletries"),
+    "water": _l("Drinking water"),
+    "adapter": _l("Plug adapter"),
+    "iron": _l("Iron and ironing board"),
+}
+
+REQUEST_KIND_LABELS = {
+    RequestKind.AMENITY: _l("Delivery to the room"),
+    RequestKind.HELP: _l("Help"),
+    RequestKind.APPROVAL: _l("Needs approval"),
+    RequestKind.FOLLOW_UP: _l("Question about a booking"),
+    RequestKind.COMPLAINT: _l("Complaint"),
+    RequestKind.RECOVERY: _l("Service recovery"),
+}
+
+REQUEST_STATUS_LABELS = {
+    RequestStatus.NEW: _l("Received"),
+    RequestStatus.ACKNOWLEDGED: _l("Seen by the desk"),
+    RequestStatus.IN_PROGRESS: _l("In progress"),
+    RequestStatus.DONE: _l("Done"),
+    RequestStatus.DECLINED: _l("Declined"),
+    RequestStatus.CANCELLED: _l("Cancelled"),
+}
+
+# Reasons an offer was made, as the dashboard names them (the guest reads a whole sentence).
+OFFER_REASON_LABELS = {
+    "pinned": _l("Recommended by the hotel"),
+    "often_with": _l("Often booked together"),
+    "few_left": _l("Few places left"),
+    "children": _l("Suits the children's ages"),
+    "arrival": _l("Ready on arrival"),
+    "popular": _l("Popular with similar guests"),
+    "long_stay": _l("Long stay"),
+    "whole_party": _l("The whole party can join"),
+    "bundle": _l("Package deal"),
+    "tier": _l("Loyalty discount"),
+    "available": _l("Room during the stay"),
+}
+
+
+def init_app(app: Flask) -> None:
+    # The domain's own refusals ("cannot go from Done to Received") name statuses as screens do.
+    requests.name_statuses_with(request_status_label)
+
+
+def request_status_label(status: RequestStatus) -> str:
+    return str(REQUEST_STATUS_LABELS[status])
+
+
+def describe_request(request: GuestRequest) -> str:
+    """What the request is about, in the reader's language."""
+    if request.item in ROOM_ITEM_LABELS:
+        return str(ROOM_ITEM_LABELS[request.item])
+    if request.order_line_id is not None:
+        line = db.session.get(OrderLine, request.order_line_id)
+        return str(line.service.title)
+    return str(REQUEST_KIND_LABELS[request.kind])
+
+
+def offer_reason_label(code: str) -> str:
+    label = OFFER_REASON_LABELS.get(code)
+    return str(label) if label is not None else code

@@ -16,9 +16,11 @@ from markupsafe import Markup, escape
 
 from app.models import RequestStatus, StaffRole
 from app.models.i18n import LocalizedText
-from app.services import requests, rich_text, stay_life
-from app.services.i18n import enabled_locales, money, text_direction
+from app.services import rich_text, stay_life
+from app.services.i18n import text_direction
 from app.services.pricing import price_line_label
+from app.web import labels
+from app.web.locale import enabled_locales, money
 
 
 def language_choices() -> list[tuple[str, str]]:
@@ -118,9 +120,9 @@ def init_app(app: Flask) -> None:
             "language_choices": language_choices,
             "hotel": getattr(g, "hotel", None),
             "stay": getattr(g, "stay", None),
-            "describe_request": requests.describe,
-            "request_kind_labels": lambda: requests.KIND_LABELS,
-            "request_status_labels": lambda: requests.STATUS_LABELS,
+            "describe_request": labels.describe_request,
+            "request_kind_labels": lambda: labels.REQUEST_KIND_LABELS,
+            "request_status_labels": lambda: labels.REQUEST_STATUS_LABELS,
             "move_labels": lambda: MOVE_LABELS,
             "tier_labels": lambda: TIER_LABELS,
             "stay_phase": stay_life.phase,

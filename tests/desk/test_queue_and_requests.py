@@ -23,6 +23,7 @@ from app.models import (
     Stay,
 )
 from app.services import requests
+from app.web.labels import REQUEST_STATUS_LABELS
 from tests.desk.helpers import (
     add_timed,
     at_minute,
@@ -173,7 +174,7 @@ def test_no_move_after_done_and_nothing_changes(app, world, team, to):
     refused = desk.post(f"{page}/status", {"to": to}, page=page)
     assert (refused.status_code, refused.location) == (302, page)
     shown = text(desk.client.get(page))
-    label = dict(requests.STATUS_LABELS)[RequestStatus(to)]
+    label = REQUEST_STATUS_LABELS[RequestStatus(to)]
     assert f"This request cannot go from Done to {label}." in shown
     assert 'name="to"' not in shown  # a done request offers no further moves
 

@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import Order, Service, Stay, Tier
-from app.services.i18n import money
+from app.web.locale import money
 
 
 def text(response) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from app.extensions import db
-from app.models import LocalizedText, Service
+from app.models import LocalizedText, Service, i18n
 
 
 def test_localize_falls_back_from_region_to_language_to_hotel_default():
@@ -41,3 +41,12 @@ def test_str_follows_the_request_language(app, world):
         service = db.session.get(Service, world.services["horse_riding"])
         service.title = LocalizedText({"en": "Trail ride", "vi": "Cưỡi ngựa"})
         assert str(service.title) == "Cưỡi ngựa"
+
+
+def test_str_asks_the_resolver_the_web_layer_set_and_defaults_to_english(app, monkeypatch):
+    """Models know no request: the locale comes from a resolver handed in at app creation."""
+    text = LocalizedText({"en": "Sauna", "ka": "საუნა", "vi": "Xông hơi"})
+    monkeypatch.setattr(i18n, "_locale_chain", lambda: ("ru", ("ka",)))  # put back after the test
+    assert str(text) == "საუნა"  # no Russian: the hotel's default, Georgian
+    i18n.set_locale_chain_resolver(None)  # a script without the web layer
+    assert str(text) == "Sauna"

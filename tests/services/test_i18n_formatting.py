@@ -9,7 +9,8 @@ from flask import g
 from flask_babel import force_locale, refresh
 
 from app.models import Hotel
-from app.services.i18n import money, text_direction
+from app.services.i18n import text_direction
+from app.web.locale import money
 from app.web.templating import short_day, when
 from config import Config
 

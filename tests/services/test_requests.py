@@ -11,6 +11,7 @@ from app.extensions import db
 from app.models import GuestRequest, Hotel, RequestKind, RequestStatus, SlaTarget, StaffRole, Stay, Tier
 from app.services import requests, staff_accounts
 from app.services.errors import LobbyError, NotAllowed, NotFound
+from app.web.labels import REQUEST_STATUS_LABELS, describe_request
 from tests import factories
 
 NOW = datetime(2030, 5, 6, 10, 0, tzinfo=UTC)
@@ -139,7 +140,7 @@ def test_a_guest_asks_for_a_room_item_and_it_is_recorded_as_theirs(garcia):
         K.AMENITY,
         garcia.hotel_id,
     )
-    assert requests.describe(stored) == "Drinking water"
+    assert describe_request(stored) == "Drinking water"
     [created] = stored.events
     assert (created.action, created.by_guest, created.staff_id, created.to_value) == (
         "created",
@@ -262,7 +263,7 @@ def test_moves_follow_the_lifecycle(garcia, clerk, before, after):
     else:
         with pytest.raises(NotAllowed) as refused:
             requests.move(request, after, clerk, now=later)
-        labels = requests.STATUS_LABELS
+        labels = REQUEST_STATUS_LABELS
         assert (
             str(refused.value.message) == f"This request cannot go from {labels[before]} to {labels[after]}."
         )
