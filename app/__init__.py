@@ -32,6 +32,7 @@ def create_app(config_class: type[Config] | None = None, **overrides) -> Flask:
     from app.services import sales_days  # noqa: F401  (importing it registers the sales roll-up listener)
     from app.services.i18n import select_locale, select_timezone
     from app.services.locking import configure_engine
+    from app.web import actor
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(BASE_DIR / "migrations"))
@@ -47,6 +48,7 @@ def create_app(config_class: type[Config] | None = None, **overrides) -> Flask:
     templating.init_app(app)
     errors.init_app(app)
     cli.init_app(app)
+    actor.init_app(app)  # who each request acts as, for the audit trail
 
     from app.api import bp as api_bp
     from app.desk import bp as desk_bp
