@@ -161,9 +161,10 @@ def close_slot(pool: ResourcePool, slot_id: int) -> None:
             raise CapacityConflict(
                 _("This time already has bookings. Nothing was changed."), _bookings_in([slot.id])
             )
+        was_closed = slot.closed
         slot.closed = True
         slot.capacity = 0
-        _record_slot(slot, "pool.slot_closed")
+        _record_slot(slot, "pool.slot_closed", was_closed)
 
 
 def reopen_slot(pool: ResourcePool, slot_id: int) -> None:
@@ -175,15 +176,15 @@ def reopen_slot(pool: ResourcePool, slot_id: int) -> None:
             return
         slot.closed = False
         slot.capacity = db.session.get(ResourcePool, pool.id).capacity
-        _record_slot(slot, "pool.slot_reopened")
+        _record_slot(slot, "pool.slot_reopened", was_closed=True)
         db.session.flush()
         waitlist.offer_freed_seats([slot.id], now)
 
 
-def _record_slot(slot: Slot, action: str) -> None:
-    """A one-off closure or reopening, on the pool's trail."""
+def _record_slot(slot: Slot, action: str, was_closed: bool) -> None:
+    """A one-off closure or reopening, on the pool's trail (closing a closed time changes nothing)."""
     part = {"slot": slot.id, "starts_at": slot.starts_at}
-    before = part | {"closed": not slot.closed}
+    before = part | {"closed": was_closed}
     audit.record(slot.hotel_id, action, slot.pool, before=before, after=part | {"closed": slot.closed})
 
 

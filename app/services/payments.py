@@ -168,6 +168,8 @@ def record_intent_state(payment_id: int, state: IntentState) -> None:
 
 def _record_payment(payment: Payment, was: PaymentStatus) -> None:
     """A card payment's state changed (succeeded, failed, cancelled): on its order's trail."""
+    if payment.status is was:
+        return  # the same news again: nothing changed
     before = {"payment": payment.id, "status": was}
     after = {"payment": payment.id, "status": payment.status, "amount": payment.amount}
     audit.record(
