@@ -42,6 +42,8 @@ def _session_stay() -> Stay | None:
 
 
 def _begin() -> None:
+    if request.endpoint == "static":
+        return  # a file changes nothing: no need to read the session for it
     stack = ExitStack()
     stack.enter_context(audit.acting_as(request_actor()))
     setattr(g, _STACK, stack)
