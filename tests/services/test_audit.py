@@ -22,6 +22,7 @@ from app.models import (
     StaffRole,
     Stay,
 )
+from app.payments import IntentState
 from app.services import audit, capacity, catalog_admin, ordering, payments, staff_accounts, stay_desk
 from app.services.errors import LobbyError
 from app.services.locking import write_transaction
@@ -281,3 +282,36 @@ def test_card_payments_and_closures_are_on_their_orders_and_pools(hotel, world):
         audit.trail(hotel.id, object_kind="order", object_id=order.id).entries[0].after["status"]
         == "confirmed"
     )
+
+
+def test_a_card_payment_confirms_its_order_once_on_the_orders_trail(hotel, world):
+    """What the webhook reports is recorded by the system; the same news twice is recorded once."""
+    stay = db.session.get(Stay, world.stays["garcia"])
+    request = ordering.BookingRequest(world.services["horse_riding"], slot_id=riding_slot(world).id, adults=1)
+    ordering.add_to_cart(stay, request)
+    with write_transaction():
+        order = ordering.cart_for(stay)
+        ordering._place(order, PaymentMethod.CARD)  # held for the card, as a card checkout does
+    payment = Payment(
+        hotel_id=hotel.id,
+        order=order,
+        provider="stripe",
+        amount=order.total,
+        currency=order.currency,
+        idempotency_key="test-card",
+        external_id="pi_test",
+    )
+    db.session.add(payment)
+    db.session.commit()
+    paid = IntentState("pi_test", "succeeded", order.total, order.currency)
+    payments.record_intent_state(payment.id, paid)
+    payments.record_intent_state(payment.id, paid)  # a webhook delivered again
+    trail = audit.trail(hotel.id, object_kind="order", object_id=order.id).entries
+    assert [entry.action for entry in trail] == ["payment.succeeded", "order.confirmed"]
+    succeeded, confirmed = trail
+    assert succeeded.actor_kind is ActorKind.SYSTEM and succeeded.stay_id == stay.id
+    assert (succeeded.before, succeeded.after) == (
+        {"payment": payment.id, "status": "created"},
+        {"payment": payment.id, "status": "succeeded", "amount": 6000},
+    )
+    assert (confirmed.before, confirmed.after) == ({"status": "pending"}, {"status": "confirmed"})
