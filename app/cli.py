@@ -20,6 +20,16 @@ def init_app(app: Flask) -> None:
 lobby = AppGroup("lobby", help="Lobby administration.")
 
 
+def _as_system() -> None:
+    """Every command acts as the system in the audit trail, whoever typed it."""
+    from app.services import audit
+
+    click.get_current_context().with_resource(audit.acting_as(audit.SYSTEM))
+
+
+lobby.callback = _as_system
+
+
 @lobby.command("seed-demo")
 @click.option("--if-empty", is_flag=True, help="Do nothing when the demo hotel already exists.")
 @click.option("--base-url", default="http://127.0.0.1:5000", show_default=True)

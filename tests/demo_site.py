@@ -101,6 +101,8 @@ def busy_demo(app) -> DemoSite:
             "/manage/staff",
             "/manage/services/new",
             "/manage/packages/new",
+            "/manage/audit",
+            f"/manage/audit?stay={garcia_id}",
         ]
         for stay_id in db.session.scalars(select(Stay.id).order_by(Stay.id)):
             site.staff_paths += [f"/desk/stays/{stay_id}", f"/desk/stays/{stay_id}/card"]

@@ -4,4 +4,16 @@ from flask import Blueprint
 
 bp = Blueprint("manage", __name__, url_prefix="/manage")
 
-from app.manage import api_tokens, catalog, charts, dashboard, discounts, pools, rooms, routes, sla, staff  # noqa: E402,F401
+from app.manage import (  # noqa: E402,F401
+    api_tokens,
+    audit,
+    catalog,
+    charts,
+    dashboard,
+    discounts,
+    pools,
+    rooms,
+    routes,
+    sla,
+    staff,
+)

@@ -109,3 +109,10 @@ def authenticate(hotel: Hotel, token: str, now: datetime | None = None) -> ApiTo
             return None
         row.last_used_at = now or clock.now()
     return row
+
+
+def token_name(token: str) -> str | None:
+    """The name of the usable token ``token`` is, without marking it used (the audit trail's PMS name)."""
+    return db.session.scalar(
+        select(ApiToken.name).where(ApiToken.token_hash == digest(token), ApiToken.revoked_at.is_(None))
+    )

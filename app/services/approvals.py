@@ -22,7 +22,7 @@ from app.models import (
     StaffUser,
 )
 from app.payments import room
-from app.services import availability, clock, requests, stay_life, waitlist
+from app.services import audit, availability, clock, requests, stay_life, waitlist
 from app.services.errors import NotAllowed
 from app.services.locking import write_transaction
 
@@ -55,6 +55,7 @@ def approve(hotel_id: int, request_id: int, staff: StaffUser, message: str = "")
         requests.move(request, RequestStatus.DONE, staff, now)
         if message.strip():
             requests.tell_guest(request, message, staff)
+        _record_answer(line, "order.line_approved", message)
     return request
 
 
@@ -67,7 +68,15 @@ def decline(hotel_id: int, request_id: int, staff: StaffUser, message: str = "")
         requests.move(request, RequestStatus.DECLINED, staff, now)
         if message.strip():
             requests.tell_guest(request, message, staff)
+        _record_answer(line, "order.line_declined", message)
     return request
+
+
+def _record_answer(line: OrderLine, action: str, message: str) -> None:
+    """The desk's answer to an on-request line: booked and charged to the room, or cancelled."""
+    before = {"line": line.id, "line_status": LineStatus.REQUESTED}
+    after = {"line": line.id, "line_status": line.status, "total": line.total}
+    audit.record(line.hotel_id, action, line.order, before=before, after=after, reason=message.strip())
 
 
 def release_requested_line(line: OrderLine, now) -> None:

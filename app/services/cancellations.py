@@ -24,7 +24,7 @@ from app.models import (
     StaffUser,
     Stay,
 )
-from app.services import approvals, availability, clock, ordering, payments, requests, waitlist
+from app.services import approvals, audit, availability, clock, ordering, payments, requests, waitlist
 from app.services.errors import LobbyError, NotAllowed, NotFound
 from app.services.locking import write_transaction
 from app.services.pricing import percent_of
@@ -177,7 +177,7 @@ def cancel_by_staff(hotel_id: int, line_id: int, reason: str, staff: StaffUser) 
         if line is None or line.hotel_id != hotel_id:
             raise NotFound(_("We could not find that booking."))
         if line.status is LineStatus.REQUESTED:
-            _withdraw_request(line)
+            _withdraw_request(line, reason)
             return line
         if line.status is not LineStatus.BOOKED:
             raise NotAllowed(_("Only a confirmed booking can be cancelled."))
@@ -203,6 +203,7 @@ def _cancel_and_refund(line: OrderLine, now, fee: int, reason: str, staff_id: in
     )
     if not order.live_lines:
         order.status = OrderStatus.CANCELLED
+    _record_cancelled(line, LineStatus.BOOKED, reason)
     payment = paid_by(order.id)
     amount = min(line.total - fee, payment.refundable) if payment is not None else 0
     if amount <= 0:
@@ -212,9 +213,16 @@ def _cancel_and_refund(line: OrderLine, now, fee: int, reason: str, staff_id: in
     )
 
 
-def _withdraw_request(line: OrderLine) -> None:
+def _record_cancelled(line: OrderLine, was: LineStatus, reason: str) -> None:
+    after = {"line": line.id, "line_status": line.status, "fee": line.cancellation_fee}
+    before = {"line": line.id, "line_status": was}
+    audit.record(line.hotel_id, "order.cancelled", line.order, before=before, after=after, reason=reason)
+
+
+def _withdraw_request(line: OrderLine, reason: str = "Cancelled by the guest") -> None:
     now = clock.now()
     approvals.release_requested_line(line, now)
+    _record_cancelled(line, LineStatus.REQUESTED, reason)
     request = db.session.scalar(
         select(GuestRequest).where(
             GuestRequest.order_line_id == line.id, GuestRequest.kind == RequestKind.APPROVAL

@@ -15,7 +15,7 @@ from sqlalchemy import delete, func, select, update
 
 from app.extensions import db
 from app.models import Hotel, LineStatus, OrderLine, ResourcePool, Schedule, SeatAllocation, Slot
-from app.services import availability, clock, waitlist
+from app.services import audit, availability, clock, waitlist
 from app.services.errors import LobbyError, NotFound
 from app.services.locking import write_transaction
 
@@ -77,7 +77,15 @@ def set_capacity(pool: ResourcePool, capacity: int) -> None:
                 _("Some times already have more places booked than that. Nothing was changed."),
                 _bookings_in(list(over)),
             )
-        db.session.get(ResourcePool, pool.id).capacity = capacity
+        row = db.session.get(ResourcePool, pool.id)
+        audit.record(
+            row.hotel_id,
+            "pool.capacity_changed",
+            row,
+            before={"capacity": row.capacity},
+            after={"capacity": capacity},
+        )
+        row.capacity = capacity
         waitlist.offer_pool_seats(pool.id, now)  # a raise frees seats for those waiting
 
 
@@ -115,6 +123,7 @@ def set_schedule(pool: ResourcePool, times: list[WeeklyTime]) -> None:
             waitlist.forget_slots(gone)
             db.session.execute(delete(Slot).where(Slot.id.in_(gone)))
         pool = db.session.get(ResourcePool, pool.id)
+        week_was = week_text(pool)
         pool.schedules.clear()
         db.session.flush()
         for item in sorted(times, key=lambda entry: (entry.weekday, entry.start)):
@@ -126,6 +135,13 @@ def set_schedule(pool: ResourcePool, times: list[WeeklyTime]) -> None:
         db.session.flush()
         today = now.astimezone(tz).date()
         availability.ensure_slots(pool, today, today + timedelta(days=SLOT_DAYS))
+        audit.record(
+            pool.hotel_id,
+            "pool.schedule_changed",
+            pool,
+            before={"week": week_was},
+            after={"week": week_text(pool)},
+        )
 
 
 def _future_slot(pool: ResourcePool, slot_id: int) -> Slot:
@@ -145,8 +161,10 @@ def close_slot(pool: ResourcePool, slot_id: int) -> None:
             raise CapacityConflict(
                 _("This time already has bookings. Nothing was changed."), _bookings_in([slot.id])
             )
+        was_closed = slot.closed
         slot.closed = True
         slot.capacity = 0
+        _record_slot(slot, "pool.slot_closed", was_closed)
 
 
 def reopen_slot(pool: ResourcePool, slot_id: int) -> None:
@@ -158,8 +176,16 @@ def reopen_slot(pool: ResourcePool, slot_id: int) -> None:
             return
         slot.closed = False
         slot.capacity = db.session.get(ResourcePool, pool.id).capacity
+        _record_slot(slot, "pool.slot_reopened", was_closed=True)
         db.session.flush()
         waitlist.offer_freed_seats([slot.id], now)
+
+
+def _record_slot(slot: Slot, action: str, was_closed: bool) -> None:
+    """A one-off closure or reopening, on the pool's trail (closing a closed time changes nothing)."""
+    part = {"slot": slot.id, "starts_at": slot.starts_at}
+    before = part | {"closed": was_closed}
+    audit.record(slot.hotel_id, action, slot.pool, before=before, after=part | {"closed": slot.closed})
 
 
 def pool_slot(pool: ResourcePool, slot_id: int) -> Slot:

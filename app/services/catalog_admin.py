@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from typing import TypeVar
 
 from flask_babel import gettext as _
@@ -11,10 +11,15 @@ from sqlalchemy import func, select, update
 from app.extensions import db
 from app.models import Hotel, Package, Service, ServiceTag, package_service
 from app.models.i18n import LocalizedText
+from app.services import audit
 from app.services.errors import LobbyError, NotFound
 
 SERVICE_TEXTS = ("title", "summary", "description")
 PACKAGE_TEXTS = ("title", "summary")
+# What the audit trail compares before and after a change; a service's prices get an entry of their own.
+SERVICE_PRICES = ("price_adult", "price_child", "price_unit")
+PACKAGE_AUDITED = (*PACKAGE_TEXTS, "active", "position", "bundle_size", "bundle_percent")
+LISTING = ("archived", "active", "position")
 
 
 @dataclass(frozen=True)
@@ -97,6 +102,9 @@ class ServiceSettings:
     tags: tuple[str, ...] = ()  # ServiceTag values
 
 
+SERVICE_AUDITED = (*SERVICE_TEXTS, *(f.name for f in fields(ServiceSettings) if f.name not in SERVICE_PRICES))
+
+
 def save_service(
     service: Service, hotel: Hotel, texts: dict[str, dict[str, str]], settings: ServiceSettings
 ) -> None:
@@ -109,16 +117,39 @@ def save_service(
     if not set(settings.tags) <= set(ServiceTag):
         raise LobbyError(_("Please choose from the list."))
     _check_not_archived(service, settings.active)
+    was = _service_state(service)
     set_texts(service, hotel, texts)
     for name, value in vars(settings).items():
         setattr(service, name, value)
     service.tags = [tag.value for tag in ServiceTag if tag in settings.tags]  # one order, no repeats
+    _record_service(hotel, service, was)
     db.session.commit()
+
+
+def _service_state(service: Service) -> tuple[dict, dict] | None:
+    """A stored service's prices and other settings before an edit; None for a new one."""
+    if service.id is None:
+        return None
+    return audit.snapshot(service, SERVICE_PRICES), audit.snapshot(service, SERVICE_AUDITED)
+
+
+def _record_service(hotel: Hotel, service: Service, was: tuple[dict, dict] | None) -> None:
+    prices = audit.snapshot(service, SERVICE_PRICES)
+    if was is None:
+        db.session.add(service)
+        created = {"code": service.code, "kind": service.kind, "active": service.active}
+        audit.record(hotel.id, "service.created", service, after=created | prices)
+        return
+    audit.record(hotel.id, "service.price_changed", service, before=was[0], after=prices)
+    audit.record(
+        hotel.id, "service.edited", service, before=was[1], after=audit.snapshot(service, SERVICE_AUDITED)
+    )
 
 
 def save_package(package: Package, hotel: Hotel, texts: dict[str, dict[str, str]], **settings) -> None:
     """Texts plus active, position and the package deal (bundle_size, bundle_percent)."""
     _check_not_archived(package, settings["active"])
+    was = _package_state(package) if package.id is not None else None
     set_texts(package, hotel, texts)
     for name in ("active", "position", "bundle_size", "bundle_percent"):
         setattr(package, name, settings[name])
@@ -130,7 +161,13 @@ def save_package(package: Package, hotel: Hotel, texts: dict[str, dict[str, str]
         added = [service for service in services_of(hotel.id) if service.id in chosen and service not in kept]
         package.services = kept + added
         _write_member_order(package, kept + added)
+    action = "package.created" if was is None else "package.edited"
+    audit.record(hotel.id, action, package, before=was, after=_package_state(package))
     db.session.commit()
+
+
+def _package_state(package: Package) -> dict:
+    return audit.snapshot(package, PACKAGE_AUDITED) | {"services": [item.code for item in package.services]}
 
 
 def _check_not_archived(item: Package | Service, active: bool) -> None:
@@ -171,10 +208,18 @@ def archive(item: Package | Service) -> None:
     Archiving also pauses it (and unpins a service), so restoring never puts anything on sale
     by surprise and every check of ``active`` alone already hides it.
     """
+    was = audit.snapshot(item, LISTING)
     item.archived = True
     item.active = False
     if isinstance(item, Service):
         item.pinned = False
+    audit.record(
+        item.hotel_id,
+        f"{audit.kind_of(item)}.archived",
+        item,
+        before=was,
+        after=audit.snapshot(item, LISTING),
+    )
     db.session.commit()
 
 
@@ -184,9 +229,17 @@ def restore(item: Package | Service) -> None:
     last = db.session.scalar(
         select(func.max(model.position)).where(model.hotel_id == item.hotel_id, model.archived.is_(False))
     )
+    was = audit.snapshot(item, LISTING)
     item.archived = False
     item.active = False
     item.position = (last if last is not None else -1) + 1
+    audit.record(
+        item.hotel_id,
+        f"{audit.kind_of(item)}.restored",
+        item,
+        before=was,
+        after=audit.snapshot(item, LISTING),
+    )
     db.session.commit()
 
 

@@ -31,6 +31,7 @@ from app.models import (
     Tier,
     package_service,
 )
+from app.services import audit
 from app.services.errors import LobbyError, NotAllowed, NotFound
 from app.services.pricing import PriceLine, Quote, percent_of
 
@@ -239,8 +240,12 @@ RULE_FIELDS = (
 
 
 def save_rules(hotel: Hotel, values: dict[str, int]) -> None:
+    was = audit.snapshot(hotel, RULE_FIELDS)
     for name in RULE_FIELDS:
         setattr(hotel, name, values[name])
+    audit.record(
+        hotel.id, "hotel.discounts_changed", hotel, before=was, after=audit.snapshot(hotel, RULE_FIELDS)
+    )
     db.session.commit()
 
 
@@ -273,13 +278,19 @@ def create_promo(
         per_stay_limit=per_stay,
     )
     db.session.add(promo)
+    audit.record(hotel.id, "promo.created", promo, after=audit.snapshot(promo, PROMO_AUDITED))
     db.session.commit()
     return promo
+
+
+PROMO_AUDITED = ("code", "kind", "value", "valid_from", "valid_until", "usage_limit", "per_stay_limit")
 
 
 def set_promo_active(hotel_id: int, promo_id: int, active: bool) -> None:
     promo = db.session.get(PromoCode, promo_id)
     if promo is None or promo.hotel_id != hotel_id:
         raise NotFound(_("We could not find that page."))
+    action = "promo.activated" if active else "promo.deactivated"
+    audit.record(hotel_id, action, promo, before={"active": promo.active}, after={"active": active})
     promo.active = active
     db.session.commit()

@@ -29,7 +29,7 @@ from app.models import (
     Stay,
 )
 from app.payments import card_provider, room
-from app.services import availability, clock, discounts, requests, stay_life, waitlist
+from app.services import audit, availability, clock, discounts, requests, stay_life, waitlist
 from app.services.catalog import bookable_service
 from app.services.errors import LobbyError, NotAllowed, NotFound, SoldOut
 from app.services.locking import write_transaction
@@ -331,6 +331,7 @@ def checkout(stay: Stay, method: PaymentMethod = PaymentMethod.ROOM) -> Order:
                 order, stay, clock.now().astimezone(db.session.get(Hotel, stay.hotel_id).tz).date()
             )
             _place(order, method)
+            _record_placed(order)
     except discounts.PromoUnavailable as refused:
         order = cart_for(stay)
         discounts.remove_promo(order, stay)
@@ -359,6 +360,7 @@ def place_alone(stay: Stay, planned: PlannedLine, method: PaymentMethod) -> Orde
     db.session.flush()
     discounts.reprice(order, stay)
     _place(order, method)
+    _record_placed(order)
     return order
 
 
@@ -423,6 +425,12 @@ def _place(order: Order, method: PaymentMethod) -> None:
     )
     db.session.add(payment)
     room.charge(payment, now)
+
+
+def _record_placed(order: Order) -> None:
+    """The audit entry of a checkout, a desk sale or a waiting-list booking: booked (room) or held (card)."""
+    after = {"reference": order.reference, "status": order.status, "payment_method": order.payment_method}
+    audit.record(order.hotel_id, "order.placed", order, after=after | {"total": order.total})
 
 
 def _approval_goes_on_the_room() -> NotAllowed:

@@ -39,7 +39,7 @@ from app.payments import (
     card_provider,
     room,
 )
-from app.services import clock, ordering
+from app.services import audit, clock, ordering
 from app.services.errors import LobbyError, NotAllowed, NotFound
 from app.services.locking import write_transaction
 
@@ -83,6 +83,7 @@ def pay_by_card(order: Order, card_token: str) -> IntentState:
     except CardDeclined as declined:
         payment.status = PaymentStatus.FAILED
         payment.failure_code = (declined.code or "")[:60]
+        _record_payment(payment, PaymentStatus.CREATED)
         db.session.commit()
         raise LobbyError(_("Your card was declined. Please try another card."), status=402) from declined
     except ProviderUnavailable as error:
@@ -132,6 +133,7 @@ def record_intent_state(payment_id: int, state: IntentState) -> None:
         payment = _locked_payment(payment_id)
         order = payment.order
         now = clock.now()
+        was = payment.status
         if state.status == "succeeded" and payment.status is not PaymentStatus.SUCCEEDED:
             ordering.release_hold_if_expired(order, now)
             still_held = order.status is OrderStatus.PENDING and payment.status.open
@@ -140,6 +142,13 @@ def record_intent_state(payment_id: int, state: IntentState) -> None:
             payment.failure_code = None
             if still_held and same_money:
                 ordering.confirm_order(order, now)
+                audit.record(
+                    order.hotel_id,
+                    "order.confirmed",
+                    order,
+                    before={"status": "pending"},
+                    after={"status": order.status},
+                )
             else:
                 payment.refunded_late = True
                 late_refunds.append(
@@ -152,8 +161,20 @@ def record_intent_state(payment_id: int, state: IntentState) -> None:
             payment.status = PaymentStatus.CANCELLED
         elif state.status == "pending" and payment.status is PaymentStatus.CREATED:
             payment.status = PaymentStatus.PENDING
+        _record_payment(payment, was)
     for refund_id in late_refunds:
         send_refund(refund_id)
+
+
+def _record_payment(payment: Payment, was: PaymentStatus) -> None:
+    """A card payment's state changed (succeeded, failed, cancelled): on its order's trail."""
+    if payment.status is was:
+        return  # the same news again: nothing changed
+    before = {"payment": payment.id, "status": was}
+    after = {"payment": payment.id, "status": payment.status, "amount": payment.amount}
+    audit.record(
+        payment.hotel_id, f"payment.{payment.status.value}", payment.order, before=before, after=after
+    )
 
 
 def _late_payment_reason() -> str:
@@ -179,6 +200,8 @@ def _new_refund(
     )
     db.session.add(refund)
     db.session.flush()
+    after = {"payment": payment.id, "refund": refund.id, "amount": amount, "paid": payment.amount}
+    audit.record(payment.hotel_id, "refund.created", payment.order, after=after, reason=refund.reason)
     return refund
 
 
@@ -223,8 +246,18 @@ def record_refund_state(refund_id: int, state: RefundState) -> None:
             refund.status is RefundStatus.SUCCEEDED and state.status is RefundStatus.FAILED
         )
         if moves and state.status is not refund.status:
+            before = {"refund": refund.id, "status": refund.status}
             refund.status = state.status
             refund.failure_reason = state.failure_reason
+            after = {"refund": refund.id, "status": refund.status}
+            audit.record(
+                refund.hotel_id,
+                f"refund.{refund.status.value}",
+                refund.payment.order,
+                before=before,
+                after=after,
+                reason=refund.failure_reason or "",
+            )
 
 
 def check_refund(payment: Payment, amount: int, reason: str) -> None:

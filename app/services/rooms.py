@@ -8,7 +8,8 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from app.extensions import db
-from app.models import Room
+from app.models import Hotel, Room
+from app.services import audit
 from app.services.errors import LobbyError, NotFound
 
 MAX_ROOMS_AT_ONCE = 500
@@ -58,17 +59,19 @@ def parse_numbers(text: str) -> list[str]:
 def add_rooms(hotel_id: int, numbers: list[str]) -> int:
     """Add (or bring back into service) these rooms; how many changed."""
     known = {room.number: room for room in hotel_rooms(hotel_id)}
-    changed = 0
+    changed = []
     for number in dict.fromkeys(numbers):
         room = known.get(number)
         if room is None:
             db.session.add(Room(hotel_id=hotel_id, number=number, active=True))
-            changed += 1
+            changed.append(number)
         elif not room.active:
             room.active = True
-            changed += 1
+            changed.append(number)
+    if changed:
+        audit.record(hotel_id, "hotel.rooms_added", db.session.get(Hotel, hotel_id), after={"rooms": changed})
     db.session.commit()
-    return changed
+    return len(changed)
 
 
 def set_active(hotel_id: int, room_id: int, active: bool) -> Room:
@@ -76,6 +79,8 @@ def set_active(hotel_id: int, room_id: int, active: bool) -> Room:
     room = db.session.get(Room, room_id)
     if room is None or room.hotel_id != hotel_id:
         raise NotFound(_("We could not find that room."))
+    action = "room.reactivated" if active else "room.deactivated"
+    audit.record(hotel_id, action, room, before={"active": room.active}, after={"active": active})
     room.active = active
     db.session.commit()
     return room

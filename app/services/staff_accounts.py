@@ -9,6 +9,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from app.extensions import db
 from app.models import Hotel, StaffRole, StaffUser
+from app.services import audit
 from app.services.errors import LobbyError, NotAllowed, NotFound
 
 MIN_PASSWORD_LENGTH = 10
@@ -47,6 +48,7 @@ def create_staff(
     )
     db.session.add(user)
     db.session.flush()
+    audit.record(hotel.id, "staff.created", user, after={"email": email, "name": name, "role": role})
     return user
 
 
@@ -122,6 +124,7 @@ def change_role(actor: StaffUser, staff_id: int, role: StaffRole) -> StaffUser:
         raise NotAllowed(_("Only an admin can change an admin's role."))
     if role is not StaffRole.ADMIN and not _leaves_an_admin(actor.hotel_id, user):
         raise NotAllowed(_("This is the last admin; make someone else an admin first."))
+    audit.record(actor.hotel_id, "staff.role_changed", user, before={"role": user.role}, after={"role": role})
     user.role = role
     end_all_sessions(user)  # the new role applies from the next sign-in
     return user
@@ -135,6 +138,8 @@ def set_active(actor: StaffUser, staff_id: int, active: bool) -> StaffUser:
         raise NotAllowed(_("This is the last admin; make someone else an admin first."))
     if not active and user.id == actor.id:
         raise NotAllowed(_("You cannot deactivate your own account."))
+    action = "staff.reactivated" if active else "staff.deactivated"
+    audit.record(actor.hotel_id, action, user, before={"active": user.active}, after={"active": active})
     user.active = active
     end_all_sessions(user)
     return user

@@ -29,7 +29,7 @@ from app.models import (
     Tier,
 )
 from app.payments import room
-from app.services import clock, guest_access, ordering, rooms, stay_life
+from app.services import audit, clock, guest_access, ordering, rooms, stay_life
 from app.services.errors import LobbyError, NotAllowed
 from app.services.locking import write_transaction
 
@@ -163,7 +163,28 @@ def check_in(hotel: Hotel, details: CheckIn) -> Stay:
         )
         if details.arrival <= clock.now().astimezone(hotel.tz).date():
             stay.checked_in_at = clock.now()
+        action = "stay.checked_in" if stay.checked_in_at else "stay.booked"
+        audit.record(
+            hotel.id,
+            action,
+            stay,
+            after=audit.snapshot(stay, STAY_AUDITED) | {"phase": stay_life.phase(stay)},
+        )
     return stay
+
+
+# What the trail keeps of a stay made at the desk (never its access token).
+STAY_AUDITED = (
+    "room",
+    "surname",
+    "first_name",
+    "email",
+    "arrival",
+    "departure",
+    "adults",
+    "children_ages",
+    "tier",
+)
 
 
 def normalized_email(typed: str) -> str:
@@ -273,6 +294,11 @@ def check_in_stay(stay: Stay) -> None:
                 )
             )
         stay.checked_in_at = clock.now()
+        _record_phase(stay, "stay.checked_in", stay_life.StayPhase.EXPECTED)
+
+
+def _record_phase(stay: Stay, action: str, was: stay_life.StayPhase) -> None:
+    audit.record(stay.hotel_id, action, stay, before={"phase": was}, after={"phase": stay_life.phase(stay)})
 
 
 def check_out(stay: Stay) -> None:
@@ -285,6 +311,7 @@ def check_out(stay: Stay) -> None:
             raise NotAllowed(_("This guest has not checked in yet."))
         stay.checked_out_at = clock.now()
         guest_access.end_guest_sessions(stay)
+        _record_phase(stay, "stay.checked_out", stay_life.StayPhase.IN_HOUSE)
 
 
 def post_late_charge(stay: Stay, amount: int, description: str, staff: StaffUser) -> Order:
@@ -329,6 +356,13 @@ def post_late_charge(stay: Stay, amount: int, description: str, staff: StaffUser
             )
         )
         room.post_late_charge(stay, order, amount, description, now)
+        audit.record(
+            stay.hotel_id,
+            "order.late_charge",
+            order,
+            after={"reference": order.reference, "total": amount},
+            reason=description,
+        )
     return order
 
 
