@@ -29,6 +29,7 @@ from app.services import (
 )
 from app.services.errors import LobbyError
 from app.templating import when
+from app.web.booking import booking_request
 from app.web.fields import row_id
 
 RECEPTIONIST = StaffRole.RECEPTIONIST
@@ -77,27 +78,12 @@ def _card_off_reason() -> str | None:
     return None
 
 
-def _booking(stay, service: Service, form: SaleForm) -> ordering.BookingRequest:
-    return ordering.BookingRequest(
-        service_id=service.id,
-        slot_id=form.slot.data if not service.kind.by_day else None,
-        adults=form.adults.data or 0,
-        child_indexes=list(form.children.data or []),
-        start_date=form.start_date.data,
-        days=form.days.data or 1,
-        quantity=form.quantity.data or 1,
-        offer=recommendations.attribution(
-            stay, service.id, request.args.get("offer"), request.args.get("why")
-        ),
-    )
-
-
 def _preview(stay, service: Service, form: SaleForm) -> tuple[quotes.Preview | None, str | None]:
     """The price of what the form holds now, or why it cannot be booked."""
     if not service.kind.by_day and not form.slot.data:
         return None, None
     try:
-        return quotes.preview_alone(stay, _booking(stay, service, form)), None
+        return quotes.preview_alone(stay, booking_request(stay, service, form)), None
     except LobbyError as error:
         return None, str(error.message)
 
@@ -150,7 +136,7 @@ def _book(stay, service: Service, form: SaleForm):
     flashed when not."""
     try:
         order = ordering.sell_at_desk(
-            stay, _booking(stay, service, form), PaymentMethod(form.payment_method.data)
+            stay, booking_request(stay, service, form), PaymentMethod(form.payment_method.data)
         )
     except LobbyError as error:
         db.session.rollback()
