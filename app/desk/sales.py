@@ -23,7 +23,6 @@ from app.services import (
     clock,
     ordering,
     payments,
-    quotes,
     recommendations,
     stay_lookup,
 )
@@ -78,12 +77,12 @@ def _card_off_reason() -> str | None:
     return None
 
 
-def _preview(stay, service: Service, form: SaleForm) -> tuple[quotes.Preview | None, str | None]:
+def _preview(stay, service: Service, form: SaleForm) -> tuple[ordering.Preview | None, str | None]:
     """The price of what the form holds now, or why it cannot be booked."""
     if not service.kind.by_day and not form.slot.data:
         return None, None
     try:
-        return quotes.preview_alone(stay, booking_request(stay, service, form)), None
+        return ordering.quote_alone(stay, booking_request(stay, service, form)), None
     except LobbyError as error:
         return None, str(error.message)
 
@@ -107,7 +106,7 @@ def sell(stay_id: int):
     elif request.method == "POST" and request.form.get("action") != "quote":
         preview, _problem = _preview(stay, service, form)
         quoted = request.form.get("quoted_total", "")
-        if preview is not None and quoted and quoted != str(preview.total):
+        if preview is not None and quoted and quoted != str(preview.quote.total):
             # What was shown is not what would be charged (the party or time changed): show it first.
             flash(_("The price changed. Please check the new total and book again."), "error")
             status = 409

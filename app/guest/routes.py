@@ -308,7 +308,7 @@ def _total_context(svc: Service, form, now) -> dict:
     else:
         booking = booking_request(g.stay, svc, form)
         try:
-            quote = ordering.quote_alone(g.stay, booking, now)
+            quote = ordering.quote_alone(g.stay, booking, now).quote
         except LobbyError as error:
             problem = str(error.message)
         else:
