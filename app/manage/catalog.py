@@ -366,25 +366,26 @@ def photo_move(service_id: int, photo_id: int):
     return redirect(url_for("manage.service_edit", service_id=service.id, _anchor="photos"))
 
 
-@bp.post("/packages/<int:package_id>/move")
-@role_required(MANAGER)
-def package_move(package_id: int):
-    package = catalog_admin.hotel_package(g.hotel.id, package_id)
-    step = _step()
-    if package.archived:
-        abort(404)
-    catalog_admin.move_package(package, step)
-    return redirect(url_for("manage.catalog", _anchor="packages"))
+def _catalog_item(package_id: int | None, service_id: int | None) -> Package | Service:
+    """The package or the service a catalog button names (views registered for both get one id)."""
+    if package_id is not None:
+        return catalog_admin.hotel_package(g.hotel.id, package_id)
+    return catalog_admin.hotel_service(g.hotel.id, service_id)
 
 
-@bp.post("/services/<int:service_id>/move")
+@bp.post("/packages/<int:package_id>/move", endpoint="package_move")
+@bp.post("/services/<int:service_id>/move", endpoint="service_move")
 @role_required(MANAGER)
-def service_move(service_id: int):
-    service = catalog_admin.hotel_service(g.hotel.id, service_id)
+def catalog_move(package_id: int | None = None, service_id: int | None = None):
+    """Up or down in the catalog's list of packages or of services; an archived item has no place in it."""
+    item = _catalog_item(package_id, service_id)
     step = _step()
-    if service.archived:
+    if item.archived:
         abort(404)
-    catalog_admin.move_service(service, step)
+    if isinstance(item, Package):
+        catalog_admin.move_package(item, step)
+        return redirect(url_for("manage.catalog", _anchor="packages"))
+    catalog_admin.move_service(item, step)
     return redirect(url_for("manage.catalog", _anchor="services"))
 
 
@@ -404,12 +405,7 @@ def package_service_move(package_id: int, service_id: int):
 @bp.post("/services/<int:service_id>/restore", endpoint="service_restore", defaults={"action": "restore"})
 @role_required(MANAGER)
 def archive_or_restore(action: str, package_id: int | None = None, service_id: int | None = None):
-    if package_id is not None:
-        item = catalog_admin.hotel_package(g.hotel.id, package_id)
-        editor = url_for("manage.package_edit", package_id=item.id)
-    else:
-        item = catalog_admin.hotel_service(g.hotel.id, service_id)
-        editor = url_for("manage.service_edit", service_id=item.id)
+    item = _catalog_item(package_id, service_id)
     _plain_post()
     if action == "archive":
         catalog_admin.archive(item)
@@ -417,7 +413,9 @@ def archive_or_restore(action: str, package_id: int | None = None, service_id: i
         return redirect(url_for("manage.catalog"))
     catalog_admin.restore(item)
     flash(_restored_message(item), "success")
-    return redirect(editor)
+    if isinstance(item, Package):
+        return redirect(url_for("manage.package_edit", package_id=item.id))
+    return redirect(url_for("manage.service_edit", service_id=item.id))
 
 
 def _archived_message(item: Package | Service) -> str:
