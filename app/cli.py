@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 import click
 from flask import Flask
@@ -10,6 +11,9 @@ from flask.cli import AppGroup
 from sqlalchemy import select
 
 from app.extensions import db
+
+if TYPE_CHECKING:
+    from app.models import Hotel
 
 
 def init_app(app: Flask) -> None:
@@ -113,6 +117,19 @@ def rebuild_sales_days_command() -> None:
         click.echo(f"{hotel.slug}: {rows} rows")
 
 
+def _hotel_named(slug: str) -> Hotel:
+    """The hotel with this slug (the first hotel when empty), or a message that there is none."""
+    from app.models import Hotel
+
+    query = select(Hotel).order_by(Hotel.id)
+    if slug:
+        query = query.where(Hotel.slug == slug)
+    hotel = db.session.scalar(query)
+    if hotel is None:
+        raise click.ClickException("No such hotel; run `flask lobby seed-demo` or give --hotel.")
+    return hotel
+
+
 @lobby.command("create-staff")
 @click.argument("email")
 @click.option(
@@ -126,16 +143,11 @@ def rebuild_sales_days_command() -> None:
 @click.password_option(help="Prompted for (twice) when not given; or piped on stdin.")
 def create_staff_command(email: str, role: str, name: str, hotel_slug: str, password: str) -> None:
     """Create a staff account."""
-    from app.models import Hotel, StaffRole
+    from app.models import StaffRole
     from app.services import staff_accounts
     from app.services.errors import LobbyError
 
-    query = select(Hotel).order_by(Hotel.id)
-    if hotel_slug:
-        query = query.where(Hotel.slug == hotel_slug)
-    hotel = db.session.scalar(query)
-    if hotel is None:
-        raise click.ClickException("No such hotel; run `flask lobby seed-demo` or give --hotel.")
+    hotel = _hotel_named(hotel_slug)
     try:
         user = staff_accounts.create_staff(hotel, email, password, StaffRole(role), name=name)
     except LobbyError as error:
@@ -152,16 +164,10 @@ def create_api_token_command(name: str, hotel_slug: str) -> None:
 
     Managers can do the same at /manage/api-tokens; this is for setting a system up by script.
     """
-    from app.models import Hotel
     from app.services import api_tokens
     from app.services.errors import LobbyError
 
-    query = select(Hotel).order_by(Hotel.id)
-    if hotel_slug:
-        query = query.where(Hotel.slug == hotel_slug)
-    hotel = db.session.scalar(query)
-    if hotel is None:
-        raise click.ClickException("No such hotel; run `flask lobby seed-demo` or give --hotel.")
+    hotel = _hotel_named(hotel_slug)
     try:
         _row, token = api_tokens.create_token(hotel, name, created_by=None)
     except LobbyError as error:

@@ -21,11 +21,11 @@ from app.services import (
     clock,
     ordering,
     payments,
-    quotes,
     recommendations,
     stay_lookup,
 )
 from app.services.errors import LobbyError
+from app.web.booking import booking_request
 from app.web.fields import row_id
 from app.web.payment_answers import card_attempt
 from app.web.roles import role_required
@@ -77,27 +77,12 @@ def _card_off_reason() -> str | None:
     return None
 
 
-def _booking(stay, service: Service, form: SaleForm) -> ordering.BookingRequest:
-    return ordering.BookingRequest(
-        service_id=service.id,
-        slot_id=form.slot.data if not service.kind.by_day else None,
-        adults=form.adults.data or 0,
-        child_indexes=list(form.children.data or []),
-        start_date=form.start_date.data,
-        days=form.days.data or 1,
-        quantity=form.quantity.data or 1,
-        offer=recommendations.attribution(
-            stay, service.id, request.args.get("offer"), request.args.get("why")
-        ),
-    )
-
-
-def _preview(stay, service: Service, form: SaleForm) -> tuple[quotes.Preview | None, str | None]:
+def _preview(stay, service: Service, form: SaleForm) -> tuple[ordering.Preview | None, str | None]:
     """The price of what the form holds now, or why it cannot be booked."""
     if not service.kind.by_day and not form.slot.data:
         return None, None
     try:
-        return quotes.preview_alone(stay, _booking(stay, service, form)), None
+        return ordering.quote_alone(stay, booking_request(stay, service, form)), None
     except LobbyError as error:
         return None, str(error.message)
 
@@ -121,7 +106,7 @@ def sell(stay_id: int):
     elif request.method == "POST" and request.form.get("action") != "quote":
         preview, _problem = _preview(stay, service, form)
         quoted = request.form.get("quoted_total", "")
-        if preview is not None and quoted and quoted != str(preview.total):
+        if preview is not None and quoted and quoted != str(preview.quote.total):
             # What was shown is not what would be charged (the party or time changed): show it first.
             flash(_("The price changed. Please check the new total and book again."), "error")
             status = 409
@@ -150,7 +135,7 @@ def _book(stay, service: Service, form: SaleForm):
     flashed when not."""
     try:
         order = ordering.sell_at_desk(
-            stay, _booking(stay, service, form), PaymentMethod(form.payment_method.data)
+            stay, booking_request(stay, service, form), PaymentMethod(form.payment_method.data)
         )
     except LobbyError as error:
         db.session.rollback()

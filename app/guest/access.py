@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable
 from datetime import UTC, datetime
 from functools import wraps
@@ -18,16 +17,11 @@ from app.web.live import is_fragment_request
 from app.web.sessions import fresh_session
 
 
-def _fingerprint(stay: Stay) -> str:
-    # Re-issuing a stay's access token ends every session opened with the old one.
-    return hashlib.sha256(stay.access_token.encode()).hexdigest()[:16]
-
-
 def sign_in(stay: Stay) -> None:
     fresh_session()  # a new session at sign-in: nothing carried over from before
     # The stay's session version: signing out (or checking out) bumps it, so a copy of this
     # cookie taken before then opens nothing, like a staff session.
-    session["stay"] = [stay.id, _fingerprint(stay), stay.session_version]
+    session["stay"] = [stay.id, guest_access.access_fingerprint(stay), stay.session_version]
     session[GUEST_UNTIL] = guest_access.session_ends_at(stay).timestamp()
     session.permanent = True
 
@@ -60,7 +54,7 @@ def load_guest() -> None:
         stay = db.session.get(Stay, stay_id) if isinstance(stay_id, int) else None
         if (
             stay
-            and _fingerprint(stay) == fingerprint
+            and guest_access.access_fingerprint(stay) == fingerprint
             and stay.session_version == version
             and stay.checked_out_at is None
             and clock.now() < guest_access.session_ends_at(stay)

@@ -53,6 +53,7 @@ from app.services import (
     waitlist,
 )
 from app.services.errors import LobbyError, NotAllowed, NotFound, SoldOut
+from app.web.booking import booking_request
 from app.web.errors import know_visitors_by
 from app.web.forms import LanguageForm, PlainForm
 from app.web.locale import enabled_locales, money
@@ -238,27 +239,6 @@ def _arg_date(name: str) -> date | None:
         return None
 
 
-def _booking_request(service: Service, form, slot_required: bool = True) -> ordering.BookingRequest:
-    # The offer link's place and reason ride along in the page's query string, also when posting.
-    args = request.args
-    offer = recommendations.attribution(g.stay, service.id, args.get("offer"), args.get("why"))
-    if service.kind.by_day:
-        return ordering.BookingRequest(
-            service_id=service.id,
-            start_date=form.start_date.data,
-            days=form.days.data,
-            quantity=form.quantity.data,
-            offer=offer,
-        )
-    return ordering.BookingRequest(
-        service_id=service.id,
-        slot_id=form.slot.data if slot_required or not form.slot.errors else None,
-        adults=form.adults.data,
-        child_indexes=list(form.children.data or []),
-        offer=offer,
-    )
-
-
 @bp.route("/services/<int:service_id>", methods=["GET", "POST"])
 @guest_required
 def service(service_id: int):
@@ -271,7 +251,7 @@ def service(service_id: int):
     too_full = None
     if request.method == "POST":
         if form.validate_on_submit():
-            booking = _booking_request(svc, form)
+            booking = booking_request(g.stay, svc, form)
             try:
                 if request.form.get("then") == "book":
                     order = ordering.book_now(g.stay, booking)
@@ -329,9 +309,9 @@ def _total_context(svc: Service, form, now) -> dict:
     if form is None:
         problem = _("Choose who is coming to see the total.")
     else:
-        booking = _booking_request(svc, form, slot_required=False)
+        booking = booking_request(g.stay, svc, form)
         try:
-            quote = ordering.quote_alone(g.stay, booking, now)
+            quote = ordering.quote_alone(g.stay, booking, now).quote
         except LobbyError as error:
             problem = str(error.message)
         else:
@@ -385,15 +365,7 @@ def join_waitlist(service_id: int):
         flash(_("Please choose a time and who is coming."), "error")
         return redirect(_back_to_service(svc, form))
     try:
-        waitlist.join(
-            g.stay,
-            ordering.BookingRequest(
-                service_id=svc.id,
-                slot_id=form.waitlist_slot.data,
-                adults=form.adults.data,
-                child_indexes=list(form.children.data or []),
-            ),
-        )
+        waitlist.join(g.stay, booking_request(g.stay, svc, form, time_field="waitlist_slot"))
     except LobbyError as error:
         db.session.rollback()
         flash(str(error.message), "error")

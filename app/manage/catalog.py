@@ -365,25 +365,26 @@ def photo_move(service_id: int, photo_id: int):
     return redirect(url_for("manage.service_edit", service_id=service.id, _anchor="photos"))
 
 
-@bp.post("/packages/<int:package_id>/move")
-@role_required(MANAGER)
-def package_move(package_id: int):
-    package = catalog_admin.hotel_package(g.hotel.id, package_id)
-    step = _step()
-    if package.archived:
-        abort(404)
-    catalog_admin.move_package(package, step)
-    return redirect(url_for("manage.catalog", _anchor="packages"))
+def _catalog_item(package_id: int | None, service_id: int | None) -> Package | Service:
+    """The package or the service a catalog button names (views registered for both get one id)."""
+    if package_id is not None:
+        return catalog_admin.hotel_package(g.hotel.id, package_id)
+    return catalog_admin.hotel_service(g.hotel.id, service_id)
 
 
-@bp.post("/services/<int:service_id>/move")
+@bp.post("/packages/<int:package_id>/move", endpoint="package_move")
+@bp.post("/services/<int:service_id>/move", endpoint="service_move")
 @role_required(MANAGER)
-def service_move(service_id: int):
-    service = catalog_admin.hotel_service(g.hotel.id, service_id)
+def catalog_move(package_id: int | None = None, service_id: int | None = None):
+    """Up or down in the catalog's list of packages or of services; an archived item has no place in it."""
+    item = _catalog_item(package_id, service_id)
     step = _step()
-    if service.archived:
+    if item.archived:
         abort(404)
-    catalog_admin.move_service(service, step)
+    if isinstance(item, Package):
+        catalog_admin.move_package(item, step)
+        return redirect(url_for("manage.catalog", _anchor="packages"))
+    catalog_admin.move_service(item, step)
     return redirect(url_for("manage.catalog", _anchor="services"))
 
 
@@ -395,41 +396,35 @@ def package_service_move(package_id: int, service_id: int):
     return redirect(url_for("manage.package_edit", package_id=package.id, _anchor="order"))
 
 
-@bp.post("/packages/<int:package_id>/archive")
+# Archive and restore, for packages and services alike: one view under the four addresses and
+# endpoint names the pages use; ``defaults`` tells it which button was pressed.
+@bp.post("/packages/<int:package_id>/archive", endpoint="package_archive", defaults={"action": "archive"})
+@bp.post("/packages/<int:package_id>/restore", endpoint="package_restore", defaults={"action": "restore"})
+@bp.post("/services/<int:service_id>/archive", endpoint="service_archive", defaults={"action": "archive"})
+@bp.post("/services/<int:service_id>/restore", endpoint="service_restore", defaults={"action": "restore"})
 @role_required(MANAGER)
-def package_archive(package_id: int):
-    package = catalog_admin.hotel_package(g.hotel.id, package_id)
+def archive_or_restore(action: str, package_id: int | None = None, service_id: int | None = None):
+    item = _catalog_item(package_id, service_id)
     _plain_post()
-    catalog_admin.archive(package)
-    flash(_("Archived. Guests no longer see %(name)s.", name=package.title), "success")
-    return redirect(url_for("manage.catalog"))
+    if action == "archive":
+        catalog_admin.archive(item)
+        flash(_archived_message(item), "success")
+        return redirect(url_for("manage.catalog"))
+    catalog_admin.restore(item)
+    flash(_restored_message(item), "success")
+    if isinstance(item, Package):
+        return redirect(url_for("manage.package_edit", package_id=item.id))
+    return redirect(url_for("manage.service_edit", service_id=item.id))
 
 
-@bp.post("/packages/<int:package_id>/restore")
-@role_required(MANAGER)
-def package_restore(package_id: int):
-    package = catalog_admin.hotel_package(g.hotel.id, package_id)
-    _plain_post()
-    catalog_admin.restore(package)
-    flash(_("Restored. It stays hidden until you show it to guests below."), "success")
-    return redirect(url_for("manage.package_edit", package_id=package.id))
+def _archived_message(item: Package | Service) -> str:
+    if isinstance(item, Service):
+        return _("Archived. Guests and the desk no longer see %(name)s.", name=item.title)
+    return _("Archived. Guests no longer see %(name)s.", name=item.title)
 
 
-@bp.post("/services/<int:service_id>/archive")
-@role_required(MANAGER)
-def service_archive(service_id: int):
-    service = catalog_admin.hotel_service(g.hotel.id, service_id)
-    _plain_post()
-    catalog_admin.archive(service)
-    flash(_("Archived. Guests and the desk no longer see %(name)s.", name=service.title), "success")
-    return redirect(url_for("manage.catalog"))
-
-
-@bp.post("/services/<int:service_id>/restore")
-@role_required(MANAGER)
-def service_restore(service_id: int):
-    service = catalog_admin.hotel_service(g.hotel.id, service_id)
-    _plain_post()
-    catalog_admin.restore(service)
-    flash(_("Restored. It stays paused until you put it on sale below."), "success")
-    return redirect(url_for("manage.service_edit", service_id=service.id))
+def _restored_message(item: Package | Service) -> str:
+    """A restored item is still off sale (``catalog_admin.restore``): the message says where to change it."""
+    if isinstance(item, Service):
+        return _("Restored. It stays paused until you put it on sale below.")
+    return _("Restored. It stays hidden until you show it to guests below.")

@@ -7,8 +7,9 @@ On sale means active (not paused) and not archived. Archiving also pauses, so ev
 from __future__ import annotations
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import selectinload
+from sqlalchemy.sql.base import ExecutableOption
 
 from app.extensions import db
 from app.models import Package, Service
@@ -19,12 +20,17 @@ def on_sale(item: Package | Service) -> bool:
     return item.active and not item.archived
 
 
+def _on_sale_at(model: type[Package] | type[Service], hotel_id: int) -> tuple[ColumnElement[bool], ...]:
+    """:func:`on_sale` as a query's conditions, for one hotel's packages or services."""
+    return model.hotel_id == hotel_id, model.active.is_(True), model.archived.is_(False)
+
+
 def active_packages(hotel_id: int) -> list[Package]:
     """Every active package with its services, in two queries whatever the catalog's size."""
     return list(
         db.session.scalars(
             select(Package)
-            .where(Package.hotel_id == hotel_id, Package.active.is_(True), Package.archived.is_(False))
+            .where(*_on_sale_at(Package, hotel_id))
             .options(selectinload(Package.services))
             .order_by(Package.position, Package.id)
         )
@@ -32,25 +38,22 @@ def active_packages(hotel_id: int) -> list[Package]:
 
 
 def active_package(hotel_id: int, code: str) -> Package:
-    package = db.session.scalar(
-        select(Package).where(
-            Package.hotel_id == hotel_id,
-            Package.code == code,
-            Package.active.is_(True),
-            Package.archived.is_(False),
-        )
-    )
+    package = db.session.scalar(select(Package).where(*_on_sale_at(Package, hotel_id), Package.code == code))
     if package is None:
         raise NotFound(_("We could not find that page."))
     return package
 
 
-def services_on_sale(hotel_id: int) -> list[Service]:
-    """What the desk may sell, in the manager's order."""
+def services_on_sale(hotel_id: int, *options: ExecutableOption) -> list[Service]:
+    """What the desk may sell and the offers choose from, in the manager's order.
+
+    ``options`` load more with them in the same query, e.g. ``selectinload(Service.packages)``.
+    """
     return list(
         db.session.scalars(
             select(Service)
-            .where(Service.hotel_id == hotel_id, Service.active.is_(True), Service.archived.is_(False))
+            .where(*_on_sale_at(Service, hotel_id))
+            .options(*options)
             .order_by(Service.position, Service.id)
         )
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import secrets
 import unicodedata
 from datetime import date, datetime, time, timedelta
@@ -18,6 +19,19 @@ from app.services.locking import write_transaction
 def new_access_token() -> str:
     """256 random bits, URL-safe: what the room QR code and guest links hold."""
     return secrets.token_urlsafe(32)
+
+
+# 64 bits: the value it is kept in is signed, so this only has to tell one token from the next.
+FINGERPRINT_LENGTH = 16
+
+
+def access_fingerprint(stay: Stay) -> str:
+    """A digest of the stay's access token, kept in its guest sessions and email links.
+
+    Re-issuing the token (a lost phone) changes it, which ends every session and link
+    opened with the old one; the token itself is never copied into a cookie or an email.
+    """
+    return hashlib.sha256(stay.access_token.encode()).hexdigest()[:FINGERPRINT_LENGTH]
 
 
 # Crockford's base32: digits and capitals without I, L, O and U, so nothing reads as something else.

@@ -86,13 +86,29 @@ def plan_line(stay: Stay, request: BookingRequest, now: datetime | None = None) 
     return planned
 
 
-def quote_alone(stay: Stay, request: BookingRequest, now: datetime | None = None) -> Quote:
-    """What booking ``request`` on its own (:func:`book_now`) charges, line by line with its discounts.
+@dataclass(frozen=True)
+class Preview:
+    """What booking a request on its own would charge, before it is booked.
+
+    ``quote`` is the price with every discount (``planned.quote`` is before them);
+    ``planned`` is the line it would book, once the request names a time or days.
+    """
+
+    quote: Quote
+    planned: PlannedLine | None = None
+
+
+def quote_alone(stay: Stay, request: BookingRequest, now: datetime | None = None) -> Preview:
+    """What booking ``request`` on its own (:func:`book_now`, a desk sale) charges, with its discounts.
+
+    The one price preview: the guest's service page and the desk's sale both show it, priced
+    by the rules that price the order, so the total shown is the total charged.
 
     Raises :class:`LobbyError` like :func:`plan_line`. A timed request without a time yet
     is priced for its party (the price does not depend on the time; booking checks the rest).
     """
     service = bookable_service(stay.hotel_id, request.service_id)
+    planned = None
     if service.kind.by_day or request.slot_id is not None:
         planned = plan_line(stay, request, now)
         quote = planned.quote
@@ -100,7 +116,7 @@ def quote_alone(stay: Stay, request: BookingRequest, now: datetime | None = None
         party = Party(adults=request.adults, children_ages=_chosen_children(stay, request.child_indexes))
         _check_party(stay, service, party)
         quote = price_breakdown(service, db.session.get(Hotel, stay.hotel_id), party)
-    return discounts.price_alone(stay, service.id, quote)
+    return Preview(discounts.price_alone(stay, service.id, quote), planned)
 
 
 def _plan_timed(

@@ -47,6 +47,7 @@ from app.models import (
 from app.models.stays import party_kind
 from app.services import clock
 from app.services.availability import local_datetime
+from app.services.catalog import on_sale, services_on_sale
 
 CHILD_AGE_LIMIT = 13  # the family package is about children, not teenagers travelling with parents
 ADULT_AGE = 18
@@ -122,7 +123,7 @@ def offers_for_stay(
     today = now.astimezone(hotel.tz).date()
     if stay.departure < today:
         return []
-    services = _sellable_services(stay.hotel_id)
+    services = services_on_sale(stay.hotel_id, selectinload(Service.packages))
     booked = _booked_services(stay)
     history = co_bookings(stay.hotel_id)
     party = stay.party or party_kind(stay.adults, stay.children_ages)
@@ -172,17 +173,6 @@ def offers_for_stay(
             )
         )
     return offers
-
-
-def _sellable_services(hotel_id: int) -> list[Service]:
-    return list(
-        db.session.scalars(
-            select(Service)
-            .where(Service.hotel_id == hotel_id, Service.active.is_(True), Service.archived.is_(False))
-            .options(selectinload(Service.packages))
-            .order_by(Service.position, Service.id)
-        )
-    )
 
 
 def _booked_services(stay: Stay) -> set[int]:
@@ -342,7 +332,7 @@ def _bundle_packages(services: list[Service]) -> dict[int, Package]:
     for service in services:
         for package in service.packages:
             deal = package.bundle_size and package.bundle_percent
-            if not package.active or package.archived or not deal:
+            if not on_sale(package) or not deal:
                 continue
             current = best.get(service.id)
             if current is None or package.bundle_percent > current.bundle_percent:

@@ -9,7 +9,6 @@ token can never be replayed as a sign-in token.
 
 from __future__ import annotations
 
-import hashlib
 from datetime import datetime, timedelta
 
 from flask import current_app
@@ -17,6 +16,7 @@ from itsdangerous import BadData, URLSafeSerializer
 
 from app.extensions import db
 from app.models import Hotel, Stay
+from app.services.guest_access import access_fingerprint
 
 OPEN_SALT = "lobby-email-open"
 FEEDBACK_SALT = "lobby-email-feedback"
@@ -31,9 +31,19 @@ def _serializer(salt: str) -> URLSafeSerializer:
     return URLSafeSerializer(current_app.config["SECRET_KEY"], salt=salt)
 
 
-def _fingerprint(stay: Stay) -> str:
-    # The desk re-issuing a stay's access token (a lost phone) also ends its email links.
-    return hashlib.sha256(stay.access_token.encode()).hexdigest()[:12]
+# Links signed before sessions and links shared one fingerprint carry its first 12 characters;
+# they are honoured as long as they live (an open link to departure, a feedback link a week past it).
+_OLDER_LINK_FINGERPRINT = 12
+
+
+def _same_token(stay: Stay, fingerprint: object) -> bool:
+    """Whether a link was signed for the stay's access token as it is now (re-issuing it ends its links)."""
+    if not isinstance(fingerprint, str):
+        return False
+    current = access_fingerprint(stay)
+    return fingerprint == current or (
+        len(fingerprint) == _OLDER_LINK_FINGERPRINT and current.startswith(fingerprint)
+    )
 
 
 def _load(salt: str, token: str) -> list | None:
@@ -48,7 +58,7 @@ def _load(salt: str, token: str) -> list | None:
 
 def _stay(stay_id: int, fingerprint: str | None = None) -> Stay | None:
     stay = db.session.get(Stay, stay_id)
-    if stay is None or (fingerprint is not None and fingerprint != _fingerprint(stay)):
+    if stay is None or (fingerprint is not None and not _same_token(stay, fingerprint)):
         return None
     return stay
 
@@ -59,7 +69,7 @@ def _local_day(stay: Stay, now: datetime):
 
 def open_token(stay: Stay, path: str) -> str:
     """A token that signs the guest in and opens ``path`` (a path on this site, e.g. "/stay")."""
-    return _serializer(OPEN_SALT).dumps([stay.id, path, _fingerprint(stay)])
+    return _serializer(OPEN_SALT).dumps([stay.id, path, access_fingerprint(stay)])
 
 
 def read_open_token(token: str, now: datetime) -> tuple[Stay, str] | None:
@@ -74,7 +84,7 @@ def read_open_token(token: str, now: datetime) -> tuple[Stay, str] | None:
 
 
 def feedback_token(stay: Stay) -> str:
-    return _serializer(FEEDBACK_SALT).dumps([stay.id, _fingerprint(stay)])
+    return _serializer(FEEDBACK_SALT).dumps([stay.id, access_fingerprint(stay)])
 
 
 def read_feedback_token(token: str, now: datetime) -> Stay | None:

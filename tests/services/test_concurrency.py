@@ -10,9 +10,8 @@ from datetime import timedelta
 from sqlalchemy import func, select, update
 
 from app.extensions import db
-from app.guest.access import _fingerprint
 from app.models import Hotel, SeatAllocation, Slot, Stay
-from app.services import ordering
+from app.services import guest_access, ordering
 from app.services.errors import SoldOut
 from tests import factories
 
@@ -86,7 +85,8 @@ def test_200_concurrent_http_checkouts_answer_409_once_sold_out(app, world):
     with app.app_context():
         stays = {stay_id: db.session.get(Stay, stay_id) for stay_id in stay_ids}
         sessions = {
-            stay_id: [stay_id, _fingerprint(stay), stay.session_version] for stay_id, stay in stays.items()
+            stay_id: [stay_id, guest_access.access_fingerprint(stay), stay.session_version]
+            for stay_id, stay in stays.items()
         }
     app.config["WTF_CSRF_ENABLED"] = False  # CSRF is tested elsewhere; here only capacity matters
     start = threading.Barrier(50)
