@@ -16,7 +16,7 @@ from markupsafe import Markup, escape
 
 from app.models import RequestStatus, StaffRole
 from app.models.i18n import LocalizedText
-from app.services import requests, rich_text, stay_life
+from app.services import guest_requests, rich_text, stay_life
 from app.services.i18n import enabled_locales, money, text_direction
 from app.services.pricing import price_line_label
 
@@ -118,9 +118,9 @@ def init_app(app: Flask) -> None:
             "language_choices": language_choices,
             "hotel": getattr(g, "hotel", None),
             "stay": getattr(g, "stay", None),
-            "describe_request": requests.describe,
-            "request_kind_labels": lambda: requests.KIND_LABELS,
-            "request_status_labels": lambda: requests.STATUS_LABELS,
+            "describe_request": guest_requests.describe,
+            "request_kind_labels": lambda: guest_requests.KIND_LABELS,
+            "request_status_labels": lambda: guest_requests.STATUS_LABELS,
             "move_labels": lambda: MOVE_LABELS,
             "tier_labels": lambda: TIER_LABELS,
             "stay_phase": stay_life.phase,

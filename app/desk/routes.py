@@ -13,7 +13,7 @@ from app.desk.forms import CancelForm, RefundForm, StaySearchForm
 from app.extensions import db
 from app.guest.forms import PlainForm
 from app.models import RefundStatus, StaffRole
-from app.services import clock, ordering, payments, requests, stay_lookup
+from app.services import clock, guest_requests, ordering, payments, stay_lookup
 from app.services.errors import LobbyError
 from app.services.i18n import money
 
@@ -43,7 +43,7 @@ def stay(stay_id: int):
         guest=found,
         orders=orders,
         payments=payments.payments_by_order(orders),
-        stay_requests=requests.requests_for_stay(found),
+        stay_requests=guest_requests.requests_for_stay(found),
         plain_form=PlainForm(),
         cancel_form=CancelForm(),
     )

@@ -12,13 +12,13 @@ from app.guest.access import guest_required, hotel_today
 from app.guest.forms import MessageForm, PlainForm, RatingForm, RecommendForm, RoomItemForm
 from app.live_pages import etag_value, live_fragment
 from app.models import OrderStatus, PaymentMethod, RequestKind
-from app.services import cancellations, clock, feedback, live, ordering, payments, requests, waitlist
+from app.services import cancellations, clock, feedback, guest_requests, live, ordering, payments, waitlist
 from app.services.errors import LobbyError
 
 
 def _item_form() -> RoomItemForm:
     form = RoomItemForm(prefix="item")
-    form.item.choices = [SelectChoice(code, str(label)) for code, label in requests.ROOM_ITEMS.items()]
+    form.item.choices = [SelectChoice(code, str(label)) for code, label in guest_requests.ROOM_ITEMS.items()]
     return form
 
 
@@ -26,8 +26,8 @@ def _live_context() -> dict:
     now = clock.now()
     return {
         "orders": ordering.stay_orders(g.stay),
-        "guest_requests": requests.requests_for_stay(g.stay),
-        "guest_may_cancel": requests.guest_may_cancel,
+        "guest_requests": guest_requests.requests_for_stay(g.stay),
+        "guest_may_cancel": guest_requests.guest_may_cancel,
         "policy": cancellations.cancel_policy,
         "rateable": lambda line: feedback.rateable(line, now),
         "ratings": feedback.ratings_by_line(g.stay),
@@ -96,7 +96,9 @@ def ask_item():
     if not form.validate_on_submit():
         return _page(400, item_form=form)
     try:
-        requests.guest_asks(g.stay, RequestKind.AMENITY, item=form.item.data, quantity=form.quantity.data)
+        guest_requests.guest_asks(
+            g.stay, RequestKind.AMENITY, item=form.item.data, quantity=form.quantity.data
+        )
     except LobbyError as error:
         return _refused(error, item_form=form)
     return _done(_("Thank you, we are on it. You can follow it here."))
@@ -109,7 +111,7 @@ def ask_desk(kind: str):
     if not form.validate_on_submit():
         return _page(400, **{f"{kind}_form": form})
     try:
-        requests.guest_asks(g.stay, RequestKind(kind), details=form.details.data)
+        guest_requests.guest_asks(g.stay, RequestKind(kind), details=form.details.data)
     except LobbyError as error:
         return _refused(error, **{f"{kind}_form": form})
     return _done(_("Thank you, we are on it. You can follow it here."))
@@ -120,7 +122,7 @@ def ask_desk(kind: str):
 def cancel_request(request_id: int):
     if not PlainForm().validate_on_submit():
         return _page(400)
-    requests.guest_cancels(g.stay, request_id)
+    guest_requests.guest_cancels(g.stay, request_id)
     return _done(_("Your request is cancelled."))
 
 
@@ -132,7 +134,7 @@ def ask_about_booking(line_id: int):
     if not form.validate_on_submit():
         flash(_("Please tell us a little about it."), "error")
         return _page(400)
-    requests.ask_about_line(g.stay, line, form.details.data)
+    guest_requests.ask_about_line(g.stay, line, form.details.data)
     return _done(_("Thank you, we are on it. You can follow it here."))
 
 

@@ -16,9 +16,9 @@ from app.downloads import csv_response
 from app.manage import bp
 from app.models import OfferPlace, StaffRole
 from app.services import analytics, clock, csv_files
+from app.services.guest_requests import KIND_LABELS
 from app.services.i18n import money
 from app.services.recommendations import reason_label
-from app.services.requests import KIND_LABELS
 
 DEFAULT_DAYS = 30
 # Which columns of each table are money (integer minor units on the page, major units in the CSV).

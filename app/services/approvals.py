@@ -22,7 +22,7 @@ from app.models import (
     StaffUser,
 )
 from app.payments import room
-from app.services import availability, clock, requests, stay_life, waitlist
+from app.services import availability, clock, guest_requests, stay_life, waitlist
 from app.services.errors import NotAllowed
 from app.services.locking import write_transaction
 
@@ -38,7 +38,7 @@ def _line_of(request: GuestRequest) -> OrderLine:
 
 def approve(hotel_id: int, request_id: int, staff: StaffUser, message: str = "") -> GuestRequest:
     with write_transaction():
-        request = requests.hotel_request(hotel_id, request_id)
+        request = guest_requests.hotel_request(hotel_id, request_id)
         line = _line_of(request)
         stay_life.ensure_open(line.order.stay)  # after check-out it may only be declined
         now = clock.now()
@@ -52,21 +52,21 @@ def approve(hotel_id: int, request_id: int, staff: StaffUser, message: str = "")
         )
         payment.amount += line.total
         room.charge_line(payment, line, now)
-        requests.move(request, RequestStatus.DONE, staff, now)
+        guest_requests.move(request, RequestStatus.DONE, staff, now)
         if message.strip():
-            requests.tell_guest(request, message, staff)
+            guest_requests.tell_guest(request, message, staff)
     return request
 
 
 def decline(hotel_id: int, request_id: int, staff: StaffUser, message: str = "") -> GuestRequest:
     with write_transaction():
-        request = requests.hotel_request(hotel_id, request_id)
+        request = guest_requests.hotel_request(hotel_id, request_id)
         line = _line_of(request)
         now = clock.now()
         release_requested_line(line, now)
-        requests.move(request, RequestStatus.DECLINED, staff, now)
+        guest_requests.move(request, RequestStatus.DECLINED, staff, now)
         if message.strip():
-            requests.tell_guest(request, message, staff)
+            guest_requests.tell_guest(request, message, staff)
     return request
 
 

@@ -24,7 +24,7 @@ from app.models import (
     StaffUser,
     Stay,
 )
-from app.services import approvals, availability, clock, ordering, payments, requests, waitlist
+from app.services import approvals, availability, clock, guest_requests, ordering, payments, waitlist
 from app.services.errors import LobbyError, NotAllowed, NotFound
 from app.services.locking import write_transaction
 from app.services.pricing import percent_of
@@ -221,7 +221,7 @@ def _withdraw_request(line: OrderLine) -> None:
         )
     )
     if request is not None and request.status.open:
-        requests.move(request, RequestStatus.CANCELLED, None, now)
+        guest_requests.move(request, RequestStatus.CANCELLED, None, now)
 
 
 def paid_by(order_id: int) -> Payment | None:

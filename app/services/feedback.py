@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import Feedback, LineStatus, Order, OrderLine, RequestKind, StaffUser, Stay
-from app.services import clock, requests
+from app.services import clock, guest_requests
 from app.services.errors import LobbyError, NotAllowed, NotFound
 
 MAX_COMMENT = 2000
@@ -93,7 +93,7 @@ def _save(stay: Stay, feedback: Feedback, comment: str) -> Feedback:
     db.session.add(feedback)
     db.session.flush()
     if feedback.low:
-        requests.open_request(
+        guest_requests.open_request(
             stay,
             RequestKind.RECOVERY,
             details=comment,

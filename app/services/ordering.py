@@ -29,7 +29,7 @@ from app.models import (
     Stay,
 )
 from app.payments import card_provider, room
-from app.services import availability, clock, discounts, requests, stay_life, waitlist
+from app.services import availability, clock, discounts, guest_requests, stay_life, waitlist
 from app.services.catalog import bookable_service
 from app.services.errors import LobbyError, NotAllowed, NotFound, SoldOut
 from app.services.locking import write_transaction
@@ -448,9 +448,9 @@ def confirm_order(order: Order, now: datetime) -> None:
     db.session.flush()
     for line in order.lines:
         if line.status is LineStatus.REQUESTED:
-            requests.open_request(order.stay, RequestKind.APPROVAL, order_line=line, now=now)
+            guest_requests.open_request(order.stay, RequestKind.APPROVAL, order_line=line, now=now)
         elif line.status is LineStatus.BOOKED and line.service.kind is ServiceKind.AMENITY:
-            requests.open_request(
+            guest_requests.open_request(
                 order.stay, RequestKind.AMENITY, order_line=line, quantity=line.quantity, now=now
             )
 
