@@ -27,19 +27,19 @@ from app.services.errors import NotAllowed
 from app.services.locking import write_transaction
 
 
-def _line_of(request: GuestRequest) -> OrderLine:
-    if request.kind is not RequestKind.APPROVAL or request.order_line_id is None:
+def _line_of(guest_request: GuestRequest) -> OrderLine:
+    if guest_request.kind is not RequestKind.APPROVAL or guest_request.order_line_id is None:
         raise NotAllowed(_("Only a request for an on-request service can be approved."))
-    line = db.session.get(OrderLine, request.order_line_id)
-    if line.status is not LineStatus.REQUESTED or not request.status.open:
+    line = db.session.get(OrderLine, guest_request.order_line_id)
+    if line.status is not LineStatus.REQUESTED or not guest_request.status.open:
         raise NotAllowed(_("This request has already been answered."))
     return line
 
 
 def approve(hotel_id: int, request_id: int, staff: StaffUser, message: str = "") -> GuestRequest:
     with write_transaction():
-        request = guest_requests.hotel_request(hotel_id, request_id)
-        line = _line_of(request)
+        guest_request = guest_requests.hotel_request(hotel_id, request_id)
+        line = _line_of(guest_request)
         stay_life.ensure_open(line.order.stay)  # after check-out it may only be declined
         now = clock.now()
         line.status = LineStatus.BOOKED
@@ -52,22 +52,22 @@ def approve(hotel_id: int, request_id: int, staff: StaffUser, message: str = "")
         )
         payment.amount += line.total
         room.charge_line(payment, line, now)
-        guest_requests.move(request, RequestStatus.DONE, staff, now)
+        guest_requests.move(guest_request, RequestStatus.DONE, staff, now)
         if message.strip():
-            guest_requests.tell_guest(request, message, staff)
-    return request
+            guest_requests.tell_guest(guest_request, message, staff)
+    return guest_request
 
 
 def decline(hotel_id: int, request_id: int, staff: StaffUser, message: str = "") -> GuestRequest:
     with write_transaction():
-        request = guest_requests.hotel_request(hotel_id, request_id)
-        line = _line_of(request)
+        guest_request = guest_requests.hotel_request(hotel_id, request_id)
+        line = _line_of(guest_request)
         now = clock.now()
         release_requested_line(line, now)
-        guest_requests.move(request, RequestStatus.DECLINED, staff, now)
+        guest_requests.move(guest_request, RequestStatus.DECLINED, staff, now)
         if message.strip():
-            guest_requests.tell_guest(request, message, staff)
-    return request
+            guest_requests.tell_guest(guest_request, message, staff)
+    return guest_request
 
 
 def release_requested_line(line: OrderLine, now) -> None:

@@ -215,13 +215,13 @@ def _cancel_and_refund(line: OrderLine, now, fee: int, reason: str, staff_id: in
 def _withdraw_request(line: OrderLine) -> None:
     now = clock.now()
     approvals.release_requested_line(line, now)
-    request = db.session.scalar(
+    guest_request = db.session.scalar(
         select(GuestRequest).where(
             GuestRequest.order_line_id == line.id, GuestRequest.kind == RequestKind.APPROVAL
         )
     )
-    if request is not None and request.status.open:
-        guest_requests.move(request, RequestStatus.CANCELLED, None, now)
+    if guest_request is not None and guest_request.status.open:
+        guest_requests.move(guest_request, RequestStatus.CANCELLED, None, now)
 
 
 def paid_by(order_id: int) -> Payment | None:

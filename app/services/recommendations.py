@@ -14,10 +14,10 @@ reasons sell) and as a sentence in the guest's language.
 
 from __future__ import annotations
 
-import time as monotonic
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from time import monotonic  # datetime.time owns the name `time` here
 
 from babel.lists import format_list
 from flask import current_app
@@ -428,10 +428,10 @@ def co_bookings(hotel_id: int) -> CoBookings:
     cache = current_app.extensions.setdefault("lobby_co_bookings", {})
     refresh = current_app.config["RECOMMENDATION_REFRESH_SECONDS"]
     cached = cache.get(hotel_id)
-    if cached is not None and monotonic.monotonic() - cached[0] < refresh:
+    if cached is not None and monotonic() - cached[0] < refresh:
         return cached[1]
     counts = count_co_bookings(hotel_id, since=clock.now() - timedelta(days=HISTORY_DAYS))
-    cache[hotel_id] = (monotonic.monotonic(), counts)
+    cache[hotel_id] = (monotonic(), counts)
     return counts
 
 
