@@ -47,6 +47,7 @@ def create_app(config_class: type[Config] | None = None, **overrides) -> Flask:
     templating.init_app(app)
     errors.init_app(app)
     cli.init_app(app)
+    _connect_reactions()
 
     from app.api import bp as api_bp
     from app.desk import bp as desk_bp
@@ -61,6 +62,18 @@ def create_app(config_class: type[Config] | None = None, **overrides) -> Flask:
     app.register_blueprint(desk_bp)
     app.register_blueprint(manage_bp)
     return app
+
+
+def _connect_reactions() -> None:
+    """Reactions across domains, connected here and not by importing a module for its side effect.
+
+    The signals are module-wide and blinker keys receivers by identity, so building several
+    apps (the tests do) connects each reaction once.
+    """
+    from app.services import signals, waitlist
+
+    signals.seats_freed.connect(waitlist.offer_on_seats_freed)
+    signals.seats_wanted.connect(waitlist.expire_on_seats_wanted)
 
 
 def _trust_proxies(app: Flask) -> None:

@@ -23,6 +23,7 @@ from app.services import (
     clock,
     ordering,
     payments,
+    planning,
     quotes,
     recommendations,
     stay_lookup,
@@ -77,8 +78,8 @@ def _card_off_reason() -> str | None:
     return None
 
 
-def _booking(stay, service: Service, form: SaleForm) -> ordering.BookingRequest:
-    return ordering.BookingRequest(
+def _booking(stay, service: Service, form: SaleForm) -> planning.BookingRequest:
+    return planning.BookingRequest(
         service_id=service.id,
         slot_id=form.slot.data if not service.kind.by_day else None,
         adults=form.adults.data or 0,

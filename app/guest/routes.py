@@ -52,6 +52,7 @@ from app.services import (
     ordering,
     payments,
     photos,
+    planning,
     recommendations,
     waitlist,
 )
@@ -235,19 +236,19 @@ def _arg_date(name: str) -> date | None:
         return None
 
 
-def _booking_request(service: Service, form, slot_required: bool = True) -> ordering.BookingRequest:
+def _booking_request(service: Service, form, slot_required: bool = True) -> planning.BookingRequest:
     # The offer link's place and reason ride along in the page's query string, also when posting.
     args = request.args
     offer = recommendations.attribution(g.stay, service.id, args.get("offer"), args.get("why"))
     if service.kind.by_day:
-        return ordering.BookingRequest(
+        return planning.BookingRequest(
             service_id=service.id,
             start_date=form.start_date.data,
             days=form.days.data,
             quantity=form.quantity.data,
             offer=offer,
         )
-    return ordering.BookingRequest(
+    return planning.BookingRequest(
         service_id=service.id,
         slot_id=form.slot.data if slot_required or not form.slot.errors else None,
         adults=form.adults.data,
@@ -346,7 +347,7 @@ def _total_context(svc: Service, form, now) -> dict:
     return {"quote": quote, "total_problem": problem, "terms": terms, "book_label": label}
 
 
-def _terms_of(svc: Service, booking: ordering.BookingRequest, now):
+def _terms_of(svc: Service, booking: planning.BookingRequest, now):
     if svc.kind.by_day:
         first = datetime.combine(booking.start_date, time(0), tzinfo=g.hotel.tz)
         return cancellations.booking_terms(svc, first, booking.days, now)
@@ -384,7 +385,7 @@ def join_waitlist(service_id: int):
     try:
         waitlist.join(
             g.stay,
-            ordering.BookingRequest(
+            planning.BookingRequest(
                 service_id=svc.id,
                 slot_id=form.waitlist_slot.data,
                 adults=form.adults.data,

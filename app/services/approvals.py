@@ -22,7 +22,7 @@ from app.models import (
     StaffUser,
 )
 from app.payments import room
-from app.services import availability, clock, guest_requests, stay_life, waitlist
+from app.services import availability, clock, guest_requests, signals, stay_life
 from app.services.errors import NotAllowed
 from app.services.locking import write_transaction
 
@@ -73,7 +73,7 @@ def decline(hotel_id: int, request_id: int, staff: StaffUser, message: str = "")
 def release_requested_line(line: OrderLine, now) -> None:
     """A line waiting for approval ends (declined, or cancelled by the guest): seats back, nothing charged."""
     availability.release_seats(line)
-    waitlist.offer_freed_seats([line.slot_id], now)
+    signals.seats_freed.send(slot_ids=[line.slot_id], now=now)
     line.status = LineStatus.CANCELLED
     line.cancelled_at = now
     order = line.order

@@ -24,7 +24,7 @@ from app.models import (
     StaffUser,
     Stay,
 )
-from app.services import approvals, availability, clock, guest_requests, ordering, payments, waitlist
+from app.services import approvals, availability, clock, guest_requests, ordering, payments, signals
 from app.services.errors import LobbyError, NotAllowed, NotFound
 from app.services.locking import write_transaction
 from app.services.pricing import percent_of
@@ -193,7 +193,7 @@ def _cancel_and_refund(line: OrderLine, now, fee: int, reason: str, staff_id: in
     Returns a card refund for the caller to send once the transaction has committed.
     """
     availability.release_seats(line)
-    waitlist.offer_freed_seats([line.slot_id], now)
+    signals.seats_freed.send(slot_ids=[line.slot_id], now=now)
     line.status = LineStatus.CANCELLED
     line.cancelled_at = now
     line.cancellation_fee = fee

@@ -15,7 +15,7 @@ from sqlalchemy import delete, func, select, update
 
 from app.extensions import db
 from app.models import Hotel, LineStatus, OrderLine, ResourcePool, Schedule, SeatAllocation, Slot
-from app.services import availability, clock, waitlist
+from app.services import availability, clock, signals, waitlist
 from app.services.errors import LobbyError, NotFound
 from app.services.locking import write_transaction
 
@@ -78,7 +78,7 @@ def set_capacity(pool: ResourcePool, capacity: int) -> None:
                 _bookings_in(list(over)),
             )
         db.session.get(ResourcePool, pool.id).capacity = capacity
-        waitlist.offer_pool_seats(pool.id, now)  # a raise frees seats for those waiting
+        signals.seats_freed.send(pool_id=pool.id, now=now)  # a raise frees seats for those waiting
 
 
 @dataclass(frozen=True)
@@ -159,7 +159,7 @@ def reopen_slot(pool: ResourcePool, slot_id: int) -> None:
         slot.closed = False
         slot.capacity = db.session.get(ResourcePool, pool.id).capacity
         db.session.flush()
-        waitlist.offer_freed_seats([slot.id], now)
+        signals.seats_freed.send(slot_ids=[slot.id], now=now)
 
 
 def pool_slot(pool: ResourcePool, slot_id: int) -> Slot:

@@ -26,6 +26,7 @@ from app.services import (
     cancellations,
     guest_requests,
     ordering,
+    planning,
     staff_accounts,
     stay_desk,
     stay_life,
@@ -52,8 +53,8 @@ def slot(ctx, world) -> Slot:
     ).first()
 
 
-def riding(world, slot: Slot, adults: int = 1) -> ordering.BookingRequest:
-    return ordering.BookingRequest(world.services["horse_riding"], slot_id=slot.id, adults=adults)
+def riding(world, slot: Slot, adults: int = 1) -> planning.BookingRequest:
+    return planning.BookingRequest(world.services["horse_riding"], slot_id=slot.id, adults=adults)
 
 
 def folio_lines() -> int:
@@ -173,14 +174,16 @@ def test_an_expected_guest_books_ahead_but_asks_for_room_items_once_in_the_house
     order = ordering.sell_at_desk(stay, riding(world, slot), PaymentMethod.ROOM)  # the pre-arrival upsell
     assert order.lines[0].status.value == "booked"
     refused(lambda: guest_requests.guest_asks(stay, RequestKind.AMENITY, item="towels"), NOT_ARRIVED)
-    refused(lambda: guest_requests.guest_asks(stay, RequestKind.HELP, details="A kettle, please"), NOT_ARRIVED)
+    refused(
+        lambda: guest_requests.guest_asks(stay, RequestKind.HELP, details="A kettle, please"), NOT_ARRIVED
+    )
 
 
 def test_a_booking_waiting_for_approval_cannot_be_approved_after_check_out(hotel, world, slot):
     stay = db.session.get(Stay, world.stays["garcia"])
     db.session.get(Service, world.services["farm_visit"]).needs_approval = True
     db.session.commit()
-    farm = ordering.BookingRequest(world.services["farm_visit"], slot_id=slot.id, adults=2)
+    farm = planning.BookingRequest(world.services["farm_visit"], slot_id=slot.id, adults=2)
     order = ordering.sell_at_desk(stay, farm, PaymentMethod.ROOM)
     request_id = db.session.scalar(
         select(GuestRequest.id).where(GuestRequest.order_line_id == order.lines[0].id)
