@@ -29,10 +29,11 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import insert, select, update
 
+from app import clock
 from app.extensions import db
 from app.models import Hotel, LineStatus, Order, OrderLine, OrderStatus, PaymentMethod, Service, Slot, Stay
 from app.seed.demo import seed_demo
-from app.services import clock, guest_access, recommendations
+from app.services import guest_access, recommendations
 from tests import database
 
 HISTORY = int(os.environ.get("HISTORY", "5000"))

@@ -6,7 +6,7 @@ from flask import Blueprint, Flask, g
 from flask_login import current_user
 
 from app.extensions import db, login_manager
-from app.models import Hotel, StaffUser
+from app.models import StaffUser
 
 bp = Blueprint("auth", __name__, url_prefix="/staff")
 
@@ -25,7 +25,7 @@ def load_staff(user_id: str) -> StaffUser | None:
 def load_staff_hotel() -> None:
     """Staff pages work in the signed-in staff member's hotel; there is no guest on them."""
     g.stay = None
-    g.hotel = db.session.get(Hotel, current_user.hotel_id) if current_user.is_authenticated else None
+    g.hotel = current_user.hotel if current_user.is_authenticated else None
 
 
 def init_app(app: Flask) -> None:

@@ -7,13 +7,14 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms import SelectChoice
 
+from app import clock
 from app.auth.roles import role_required
 from app.desk import bp
 from app.desk.forms import AssignForm, GuestMessageForm, NoteForm, QueueFilterForm, StatusForm
 from app.extensions import db
 from app.live_pages import etag_value, live_fragment
 from app.models import GuestRequest, OrderLine, RequestKind, RequestStatus, StaffRole, StaffUser
-from app.services import approvals, clock, guest_requests, live, staff_accounts
+from app.services import approvals, guest_requests, live, staff_accounts
 from app.services.errors import LobbyError
 
 RECEPTIONIST = StaffRole.RECEPTIONIST

@@ -13,7 +13,7 @@ from app.desk.forms import CancelForm, RefundForm, StaySearchForm
 from app.extensions import db
 from app.guest.forms import PlainForm
 from app.models import RefundStatus, StaffRole
-from app.services import clock, guest_requests, ordering, payments, stay_lookup
+from app.services import guest_requests, ordering, payments, stay_lookup
 from app.services.errors import LobbyError
 from app.services.i18n import money
 
@@ -27,7 +27,7 @@ bp.before_request(load_staff_hotel)
 @role_required(RECEPTIONIST)
 def home():
     form = StaySearchForm(request.args)
-    today = clock.now().astimezone(g.hotel.tz).date()
+    today = g.hotel.today()
     stays = stay_lookup.find_stays(g.hotel.id, form.q.data or "", today) if form.validate() else []
     attention = payments.recent_refunds(g.hotel.id, needing_attention=True, limit=20)
     return render_template("desk/home.html", form=form, stays=stays, attention=attention, today=today)

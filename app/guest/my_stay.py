@@ -6,13 +6,14 @@ from flask import flash, g, redirect, render_template, url_for
 from flask_babel import gettext as _
 from wtforms import SelectChoice
 
+from app import clock
 from app.extensions import db
 from app.guest import bp
-from app.guest.access import guest_required, hotel_today
+from app.guest.access import guest_required
 from app.guest.forms import MessageForm, PlainForm, RatingForm, RecommendForm, RoomItemForm
 from app.live_pages import etag_value, live_fragment
 from app.models import OrderStatus, PaymentMethod, RequestKind
-from app.services import cancellations, clock, feedback, guest_requests, live, ordering, payments, waitlist
+from app.services import cancellations, feedback, guest_requests, live, ordering, payments, waitlist
 from app.services.errors import LobbyError
 
 
@@ -32,9 +33,9 @@ def _live_context() -> dict:
         "rateable": lambda line: feedback.rateable(line, now),
         "ratings": feedback.ratings_by_line(g.stay),
         "recommendation": feedback.stay_recommendation(g.stay),
-        "recommendation_due": feedback.recommendation_due(g.stay, hotel_today(g.hotel)),
+        "recommendation_due": feedback.recommendation_due(g.stay, g.hotel.today()),
         "stay_rating": feedback.stay_rating(g.stay),
-        "stay_rating_open": feedback.stay_rating_open(g.stay, hotel_today(g.hotel)),
+        "stay_rating_open": feedback.stay_rating_open(g.stay, g.hotel.today()),
         "stay_rating_form": RatingForm(prefix="stay"),
         "plain_form": PlainForm(),
         "rating_form": RatingForm(prefix="rate"),
@@ -160,7 +161,7 @@ def rate_stay():
         flash(form.rating.errors[0] if form.rating.errors else _("Please choose from 1 to 5 stars."), "error")
         return _page(400)
     try:
-        feedback.rate_stay(g.stay, form.rating.data, form.comment.data or "", hotel_today(g.hotel))
+        feedback.rate_stay(g.stay, form.rating.data, form.comment.data or "", g.hotel.today())
     except LobbyError as error:
         return _refused(error)
     return _done(_("Thank you for your rating!"))
@@ -176,7 +177,7 @@ def recommend():
         )
         return _page(400)
     try:
-        feedback.recommend(g.stay, form.score.data, form.comment.data or "", hotel_today(g.hotel))
+        feedback.recommend(g.stay, form.score.data, form.comment.data or "", g.hotel.today())
     except LobbyError as error:
         return _refused(error)
     return _done(_("Thank you for telling us!"))

@@ -22,9 +22,10 @@ from flask_babel import gettext as _
 from flask_wtf.csrf import generate_csrf
 from wtforms import SelectChoice
 
+from app import clock
 from app.extensions import db, limiter
 from app.guest import bp
-from app.guest.access import guest_required, hotel_today, load_guest, safe_next, sign_in, sign_out
+from app.guest.access import guest_required, load_guest, safe_next, sign_in, sign_out
 from app.guest.forms import (
     CancelForm,
     CheckoutForm,
@@ -46,7 +47,6 @@ from app.services import (
     calendar,
     cancellations,
     catalog,
-    clock,
     discounts,
     guest_access,
     ordering,
@@ -89,7 +89,7 @@ def signin():
     if request.method == "POST" and active.validate_on_submit():
         if g.hotel is None:
             abort(404)
-        today = hotel_today(g.hotel)
+        today = g.hotel.today()
         if active is room_form:
             stay = guest_access.stay_by_room(g.hotel, room_form.room.data, room_form.surname.data, today)
         else:
@@ -182,7 +182,7 @@ def _booking_form(service: Service, slots: list[Slot] | None = None, formdata=No
     if service.kind.by_day:
         form = DailyBookingForm(**given)
         if request.method == "GET" and formdata is None:
-            form.start_date.data = _arg_date("start_date") or max(hotel_today(g.hotel), g.stay.arrival)
+            form.start_date.data = _arg_date("start_date") or max(g.hotel.today(), g.stay.arrival)
             form.days.data = _arg_int("days", 1, 30) or 1
             form.quantity.data = _arg_int("quantity", 1, 10) or 1
         return form
@@ -262,7 +262,7 @@ def _booking_request(service: Service, form, slot_required: bool = True) -> plan
 def service(service_id: int):
     svc = catalog.bookable_service(g.stay.hotel_id, service_id)
     if request.method == "GET":
-        analytics.count_view(svc, hotel_today(g.hotel))  # the dashboard's conversion needs the views
+        analytics.count_view(svc, g.hotel.today())  # the dashboard's conversion needs the views
     slots = _service_slots(svc)
     form = _booking_form(svc, slots)
     status = 200
@@ -295,7 +295,7 @@ def service(service_id: int):
 
 def _service_slots(svc: Service) -> list[Slot]:
     if svc.kind.by_day:
-        first = max(hotel_today(g.hotel), g.stay.arrival)
+        first = max(g.hotel.today(), g.stay.arrival)
         return availability.day_slots(svc, first, g.stay.departure)
     return availability.slots_for_stay(svc, g.stay, clock.now())
 
@@ -439,7 +439,7 @@ def promo_apply():
     if not form.validate_on_submit():
         return _cart_page(status=400, promo_form=form)
     try:
-        discounts.apply_promo(order, g.stay, form.code.data, hotel_today(g.hotel))
+        discounts.apply_promo(order, g.stay, form.code.data, g.hotel.today())
     except LobbyError as error:
         db.session.rollback()
         flash(str(error.message), "error")

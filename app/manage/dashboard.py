@@ -15,7 +15,7 @@ from app.auth.roles import role_required
 from app.downloads import csv_response
 from app.manage import bp
 from app.models import OfferPlace, StaffRole
-from app.services import analytics, clock, csv_files
+from app.services import analytics, csv_files
 from app.services.guest_requests import KIND_LABELS
 from app.services.i18n import money
 from app.services.recommendations import reason_label
@@ -34,7 +34,7 @@ MAX_DAYS = 731
 
 def _period() -> analytics.Period:
     """?from=YYYY-MM-DD&to=YYYY-MM-DD, the last 30 days by default; nonsense falls back quietly."""
-    today = clock.now().astimezone(g.hotel.tz).date()
+    today = g.hotel.today()
     last = _day(request.args.get("to")) or today
     first = _day(request.args.get("from")) or last - timedelta(days=DEFAULT_DAYS - 1)
     if first > last or (last - first).days > MAX_DAYS:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from app import clock
 from app.extensions import db
 from app.models import (
     GuestRequest,
@@ -22,7 +23,7 @@ from app.models import (
     StaffUser,
 )
 from app.payments import room
-from app.services import availability, clock, guest_requests, signals, stay_life
+from app.services import availability, guest_requests, signals, stay_life
 from app.services.errors import NotAllowed
 from app.services.locking import write_transaction
 

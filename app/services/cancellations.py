@@ -8,10 +8,10 @@ from datetime import datetime, time, timedelta
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from app import clock
 from app.extensions import db
 from app.models import (
     GuestRequest,
-    Hotel,
     LineStatus,
     OrderLine,
     OrderStatus,
@@ -24,7 +24,7 @@ from app.models import (
     StaffUser,
     Stay,
 )
-from app.services import approvals, availability, clock, guest_requests, ordering, payments, signals
+from app.services import approvals, availability, guest_requests, ordering, payments, signals
 from app.services.errors import LobbyError, NotAllowed, NotFound
 from app.services.locking import write_transaction
 from app.services.pricing import percent_of
@@ -98,8 +98,8 @@ def booking_terms(
     """The terms of booking ``service`` at ``starts_at`` (by-day: the first day's midnight, for ``days``)."""
     now = now or clock.now()
     if service.kind.by_day:
-        hotel = db.session.get(Hotel, service.hotel_id)
-        first = starts_at.astimezone(hotel.tz).date()
+        hotel = service.hotel
+        first = hotel.local(starts_at).date()
         starts = tuple(
             datetime.combine(first + timedelta(days=i), time(0), tzinfo=hotel.tz) for i in range(days)
         )

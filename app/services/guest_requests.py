@@ -14,6 +14,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import case, func, select
 
+from app import clock
 from app.extensions import db
 from app.models import (
     Feedback,
@@ -28,7 +29,7 @@ from app.models import (
     Stay,
     Tier,
 )
-from app.services import clock, stay_life
+from app.services import stay_life
 from app.services.errors import LobbyError, NotAllowed, NotFound
 
 # Minutes to acknowledge and to resolve, before loyal guests' shortening; a hotel overrides them.
@@ -123,7 +124,7 @@ def open_request(
     now = now or clock.now()
     if len(details) > MAX_TEXT:
         raise LobbyError(_("Too long. Character limit: %(max)d.", max=MAX_TEXT))
-    hotel = db.session.get(Hotel, stay.hotel_id)
+    hotel = stay.hotel
     ack, resolve = sla_minutes(hotel, kind, stay.tier)
     guest_request = GuestRequest(
         hotel_id=stay.hotel_id,

@@ -10,6 +10,7 @@ from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from app import clock
 from app.extensions import db
 from app.models import (
     Hotel,
@@ -26,7 +27,7 @@ from app.models import (
     Stay,
 )
 from app.payments import card_provider, room
-from app.services import availability, clock, discounts, guest_requests, planning, signals, stay_life
+from app.services import availability, discounts, guest_requests, planning, signals, stay_life
 from app.services.catalog import bookable_service
 from app.services.errors import LobbyError, NotAllowed, NotFound
 from app.services.locking import write_transaction
@@ -53,7 +54,7 @@ def quote_alone(stay: Stay, booking: planning.BookingRequest, now: datetime | No
             adults=booking.adults, children_ages=planning.chosen_children(stay, booking.child_indexes)
         )
         planning.check_party(stay, service, party)
-        quote = price_breakdown(service, db.session.get(Hotel, stay.hotel_id), party)
+        quote = price_breakdown(service, stay.hotel, party)
     return discounts.price_alone(stay, service.id, quote)
 
 
@@ -160,9 +161,7 @@ def checkout(stay: Stay, method: PaymentMethod = PaymentMethod.ROOM) -> Order:
             if order is None or not order.lines:
                 raise LobbyError(_("Your cart is empty."))
             discounts.reprice(order, stay)
-            discounts.use_promo(
-                order, stay, clock.now().astimezone(db.session.get(Hotel, stay.hotel_id).tz).date()
-            )
+            discounts.use_promo(order, stay, stay.hotel.today())
             _place(order, method)
     except discounts.PromoUnavailable as refused:
         order = cart_for(stay)
@@ -200,7 +199,7 @@ def book_now(stay: Stay, booking: planning.BookingRequest) -> Order:
 
     Charged to the room when the hotel allows it, else paid by card; the cart is left alone.
     """
-    method = preferred_method(db.session.get(Hotel, stay.hotel_id))
+    method = preferred_method(stay.hotel)
     if method is None:
         raise NotAllowed(_("That way of paying is not available. Please choose another."))
     return sell_at_desk(stay, booking, method)
@@ -213,8 +212,7 @@ def preferred_method(hotel: Hotel) -> PaymentMethod | None:
 
 
 def check_payment_method(stay: Stay, method: PaymentMethod) -> None:
-    hotel = db.session.get(Hotel, stay.hotel_id)
-    if method not in available_methods(hotel):
+    if method not in available_methods(stay.hotel):
         raise NotAllowed(_("That way of paying is not available. Please choose another."))
     release_expired_holds(clock.now())  # seats other guests left behind are free again
     signals.seats_wanted.send(now=clock.now())  # and those set aside elsewhere whose time is up

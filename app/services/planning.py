@@ -14,9 +14,10 @@ from datetime import date, datetime, time, timedelta
 from flask_babel import format_date, format_timedelta, ngettext
 from flask_babel import gettext as _
 
+from app import clock
 from app.extensions import db
 from app.models import Hotel, Service, Slot, Stay
-from app.services import availability, clock, stay_life
+from app.services import availability, stay_life
 from app.services.catalog import bookable_service
 from app.services.errors import LobbyError, NotAllowed, NotFound, SoldOut
 from app.services.pricing import Party, Quote, price_breakdown
@@ -58,7 +59,7 @@ def plan_line(stay: Stay, booking: BookingRequest, now: datetime | None = None) 
     now = now or clock.now()
     stay_life.ensure_open(stay)
     service = bookable_service(stay.hotel_id, booking.service_id)
-    hotel = db.session.get(Hotel, stay.hotel_id)
+    hotel = stay.hotel
     if service.kind.by_day:
         planned = _plan_by_day(stay, hotel, service, booking, now)
     else:
@@ -93,7 +94,7 @@ def _plan_by_day(
     if not 1 <= booking.quantity <= min(MAX_UNITS, service.pool.capacity):
         raise LobbyError(_("Please choose between 1 and %(max)d.", max=min(MAX_UNITS, service.pool.capacity)))
     first, last = booking.start_date, booking.start_date + timedelta(days=booking.days - 1)
-    earliest = (now + timedelta(minutes=service.lead_time_minutes)).astimezone(hotel.tz).date()
+    earliest = hotel.local(now + timedelta(minutes=service.lead_time_minutes)).date()
     if first < earliest:
         raise NotAllowed(_("The earliest day you can book this for is %(day)s.", day=format_date(earliest)))
     _check_within_stay(stay, first)

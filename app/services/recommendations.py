@@ -29,6 +29,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import selectinload
 
+from app import clock
 from app.extensions import db
 from app.models import (
     Hotel,
@@ -46,7 +47,6 @@ from app.models import (
     Tier,
 )
 from app.models.stays import party_kind
-from app.services import clock
 from app.services.availability import local_datetime
 
 CHILD_AGE_LIMIT = 13  # the family package is about children, not teenagers travelling with parents
@@ -123,8 +123,8 @@ def offers_for_stay(
     second crib or rental already booked, and anything with no room left during the
     stay. ``exclude`` leaves out services the page already shows (the one just booked).
     """
-    hotel = db.session.get(Hotel, stay.hotel_id)
-    today = now.astimezone(hotel.tz).date()
+    hotel = stay.hotel
+    today = hotel.local(now).date()
     if stay.departure < today:
         return []
     services = _sellable_services(stay.hotel_id)
@@ -363,7 +363,7 @@ def openings_during_stay(stay: Stay, services: list[Service], hotel: Hotel, now:
     """
     tz = hotel.tz
     start = max(now, local_datetime(stay.arrival, time(0), tz))
-    first_day = start.astimezone(tz).date()
+    first_day = hotel.local(start).date()
     last_day = min(stay.departure, first_day + timedelta(days=LOOK_AHEAD_DAYS - 1))
     end = local_datetime(last_day + timedelta(days=1), time(0), tz)
     pools = {service.pool_id for service in services}
@@ -389,7 +389,7 @@ def openings_during_stay(stay: Stay, services: list[Service], hotel: Hotel, now:
         earliest = now + timedelta(minutes=service.lead_time_minutes)
         for slot in by_pool.get(service.pool_id, []):
             if service.kind.by_day:
-                if slot.local_date >= max(first_day, now.astimezone(tz).date()):
+                if slot.local_date >= max(first_day, hotel.local(now).date()):
                     openings[service.id] = slot
                     break
             elif slot.starts_at >= earliest:
@@ -473,7 +473,7 @@ def record_impressions(stay: Stay, offers: list[ServiceOffer], place: OfferPlace
     """Count the offers shown at ``place``: one upsert for the whole list, however often it is shown."""
     if not offers:
         return
-    day = now.astimezone(db.session.get(Hotel, stay.hotel_id).tz).date()
+    day = stay.hotel.local(now).date()
     rows = [
         {
             "hotel_id": stay.hotel_id,

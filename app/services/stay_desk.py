@@ -12,6 +12,7 @@ from flask_babel import format_date, ngettext
 from flask_babel import gettext as _
 from sqlalchemy import and_, func, or_, select
 
+from app import clock
 from app.extensions import db
 from app.models import (
     FolioLine,
@@ -29,7 +30,7 @@ from app.models import (
     Tier,
 )
 from app.payments import room
-from app.services import clock, guest_access, ordering, rooms, stay_life
+from app.services import guest_access, ordering, rooms, stay_life
 from app.services.errors import LobbyError, NotAllowed
 from app.services.locking import write_transaction
 
@@ -161,7 +162,7 @@ def check_in(hotel: Hotel, details: CheckIn) -> Stay:
             children_ages=details.children_ages,
             tier=tier,
         )
-        if details.arrival <= clock.now().astimezone(hotel.tz).date():
+        if details.arrival <= hotel.today():
             stay.checked_in_at = clock.now()
     return stay
 
@@ -220,7 +221,7 @@ class Balance:
 
 
 def balance(stay: Stay) -> Balance:
-    hotel = db.session.get(Hotel, stay.hotel_id)
+    hotel = stay.hotel
     room_charges = db.session.scalar(
         select(func.coalesce(func.sum(FolioLine.amount), 0)).where(
             FolioLine.stay_id == stay.id, FolioLine.hotel_id == stay.hotel_id
@@ -262,7 +263,7 @@ def check_in_stay(stay: Stay) -> None:
             raise NotAllowed(_("This guest has already checked out."))
         if current is stay_life.StayPhase.IN_HOUSE:
             raise NotAllowed(_("This guest is already checked in."))
-        today = clock.now().astimezone(db.session.get(Hotel, stay.hotel_id).tz).date()
+        today = stay.hotel.today()
         if not stay.arrival <= today < stay.departure:
             raise NotAllowed(
                 _(
@@ -302,7 +303,7 @@ def post_late_charge(stay: Stay, amount: int, description: str, staff: StaffUser
     with write_transaction():
         if stay_life.phase(stay) is not stay_life.StayPhase.CHECKED_OUT:
             raise NotAllowed(_("Late charges are for stays that have checked out; sell a service instead."))
-        currency = db.session.get(Hotel, stay.hotel_id).currency
+        currency = stay.hotel.currency
         now = clock.now()
         order = Order(
             hotel_id=stay.hotel_id,
@@ -362,7 +363,7 @@ def departures(hotel: Hotel, day: date) -> list[Stay]:
 
 def left_early(stay: Stay, hotel: Hotel) -> bool:
     out = stay.checked_out_at
-    return out is not None and out.astimezone(hotel.tz).date() < stay.departure
+    return out is not None and hotel.local(out).date() < stay.departure
 
 
 def qr_svg(url: str) -> str:

@@ -16,9 +16,10 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from sqlalchemy import delete, func, select, update
 
+from app import clock
 from app.extensions import db
-from app.models import Hotel, Order, PaymentMethod, Slot, Stay, WaitlistEntry, WaitlistStatus
-from app.services import availability, catalog, clock, discounts, ordering, planning
+from app.models import Order, PaymentMethod, Slot, Stay, WaitlistEntry, WaitlistStatus
+from app.services import availability, catalog, discounts, ordering, planning
 from app.services.errors import LobbyError, NotAllowed, NotFound, SoldOut
 from app.services.locking import write_transaction
 from app.services.pricing import Party, Quote, price_breakdown
@@ -352,7 +353,7 @@ def entries_for_stay(stay: Stay, now: datetime) -> list[WaitlistEntry]:
 def price(entry: WaitlistEntry) -> Quote:
     """What booking the offered places costs, discounts included: what :func:`accept` charges."""
     party = Party(adults=entry.adults, children_ages=tuple(entry.children_ages))
-    quote = price_breakdown(entry.service, db.session.get(Hotel, entry.hotel_id), party)
+    quote = price_breakdown(entry.service, entry.hotel, party)
     return discounts.price_alone(entry.stay, entry.service_id, quote)
 
 

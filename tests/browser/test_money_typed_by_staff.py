@@ -7,10 +7,11 @@ from datetime import timedelta
 from playwright.sync_api import Browser, expect
 from sqlalchemy import select
 
+from app import clock
 from app.extensions import db
 from app.models import PaymentMethod, Service, Stay
 from app.seed.demo import DEMO_STAFF, DEMO_STAFF_PASSWORD
-from app.services import availability, clock, ordering, planning
+from app.services import availability, ordering, planning
 from tests.browser.conftest import ARTIFACTS
 
 STAFF_PHONE = {"viewport": {"width": 360, "height": 800}, "device_scale_factor": 2, "is_mobile": True}

@@ -60,7 +60,7 @@ def inbox(app, monkeypatch):
 
 def send(app, now: datetime | None = None) -> messages.SendReport:
     """One run of the sender, as cron would start it."""
-    from app.services import clock
+    from app import clock
 
     with app.app_context():
         return messages.send_due_messages(now or clock.now())

@@ -8,6 +8,7 @@ import pytest
 from flask_babel import force_locale
 from sqlalchemy import select, update
 
+from app import clock
 from app.extensions import db
 from app.models import (
     Hotel,
@@ -21,7 +22,7 @@ from app.models import (
     Stay,
 )
 from app.seed.demo import seed_demo
-from app.services import availability, clock, ordering, planning, recommendations
+from app.services import availability, ordering, planning, recommendations
 from tests.factories import make_service, make_stay
 
 

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import case, delete, func, select
 
+from app import clock
 from app.extensions import db
 from app.models import (
     GuestRequest,
@@ -26,7 +27,7 @@ from app.models import (
     StaffUser,
     Stay,
 )
-from app.services import approvals, cancellations, clock, ordering, payments, planning, sales_days
+from app.services import approvals, cancellations, ordering, payments, planning, sales_days
 from tests import factories
 from tests.conftest import utc
 from tests.staff import make_staff

@@ -10,6 +10,7 @@ from datetime import time, timedelta
 import pytest
 from sqlalchemy import func, select, update
 
+from app import clock
 from app.extensions import db
 from app.models import (
     GuestRequest,
@@ -29,7 +30,6 @@ from app.services import (
     approvals,
     cancellations,
     capacity,
-    clock,
     ordering,
     planning,
     signals,
