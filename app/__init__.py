@@ -29,7 +29,6 @@ def create_app(config_class: type[Config] | None = None, **overrides) -> Flask:
 
     from app import auth, cli, errors, form_ids, security, templating
     from app.extensions import babel, csrf, db, limiter, login_manager, migrate
-    from app.services import sales_days  # noqa: F401  (importing it registers the sales roll-up listener)
     from app.services.i18n import select_locale, select_timezone
     from app.services.locking import configure_engine
 
@@ -67,13 +66,15 @@ def create_app(config_class: type[Config] | None = None, **overrides) -> Flask:
 def _connect_reactions() -> None:
     """Reactions across domains, connected here and not by importing a module for its side effect.
 
-    The signals are module-wide and blinker keys receivers by identity, so building several
-    apps (the tests do) connects each reaction once.
+    The signals and the session's events are module-wide: blinker keys receivers by identity
+    and the sales roll-up checks before it listens, so building several apps (the tests do)
+    connects each reaction once.
     """
-    from app.services import signals, waitlist
+    from app.services import sales_days, signals, waitlist
 
     signals.seats_freed.connect(waitlist.offer_on_seats_freed)
     signals.seats_wanted.connect(waitlist.expire_on_seats_wanted)
+    sales_days.listen_for_flushes()
 
 
 def _trust_proxies(app: Flask) -> None:

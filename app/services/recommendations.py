@@ -25,8 +25,6 @@ from flask_babel import format_date, get_locale, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import selectinload
 
 from app import clock
@@ -47,6 +45,7 @@ from app.models import (
     Tier,
 )
 from app.models.stays import party_kind
+from app.services import upsert
 from app.services.availability import local_datetime
 
 CHILD_AGE_LIMIT = 13  # the family package is about children, not teenagers travelling with parents
@@ -490,13 +489,14 @@ def record_impressions(stay: Stay, offers: list[ServiceOffer], place: OfferPlace
         # them in the same order on PostgreSQL instead of deadlocking.
         for offer in sorted(offers, key=lambda offer: offer.service.id)
     ]
-    insert = pg_insert if db.session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    statement = insert(OfferImpression).values(rows)
-    statement = statement.on_conflict_do_update(
-        index_elements=["stay_id", "service_id", "place"],
-        set_={"last_shown_at": statement.excluded.last_shown_at, "times": OfferImpression.times + 1},
+    upsert.add_to_counters(
+        db.session,
+        OfferImpression,
+        rows,
+        conflict=["stay_id", "service_id", "place"],
+        add=["times"],
+        replace=["last_shown_at"],
     )
-    db.session.execute(statement)
     db.session.commit()  # the upsert made this a short writer transaction (app.services.locking)
 
 
