@@ -39,6 +39,7 @@ from app.guest.forms import (
     WaitlistForm,
 )
 from app.models import LineStatus, OfferPlace, OrderStatus, PaymentMethod, PromoCode, Service, Slot
+from app.models.ages import ADULT_AGE
 from app.payment_pages import card_attempt
 from app.security import MAX_ID, allow_card_scripts
 from app.services import (
@@ -205,7 +206,7 @@ def _booking_form(service: Service, slots: list[Slot] | None = None, formdata=No
 def _party_that_fits(service: Service, slots: list[Slot], slot_id: int | None) -> tuple[int, list[int]]:
     """Everyone of the stay the service accepts, trimmed to the places of the chosen time, or else
     of the smallest full one: its waiting list is joined with this party, so it must fit."""
-    adults = 0 if service.max_age is not None and service.max_age < 18 else g.stay.adults
+    adults = 0 if service.max_age is not None and service.max_age < ADULT_AGE else g.stay.adults
     children = [index for index, age in enumerate(g.stay.children_ages) if service.accepts_age(age)]
     chosen = [slot for slot in slots if slot.id == slot_id] or [
         slot for slot in slots if not slot.seats_left and slot.capacity > 0

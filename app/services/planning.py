@@ -17,6 +17,7 @@ from flask_babel import gettext as _
 from app import clock
 from app.extensions import db
 from app.models import Hotel, Service, Slot, Stay
+from app.models.ages import ADULT_AGE
 from app.services import availability, stay_life
 from app.services.catalog import bookable_service
 from app.services.errors import LobbyError, NotAllowed, NotFound, SoldOut
@@ -154,7 +155,7 @@ def check_party(stay: Stay, service: Service, party: Party) -> None:
         )
     if party.people == 0:
         raise LobbyError(_("Please choose who is coming."))
-    if party.adults and service.max_age is not None and service.max_age < 18:
+    if party.adults and service.max_age is not None and service.max_age < ADULT_AGE:
         raise LobbyError(
             _(
                 "%(service)s is for children up to age %(age)d.",

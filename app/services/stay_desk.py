@@ -29,6 +29,7 @@ from app.models import (
     Stay,
     Tier,
 )
+from app.models.ages import OLDEST_CHILD
 from app.payments import room
 from app.services import guest_access, ordering, rooms, stay_life
 from app.services.errors import LobbyError, NotAllowed
@@ -55,7 +56,7 @@ class CheckIn:
 
 
 def parse_ages(text: str) -> list[int]:
-    """ "4, 9" -> [4, 9]; every age a whole number from 0 to 17."""
+    """ "4, 9" -> [4, 9]; every age a whole number from 0 to ``OLDEST_CHILD`` (17)."""
     parts = [part for part in text.replace(";", ",").replace(" ", ",").split(",") if part]
     if len(parts) > MAX_CHILDREN:
         raise LobbyError(
@@ -67,7 +68,7 @@ def parse_ages(text: str) -> list[int]:
         ages = [int(part) for part in parts]
     except ValueError as error:
         raise LobbyError(_("Please give each child's age as a number, separated by commas.")) from error
-    if any(not 0 <= age <= 17 for age in ages):
+    if any(not 0 <= age <= OLDEST_CHILD for age in ages):
         raise LobbyError(_("A child's age must be from 0 to 17."))
     return ages
 
