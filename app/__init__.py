@@ -29,7 +29,6 @@ def create_app(config_class: type[Config] | None = None, **overrides) -> Flask:
 
     from app import auth, cli, security
     from app.extensions import csrf, db, limiter, login_manager, migrate
-    from app.services import sales_days  # noqa: F401  (importing it registers the sales roll-up listener)
     from app.services.locking import configure_engine
     from app.web import actor, errors, labels, locale, mail, templating
     from app.web import forms as web_forms
@@ -51,6 +50,7 @@ def create_app(config_class: type[Config] | None = None, **overrides) -> Flask:
     labels.init_app(app)  # the status names the domain's refusals use
     mail.init_app(app)  # the guest emails' templates and links, handed to services/messages.py
     actor.init_app(app)  # who each request acts as, for the audit trail
+    _connect_reactions()
 
     from app.api import bp as api_bp
     from app.desk import bp as desk_bp
@@ -65,6 +65,20 @@ def create_app(config_class: type[Config] | None = None, **overrides) -> Flask:
     app.register_blueprint(desk_bp)
     app.register_blueprint(manage_bp)
     return app
+
+
+def _connect_reactions() -> None:
+    """Reactions across domains, connected here and not by importing a module for its side effect.
+
+    The signals and the session's events are module-wide: blinker keys receivers by identity
+    and the sales roll-up checks before it listens, so building several apps (the tests do)
+    connects each reaction once.
+    """
+    from app.services import sales_days, signals, waitlist
+
+    signals.seats_freed.connect(waitlist.offer_on_seats_freed)
+    signals.seats_wanted.connect(waitlist.expire_on_seats_wanted)
+    sales_days.listen_for_flushes()
 
 
 def _trust_proxies(app: Flask) -> None:

@@ -77,11 +77,11 @@ def _print_demo(base_url: str) -> None:
 def extend_slots_command(days: int) -> None:
     """Create slots from the weekly schedules up to DAYS ahead (safe to run daily from cron)."""
     from app.models import Hotel, ResourcePool
-    from app.services import availability, clock
+    from app.services import availability
 
     created = 0
     for hotel in db.session.scalars(select(Hotel)):
-        today = clock.now().astimezone(hotel.tz).date()
+        today = hotel.today()
         for pool in db.session.scalars(select(ResourcePool).where(ResourcePool.hotel_id == hotel.id)):
             created += availability.ensure_slots(pool, today, today + timedelta(days=days))
     db.session.commit()
@@ -182,7 +182,8 @@ def send_due_messages_command() -> None:
     Cron it every few minutes; runs may overlap: each message is claimed in the database first,
     so it goes out at most once. Messages the mail server refused are retried by later runs.
     """
-    from app.services import clock, messages, waitlist
+    from app import clock
+    from app.services import messages, waitlist
 
     # Offers nobody took up pass to the next guests first, so their emails go out in this run.
     waitlist.expire_offers(clock.now())

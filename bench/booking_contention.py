@@ -20,7 +20,7 @@ from sqlalchemy import select, update
 
 from app.extensions import db
 from app.models import Hotel, Slot, Stay
-from app.services import ordering
+from app.services import ordering, planning
 from app.services.errors import SoldOut
 from tests import database, factories
 
@@ -45,7 +45,7 @@ def one_round(app) -> dict:
         stay_ids = []
         for n in range(ATTEMPTS):
             stay = factories.make_stay(hotel, room=f"B{n}", surname=f"Bench{n}", children_ages=[])
-            request = ordering.BookingRequest(world.services["horse_riding"], slot_id=slot.id, adults=1)
+            request = planning.BookingRequest(world.services["horse_riding"], slot_id=slot.id, adults=1)
             ordering.add_to_cart(stay, request)
             stay_ids.append(stay.id)
         slot_id = slot.id

@@ -20,6 +20,7 @@ from datetime import timedelta
 
 from sqlalchemy import insert, select
 
+from app import clock
 from app.extensions import db
 from app.models import (
     Feedback,
@@ -36,7 +37,7 @@ from app.models import (
     ServiceViewDay,
     Stay,
 )
-from app.services import analytics, clock, sales_days
+from app.services import analytics, sales_days
 from tests import database, factories
 
 LINES = int(os.environ.get("LINES", "1000000"))

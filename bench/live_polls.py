@@ -26,7 +26,7 @@ from sqlalchemy import select
 from app.extensions import db
 from app.models import RequestKind, Stay
 from app.seed.demo import DEMO_STAFF, DEMO_STAFF_PASSWORD, seed_demo
-from app.services import requests as guest_requests
+from app.services import guest_requests
 from tests import database
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -10,7 +10,8 @@ as booked orders; then, for each evaluated stay, before each of its bookings, th
 bench asks for the top 6 offers and checks whether the service the guest booked next
 was among them, and does the same for a baseline: the 6 most-booked services of the
 history that the stay has not booked yet. Then the booking is made and the next one
-is asked for. Run: `make bench-offers`.
+is asked for. Run: `make bench-offers`; `WEIGHTS="history=120,together=60"` ranks
+with those of ``recommendations.WEIGHTS`` changed, to compare.
 
 The guests' habits live here, not in the ranking: the ranking only sees the party,
 the stay, the bookings and the catalog, like in production.
@@ -18,6 +19,7 @@ the stay, the bookings and the catalog, like in production.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import random
 import statistics
@@ -29,10 +31,12 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import insert, select, update
 
+from app import clock
 from app.extensions import db
 from app.models import Hotel, LineStatus, Order, OrderLine, OrderStatus, PaymentMethod, Service, Slot, Stay
+from app.models.ages import ADULT_AGE, PARTY_BABY_UNDER, PARTY_CHILD_UNDER
 from app.seed.demo import seed_demo
-from app.services import clock, guest_access, recommendations
+from app.services import guest_access, recommendations
 from tests import database
 
 HISTORY = int(os.environ.get("HISTORY", "5000"))
@@ -75,10 +79,18 @@ TOGETHER = {
 LONG_STAY = {"car_rental": 4, "scooter_rental": 3, "private_excursion": 3, "group_excursion": 2}
 
 
+def tuned_weights(spec: str) -> recommendations.Weights:
+    """The ranking's weights with those named in ``spec`` ("history=120,together=60") changed."""
+    changes = dict(item.split("=", 1) for item in spec.replace(" ", "").split(",") if item)
+    return dataclasses.replace(
+        recommendations.WEIGHTS, **{name: float(value) for name, value in changes.items()}
+    )
+
+
 def segment(stay: Stay) -> str:
     if stay.children_ages:
         youngest = min(stay.children_ages)
-        return "baby" if youngest < 3 else "kids" if youngest < 12 else "teens"
+        return "baby" if youngest < PARTY_BABY_UNDER else "kids" if youngest < PARTY_CHILD_UNDER else "teens"
     return "couple" if stay.adults <= 2 else "friends"
 
 
@@ -102,7 +114,7 @@ def random_party(rng: random.Random) -> dict:
 
 
 def may_join(service: Service, stay: Stay) -> bool:
-    adults_ok = service.max_age is None or service.max_age >= 18
+    adults_ok = service.max_age is None or service.max_age >= ADULT_AGE
     return (adults_ok and stay.adults > 0) or any(service.accepts_age(age) for age in stay.children_ages)
 
 
@@ -170,7 +182,7 @@ def book_rows(hotel: Hotel, stay: Stay, service: Service, placed: datetime, refe
 
 
 def build_history(hotel, rng, services) -> None:
-    today = clock.now().astimezone(hotel.tz).date()
+    today = hotel.today()
     everything = set(services)
     for number in range(HISTORY):
         stay = new_stay(hotel, rng, number, today - timedelta(days=rng.randint(10, 150)))
@@ -196,7 +208,7 @@ def evaluate(hotel, rng, services) -> dict:
     hits = Counter()
     ranking_seconds: list[float] = []
     started = timer.perf_counter()
-    today = clock.now().astimezone(hotel.tz).date()
+    today = hotel.today()
     real_now = clock.now
     try:
         for number in range(EVALUATED):
@@ -236,6 +248,7 @@ def main() -> int:
     url = os.environ.get("BENCH_DATABASE_URL") or f"sqlite:///{tempfile.mkdtemp()}/offers.sqlite3"
     app = database.fresh_app(url, RECOMMENDATION_REFRESH_SECONDS=3600)
     rng = random.Random(SEED)
+    recommendations.WEIGHTS = tuned_weights(os.environ.get("WEIGHTS", ""))
     with app.test_request_context():
         hotel, _stays = seed_demo()
         db.session.execute(update(Slot).values(capacity=10_000))  # habits decide here, not sold-out slots
@@ -247,6 +260,8 @@ def main() -> int:
         hits = evaluate(hotel, rng, services)
     asked = hits["first asked"] + hits["next asked"]
     print(f"evaluated {EVALUATED:,} arriving stays, {asked:,} bookings, {hits['seconds']:.0f} s")
+    if recommendations.Weights() != recommendations.WEIGHTS:
+        print(f"with {recommendations.WEIGHTS}")
     print(f"how often the service booked next was in the top {TOP}:")
     rows = [("first booking", "first"), ("later bookings", "next")]
     for label, key in rows:

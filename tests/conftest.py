@@ -75,10 +75,10 @@ def world(app) -> factories.World:
 
 @pytest.fixture
 def frozen_now(monkeypatch):
-    """Move the clock: ``frozen_now(datetime(...))`` fixes what services.clock.now() returns."""
+    """Move the clock: ``frozen_now(datetime(...))`` fixes what app.clock.now() returns."""
 
     def freeze(moment: datetime) -> datetime:
-        monkeypatch.setattr("app.services.clock.now", lambda: moment)
+        monkeypatch.setattr("app.clock.now", lambda: moment)
         return moment
 
     return freeze

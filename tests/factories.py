@@ -5,9 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, time, timedelta
 
+from app import clock
 from app.extensions import db
 from app.models import Hotel, Package, PoolMode, ResourcePool, Room, Schedule, Service, ServiceKind, Stay
-from app.services import availability, clock, guest_access
+from app.services import availability, guest_access
 
 
 @dataclass
@@ -74,7 +75,7 @@ def make_service(hotel: Hotel, pool: ResourcePool, code: str, kind=ServiceKind.S
 
 
 def make_stay(hotel: Hotel, room: str = "204", surname: str = "Garcia", **fields) -> Stay:
-    today = clock.now().astimezone(hotel.tz).date()
+    today = hotel.today()
     defaults = {
         "first_name": "Elena",
         "arrival": today - timedelta(days=1),
@@ -98,7 +99,7 @@ def make_rooms(hotel: Hotel, numbers=ROOMS) -> None:
 
 def build_world(slot_days: int = 10) -> World:
     hotel = make_hotel()
-    today = clock.now().astimezone(hotel.tz).date()
+    today = hotel.today()
     world = World(hotel_id=hotel.id, today=today)
     make_rooms(hotel)
 

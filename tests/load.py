@@ -28,9 +28,10 @@ from datetime import timedelta
 
 import requests
 
+from app import clock
 from app.extensions import db
 from app.seed.demo import DEMO_STAFF, DEMO_STAFF_PASSWORD, seed_demo
-from app.services import clock, guest_access
+from app.services import guest_access
 
 EXTRA_GUESTS = 12
 TIMEOUT = 60  # longer than SQLite's busy timeout: a slow answer is not an error, a 5xx is

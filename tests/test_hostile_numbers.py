@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 
 from app.extensions import db, limiter
 from app.models import OrderLine, Package, Payment, RequestKind, StaffRole, Stay
-from app.services import requests
+from app.services import guest_requests
 from tests.conftest import GuestActions
 from tests.page_forms import form_on
 from tests.staff import StaffActions, make_staff
@@ -47,7 +47,7 @@ def people(app, world):
     assert manager.sign_in(make_staff(app, world.hotel_id, StaffRole.MANAGER)).status_code == 302
     with app.app_context():
         stay = db.session.get(Stay, world.stays["garcia"])
-        asked = requests.guest_asks(stay, RequestKind.HELP, details="The tap drips")
+        asked = guest_requests.guest_asks(stay, RequestKind.HELP, details="The tap drips")
         db.session.commit()
         ids = {
             "payment": db.session.scalar(select(Payment.id)),

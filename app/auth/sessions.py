@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Flask, current_app, request, session
 from flask_login import current_user, logout_user
 
-from app.services import clock
+from app import clock
 
 SIGNED_IN_AT = "staff_signed_in_at"
 LAST_SEEN = "staff_last_seen"

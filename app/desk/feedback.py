@@ -10,7 +10,7 @@ from app.desk import bp
 from app.desk.forms import ReplyForm
 from app.extensions import db
 from app.models import StaffRole
-from app.services import feedback, requests
+from app.services import feedback, guest_requests
 from app.services.errors import LobbyError
 from app.web.roles import role_required
 
@@ -23,7 +23,7 @@ def feedback_list():
     return render_template(
         "desk/feedback.html",
         items=items,
-        recoveries=requests.open_recoveries(g.hotel.id, [item.id for item in items if not item.reply]),
+        recoveries=guest_requests.open_recoveries(g.hotel.id, [item.id for item in items if not item.reply]),
         low_only=low_only,
         form=ReplyForm(),
     )
@@ -40,7 +40,7 @@ def feedback_reply(feedback_id: int):
     me = current_user._get_current_object()
     try:
         # Settled in the same commit as the reply, so the queue never shows a recovery already answered.
-        resolved = requests.resolve_recovery(g.hotel.id, feedback_id, me) if form.resolve.data else None
+        resolved = guest_requests.resolve_recovery(g.hotel.id, feedback_id, me) if form.resolve.data else None
         feedback.reply(g.hotel.id, feedback_id, me, form.text.data)
     except LobbyError as error:
         db.session.rollback()

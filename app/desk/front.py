@@ -15,7 +15,7 @@ from app.desk import bp
 from app.desk.forms import CancelForm, CheckInForm, LateChargeForm
 from app.extensions import db
 from app.models import StaffRole, Tier
-from app.services import cancellations, clock, feedback, stay_desk, stay_life, stay_lookup
+from app.services import cancellations, feedback, stay_desk, stay_life, stay_lookup
 from app.services.errors import LobbyError
 from app.web.forms import PlainForm
 from app.web.locale import money
@@ -23,10 +23,6 @@ from app.web.roles import role_required
 from app.web.templating import TIER_LABELS
 
 RECEPTIONIST = StaffRole.RECEPTIONIST
-
-
-def _today():
-    return clock.now().astimezone(g.hotel.tz).date()
 
 
 def _check_in_form() -> CheckInForm:
@@ -37,7 +33,7 @@ def _check_in_form() -> CheckInForm:
     ]
     form.tier.choices = [SelectChoice(tier.value, str(TIER_LABELS[tier.value])) for tier in Tier]
     if request.method == "GET":
-        form.arrival.data = _today()
+        form.arrival.data = g.hotel.today()
         form.locale.data = g.hotel.default_locale
         form.tier.data = Tier.STANDARD.value
     return form
@@ -138,7 +134,7 @@ TODAY_RANGE = timedelta(days=3660)
 @bp.get("/today")
 @role_required(RECEPTIONIST)
 def today():
-    today = _today()
+    today = g.hotel.today()
     try:
         day = date.fromisoformat(request.args.get("day", ""))
     except ValueError:

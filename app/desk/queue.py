@@ -7,11 +7,12 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms import SelectChoice
 
+from app import clock
 from app.desk import bp
 from app.desk.forms import AssignForm, GuestMessageForm, NoteForm, QueueFilterForm, StatusForm
 from app.extensions import db
 from app.models import GuestRequest, OrderLine, RequestKind, RequestStatus, StaffRole, StaffUser
-from app.services import approvals, clock, live, requests, staff_accounts
+from app.services import approvals, guest_requests, live, staff_accounts
 from app.services.errors import LobbyError
 from app.web import labels
 from app.web.live import etag_value, live_fragment
@@ -24,7 +25,7 @@ def _colleagues() -> list[StaffUser]:
     return [person for person in staff_accounts.hotel_staff(g.hotel.id) if person.active]
 
 
-def _filters_form() -> tuple[QueueFilterForm, requests.QueueFilters]:
+def _filters_form() -> tuple[QueueFilterForm, guest_requests.QueueFilters]:
     form = QueueFilterForm(request.args)
     form.kind.choices = [SelectChoice("", _("All kinds"))] + [
         SelectChoice(kind.value, str(label)) for kind, label in labels.REQUEST_KIND_LABELS.items()
@@ -39,7 +40,7 @@ def _filters_form() -> tuple[QueueFilterForm, requests.QueueFilters]:
     kinds = {kind.value: kind for kind in RequestKind}
     statuses = {status.value: status for status in RequestStatus}
     assignee = form.assignee.data if (form.assignee.data or "").isdigit() else None
-    filters = requests.QueueFilters(
+    filters = guest_requests.QueueFilters(
         kind=kinds.get(form.kind.data or ""),
         status=statuses.get(form.status.data or ""),
         assignee_id=int(assignee) if assignee else None,
@@ -56,18 +57,18 @@ def _filter_args() -> dict[str, str]:
     return {name: request.args[name][:40] for name in FILTER_ARGS if request.args.get(name)}
 
 
-def _queue_html(filters: requests.QueueFilters) -> str:
+def _queue_html(filters: guest_requests.QueueFilters) -> str:
     now = clock.now()
-    queue = requests.queue_for_desk(g.hotel.id, filters, now)
-    summary = requests.queue_summary(g.hotel.id, now)
+    queue = guest_requests.queue_for_desk(g.hotel.id, filters, now)
+    summary = guest_requests.queue_summary(g.hotel.id, now)
     names = {person.id: person.name or person.email for person in _colleagues()}
     return render_template(
         "desk/_queue.html",
         queue=queue,
         now=now,
         names=names,
-        feedback=requests.feedback_of(queue),
-        quick_moves=requests.quick_moves,
+        feedback=guest_requests.feedback_of(queue),
+        quick_moves=guest_requests.quick_moves,
         filter_args=_filter_args(),
         open_count=summary.open,
         overdue_count=summary.overdue,
@@ -85,7 +86,7 @@ def queue():
         "desk/queue.html",
         form=form,
         queue_html=_queue_html(filters),
-        open_count=requests.queue_summary(g.hotel.id, now).open,
+        open_count=guest_requests.queue_summary(g.hotel.id, now).open,
         live_url=url_for("desk.queue_live", **request.args),
         etag=etag_value(version),
     )
@@ -101,7 +102,7 @@ def queue_live():
 @bp.get("/requests/<int:request_id>")
 @role_required(RECEPTIONIST)
 def request_page(request_id: int):
-    found = requests.hotel_request(g.hotel.id, request_id)
+    found = guest_requests.hotel_request(g.hotel.id, request_id)
     assign_form = AssignForm(assignee=str(found.assignee_id or ""))
     assign_form.assignee.choices = [SelectChoice("", _("Nobody"))] + [
         SelectChoice(str(person.id), person.name or person.email) for person in _colleagues()
@@ -114,7 +115,7 @@ def request_page(request_id: int):
         line=line,
         places_left=approvals.places_left(line) if line is not None else None,
         order_reference=line.order.reference if line is not None else None,
-        moves=sorted(requests.MOVES.get(found.status, set()), key=list(RequestStatus).index),
+        moves=sorted(guest_requests.MOVES.get(found.status, set()), key=list(RequestStatus).index),
         status_form=StatusForm(),
         assign_form=assign_form,
         note_form=NoteForm(),
@@ -127,7 +128,7 @@ def request_page(request_id: int):
 def _act(request_id: int, action) -> object:
     """Run one change on a request, commit it, and go back where it was made: the request's page,
     or the queue (same filters) with the row in view."""
-    found = requests.hotel_request(g.hotel.id, request_id)
+    found = guest_requests.hotel_request(g.hotel.id, request_id)
     try:
         action(found)
         db.session.commit()
@@ -146,7 +147,7 @@ def request_status(request_id: int):
     statuses = {status.value: status for status in RequestStatus}
     if not form.validate_on_submit() or form.to.data not in statuses:
         abort(400)
-    return _act(request_id, lambda found: requests.move(found, statuses[form.to.data], _me()))
+    return _act(request_id, lambda found: guest_requests.move(found, statuses[form.to.data], _me()))
 
 
 @bp.post("/requests/<int:request_id>/assign")
@@ -159,7 +160,7 @@ def request_assign(request_id: int):
     assignee = (
         db.session.get(StaffUser, int(form.assignee.data)) if (form.assignee.data or "").isdigit() else None
     )
-    return _act(request_id, lambda found: requests.assign(found, assignee, _me()))
+    return _act(request_id, lambda found: guest_requests.assign(found, assignee, _me()))
 
 
 @bp.post("/requests/<int:request_id>/note")
@@ -169,7 +170,7 @@ def request_note(request_id: int):
     if not form.validate_on_submit():
         flash(_("Please write the note first."), "error")
         return redirect(url_for("desk.request_page", request_id=request_id))
-    return _act(request_id, lambda found: requests.add_note(found, form.text.data, _me()))
+    return _act(request_id, lambda found: guest_requests.add_note(found, form.text.data, _me()))
 
 
 @bp.post("/requests/<int:request_id>/message")
@@ -178,7 +179,7 @@ def request_message(request_id: int):
     form = GuestMessageForm()
     if not form.validate_on_submit():
         abort(400)
-    return _act(request_id, lambda found: requests.tell_guest(found, form.text.data or "", _me()))
+    return _act(request_id, lambda found: guest_requests.tell_guest(found, form.text.data or "", _me()))
 
 
 @bp.post("/requests/<int:request_id>/approve")

@@ -10,7 +10,7 @@ from app.desk import bp
 from app.desk.forms import CancelForm, RefundForm, StaySearchForm
 from app.extensions import db
 from app.models import RefundStatus, StaffRole
-from app.services import clock, ordering, payments, requests, stay_lookup
+from app.services import guest_requests, ordering, payments, stay_lookup
 from app.services.errors import LobbyError
 from app.web.forms import PlainForm
 from app.web.locale import money
@@ -26,7 +26,7 @@ bp.before_request(load_staff_hotel)
 @role_required(RECEPTIONIST)
 def home():
     form = StaySearchForm(request.args)
-    today = clock.now().astimezone(g.hotel.tz).date()
+    today = g.hotel.today()
     stays = stay_lookup.find_stays(g.hotel.id, form.q.data or "", today) if form.validate() else []
     attention = payments.recent_refunds(g.hotel.id, needing_attention=True, limit=20)
     return render_template("desk/home.html", form=form, stays=stays, attention=attention, today=today)
@@ -42,7 +42,7 @@ def stay(stay_id: int):
         guest=found,
         orders=orders,
         payments=payments.payments_by_order(orders),
-        stay_requests=requests.requests_for_stay(found),
+        stay_requests=guest_requests.requests_for_stay(found),
         plain_form=PlainForm(),
         cancel_form=CancelForm(),
     )

@@ -9,6 +9,7 @@ from flask_wtf.csrf import generate_csrf
 from sqlalchemy import select
 from wtforms import SelectChoice
 
+from app import clock
 from app.desk import bp
 from app.desk.forms import SaleForm
 from app.extensions import db
@@ -18,7 +19,6 @@ from app.security import allow_card_scripts
 from app.services import (
     availability,
     catalog,
-    clock,
     ordering,
     payments,
     recommendations,
@@ -45,7 +45,7 @@ def _sale_form(stay, service: Service) -> SaleForm:
     form = SaleForm()
     if service.kind.by_day:
         if request.method == "GET":
-            form.start_date.data = max(clock.now().astimezone(g.hotel.tz).date(), stay.arrival)
+            form.start_date.data = max(g.hotel.today(), stay.arrival)
     else:
         form.slot.choices = [
             SelectChoice(slot.id, f"{when(slot.starts_at)} · {_left(slot.seats_left)}")

@@ -10,9 +10,10 @@ from flask import Flask, abort, current_app, g, redirect, request, session, url_
 from flask.sessions import SecureCookieSessionInterface, SessionMixin
 from sqlalchemy import select
 
+from app import clock
 from app.extensions import db
 from app.models import Hotel, Stay
-from app.services import clock, guest_access
+from app.services import guest_access
 from app.web.live import is_fragment_request
 from app.web.sessions import fresh_session
 
@@ -63,11 +64,7 @@ def load_guest() -> None:
         else:
             session.pop("stay", None)
             session.pop(GUEST_UNTIL, None)
-    g.hotel = _hotel_of(g.stay) if g.stay else default_hotel()
-
-
-def _hotel_of(stay: Stay) -> Hotel:
-    return db.session.get(Hotel, stay.hotel_id)
+    g.hotel = g.stay.hotel if g.stay else default_hotel()
 
 
 def default_hotel() -> Hotel | None:
@@ -76,10 +73,6 @@ def default_hotel() -> Hotel | None:
     if slug:
         query = query.where(Hotel.slug == slug)
     return db.session.scalar(query)
-
-
-def hotel_today(hotel: Hotel):
-    return clock.now().astimezone(hotel.tz).date()
 
 
 def guest_required(view: Callable) -> Callable:

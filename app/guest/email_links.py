@@ -8,13 +8,14 @@ from flask import flash, g, redirect, render_template, session, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
+from app import clock
 from app.extensions import csrf, db, limiter
 from app.guest import bp
 from app.guest.access import sign_in
 from app.guest.forms import RecommendForm
 from app.guest.routes import link_limit
-from app.models import Hotel, Stay
-from app.services import clock, feedback, messages, signed_links
+from app.models import Stay
+from app.services import feedback, messages, signed_links
 from app.services.errors import LobbyError
 from app.web.forms import PlainForm
 from app.web.redirects import safe_next
@@ -51,8 +52,8 @@ def email_feedback(token: str):
     stay = signed_links.read_feedback_token(token, clock.now())
     if stay is None:
         return _link_refused(_("This link is not valid any more."))
-    g.hotel = db.session.get(Hotel, stay.hotel_id)
-    today = clock.now().astimezone(g.hotel.tz).date()
+    g.hotel = stay.hotel
+    today = g.hotel.today()
     if stay.checked_out_at is not None:
         # Left early: the stay is over, so the end-of-stay question is open as on its last day.
         today = max(today, stay.departure - timedelta(days=1))
@@ -83,7 +84,7 @@ def email_feedback(token: str):
 def _unsubscribe_target(token: str) -> Stay | None:
     stay = signed_links.read_unsubscribe_token(token)
     if stay is not None:
-        g.hotel = db.session.get(Hotel, stay.hotel_id)
+        g.hotel = stay.hotel
     return stay
 
 

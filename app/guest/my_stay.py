@@ -6,12 +6,13 @@ from flask import flash, g, redirect, render_template, url_for
 from flask_babel import gettext as _
 from wtforms import SelectChoice
 
+from app import clock
 from app.extensions import db
 from app.guest import bp
-from app.guest.access import guest_required, hotel_today
+from app.guest.access import guest_required
 from app.guest.forms import MessageForm, RatingForm, RecommendForm, RoomItemForm
 from app.models import OrderStatus, PaymentMethod, RequestKind
-from app.services import cancellations, clock, feedback, live, ordering, payments, requests, waitlist
+from app.services import cancellations, feedback, guest_requests, live, ordering, payments, waitlist
 from app.services.errors import LobbyError
 from app.web import labels
 from app.web.forms import PlainForm
@@ -28,15 +29,15 @@ def _live_context() -> dict:
     now = clock.now()
     return {
         "orders": ordering.stay_orders(g.stay),
-        "guest_requests": requests.requests_for_stay(g.stay),
-        "guest_may_cancel": requests.guest_may_cancel,
+        "guest_requests": guest_requests.requests_for_stay(g.stay),
+        "guest_may_cancel": guest_requests.guest_may_cancel,
         "policy": cancellations.cancel_policy,
         "rateable": lambda line: feedback.rateable(line, now),
         "ratings": feedback.ratings_by_line(g.stay),
         "recommendation": feedback.stay_recommendation(g.stay),
-        "recommendation_due": feedback.recommendation_due(g.stay, hotel_today(g.hotel)),
+        "recommendation_due": feedback.recommendation_due(g.stay, g.hotel.today()),
         "stay_rating": feedback.stay_rating(g.stay),
-        "stay_rating_open": feedback.stay_rating_open(g.stay, hotel_today(g.hotel)),
+        "stay_rating_open": feedback.stay_rating_open(g.stay, g.hotel.today()),
         "stay_rating_form": RatingForm(prefix="stay"),
         "plain_form": PlainForm(),
         "rating_form": RatingForm(prefix="rate"),
@@ -98,7 +99,9 @@ def ask_item():
     if not form.validate_on_submit():
         return _page(400, item_form=form)
     try:
-        requests.guest_asks(g.stay, RequestKind.AMENITY, item=form.item.data, quantity=form.quantity.data)
+        guest_requests.guest_asks(
+            g.stay, RequestKind.AMENITY, item=form.item.data, quantity=form.quantity.data
+        )
     except LobbyError as error:
         return _refused(error, item_form=form)
     return _done(_("Thank you, we are on it. You can follow it here."))
@@ -111,7 +114,7 @@ def ask_desk(kind: str):
     if not form.validate_on_submit():
         return _page(400, **{f"{kind}_form": form})
     try:
-        requests.guest_asks(g.stay, RequestKind(kind), details=form.details.data)
+        guest_requests.guest_asks(g.stay, RequestKind(kind), details=form.details.data)
     except LobbyError as error:
         return _refused(error, **{f"{kind}_form": form})
     return _done(_("Thank you, we are on it. You can follow it here."))
@@ -122,7 +125,7 @@ def ask_desk(kind: str):
 def cancel_request(request_id: int):
     if not PlainForm().validate_on_submit():
         return _page(400)
-    requests.guest_cancels(g.stay, request_id)
+    guest_requests.guest_cancels(g.stay, request_id)
     return _done(_("Your request is cancelled."))
 
 
@@ -134,7 +137,7 @@ def ask_about_booking(line_id: int):
     if not form.validate_on_submit():
         flash(_("Please tell us a little about it."), "error")
         return _page(400)
-    requests.ask_about_line(g.stay, line, form.details.data)
+    guest_requests.ask_about_line(g.stay, line, form.details.data)
     return _done(_("Thank you, we are on it. You can follow it here."))
 
 
@@ -160,7 +163,7 @@ def rate_stay():
         flash(form.rating.errors[0] if form.rating.errors else _("Please choose from 1 to 5 stars."), "error")
         return _page(400)
     try:
-        feedback.rate_stay(g.stay, form.rating.data, form.comment.data or "", hotel_today(g.hotel))
+        feedback.rate_stay(g.stay, form.rating.data, form.comment.data or "", g.hotel.today())
     except LobbyError as error:
         return _refused(error)
     return _done(_("Thank you for your rating!"))
@@ -176,7 +179,7 @@ def recommend():
         )
         return _page(400)
     try:
-        feedback.recommend(g.stay, form.score.data, form.comment.data or "", hotel_today(g.hotel))
+        feedback.recommend(g.stay, form.score.data, form.comment.data or "", g.hotel.today())
     except LobbyError as error:
         return _refused(error)
     return _done(_("Thank you for telling us!"))

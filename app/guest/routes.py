@@ -22,9 +22,10 @@ from flask_babel import gettext as _
 from flask_wtf.csrf import generate_csrf
 from wtforms import SelectChoice
 
+from app import clock
 from app.extensions import db, limiter
 from app.guest import bp
-from app.guest.access import guest_required, hotel_today, load_guest, sign_in, sign_out
+from app.guest.access import guest_required, load_guest, sign_in, sign_out
 from app.guest.forms import (
     CancelForm,
     CheckoutForm,
@@ -36,6 +37,7 @@ from app.guest.forms import (
     WaitlistForm,
 )
 from app.models import LineStatus, OfferPlace, OrderStatus, PaymentMethod, PromoCode, Service, Slot
+from app.models.ages import ADULT_AGE
 from app.security import MAX_ID, allow_card_scripts
 from app.services import (
     analytics,
@@ -43,12 +45,12 @@ from app.services import (
     calendar,
     cancellations,
     catalog,
-    clock,
     discounts,
     guest_access,
     ordering,
     payments,
     photos,
+    planning,
     recommendations,
     waitlist,
 )
@@ -92,7 +94,7 @@ def signin():
     if request.method == "POST" and active.validate_on_submit():
         if g.hotel is None:
             abort(404)
-        today = hotel_today(g.hotel)
+        today = g.hotel.today()
         if active is room_form:
             stay = guest_access.stay_by_room(g.hotel, room_form.room.data, room_form.surname.data, today)
         else:
@@ -185,7 +187,7 @@ def _booking_form(service: Service, slots: list[Slot] | None = None, formdata=No
     if service.kind.by_day:
         form = DailyBookingForm(**given)
         if request.method == "GET" and formdata is None:
-            form.start_date.data = _arg_date("start_date") or max(hotel_today(g.hotel), g.stay.arrival)
+            form.start_date.data = _arg_date("start_date") or max(g.hotel.today(), g.stay.arrival)
             form.days.data = _arg_int("days", 1, 30) or 1
             form.quantity.data = _arg_int("quantity", 1, 10) or 1
         return form
@@ -208,7 +210,7 @@ def _booking_form(service: Service, slots: list[Slot] | None = None, formdata=No
 def _party_that_fits(service: Service, slots: list[Slot], slot_id: int | None) -> tuple[int, list[int]]:
     """Everyone of the stay the service accepts, trimmed to the places of the chosen time, or else
     of the smallest full one: its waiting list is joined with this party, so it must fit."""
-    adults = 0 if service.max_age is not None and service.max_age < 18 else g.stay.adults
+    adults = 0 if service.max_age is not None and service.max_age < ADULT_AGE else g.stay.adults
     children = [index for index, age in enumerate(g.stay.children_ages) if service.accepts_age(age)]
     chosen = [slot for slot in slots if slot.id == slot_id] or [
         slot for slot in slots if not slot.seats_left and slot.capacity > 0
@@ -244,7 +246,7 @@ def _arg_date(name: str) -> date | None:
 def service(service_id: int):
     svc = catalog.bookable_service(g.stay.hotel_id, service_id)
     if request.method == "GET":
-        analytics.count_view(svc, hotel_today(g.hotel))  # the dashboard's conversion needs the views
+        analytics.count_view(svc, g.hotel.today())  # the dashboard's conversion needs the views
     slots = _service_slots(svc)
     form = _booking_form(svc, slots)
     status = 200
@@ -277,7 +279,7 @@ def service(service_id: int):
 
 def _service_slots(svc: Service) -> list[Slot]:
     if svc.kind.by_day:
-        first = max(hotel_today(g.hotel), g.stay.arrival)
+        first = max(g.hotel.today(), g.stay.arrival)
         return availability.day_slots(svc, first, g.stay.departure)
     return availability.slots_for_stay(svc, g.stay, clock.now())
 
@@ -329,7 +331,7 @@ def _total_context(svc: Service, form, now) -> dict:
     return {"quote": quote, "total_problem": problem, "terms": terms, "book_label": label}
 
 
-def _terms_of(svc: Service, booking: ordering.BookingRequest, now):
+def _terms_of(svc: Service, booking: planning.BookingRequest, now):
     if svc.kind.by_day:
         first = datetime.combine(booking.start_date, time(0), tzinfo=g.hotel.tz)
         return cancellations.booking_terms(svc, first, booking.days, now)
@@ -413,7 +415,7 @@ def promo_apply():
     if not form.validate_on_submit():
         return _cart_page(status=400, promo_form=form)
     try:
-        discounts.apply_promo(order, g.stay, form.code.data, hotel_today(g.hotel))
+        discounts.apply_promo(order, g.stay, form.code.data, g.hotel.today())
     except LobbyError as error:
         db.session.rollback()
         flash(str(error.message), "error")

@@ -13,7 +13,7 @@ from markupsafe import Markup
 
 from app.manage import bp
 from app.models import OfferPlace, StaffRole
-from app.services import analytics, clock, csv_files
+from app.services import analytics, csv_files
 from app.web.downloads import csv_response
 from app.web.labels import REQUEST_KIND_LABELS, offer_reason_label
 from app.web.locale import money
@@ -33,7 +33,7 @@ MAX_DAYS = 731
 
 def _period() -> analytics.Period:
     """?from=YYYY-MM-DD&to=YYYY-MM-DD, the last 30 days by default; nonsense falls back quietly."""
-    today = clock.now().astimezone(g.hotel.tz).date()
+    today = g.hotel.today()
     last = _day(request.args.get("to")) or today
     first = _day(request.args.get("from")) or last - timedelta(days=DEFAULT_DAYS - 1)
     if first > last or (last - first).days > MAX_DAYS:

@@ -16,6 +16,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, Regexp
 
 from app.models import ServiceTag
+from app.models.ages import OLDEST_CHILD
 from app.web.fields import MoneyField, WholeNumberField
 from app.web.forms import LobbyForm, MultiCheckboxField
 from app.web.messages import NOT_A_CHOICE, NOT_A_DATE, NOT_A_NUMBER, TOO_LONG
@@ -107,7 +108,7 @@ class ServiceForm(LobbyForm):
     price_adult = _price(_l("Price per adult"))
     price_child = _price(_l("Price per child"))
     price_unit = _price(_l("Price per unit and day"))
-    free_under_age = _whole(_l("Free under age"), 0, 17, required=False)
+    free_under_age = _whole(_l("Free under age"), 0, OLDEST_CHILD, required=False)
     min_age = _whole(_l("Minimum age"), 0, 120, required=False)
     max_age = _whole(_l("Maximum age"), 0, 120, required=False)
     duration_minutes = _whole(_l("Duration (minutes)"), 1, 43200)

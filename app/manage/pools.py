@@ -6,11 +6,12 @@ from flask import abort, flash, g, redirect, render_template, request, session, 
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from app import clock
 from app.extensions import db
 from app.manage import bp
 from app.manage.forms import CapacityForm, WeekForm
 from app.models import OrderLine, PoolMode, ResourcePool, Slot, StaffRole
-from app.services import capacity, clock
+from app.services import capacity
 from app.services.errors import LobbyError
 from app.web.forms import PlainForm
 from app.web.roles import role_required
@@ -19,14 +20,10 @@ MANAGER = StaffRole.MANAGER
 MAX_CONFLICTS_SHOWN = 50
 
 
-def _today():
-    return clock.now().astimezone(g.hotel.tz).date()
-
-
 @bp.get("/pools")
 @role_required(MANAGER)
 def pools():
-    today = _today()
+    today = g.hotel.today()
     found = db.session.scalars(
         select(ResourcePool).where(ResourcePool.hotel_id == g.hotel.id).order_by(ResourcePool.code)
     )
@@ -42,7 +39,7 @@ def _refused_key(pool) -> str:
 
 
 def _page(pool, capacity_form=None, week_form=None, conflicts=(), status=200):
-    today = _today()
+    today = g.hotel.today()
     refused = session.pop(_refused_key(pool), None)
     if refused:
         # Back from a refused change (post, redirect, get): what was typed and what was in the way.

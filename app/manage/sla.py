@@ -9,7 +9,7 @@ from app.extensions import db
 from app.manage import bp
 from app.manage.forms import with_sla_fields
 from app.models import RequestKind, StaffRole
-from app.services import requests
+from app.services import guest_requests
 from app.services.errors import LobbyError
 from app.web.roles import role_required
 
@@ -19,7 +19,7 @@ from app.web.roles import role_required
 def sla():
     form = with_sla_fields(RequestKind)(obj=g.hotel if request.method == "GET" else None)
     if request.method == "GET":
-        for kind, (ack, resolve) in requests.sla_table(g.hotel).items():
+        for kind, (ack, resolve) in guest_requests.sla_table(g.hotel).items():
             form[f"ack_{kind.value}"].data, form[f"resolve_{kind.value}"].data = ack, resolve
     status = 200
     if request.method == "POST":
@@ -29,7 +29,9 @@ def sla():
                 for kind in RequestKind
             }
             try:
-                requests.save_sla(g.hotel, minutes, form.silver_sla_percent.data, form.gold_sla_percent.data)
+                guest_requests.save_sla(
+                    g.hotel, minutes, form.silver_sla_percent.data, form.gold_sla_percent.data
+                )
             except LobbyError as error:
                 db.session.rollback()
                 flash(str(error.message), "error")

@@ -17,6 +17,7 @@ from app.models.catalog import (
 )
 from app.models.discounts import PromoCode, PromoKind
 from app.models.feedback import Feedback
+from app.models.guest_requests import GuestRequest, RequestEvent, RequestKind, RequestStatus, SlaTarget
 from app.models.hotel import Hotel
 from app.models.i18n import LocalizedText
 from app.models.messages import MessageKind, MessageStatus, OutboundMessage
@@ -31,7 +32,6 @@ from app.models.orders import (
     SeatAllocation,
 )
 from app.models.payments import Payment, PaymentStatus, Refund, RefundStatus, WebhookEvent
-from app.models.requests import GuestRequest, RequestEvent, RequestKind, RequestStatus, SlaTarget
 from app.models.rooms import Room
 from app.models.staff import StaffRole, StaffUser
 from app.models.stays import Stay, Tier

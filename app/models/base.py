@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import DateTime, ForeignKey
-from sqlalchemy.orm import Mapped, declared_attr, mapped_column
+from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
+
+if TYPE_CHECKING:
+    from app.models.hotel import Hotel
 
 
 def utcnow() -> datetime:
@@ -43,3 +47,8 @@ class HotelScoped:
     @declared_attr
     def hotel_id(cls) -> Mapped[int]:
         return mapped_column(ForeignKey("hotel.id"), index=True)
+
+    @declared_attr
+    def hotel(cls) -> Mapped[Hotel]:
+        """The owning hotel, for its time zone, currency and rules (from the identity map once loaded)."""
+        return relationship("Hotel")

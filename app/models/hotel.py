@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import JSON, String
 from sqlalchemy.orm import Mapped, mapped_column
 
+from app import clock
 from app.extensions import db
 from app.models.base import TimestampMixin
 from app.models.i18n import I18nText, LocalizedText
@@ -39,6 +41,14 @@ class Hotel(TimestampMixin, db.Model):
     @property
     def tz(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
+
+    def local(self, moment: datetime) -> datetime:
+        """``moment`` (stored in UTC) on the hotel's wall clock, daylight saving included."""
+        return moment.astimezone(self.tz)
+
+    def today(self) -> date:
+        """The hotel's date now: after midnight at the hotel it is tomorrow, whatever the UTC date."""
+        return self.local(clock.now()).date()
 
     def __repr__(self) -> str:
         return f"<Hotel {self.slug}>"

@@ -9,6 +9,7 @@ from sqlalchemy import JSON, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.extensions import db
+from app.models.ages import PARTY_BABY_UNDER, PARTY_CHILD_UNDER
 from app.models.base import HotelScoped, TimestampMixin, UTCDateTime
 from app.models.catalog import str_enum
 
@@ -23,7 +24,7 @@ def party_kind(adults: int, children_ages: list[int]) -> str:
     """The kind of party, for "guests like you": what similar parties booked is what they are offered."""
     if children_ages:
         youngest = min(children_ages)
-        return "baby" if youngest < 3 else "kids" if youngest < 12 else "teens"
+        return "baby" if youngest < PARTY_BABY_UNDER else "kids" if youngest < PARTY_CHILD_UNDER else "teens"
     return "couple" if adults <= 2 else "group"
 
 

@@ -8,7 +8,7 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from app.extensions import db
-from app.models import FolioLine, Hotel, LineStatus, Order, OrderLine, Payment, Refund, RefundStatus, Stay
+from app.models import FolioLine, LineStatus, Order, OrderLine, Payment, Refund, RefundStatus, Stay
 
 NAME = "room"
 
@@ -32,7 +32,7 @@ def reverse(refund: Refund, line: OrderLine | None, now: datetime) -> None:
     order = refund.payment.order
     stay = order.stay
     what = _description(stay, line) if line is not None else order.reference
-    with force_locale(_hotel(stay).default_locale):
+    with force_locale(stay.hotel.default_locale):
         description = _("Refund: %(what)s", what=what)
     _post(stay, line, -refund.amount, description, f"{order.reference}-R{refund.id}", now, order_id=order.id)
     refund.status = RefundStatus.SUCCEEDED
@@ -61,7 +61,7 @@ def _post(
             order_id=order_id if order_id is not None else line.order_id,
             room=stay.room,
             amount=amount,
-            currency=_hotel(stay).currency,
+            currency=stay.hotel.currency,
             description=description[:200],
             reference=reference,
             posted_at=now,
@@ -71,8 +71,4 @@ def _post(
 
 def _description(stay: Stay, line: OrderLine) -> str:
     # The folio is read by the hotel's accounts, so it speaks the hotel's language.
-    return line.service.title.localize(_hotel(stay).default_locale)
-
-
-def _hotel(stay: Stay) -> Hotel:
-    return db.session.get(Hotel, stay.hotel_id)
+    return line.service.title.localize(stay.hotel.default_locale)

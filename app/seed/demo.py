@@ -7,6 +7,7 @@ from datetime import date, time, timedelta
 
 from sqlalchemy import select
 
+from app import clock
 from app.extensions import db
 from app.models import (
     Hotel,
@@ -25,7 +26,7 @@ from app.models import (
 )
 from app.seed import catalog_data as data
 from app.seed.texts import all_languages
-from app.services import availability, clock, guest_access, requests, staff_accounts
+from app.services import availability, guest_access, guest_requests, staff_accounts
 
 SLOT_DAYS = 30
 # Demo database only: `make run` prints these so a newcomer can open the desk at once.
@@ -52,7 +53,7 @@ def seed_demo() -> tuple[Hotel, DemoStays]:
     hotel = Hotel(**{**data.HOTEL, "name": all_languages("hotel.name", data.HOTEL["name"])})
     db.session.add(hotel)
     db.session.flush()
-    today = clock.now().astimezone(hotel.tz).date()
+    today = hotel.today()
 
     pools = {spec["code"]: _pool(hotel, spec, today) for spec in data.POOLS}
     services = {spec["code"]: _service(hotel, spec, pools) for spec in data.SERVICES}
@@ -125,8 +126,8 @@ def seed_demo() -> tuple[Hotel, DemoStays]:
         staff_accounts.create_staff(hotel, email, DEMO_STAFF_PASSWORD, role, name=name)
     # A believable morning at the desk: two requests already waiting.
     now = clock.now()
-    requests.open_request(stays.in_house, RequestKind.AMENITY, item="towels", quantity=2, now=now)
-    requests.open_request(
+    guest_requests.open_request(stays.in_house, RequestKind.AMENITY, item="towels", quantity=2, now=now)
+    guest_requests.open_request(
         stays.large_family,
         RequestKind.HELP,
         details="Our youngest has a cold. Could someone bring a kettle and some honey?",

@@ -29,8 +29,6 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import and_, case, func, literal_column, select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from app.extensions import db
 from app.models import (
@@ -54,6 +52,7 @@ from app.models import (
     Stay,
     package_service,
 )
+from app.services import upsert
 
 
 @dataclass(frozen=True)
@@ -70,15 +69,13 @@ class Period:
 
 def count_view(service: Service, day: date) -> None:
     """One more view of a service's page, as one upsert: cheap enough for every page view."""
-    dialect = db.session.get_bind().dialect.name
-    insert = pg_insert if dialect == "postgresql" else sqlite_insert
-    statement = insert(ServiceViewDay).values(
-        service_id=service.id, day=day, hotel_id=service.hotel_id, views=1
+    upsert.add_to_counters(
+        db.session,
+        ServiceViewDay,
+        {"service_id": service.id, "day": day, "hotel_id": service.hotel_id, "views": 1},
+        conflict=["service_id", "day"],
+        add=["views"],
     )
-    statement = statement.on_conflict_do_update(
-        index_elements=["service_id", "day"], set_={"views": ServiceViewDay.views + 1}
-    )
-    db.session.execute(statement)
     db.session.commit()  # the upsert made this a short writer transaction (app.services.locking)
 
 

@@ -16,9 +16,9 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from sqlalchemy import select
 
+from app import clock
 from app.extensions import db
 from app.models import ApiToken, Hotel, StaffUser
-from app.services import clock
 from app.services.errors import LobbyError, NotFound
 from app.services.locking import write_transaction
 

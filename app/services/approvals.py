@@ -9,6 +9,7 @@ from __future__ import annotations
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from app import clock
 from app.extensions import db
 from app.models import (
     GuestRequest,
@@ -22,24 +23,24 @@ from app.models import (
     StaffUser,
 )
 from app.payments import room
-from app.services import audit, availability, clock, requests, stay_life, waitlist
+from app.services import audit, availability, guest_requests, signals, stay_life
 from app.services.errors import NotAllowed
 from app.services.locking import write_transaction
 
 
-def _line_of(request: GuestRequest) -> OrderLine:
-    if request.kind is not RequestKind.APPROVAL or request.order_line_id is None:
+def _line_of(guest_request: GuestRequest) -> OrderLine:
+    if guest_request.kind is not RequestKind.APPROVAL or guest_request.order_line_id is None:
         raise NotAllowed(_("Only a request for an on-request service can be approved."))
-    line = db.session.get(OrderLine, request.order_line_id)
-    if line.status is not LineStatus.REQUESTED or not request.status.open:
+    line = db.session.get(OrderLine, guest_request.order_line_id)
+    if line.status is not LineStatus.REQUESTED or not guest_request.status.open:
         raise NotAllowed(_("This request has already been answered."))
     return line
 
 
 def approve(hotel_id: int, request_id: int, staff: StaffUser, message: str = "") -> GuestRequest:
     with write_transaction():
-        request = requests.hotel_request(hotel_id, request_id)
-        line = _line_of(request)
+        guest_request = guest_requests.hotel_request(hotel_id, request_id)
+        line = _line_of(guest_request)
         stay_life.ensure_open(line.order.stay)  # after check-out it may only be declined
         now = clock.now()
         line.status = LineStatus.BOOKED
@@ -52,24 +53,24 @@ def approve(hotel_id: int, request_id: int, staff: StaffUser, message: str = "")
         )
         payment.amount += line.total
         room.charge_line(payment, line, now)
-        requests.move(request, RequestStatus.DONE, staff, now)
+        guest_requests.move(guest_request, RequestStatus.DONE, staff, now)
         if message.strip():
-            requests.tell_guest(request, message, staff)
+            guest_requests.tell_guest(guest_request, message, staff)
         _record_answer(line, "order.line_approved", message)
-    return request
+    return guest_request
 
 
 def decline(hotel_id: int, request_id: int, staff: StaffUser, message: str = "") -> GuestRequest:
     with write_transaction():
-        request = requests.hotel_request(hotel_id, request_id)
-        line = _line_of(request)
+        guest_request = guest_requests.hotel_request(hotel_id, request_id)
+        line = _line_of(guest_request)
         now = clock.now()
         release_requested_line(line, now)
-        requests.move(request, RequestStatus.DECLINED, staff, now)
+        guest_requests.move(guest_request, RequestStatus.DECLINED, staff, now)
         if message.strip():
-            requests.tell_guest(request, message, staff)
+            guest_requests.tell_guest(guest_request, message, staff)
         _record_answer(line, "order.line_declined", message)
-    return request
+    return guest_request
 
 
 def _record_answer(line: OrderLine, action: str, message: str) -> None:
@@ -82,7 +83,7 @@ def _record_answer(line: OrderLine, action: str, message: str) -> None:
 def release_requested_line(line: OrderLine, now) -> None:
     """A line waiting for approval ends (declined, or cancelled by the guest): seats back, nothing charged."""
     availability.release_seats(line)
-    waitlist.offer_freed_seats([line.slot_id], now)
+    signals.seats_freed.send(slot_ids=[line.slot_id], now=now)
     line.status = LineStatus.CANCELLED
     line.cancelled_at = now
     order = line.order

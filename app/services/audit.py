@@ -21,6 +21,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from app import clock
 from app.extensions import db
 from app.models import (
     ActorKind,
@@ -40,7 +41,6 @@ from app.models import (
     Stay,
 )
 from app.models.i18n import LocalizedText
-from app.services import clock
 
 PAGE_SIZE = 50
 # Long texts (a service's description) are cut in the trail: it says what changed, not the whole text.

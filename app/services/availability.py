@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select, update
 
 from app.extensions import db
-from app.models import Hotel, OrderLine, PoolMode, ResourcePool, SeatAllocation, Service, Slot, Stay
+from app.models import OrderLine, PoolMode, ResourcePool, SeatAllocation, Service, Slot, Stay
 from app.services.errors import SoldOut
 
 
@@ -24,7 +24,7 @@ def ensure_slots(pool: ResourcePool, first_day: date, last_day: date) -> int:
     """
     if pool.mode is PoolMode.EVENTS:
         return 0  # event dates are set one by one, not from a weekly pattern
-    tz = _hotel_tz(pool)
+    tz = pool.hotel.tz
     existing = set(
         db.session.scalars(
             select(Slot.starts_at).where(
@@ -54,7 +54,7 @@ def ensure_slots(pool: ResourcePool, first_day: date, last_day: date) -> int:
 
 
 def add_event_slot(pool: ResourcePool, day: date, at: time, minutes: int) -> Slot:
-    tz = _hotel_tz(pool)
+    tz = pool.hotel.tz
     starts = local_datetime(day, at, tz)
     slot = Slot(
         hotel_id=pool.hotel_id,
@@ -79,22 +79,19 @@ def _slot_times(pool: ResourcePool, day: date, tz) -> Iterable[tuple[datetime, d
             yield starts, starts + timedelta(minutes=schedule.minutes)
 
 
-def _hotel_tz(pool: ResourcePool):
-    return db.session.get(Hotel, pool.hotel_id).tz
-
-
 def slots_for_stay(service: Service, stay: Stay, now: datetime, days: int = 7) -> list[Slot]:
     """The service's timed slots a stay can still book: during the stay, lead time respected.
 
     At most ``days`` days are listed, starting from today or from the day of arrival.
     """
-    tz = _hotel_tz(service.pool)
+    hotel = service.hotel
+    tz = hotel.tz
     earliest = max(
         now + timedelta(minutes=service.lead_time_minutes), local_datetime(stay.arrival, time(0), tz)
     )
     latest = min(
         local_datetime(stay.departure + timedelta(days=1), time(0), tz),
-        local_datetime(earliest.astimezone(tz).date() + timedelta(days=days), time(0), tz),
+        local_datetime(hotel.local(earliest).date() + timedelta(days=days), time(0), tz),
     )
     return list(
         db.session.scalars(

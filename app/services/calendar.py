@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from icalendar import Calendar, Event
 
+from app import clock
 from app.models import Hotel, Order
-from app.services import clock
 
 
 def order_calendar(order: Order, hotel: Hotel, host: str) -> bytes:
@@ -24,10 +24,10 @@ def order_calendar(order: Order, hotel: Hotel, host: str) -> bytes:
         if line.service.kind.by_day:
             # All-day events: a rental or amenity covers whole calendar days.
             event.add("dtstart", line.start_date)
-            event.add("dtend", line.ends_at.astimezone(hotel.tz).date())
+            event.add("dtend", hotel.local(line.ends_at).date())
         else:
-            event.add("dtstart", line.starts_at.astimezone(hotel.tz))
-            event.add("dtend", line.ends_at.astimezone(hotel.tz))
+            event.add("dtstart", hotel.local(line.starts_at))
+            event.add("dtend", hotel.local(line.ends_at))
         event.add("description", str(line.service.summary))
         cal.add_component(event)
     # RFC 5545: every TZID used needs its VTIMEZONE, or Outlook and some Android calendars

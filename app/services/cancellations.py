@@ -8,10 +8,10 @@ from datetime import datetime, time, timedelta
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from app import clock
 from app.extensions import db
 from app.models import (
     GuestRequest,
-    Hotel,
     LineStatus,
     OrderLine,
     OrderStatus,
@@ -24,7 +24,7 @@ from app.models import (
     StaffUser,
     Stay,
 )
-from app.services import approvals, audit, availability, clock, ordering, payments, requests, waitlist
+from app.services import approvals, audit, availability, guest_requests, ordering, payments, signals
 from app.services.errors import LobbyError, NotAllowed, NotFound
 from app.services.locking import write_transaction
 from app.services.pricing import percent_of
@@ -98,8 +98,8 @@ def booking_terms(
     """The terms of booking ``service`` at ``starts_at`` (by-day: the first day's midnight, for ``days``)."""
     now = now or clock.now()
     if service.kind.by_day:
-        hotel = db.session.get(Hotel, service.hotel_id)
-        first = starts_at.astimezone(hotel.tz).date()
+        hotel = service.hotel
+        first = hotel.local(starts_at).date()
         starts = tuple(
             datetime.combine(first + timedelta(days=i), time(0), tzinfo=hotel.tz) for i in range(days)
         )
@@ -193,7 +193,7 @@ def _cancel_and_refund(line: OrderLine, now, fee: int, reason: str, staff_id: in
     Returns a card refund for the caller to send once the transaction has committed.
     """
     availability.release_seats(line)
-    waitlist.offer_freed_seats([line.slot_id], now)
+    signals.seats_freed.send(slot_ids=[line.slot_id], now=now)
     line.status = LineStatus.CANCELLED
     line.cancelled_at = now
     line.cancellation_fee = fee
@@ -223,13 +223,13 @@ def _withdraw_request(line: OrderLine, reason: str = "Cancelled by the guest") -
     now = clock.now()
     approvals.release_requested_line(line, now)
     _record_cancelled(line, LineStatus.REQUESTED, reason)
-    request = db.session.scalar(
+    guest_request = db.session.scalar(
         select(GuestRequest).where(
             GuestRequest.order_line_id == line.id, GuestRequest.kind == RequestKind.APPROVAL
         )
     )
-    if request is not None and request.status.open:
-        requests.move(request, RequestStatus.CANCELLED, None, now)
+    if guest_request is not None and guest_request.status.open:
+        guest_requests.move(guest_request, RequestStatus.CANCELLED, None, now)
 
 
 def paid_by(order_id: int) -> Payment | None:

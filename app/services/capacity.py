@@ -13,9 +13,10 @@ from datetime import date, time, timedelta
 from flask_babel import gettext as _
 from sqlalchemy import delete, func, select, update
 
+from app import clock
 from app.extensions import db
-from app.models import Hotel, LineStatus, OrderLine, ResourcePool, Schedule, SeatAllocation, Slot
-from app.services import audit, availability, clock, waitlist
+from app.models import LineStatus, OrderLine, ResourcePool, Schedule, SeatAllocation, Slot
+from app.services import audit, availability, signals, waitlist
 from app.services.errors import LobbyError, NotFound
 from app.services.locking import write_transaction
 
@@ -86,7 +87,7 @@ def set_capacity(pool: ResourcePool, capacity: int) -> None:
             after={"capacity": capacity},
         )
         row.capacity = capacity
-        waitlist.offer_pool_seats(pool.id, now)  # a raise frees seats for those waiting
+        signals.seats_freed.send(pool_id=pool.id, now=now)  # a raise frees seats for those waiting
 
 
 @dataclass(frozen=True)
@@ -99,14 +100,14 @@ class WeeklyTime:
 def set_schedule(pool: ResourcePool, times: list[WeeklyTime]) -> None:
     """Replace the weekly pattern: future slots it drops must be empty; new ones are created."""
     now = clock.now()
-    tz = pool_tz(pool)
+    hotel = pool.hotel
     wanted = {(item.weekday, item.start) for item in times}
     with write_transaction():
         future = db.session.scalars(select(Slot).where(Slot.pool_id == pool.id, Slot.starts_at >= now)).all()
         dropped = [
             slot
             for slot in future
-            if (slot.local_date.weekday(), slot.starts_at.astimezone(tz).time()) not in wanted
+            if (slot.local_date.weekday(), hotel.local(slot.starts_at).time()) not in wanted
         ]
         busy = [slot.id for slot in dropped if slot.taken > 0]
         if busy:
@@ -133,7 +134,7 @@ def set_schedule(pool: ResourcePool, times: list[WeeklyTime]) -> None:
                 )
             )
         db.session.flush()
-        today = now.astimezone(tz).date()
+        today = hotel.local(now).date()
         availability.ensure_slots(pool, today, today + timedelta(days=SLOT_DAYS))
         audit.record(
             pool.hotel_id,
@@ -178,7 +179,7 @@ def reopen_slot(pool: ResourcePool, slot_id: int) -> None:
         slot.capacity = db.session.get(ResourcePool, pool.id).capacity
         _record_slot(slot, "pool.slot_reopened", was_closed=True)
         db.session.flush()
-        waitlist.offer_freed_seats([slot.id], now)
+        signals.seats_freed.send(slot_ids=[slot.id], now=now)
 
 
 def _record_slot(slot: Slot, action: str, was_closed: bool) -> None:
@@ -241,7 +242,3 @@ def load_by_day(pool: ResourcePool, first: date, days: int = 14) -> list[DayLoad
         .order_by(Slot.local_date)
     ).all()
     return [DayLoad(day, int(taken or 0), int(capacity or 0)) for day, taken, capacity in rows]
-
-
-def pool_tz(pool: ResourcePool):
-    return db.session.get(Hotel, pool.hotel_id).tz

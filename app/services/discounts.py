@@ -124,7 +124,7 @@ def _stay_discounts(subtotal: int, hotel: Hotel, family: int, loyalty: int, bund
 
 def reprice(order: Order, stay: Stay) -> None:
     """Work every rule out again for the order's live lines; the caller commits."""
-    hotel = db.session.get(Hotel, order.hotel_id)
+    hotel = stay.hotel  # the order's too; a price preview's order is transient and loads nothing
     lines = [line for line in order.lines if line.status is not LineStatus.CANCELLED]
     bundles = _bundle_percents(order.hotel_id, {line.service_id for line in lines})
     family, loyalty = _stay_percents(hotel, stay)
@@ -151,7 +151,7 @@ def price_alone(stay: Stay, service_id: int, quote: Quote) -> Quote:
     The same rules as :func:`reprice` (no promo code: a new order has none), so the
     total a service page shows is the total the booking charges.
     """
-    hotel = db.session.get(Hotel, stay.hotel_id)
+    hotel = stay.hotel
     family, loyalty = _stay_percents(hotel, stay)
     bundle = _bundle_percents(hotel.id, {service_id}).get(service_id, 0)
     cap = _stay_discounts(quote.subtotal, hotel, family, loyalty, bundle)

@@ -7,9 +7,10 @@ from datetime import date, datetime
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from app import clock
 from app.extensions import db
 from app.models import Feedback, LineStatus, Order, OrderLine, RequestKind, StaffUser, Stay
-from app.services import clock, requests
+from app.services import guest_requests
 from app.services.errors import LobbyError, NotAllowed, NotFound
 
 MAX_COMMENT = 2000
@@ -93,7 +94,7 @@ def _save(stay: Stay, feedback: Feedback, comment: str) -> Feedback:
     db.session.add(feedback)
     db.session.flush()
     if feedback.low:
-        requests.open_request(
+        guest_requests.open_request(
             stay,
             RequestKind.RECOVERY,
             details=comment,

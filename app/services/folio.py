@@ -6,9 +6,9 @@ from datetime import datetime
 
 from sqlalchemy import select, update
 
+from app import clock
 from app.extensions import db
 from app.models import FolioExport, FolioLine, Hotel
-from app.services import clock
 from app.services.csv_files import major_units
 from app.services.locking import write_transaction
 

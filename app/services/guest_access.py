@@ -109,7 +109,7 @@ def stay_by_token(token: str, now: datetime) -> Stay | None:
     if not token or len(token) > 64:
         return None
     stay = db.session.scalar(select(Stay).where(Stay.access_token == token, Stay.checked_out_at.is_(None)))
-    if stay is None or stay.departure < now.astimezone(db.session.get(Hotel, stay.hotel_id).tz).date():
+    if stay is None or stay.departure < stay.hotel.local(now).date():
         return None
     return stay
 
@@ -127,8 +127,7 @@ def guest_signs_out(stay: Stay) -> None:
 
 def session_ends_at(stay: Stay) -> datetime:
     """A guest session lasts until the end of the departure day, in the hotel's time zone."""
-    tz = db.session.get(Hotel, stay.hotel_id).tz
-    return datetime.combine(stay.departure + timedelta(days=1), time(0), tzinfo=tz)
+    return datetime.combine(stay.departure + timedelta(days=1), time(0), tzinfo=stay.hotel.tz)
 
 
 def create_stay(hotel: Hotel, **fields) -> Stay:

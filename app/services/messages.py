@@ -124,7 +124,7 @@ def _due_confirmations(hotel: Hotel, now: datetime, today: date) -> list[Due]:
 
 
 def _due_reminders(hotel: Hotel, now: datetime, today: date) -> list[Due]:
-    if now.astimezone(hotel.tz).hour < REMINDER_FROM_HOUR:
+    if hotel.local(now).hour < REMINDER_FROM_HOUR:
         return []
     kind, tomorrow = MessageKind.REMINDER, today + timedelta(days=1)
     stay_ids = db.session.scalars(
@@ -146,7 +146,7 @@ def _due_reminders(hotel: Hotel, now: datetime, today: date) -> list[Due]:
 
 def _due_thank_yous(hotel: Hotel, now: datetime, today: date) -> list[Due]:
     kind = MessageKind.THANK_YOU
-    after_breakfast = now.astimezone(hotel.tz).hour >= THANK_YOU_FROM_HOUR
+    after_breakfast = hotel.local(now).hour >= THANK_YOU_FROM_HOUR
     left = [Stay.checked_out_at.is_not(None), Stay.departure < today]
     if after_breakfast:
         left.append(Stay.departure == today)
@@ -190,7 +190,7 @@ DUE_QUERIES = (
 
 
 def due_messages(hotel: Hotel, now: datetime) -> list[Due]:
-    today = now.astimezone(hotel.tz).date()
+    today = hotel.local(now).date()
     return [due for query in DUE_QUERIES for due in query(hotel, now, today)]
 
 
@@ -419,7 +419,7 @@ def _finish(message: OutboundMessage, error: str | None, now: datetime, give_up:
 
 def send_due(due: Due, mailer: Mailer, now: datetime, report: SendReport) -> None:
     stay = db.session.get(Stay, due.stay_id)
-    hotel = db.session.get(Hotel, stay.hotel_id)
+    hotel = stay.hotel
     message = claim(stay, due, now)
     if message is None:
         report.taken += 1

@@ -1,17 +1,17 @@
-"""The booking rules: what may go in a cart, checking out, and cancelling."""
+"""Orders: the cart, checkout, desk and one-tap sales, seat holds; what may be booked is planning's."""
 
 from __future__ import annotations
 
 import base64
 import secrets
-from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from flask import current_app
-from flask_babel import format_date, format_timedelta, ngettext
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from app import clock
 from app.extensions import db
 from app.models import (
     Hotel,
@@ -23,67 +23,21 @@ from app.models import (
     PaymentMethod,
     PaymentStatus,
     RequestKind,
-    Service,
     ServiceKind,
     Slot,
     Stay,
 )
 from app.payments import card_provider, room
-from app.services import audit, availability, clock, discounts, requests, stay_life, waitlist
+from app.services import audit, availability, discounts, guest_requests, planning, signals, stay_life
 from app.services.catalog import bookable_service
-from app.services.errors import LobbyError, NotAllowed, NotFound, SoldOut
+from app.services.errors import LobbyError, NotAllowed, NotFound
 from app.services.locking import write_transaction
 from app.services.money import MAX_AMOUNT
 from app.services.pricing import Party, Quote, price_breakdown
 
-MAX_UNITS = 10
-MAX_RENTAL_DAYS = 30
-
-
-@dataclass
-class BookingRequest:
-    """What a guest asked for, as parsed from a form; checked by :func:`plan_line`."""
-
-    service_id: int
-    slot_id: int | None = None
-    adults: int = 0
-    child_indexes: list[int] = field(default_factory=list)  # positions in stay.children_ages
-    start_date: date | None = None
-    days: int = 1
-    quantity: int = 1
-    # The offer (place, reason code) the guest booked from, once checked by recommendations.attribution.
-    offer: tuple[str, str] | None = None
-
-
-@dataclass
-class PlannedLine:
-    service: Service
-    slots: list[Slot]
-    party: Party
-    quote: Quote
-    starts_at: datetime
-    ends_at: datetime
-    start_date: date | None = None
-    end_date: date | None = None
-    offer: tuple[str, str] | None = None
-
 
 def new_order_reference() -> str:
     return base64.b32encode(secrets.token_bytes(5)).decode()
-
-
-def plan_line(stay: Stay, request: BookingRequest, now: datetime | None = None) -> PlannedLine:
-    """Check a request against every rule and price it; raise :class:`LobbyError` if it breaks one."""
-    now = now or clock.now()
-    stay_life.ensure_open(stay)
-    service = bookable_service(stay.hotel_id, request.service_id)
-    hotel = db.session.get(Hotel, stay.hotel_id)
-    if service.kind.by_day:
-        planned = _plan_by_day(stay, hotel, service, request, now)
-    else:
-        planned = _plan_timed(stay, hotel, service, request, now)
-    planned.offer = request.offer
-    return planned
 
 
 @dataclass(frozen=True)
@@ -95,149 +49,30 @@ class Preview:
     """
 
     quote: Quote
-    planned: PlannedLine | None = None
+    planned: planning.PlannedLine | None = None
 
 
-def quote_alone(stay: Stay, request: BookingRequest, now: datetime | None = None) -> Preview:
-    """What booking ``request`` on its own (:func:`book_now`, a desk sale) charges, with its discounts.
+def quote_alone(stay: Stay, booking: planning.BookingRequest, now: datetime | None = None) -> Preview:
+    """What ``booking`` on its own (:func:`book_now`, a desk sale) charges, with its discounts.
 
     The one price preview: the guest's service page and the desk's sale both show it, priced
     by the rules that price the order, so the total shown is the total charged.
 
-    Raises :class:`LobbyError` like :func:`plan_line`. A timed request without a time yet
+    Raises :class:`LobbyError` like :func:`planning.plan_line`. A timed booking without a time yet
     is priced for its party (the price does not depend on the time; booking checks the rest).
     """
-    service = bookable_service(stay.hotel_id, request.service_id)
+    service = bookable_service(stay.hotel_id, booking.service_id)
     planned = None
-    if service.kind.by_day or request.slot_id is not None:
-        planned = plan_line(stay, request, now)
+    if service.kind.by_day or booking.slot_id is not None:
+        planned = planning.plan_line(stay, booking, now)
         quote = planned.quote
     else:
-        party = Party(adults=request.adults, children_ages=_chosen_children(stay, request.child_indexes))
-        _check_party(stay, service, party)
-        quote = price_breakdown(service, db.session.get(Hotel, stay.hotel_id), party)
+        party = Party(
+            adults=booking.adults, children_ages=planning.chosen_children(stay, booking.child_indexes)
+        )
+        planning.check_party(stay, service, party)
+        quote = price_breakdown(service, stay.hotel, party)
     return Preview(discounts.price_alone(stay, service.id, quote), planned)
-
-
-def _plan_timed(
-    stay: Stay, hotel: Hotel, service: Service, request: BookingRequest, now: datetime
-) -> PlannedLine:
-    slot = db.session.get(Slot, request.slot_id) if request.slot_id else None
-    if slot is None or slot.pool_id != service.pool_id or slot.hotel_id != stay.hotel_id:
-        raise NotFound(_("That time is not available. Please choose another."))
-    _check_lead_time(service, slot.starts_at, now)
-    _check_within_stay(stay, slot.local_date)
-    party = Party(adults=request.adults, children_ages=_chosen_children(stay, request.child_indexes))
-    _check_party(stay, service, party)
-    if party.people > slot.seats_left:
-        raise SoldOut(_seats_left_message(slot.seats_left))
-    quote = price_breakdown(service, hotel, party)
-    return PlannedLine(service, [slot], party, quote, slot.starts_at, slot.ends_at)
-
-
-def _plan_by_day(
-    stay: Stay, hotel: Hotel, service: Service, request: BookingRequest, now: datetime
-) -> PlannedLine:
-    if request.start_date is None:
-        raise LobbyError(_("Please choose the first day."))
-    if not 1 <= request.days <= MAX_RENTAL_DAYS:
-        raise LobbyError(_("Number of days: please choose from 1 to %(max)d.", max=MAX_RENTAL_DAYS))
-    if not 1 <= request.quantity <= min(MAX_UNITS, service.pool.capacity):
-        raise LobbyError(_("Please choose between 1 and %(max)d.", max=min(MAX_UNITS, service.pool.capacity)))
-    first, last = request.start_date, request.start_date + timedelta(days=request.days - 1)
-    earliest = (now + timedelta(minutes=service.lead_time_minutes)).astimezone(hotel.tz).date()
-    if first < earliest:
-        raise NotAllowed(_("The earliest day you can book this for is %(day)s.", day=format_date(earliest)))
-    _check_within_stay(stay, first)
-    _check_within_stay(stay, last)
-    slots = availability.day_slots(service, first, last)
-    if len(slots) != request.days:
-        raise NotFound(_("This is not available on every day you chose."))
-    fewest = min(slot.seats_left for slot in slots)
-    if request.quantity > fewest:
-        raise SoldOut(_seats_left_message(fewest))
-    party = Party(quantity=request.quantity, days=request.days)
-    quote = price_breakdown(service, hotel, party)
-    tz = hotel.tz
-    return PlannedLine(
-        service,
-        slots,
-        party,
-        quote,
-        starts_at=datetime.combine(first, time(0), tzinfo=tz),
-        ends_at=datetime.combine(last + timedelta(days=1), time(0), tzinfo=tz),
-        start_date=first,
-        end_date=last,
-    )
-
-
-def _check_lead_time(service: Service, starts_at: datetime, now: datetime) -> None:
-    if starts_at < now:
-        raise NotAllowed(_("That time has already passed. Please choose another."))
-    lead = timedelta(minutes=service.lead_time_minutes)
-    if starts_at - lead < now:
-        raise NotAllowed(
-            _("This must be booked at least %(time)s in advance.", time=format_timedelta(lead, threshold=1))
-        )
-
-
-def _check_within_stay(stay: Stay, day: date) -> None:
-    if not stay.arrival <= day <= stay.departure:
-        raise LobbyError(
-            _(
-                "Please choose a day during your stay (%(arrival)s to %(departure)s).",
-                arrival=format_date(stay.arrival),
-                departure=format_date(stay.departure),
-            )
-        )
-
-
-def _chosen_children(stay: Stay, indexes: list[int]) -> tuple[int, ...]:
-    if len(set(indexes)) != len(indexes) or any(not 0 <= i < stay.children for i in indexes):
-        raise LobbyError(_("Please choose children from your stay."))
-    return tuple(stay.children_ages[i] for i in sorted(indexes))
-
-
-def _check_party(stay: Stay, service: Service, party: Party) -> None:
-    if not 0 <= party.adults <= stay.adults:
-        raise LobbyError(
-            ngettext("Your stay has %(num)d adult.", "Your stay has %(num)d adults.", stay.adults)
-        )
-    if party.people == 0:
-        raise LobbyError(_("Please choose who is coming."))
-    if party.adults and service.max_age is not None and service.max_age < 18:
-        raise LobbyError(
-            _(
-                "%(service)s is for children up to age %(age)d.",
-                service=service.title,
-                age=service.max_age,
-            )
-        )
-    for age in party.children_ages:
-        if service.min_age is not None and age < service.min_age:
-            raise LobbyError(
-                _(
-                    "A child aged %(age)d is too young for %(service)s: the minimum age is %(min)d.",
-                    age=age,
-                    service=service.title,
-                    min=service.min_age,
-                )
-            )
-        if service.max_age is not None and age > service.max_age:
-            raise LobbyError(
-                _(
-                    "A child aged %(age)d is too old for %(service)s: the maximum age is %(max)d.",
-                    age=age,
-                    service=service.title,
-                    max=service.max_age,
-                )
-            )
-
-
-def _seats_left_message(left: int) -> str:
-    if left <= 0:
-        return _("Sorry, this is sold out. Please choose another time.")
-    return ngettext("Only %(num)d place left.", "Only %(num)d places left.", left)
 
 
 def cart_for(stay: Stay) -> Order | None:
@@ -248,10 +83,10 @@ def cart_for(stay: Stay) -> Order | None:
     )
 
 
-def add_to_cart(stay: Stay, request: BookingRequest) -> OrderLine:
+def add_to_cart(stay: Stay, booking: planning.BookingRequest) -> OrderLine:
     if pending_order(stay) is not None:
         raise NotAllowed(_("Please finish paying for your booking, or change it, before adding more."))
-    planned = plan_line(stay, request)
+    planned = planning.plan_line(stay, booking)
     order = cart_for(stay) or _new_order(stay, planned.quote.currency)
     line = _add_line(order, planned)
     db.session.flush()
@@ -266,7 +101,7 @@ def _new_order(stay: Stay, currency: str) -> Order:
     return order
 
 
-def _add_line(order: Order, planned: PlannedLine) -> OrderLine:
+def _add_line(order: Order, planned: planning.PlannedLine) -> OrderLine:
     line = OrderLine(
         hotel_id=order.hotel_id,
         order=order,
@@ -343,9 +178,7 @@ def checkout(stay: Stay, method: PaymentMethod = PaymentMethod.ROOM) -> Order:
             if order is None or not order.lines:
                 raise LobbyError(_("Your cart is empty."))
             discounts.reprice(order, stay)
-            discounts.use_promo(
-                order, stay, clock.now().astimezone(db.session.get(Hotel, stay.hotel_id).tz).date()
-            )
+            discounts.use_promo(order, stay, stay.hotel.today())
             _place(order, method)
             _record_placed(order)
     except discounts.PromoUnavailable as refused:
@@ -360,16 +193,16 @@ def checkout(stay: Stay, method: PaymentMethod = PaymentMethod.ROOM) -> Order:
     return order
 
 
-def sell_at_desk(stay: Stay, request: BookingRequest, method: PaymentMethod) -> Order:
+def sell_at_desk(stay: Stay, booking: planning.BookingRequest, method: PaymentMethod) -> Order:
     """A receptionist books one service for a stay: its own order, never the guest's cart."""
     check_payment_method(stay, method)
-    planned = plan_line(stay, request)
+    planned = planning.plan_line(stay, booking)
     with write_transaction():
         order = place_alone(stay, planned, method)
     return order
 
 
-def place_alone(stay: Stay, planned: PlannedLine, method: PaymentMethod) -> Order:
+def place_alone(stay: Stay, planned: planning.PlannedLine, method: PaymentMethod) -> Order:
     """Inside a write transaction: ``planned`` as an order of its own, booked (room) or held (card)."""
     order = _new_order(stay, planned.quote.currency)
     _add_line(order, planned)
@@ -380,15 +213,15 @@ def place_alone(stay: Stay, planned: PlannedLine, method: PaymentMethod) -> Orde
     return order
 
 
-def book_now(stay: Stay, request: BookingRequest) -> Order:
+def book_now(stay: Stay, booking: planning.BookingRequest) -> Order:
     """A guest books one service straight from its page (an offer's second tap): its own order.
 
     Charged to the room when the hotel allows it, else paid by card; the cart is left alone.
     """
-    method = preferred_method(db.session.get(Hotel, stay.hotel_id))
+    method = preferred_method(stay.hotel)
     if method is None:
         raise NotAllowed(_("That way of paying is not available. Please choose another."))
-    return sell_at_desk(stay, request, method)
+    return sell_at_desk(stay, booking, method)
 
 
 def preferred_method(hotel: Hotel) -> PaymentMethod | None:
@@ -398,11 +231,10 @@ def preferred_method(hotel: Hotel) -> PaymentMethod | None:
 
 
 def check_payment_method(stay: Stay, method: PaymentMethod) -> None:
-    hotel = db.session.get(Hotel, stay.hotel_id)
-    if method not in available_methods(hotel):
+    if method not in available_methods(stay.hotel):
         raise NotAllowed(_("That way of paying is not available. Please choose another."))
     release_expired_holds(clock.now())  # seats other guests left behind are free again
-    waitlist.expire_offers(clock.now())  # and seats offered to waiting guests who did not answer
+    signals.seats_wanted.send(now=clock.now())  # and those set aside elsewhere whose time is up
 
 
 def _place(order: Order, method: PaymentMethod) -> None:
@@ -415,7 +247,7 @@ def _place(order: Order, method: PaymentMethod) -> None:
         if not line.service.active:
             raise NotFound(_("%(service)s is no longer available.", service=line.service.title))
         if not line.service.kind.by_day:
-            _check_lead_time(line.service, line.starts_at, now)
+            planning.check_lead_time(line.service, line.starts_at, now)
         claims.append((line, _line_slots(line)))
     availability.take_seats(claims)
     order.total = sum(line.total for line in order.lines)
@@ -472,9 +304,9 @@ def confirm_order(order: Order, now: datetime) -> None:
     db.session.flush()
     for line in order.lines:
         if line.status is LineStatus.REQUESTED:
-            requests.open_request(order.stay, RequestKind.APPROVAL, order_line=line, now=now)
+            guest_requests.open_request(order.stay, RequestKind.APPROVAL, order_line=line, now=now)
         elif line.status is LineStatus.BOOKED and line.service.kind is ServiceKind.AMENITY:
-            requests.open_request(
+            guest_requests.open_request(
                 order.stay, RequestKind.AMENITY, order_line=line, quantity=line.quantity, now=now
             )
 
@@ -485,7 +317,7 @@ def return_to_cart(order: Order) -> None:
         availability.release_seats(line)
         line.status = LineStatus.CART
     order.status = OrderStatus.CART
-    waitlist.offer_freed_seats([line.slot_id for line in order.lines], clock.now())
+    signals.seats_freed.send(slot_ids=[line.slot_id for line in order.lines], now=clock.now())
     # hold_expires_at stays: it tells the guest's old pay link that the time ran out.
     for payment in db.session.scalars(select(Payment).where(Payment.order_id == order.id)):
         if payment.status.open:

@@ -17,6 +17,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from app import clock
 from app.extensions import db
 from app.models import (
     Order,
@@ -39,7 +40,7 @@ from app.payments import (
     card_provider,
     room,
 )
-from app.services import audit, clock, ordering
+from app.services import audit, ordering
 from app.services.errors import LobbyError, NotAllowed, NotFound
 from app.services.locking import write_transaction
 

@@ -14,20 +14,19 @@ reasons sell) and as a sentence in the guest's language.
 
 from __future__ import annotations
 
-import time as monotonic
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from time import monotonic  # datetime.time owns the name `time` here
 
 from babel.lists import format_list
 from flask import current_app
 from flask_babel import format_date, get_locale, ngettext
 from flask_babel import gettext as _
 from sqlalchemy import func, select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import selectinload
 
+from app import clock
 from app.extensions import db
 from app.models import (
     Hotel,
@@ -44,17 +43,52 @@ from app.models import (
     Stay,
     Tier,
 )
+from app.models.ages import ADULT_AGE, FAMILY_CHILD_UNDER
 from app.models.stays import party_kind
-from app.services import clock
+from app.services import upsert
 from app.services.availability import local_datetime
 from app.services.catalog import on_sale, services_on_sale
 
-CHILD_AGE_LIMIT = 13  # the family package is about children, not teenagers travelling with parents
-ADULT_AGE = 18
 OFFERS_SHOWN = 6  # the brief: 6–8 relevant extras, never the whole catalog
 LOOK_AHEAD_DAYS = 7  # availability is checked this far ahead (the service page lists as far)
 FEW_LEFT = 3  # "only 2 places left tomorrow" from this many down
 HISTORY_DAYS = 365  # co-booking counts come from a year of bookings
+LONG_STAY_NIGHTS = 3  # from this many nights left, a rental or a day out is worth offering
+
+
+@dataclass(frozen=True)
+class Weights:
+    """What each thing known about a stay adds to a service's score; the highest scores are offered.
+
+    The ranking's only knobs, in one place so ``bench/recommendations.py`` can try other
+    values against what guests go on to book (``WEIGHTS="history=120" make bench-offers``).
+    """
+
+    pinned: float = 100  # the manager's pin comes first, whatever guests did
+    booked_already: float = -60  # once is what most guests want; offer the rest first
+    history: float = 100  # times the share of similar parties that booked it (0 to 1): weighs most
+    together: float = 80  # times the share of those who booked one of this stay's services and this too
+    young_left_out: float = -15  # grown-ups could go, but seldom do while travelling with small children
+    for_the_children: float = 10  # made for children, and this stay's children may join
+    whole_party: float = 3  # everyone may join, the children too
+    on_arrival: float = 5  # an amenity (a crib) offered before or on the day of arrival
+    long_stay_rental: float = 5  # wheels for a long stay, though renting is not "a day out" in itself
+    long_stay_day_out: float = 5  # an excursion for a long stay
+    few_left: float = 5  # only a few places left today or in the next two days
+    bundle: float = 2  # part of a package deal
+    tier: float = 1  # the loyal guest's discount applies
+    earns: float = 2  # between equals, the one that earns something
+    # The shares from which a reason is said in words (they add nothing to the score):
+    popular_from: float = 0.15  # "Popular with families like yours."
+    often_with_from: float = 0.2  # "Often booked with …"
+    # The home page's package sections (packages_for_stay), highest first:
+    package_family: int = 30  # the family package, for a stay with young children
+    package_nature: int = 20
+    package_outdoor: int = 10  # the outdoor package, for a long stay
+    package_other: int = 5  # any other package, and the outdoor one for a short stay
+
+
+WEIGHTS = Weights()
 
 # Reason codes, kept with impressions and bookings (app/web/labels.py names them on the dashboard),
 # in the order a guest finds them telling: the first that applies is shown.
@@ -119,8 +153,8 @@ def offers_for_stay(
     second crib or rental already booked, and anything with no room left during the
     stay. ``exclude`` leaves out services the page already shows (the one just booked).
     """
-    hotel = db.session.get(Hotel, stay.hotel_id)
-    today = now.astimezone(hotel.tz).date()
+    hotel = stay.hotel
+    today = hotel.local(now).date()
     if stay.departure < today:
         return []
     services = services_on_sale(stay.hotel_id, selectinload(Service.packages))
@@ -142,9 +176,9 @@ def offers_for_stay(
         if service.id in booked and (service.kind.by_day or service.kind is ServiceKind.AMENITY):
             continue  # no second crib, no second car
         if service.pinned:
-            candidate.add(100, "pinned", _("Recommended by the hotel."))
+            candidate.add(WEIGHTS.pinned, "pinned", _("Recommended by the hotel."))
         if service.id in booked:
-            candidate.add(-60)  # once is what most guests want; offer the rest first
+            candidate.add(WEIGHTS.booked_already)
         else:
             _weigh_history(candidate, history, party, booked)
         _weigh_stay(candidate, stay, today)
@@ -152,7 +186,7 @@ def offers_for_stay(
         _weigh_bundle(candidate, bundles.get(service.id))
         _weigh_tier(candidate, stay, hotel)
         if not service.is_free:
-            candidate.add(2)  # between equals, the one that earns something
+            candidate.add(WEIGHTS.earns)
         candidates.append((candidate, opening))
     candidates.sort(key=lambda pair: (-pair[0].score, pair[0].service.position, pair[0].service.id))
     offers = []
@@ -209,13 +243,13 @@ def _fits_party(candidate: _Candidate, stay: Stay, service: Service) -> bool:
     if for_kids and service.kind is not ServiceKind.SLOT and not stay.children_ages:
         return False  # a crib or a stroller is for families, whoever may "join" it
     for_children = (service.max_age is not None and service.max_age < ADULT_AGE) or for_kids
-    young = [age for age in stay.children_ages if age < CHILD_AGE_LIMIT]
+    young = [age for age in stay.children_ages if age < FAMILY_CHILD_UNDER]
     if young and not children:
-        candidate.add(-15)  # the grown-ups could go, but seldom do while travelling with small children
+        candidate.add(WEIGHTS.young_left_out)
     elif children and for_children:
-        candidate.add(10, "children", _children_sentence(service, children))
+        candidate.add(WEIGHTS.for_the_children, "children", _children_sentence(service, children))
     elif children and len(children) == len(stay.children_ages) and adults:
-        candidate.add(3, "whole_party", _("All of you can join, the children too."))
+        candidate.add(WEIGHTS.whole_party, "whole_party", _("All of you can join, the children too."))
     return True
 
 
@@ -235,8 +269,8 @@ def _weigh_history(candidate: _Candidate, history: CoBookings, party: str, booke
     """What similar parties booked weighs most: the share that booked it, and with what."""
     service_id = candidate.service.id
     popularity = history.share(service_id, party)
-    candidate.add(100 * popularity)
-    if popularity >= 0.15:
+    candidate.add(WEIGHTS.history * popularity)
+    if popularity >= WEIGHTS.popular_from:
         candidate.add(0, "popular", _popular_sentence(party))
     best, partner = 0.0, None
     for other in booked:
@@ -245,8 +279,8 @@ def _weigh_history(candidate: _Candidate, history: CoBookings, party: str, booke
         likelihood = history.together(other, service_id, party)
         if likelihood > best:
             best, partner = likelihood, other
-    candidate.add(80 * best)
-    if partner is not None and best >= 0.2:
+    candidate.add(WEIGHTS.together * best)
+    if partner is not None and best >= WEIGHTS.often_with_from:
         title = db.session.get(Service, partner).title
         candidate.add(0, "often_with", _("Often booked with %(service)s.", service=title))
 
@@ -263,12 +297,12 @@ def _weigh_stay(candidate: _Candidate, stay: Stay, today: date) -> None:
     service = candidate.service
     before_or_first_day = today <= stay.arrival
     if service.kind is ServiceKind.AMENITY and before_or_first_day:
-        candidate.add(5, "arrival", _("Ready in your room when you arrive."))
+        candidate.add(WEIGHTS.on_arrival, "arrival", _("Ready in your room when you arrive."))
     days_left = (stay.departure - max(today, stay.arrival)).days
     tags = service.tags or ()
-    if days_left >= 3 and ServiceTag.RENTAL in tags and ServiceTag.EXCURSION not in tags:
-        candidate.add(5)  # wheels for a long stay, but renting is not "a day out" in itself
-    if days_left >= 3 and ServiceTag.EXCURSION in tags:
+    if days_left >= LONG_STAY_NIGHTS and ServiceTag.RENTAL in tags and ServiceTag.EXCURSION not in tags:
+        candidate.add(WEIGHTS.long_stay_rental)
+    if days_left >= LONG_STAY_NIGHTS and ServiceTag.EXCURSION in tags:
         if today < stay.arrival:
             sentence = ngettext(
                 "You are staying %(num)d night: time for a day out.",
@@ -281,7 +315,7 @@ def _weigh_stay(candidate: _Candidate, stay: Stay, today: date) -> None:
                 "You are here for %(num)d more nights: time for a day out.",
                 days_left,
             )
-        candidate.add(5, "long_stay", sentence)
+        candidate.add(WEIGHTS.long_stay_day_out, "long_stay", sentence)
 
 
 def _weigh_opening(candidate: _Candidate, opening: Slot, today: date, hotel: Hotel) -> None:
@@ -300,14 +334,14 @@ def _weigh_opening(candidate: _Candidate, opening: Slot, today: date, hotel: Hot
             left,
             day=format_date(opening.local_date, "EEEE"),
         )
-    candidate.add(5, "few_left", sentence)
+    candidate.add(WEIGHTS.few_left, "few_left", sentence)
 
 
 def _weigh_bundle(candidate: _Candidate, package: Package | None) -> None:
     if package is None:
         return
     candidate.add(
-        2,
+        WEIGHTS.bundle,
         "bundle",
         _(
             "Book %(num)d from %(package)s together and save %(percent)d%%.",
@@ -323,7 +357,9 @@ def _weigh_tier(candidate: _Candidate, stay: Stay, hotel: Hotel) -> None:
         stay.tier, 0
     )
     if percent and not candidate.service.is_free:
-        candidate.add(1, "tier", _("Your loyal guest discount of %(percent)d%% applies.", percent=percent))
+        candidate.add(
+            WEIGHTS.tier, "tier", _("Your loyal guest discount of %(percent)d%% applies.", percent=percent)
+        )
 
 
 def _bundle_packages(services: list[Service]) -> dict[int, Package]:
@@ -348,7 +384,7 @@ def openings_during_stay(stay: Stay, services: list[Service], hotel: Hotel, now:
     """
     tz = hotel.tz
     start = max(now, local_datetime(stay.arrival, time(0), tz))
-    first_day = start.astimezone(tz).date()
+    first_day = hotel.local(start).date()
     last_day = min(stay.departure, first_day + timedelta(days=LOOK_AHEAD_DAYS - 1))
     end = local_datetime(last_day + timedelta(days=1), time(0), tz)
     pools = {service.pool_id for service in services}
@@ -374,7 +410,7 @@ def openings_during_stay(stay: Stay, services: list[Service], hotel: Hotel, now:
         earliest = now + timedelta(minutes=service.lead_time_minutes)
         for slot in by_pool.get(service.pool_id, []):
             if service.kind.by_day:
-                if slot.local_date >= max(first_day, now.astimezone(tz).date()):
+                if slot.local_date >= max(first_day, hotel.local(now).date()):
                     openings[service.id] = slot
                     break
             elif slot.starts_at >= earliest:
@@ -413,10 +449,10 @@ def co_bookings(hotel_id: int) -> CoBookings:
     cache = current_app.extensions.setdefault("lobby_co_bookings", {})
     refresh = current_app.config["RECOMMENDATION_REFRESH_SECONDS"]
     cached = cache.get(hotel_id)
-    if cached is not None and monotonic.monotonic() - cached[0] < refresh:
+    if cached is not None and monotonic() - cached[0] < refresh:
         return cached[1]
     counts = count_co_bookings(hotel_id, since=clock.now() - timedelta(days=HISTORY_DAYS))
-    cache[hotel_id] = (monotonic.monotonic(), counts)
+    cache[hotel_id] = (monotonic(), counts)
     return counts
 
 
@@ -458,7 +494,7 @@ def record_impressions(stay: Stay, offers: list[ServiceOffer], place: OfferPlace
     """Count the offers shown at ``place``: one upsert for the whole list, however often it is shown."""
     if not offers:
         return
-    day = now.astimezone(db.session.get(Hotel, stay.hotel_id).tz).date()
+    day = stay.hotel.local(now).date()
     rows = [
         {
             "hotel_id": stay.hotel_id,
@@ -475,13 +511,14 @@ def record_impressions(stay: Stay, offers: list[ServiceOffer], place: OfferPlace
         # them in the same order on PostgreSQL instead of deadlocking.
         for offer in sorted(offers, key=lambda offer: offer.service.id)
     ]
-    insert = pg_insert if db.session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    statement = insert(OfferImpression).values(rows)
-    statement = statement.on_conflict_do_update(
-        index_elements=["stay_id", "service_id", "place"],
-        set_={"last_shown_at": statement.excluded.last_shown_at, "times": OfferImpression.times + 1},
+    upsert.add_to_counters(
+        db.session,
+        OfferImpression,
+        rows,
+        conflict=["stay_id", "service_id", "place"],
+        add=["times"],
+        replace=["last_shown_at"],
     )
-    db.session.execute(statement)
     db.session.commit()  # the upsert made this a short writer transaction (app.services.locking)
 
 
@@ -513,7 +550,7 @@ def packages_for_stay(stay: Stay, packages: list[Package]) -> list[PackageOffer]
 
 
 def _package_offer(stay: Stay, package: Package) -> PackageOffer:
-    young = sorted(age for age in stay.children_ages if age < CHILD_AGE_LIMIT)
+    young = sorted(age for age in stay.children_ages if age < FAMILY_CHILD_UNDER)
     if package.audience == "family":
         if young:
             ages = format_list([str(age) for age in young], locale=str(get_locale()))
@@ -523,15 +560,17 @@ def _package_offer(stay: Stay, package: Package) -> PackageOffer:
                 len(young),
                 ages=ages,
             )
-            return PackageOffer(package, reason, 30)
+            return PackageOffer(package, reason, WEIGHTS.package_family)
         return PackageOffer(package, None, 0)
     if package.audience == "nature":
-        return PackageOffer(package, _("Forest, lake and animals, right outside the hotel."), 20)
-    if package.audience == "outdoor" and stay.nights >= 3:
+        return PackageOffer(
+            package, _("Forest, lake and animals, right outside the hotel."), WEIGHTS.package_nature
+        )
+    if package.audience == "outdoor" and stay.nights >= LONG_STAY_NIGHTS:
         reason = ngettext(
             "You are here for %(num)d night: time for a day out.",
             "You are here for %(num)d nights: time for a day out.",
             stay.nights,
         )
-        return PackageOffer(package, reason, 10)
-    return PackageOffer(package, None, 5)
+        return PackageOffer(package, reason, WEIGHTS.package_outdoor)
+    return PackageOffer(package, None, WEIGHTS.package_other)

@@ -21,12 +21,11 @@ from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import delete, event, insert, inspect, select, text
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from app.extensions import db
 from app.models import Hotel, LineStatus, Order, OrderLine, SalesDay, Stay
+from app.services import upsert
 from app.services.locking import write_transaction
 
 # (hotel_id, service_id, day, offer_place, offer_reason, before_arrival)
@@ -138,12 +137,18 @@ def _stored(session: Session, line_ids: list[int]) -> dict[int, _Values]:
     return {row[0]: _Values(*row[1:]) for row in rows}
 
 
-@event.listens_for(db.session, "before_flush")
+def listen_for_flushes() -> None:
+    """Keep the roll-up in step with every flush of ``db.session``; the app factory calls this.
+
+    The listener sits on the one session factory of the module-level ``db``, which every
+    app shares, so it is registered once however many apps are built (tests and benchmarks
+    build several): registered per app, each change would be counted once per app.
+    """
+    if not event.contains(db.session, "before_flush", _keep_sales_days):
+        event.listen(db.session, "before_flush", _keep_sales_days)
+
+
 def _keep_sales_days(session: Session, _context, _instances) -> None:
-    # Registered here, on the module's import, and not in create_app: it listens to the one
-    # session factory of the module-level ``db``, which every app shares, so registering it
-    # per app would count each change once per app created (tests and benchmarks make several).
-    # The app factory imports this module so that it is always in place.
     changes = _Changes(session)
     unknown: list[OrderLine] = []
     for line in session.new:
@@ -179,27 +184,23 @@ def _keep_sales_days(session: Session, _context, _instances) -> None:
 
 def _upsert(session: Session, deltas: list[tuple[Key, list[int]]]) -> None:
     """Add each (bookings, revenue) difference to its row, creating the row if it is new."""
-    table = SalesDay.__table__
-    insert_for = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
     for (hotel_id, service_id, day, place, reason, before), (bookings, revenue) in deltas:
-        statement = insert_for(table).values(
-            hotel_id=hotel_id,
-            service_id=service_id,
-            day=day,
-            offer_place=place,
-            offer_reason=reason,
-            before_arrival=before,
-            bookings=bookings,
-            revenue=revenue,
-        )
-        statement = statement.on_conflict_do_update(
-            index_elements=["service_id", "day", "offer_place", "offer_reason", "before_arrival"],
-            set_={
-                "bookings": table.c.bookings + statement.excluded.bookings,
-                "revenue": table.c.revenue + statement.excluded.revenue,
+        upsert.add_to_counters(
+            session,
+            SalesDay,
+            {
+                "hotel_id": hotel_id,
+                "service_id": service_id,
+                "day": day,
+                "offer_place": place,
+                "offer_reason": reason,
+                "before_arrival": before,
+                "bookings": bookings,
+                "revenue": revenue,
             },
+            conflict=["service_id", "day", "offer_place", "offer_reason", "before_arrival"],
+            add=["bookings", "revenue"],
         )
-        session.execute(statement)
 
 
 def rebuild(hotel: Hotel) -> int:

@@ -15,7 +15,7 @@ from flask import current_app
 from itsdangerous import BadData, URLSafeSerializer
 
 from app.extensions import db
-from app.models import Hotel, Stay
+from app.models import Stay
 from app.services.guest_access import access_fingerprint
 
 OPEN_SALT = "lobby-email-open"
@@ -64,7 +64,7 @@ def _stay(stay_id: int, fingerprint: str | None = None) -> Stay | None:
 
 
 def _local_day(stay: Stay, now: datetime):
-    return now.astimezone(db.session.get(Hotel, stay.hotel_id).tz).date()
+    return stay.hotel.local(now).date()
 
 
 def open_token(stay: Stay, path: str) -> str:

@@ -111,7 +111,7 @@ def _leaves_an_admin(hotel_id: int, user: StaffUser) -> bool:
 
 def add_staff(actor: StaffUser, email: str, password: str, role: StaffRole, name: str) -> StaffUser:
     _check_may_grant(actor, role)
-    hotel = db.session.get(Hotel, actor.hotel_id)
+    hotel = actor.hotel
     user = create_staff(hotel, email, password, role, name=name.strip(), locale=hotel.default_locale)
     db.session.commit()
     return user

@@ -12,6 +12,7 @@ from flask_babel import format_date, ngettext
 from flask_babel import gettext as _
 from sqlalchemy import and_, func, or_, select
 
+from app import clock
 from app.extensions import db
 from app.models import (
     FolioLine,
@@ -28,8 +29,9 @@ from app.models import (
     Stay,
     Tier,
 )
+from app.models.ages import OLDEST_CHILD
 from app.payments import room
-from app.services import audit, clock, guest_access, ordering, rooms, stay_life
+from app.services import audit, guest_access, ordering, rooms, stay_life
 from app.services.errors import LobbyError, NotAllowed
 from app.services.locking import write_transaction
 
@@ -54,7 +56,7 @@ class CheckIn:
 
 
 def parse_ages(text: str) -> list[int]:
-    """ "4, 9" -> [4, 9]; every age a whole number from 0 to 17."""
+    """ "4, 9" -> [4, 9]; every age a whole number from 0 to ``OLDEST_CHILD`` (17)."""
     parts = [part for part in text.replace(";", ",").replace(" ", ",").split(",") if part]
     if len(parts) > MAX_CHILDREN:
         raise LobbyError(
@@ -66,7 +68,7 @@ def parse_ages(text: str) -> list[int]:
         ages = [int(part) for part in parts]
     except ValueError as error:
         raise LobbyError(_("Please give each child's age as a number, separated by commas.")) from error
-    if any(not 0 <= age <= 17 for age in ages):
+    if any(not 0 <= age <= OLDEST_CHILD for age in ages):
         raise LobbyError(_("A child's age must be from 0 to 17."))
     return ages
 
@@ -161,7 +163,7 @@ def check_in(hotel: Hotel, details: CheckIn) -> Stay:
             children_ages=details.children_ages,
             tier=tier,
         )
-        if details.arrival <= clock.now().astimezone(hotel.tz).date():
+        if details.arrival <= hotel.today():
             stay.checked_in_at = clock.now()
         action = "stay.checked_in" if stay.checked_in_at else "stay.booked"
         audit.record(
@@ -241,7 +243,7 @@ class Balance:
 
 
 def balance(stay: Stay) -> Balance:
-    hotel = db.session.get(Hotel, stay.hotel_id)
+    hotel = stay.hotel
     room_charges = db.session.scalar(
         select(func.coalesce(func.sum(FolioLine.amount), 0)).where(
             FolioLine.stay_id == stay.id, FolioLine.hotel_id == stay.hotel_id
@@ -283,7 +285,7 @@ def check_in_stay(stay: Stay) -> None:
             raise NotAllowed(_("This guest has already checked out."))
         if current is stay_life.StayPhase.IN_HOUSE:
             raise NotAllowed(_("This guest is already checked in."))
-        today = clock.now().astimezone(db.session.get(Hotel, stay.hotel_id).tz).date()
+        today = stay.hotel.today()
         if not stay.arrival <= today < stay.departure:
             raise NotAllowed(
                 _(
@@ -329,7 +331,7 @@ def post_late_charge(stay: Stay, amount: int, description: str, staff: StaffUser
     with write_transaction():
         if stay_life.phase(stay) is not stay_life.StayPhase.CHECKED_OUT:
             raise NotAllowed(_("Late charges are for stays that have checked out; sell a service instead."))
-        currency = db.session.get(Hotel, stay.hotel_id).currency
+        currency = stay.hotel.currency
         now = clock.now()
         order = Order(
             hotel_id=stay.hotel_id,
@@ -396,7 +398,7 @@ def departures(hotel: Hotel, day: date) -> list[Stay]:
 
 def left_early(stay: Stay, hotel: Hotel) -> bool:
     out = stay.checked_out_at
-    return out is not None and out.astimezone(hotel.tz).date() < stay.departure
+    return out is not None and hotel.local(out).date() < stay.departure
 
 
 def qr_svg(url: str) -> str:

@@ -16,9 +16,10 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from sqlalchemy import delete, func, select, update
 
+from app import clock
 from app.extensions import db
-from app.models import Hotel, Order, PaymentMethod, Slot, Stay, WaitlistEntry, WaitlistStatus
-from app.services import availability, catalog, clock, discounts, ordering
+from app.models import Order, PaymentMethod, Slot, Stay, WaitlistEntry, WaitlistStatus
+from app.services import availability, catalog, discounts, ordering, planning
 from app.services.errors import LobbyError, NotAllowed, NotFound, SoldOut
 from app.services.locking import write_transaction
 from app.services.pricing import Party, Quote, price_breakdown
@@ -28,10 +29,10 @@ LIVE = (WaitlistStatus.WAITING, WaitlistStatus.OFFERED)
 SHOWN = (*LIVE, WaitlistStatus.EXPIRED)
 
 
-def join(stay: Stay, request: ordering.BookingRequest, now: datetime | None = None) -> WaitlistEntry:
-    """Put the party of ``request`` on the waiting list of its time, which cannot take them now.
+def join(stay: Stay, booking: planning.BookingRequest, now: datetime | None = None) -> WaitlistEntry:
+    """Put the party of ``booking`` on the waiting list of its time, which cannot take them now.
 
-    The request is checked like a booking (:func:`ordering.plan_line`): it must be refused
+    It is checked like a booking (:func:`planning.plan_line`): it must be refused
     only for want of seats. One live entry per stay and time.
     """
     now = now or clock.now()
@@ -41,22 +42,22 @@ def join(stay: Stay, request: ordering.BookingRequest, now: datetime | None = No
         db.session.scalar(select(Stay.id).where(Stay.id == stay.id).with_for_update())
         db.session.scalar(
             select(Slot)
-            .where(Slot.id == request.slot_id)
+            .where(Slot.id == booking.slot_id)
             .with_for_update()
             .execution_options(populate_existing=True)
         )
-        service = catalog.bookable_service(stay.hotel_id, request.service_id)
+        service = catalog.bookable_service(stay.hotel_id, booking.service_id)
         if service.kind.by_day:
             raise LobbyError(_("Waiting lists are kept only for activities with set times."))
         try:
-            ordering.plan_line(stay, request, now)
+            planning.plan_line(stay, booking, now)
         except SoldOut:
             pass  # every other rule passed: plan_line checks the seats last
         else:
             raise NotAllowed(_("There are still places at that time. Please book it instead."))
-        slot = db.session.get(Slot, request.slot_id)
-        ages = [stay.children_ages[index] for index in sorted(request.child_indexes)]
-        seats = request.adults + len(ages)
+        slot = db.session.get(Slot, booking.slot_id)
+        ages = [stay.children_ages[index] for index in sorted(booking.child_indexes)]
+        seats = booking.adults + len(ages)
         if seats > slot.capacity:
             raise LobbyError(
                 ngettext(
@@ -72,7 +73,7 @@ def join(stay: Stay, request: ordering.BookingRequest, now: datetime | None = No
             stay_id=stay.id,
             service_id=service.id,
             slot_id=slot.id,
-            adults=request.adults,
+            adults=booking.adults,
             children_ages=ages,
             seats=seats,
         )
@@ -160,6 +161,21 @@ def _offer_slot(slot: Slot, now: datetime) -> list[WaitlistEntry]:
     return offered
 
 
+def offer_on_seats_freed(
+    _sender: object, *, now: datetime, slot_ids: Iterable[int | None] = (), pool_id: int | None = None
+) -> None:
+    """Receiver of :data:`signals.seats_freed` (connected by the app factory): those waiting come first."""
+    if pool_id is not None:
+        offer_pool_seats(pool_id, now)
+    else:
+        offer_freed_seats(slot_ids, now)
+
+
+def expire_on_seats_wanted(_sender: object, *, now: datetime) -> None:
+    """Receiver of :data:`signals.seats_wanted` (connected by the app factory): unanswered offers end."""
+    expire_offers(now)
+
+
 def forget_slots(slot_ids: list[int]) -> None:
     """Inside the write transaction that deletes empty times (a new weekly schedule): their lists go too."""
     db.session.execute(
@@ -234,13 +250,13 @@ def accept(stay: Stay, entry_id: int, method: PaymentMethod) -> Order:
         if entry.status is not WaitlistStatus.OFFERED:
             raise NotAllowed(_("These places are not on offer to you."))
         _give_back(entry)
-        request = ordering.BookingRequest(
+        booking = planning.BookingRequest(
             service_id=entry.service_id,
             slot_id=entry.slot_id,
             adults=entry.adults,
             child_indexes=_child_indexes(stay, entry.children_ages),
         )
-        order = ordering.place_alone(stay, ordering.plan_line(stay, request, now), method)
+        order = ordering.place_alone(stay, planning.plan_line(stay, booking, now), method)
         entry.status = WaitlistStatus.BOOKED
         entry.order_line_id = order.lines[0].id
     return order
@@ -337,7 +353,7 @@ def entries_for_stay(stay: Stay, now: datetime) -> list[WaitlistEntry]:
 def price(entry: WaitlistEntry) -> Quote:
     """What booking the offered places costs, discounts included: what :func:`accept` charges."""
     party = Party(adults=entry.adults, children_ages=tuple(entry.children_ages))
-    quote = price_breakdown(entry.service, db.session.get(Hotel, entry.hotel_id), party)
+    quote = price_breakdown(entry.service, entry.hotel, party)
     return discounts.price_alone(entry.stay, entry.service_id, quote)
 
 

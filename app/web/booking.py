@@ -12,7 +12,7 @@ from flask_wtf import FlaskForm
 
 from app.models import Service, Stay
 from app.services import recommendations
-from app.services.ordering import BookingRequest
+from app.services.planning import BookingRequest
 
 
 def booking_request(

@@ -12,7 +12,7 @@ from flask_babel import lazy_gettext as _l
 
 from app.extensions import db
 from app.models import GuestRequest, OrderLine, RequestKind, RequestStatus
-from app.services import requests
+from app.services import guest_requests
 
 # The ways to pay, as the guest's checkout offers them (in the guest's words: "my room").
 PAYMENT_LABELS = {"card": _l("Pay by card now"), "room": _l("Charge to my room")}
@@ -64,7 +64,7 @@ OFFER_REASON_LABELS = {
 
 def init_app(app: Flask) -> None:
     # The domain's own refusals ("cannot go from Done to Received") name statuses as screens do.
-    requests.name_statuses_with(request_status_label)
+    guest_requests.name_statuses_with(request_status_label)
 
 
 def request_status_label(status: RequestStatus) -> str:

@@ -8,8 +8,7 @@ from functools import wraps
 from flask import abort, g, redirect, request, url_for
 from flask_login import current_user
 
-from app.extensions import db
-from app.models import Hotel, StaffRole
+from app.models import StaffRole
 from app.web.live import is_fragment_request
 
 
@@ -34,4 +33,4 @@ def role_required(needed: StaffRole) -> Callable:
 def load_staff_hotel() -> None:
     """Staff pages work in the signed-in staff member's hotel; there is no guest on them."""
     g.stay = None
-    g.hotel = db.session.get(Hotel, current_user.hotel_id) if current_user.is_authenticated else None
+    g.hotel = current_user.hotel if current_user.is_authenticated else None

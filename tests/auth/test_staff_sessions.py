@@ -7,9 +7,9 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
+from app import clock
 from app.extensions import db
 from app.models import StaffRole, StaffUser
-from app.services import clock
 from tests.staff import PASSWORD, make_staff
 
 

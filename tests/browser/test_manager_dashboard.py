@@ -8,10 +8,10 @@ import pytest
 from playwright.sync_api import Browser, expect
 from sqlalchemy import select
 
+from app import clock
 from app.extensions import db
 from app.models import Hotel, LineStatus, Order, OrderLine, OrderStatus, Service, StaffUser, Stay
 from app.seed.demo import DEMO_STAFF, DEMO_STAFF_PASSWORD
-from app.services import clock
 from tests.browser.conftest import ARTIFACTS
 
 

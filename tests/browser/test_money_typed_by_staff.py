@@ -7,10 +7,11 @@ from datetime import timedelta
 from playwright.sync_api import Browser, expect
 from sqlalchemy import select
 
+from app import clock
 from app.extensions import db
 from app.models import PaymentMethod, Service, Stay
 from app.seed.demo import DEMO_STAFF, DEMO_STAFF_PASSWORD
-from app.services import availability, clock, ordering
+from app.services import availability, ordering, planning
 from tests.browser.conftest import ARTIFACTS
 
 STAFF_PHONE = {"viewport": {"width": 360, "height": 800}, "device_scale_factor": 2, "is_mobile": True}
@@ -66,7 +67,7 @@ def ride_sold_to_room_204(app) -> None:
             for slot in availability.slots_for_stay(ride, stay, clock.now(), days=14)
             if slot.seats_left >= 2 and slot.starts_at > clock.now() + timedelta(days=1)
         )
-        request = ordering.BookingRequest(service_id=ride.id, slot_id=slot.id, adults=2)
+        request = planning.BookingRequest(service_id=ride.id, slot_id=slot.id, adults=2)
         ordering.sell_at_desk(stay, request, PaymentMethod.ROOM)
 
 

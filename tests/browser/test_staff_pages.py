@@ -9,7 +9,7 @@ from playwright.sync_api import Browser, expect
 from app.extensions import db
 from app.models import RequestKind, Stay
 from app.seed.demo import DEMO_STAFF, DEMO_STAFF_PASSWORD
-from app.services import requests
+from app.services import guest_requests
 from tests.browser.conftest import ARTIFACTS
 from tests.demo_site import MANAGER, busy_demo
 
@@ -75,7 +75,7 @@ def test_the_queue_at_the_keyboard_keeps_its_place(browser: Browser, app, live_s
     focused_id = page.evaluate("document.activeElement.closest('tr')?.dataset.request")
     with app.app_context():
         stay = db.session.query(Stay).filter_by(room="118").one()
-        requests.open_request(stay, RequestKind.HELP, details="Umbrella, please")
+        guest_requests.open_request(stay, RequestKind.HELP, details="Umbrella, please")
         db.session.commit()
     expect(page.locator("table.queue tr", has_text="Umbrella, please")).to_be_visible(timeout=5000)
     assert page.evaluate("document.activeElement.closest('tr')?.dataset.request") == focused_id

@@ -332,8 +332,9 @@ def test_a_child_outside_the_age_limits_is_refused_with_the_reason(app, world, d
 def test_returning_guests_are_recognised_by_email_for_their_tier(app, world):
     from datetime import timedelta
 
+    from app import clock
     from app.models import Hotel, Tier
-    from app.services import clock, stay_desk
+    from app.services import stay_desk
 
     with app.test_request_context():
         hotel = db.session.get(Hotel, world.hotel_id)

@@ -22,7 +22,7 @@ from app.models import (
     Slot,
     Stay,
 )
-from app.services import requests
+from app.services import guest_requests
 from app.web.labels import REQUEST_STATUS_LABELS
 from tests.desk.helpers import (
     add_timed,
@@ -77,14 +77,14 @@ def booking_card(guest, title: str) -> str:
 def open_request(app, stay_id: int, kind: RequestKind, now: datetime, **fields) -> int:
     """A request opened by the service itself at ``now`` (for deadlines in the past)."""
     with app.test_request_context():
-        request = requests.open_request(db.session.get(Stay, stay_id), kind, now=now, **fields)
+        request = guest_requests.open_request(db.session.get(Stay, stay_id), kind, now=now, **fields)
         db.session.commit()
         return request.id
 
 
 def move_request(app, request_id: int, to: RequestStatus, now: datetime) -> None:
     with app.test_request_context():
-        requests.move(db.session.get(GuestRequest, request_id), to, None, now=now)
+        guest_requests.move(db.session.get(GuestRequest, request_id), to, None, now=now)
         db.session.commit()
 
 

@@ -23,7 +23,7 @@ from app.models import (
     StaffRole,
     Stay,
 )
-from app.services import ordering, stay_desk
+from app.services import ordering, planning, stay_desk
 from tests import factories
 from tests.conftest import GuestActions
 from tests.desk.helpers import make_named_staff, signed_in_guest, signed_in_staff, text
@@ -145,9 +145,9 @@ def test_check_out_asks_first_and_shows_the_open_balance(app, world, desk):
         db.session.get(Service, world.services["farm_visit"]).needs_approval = True
         db.session.commit()
         slot = db.session.get(Slot, first_riding_slot(app, world))
-        riding = ordering.BookingRequest(world.services["horse_riding"], slot_id=slot.id, adults=1)
+        riding = planning.BookingRequest(world.services["horse_riding"], slot_id=slot.id, adults=1)
         ordering.sell_at_desk(stay, riding, PaymentMethod.ROOM)  # €60 on the room
-        farm = ordering.BookingRequest(world.services["farm_visit"], slot_id=slot.id, adults=2)
+        farm = planning.BookingRequest(world.services["farm_visit"], slot_id=slot.id, adults=2)
         pending = ordering.sell_at_desk(stay, farm, PaymentMethod.ROOM)
         assert pending.lines[0].status is LineStatus.REQUESTED
 

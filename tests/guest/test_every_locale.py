@@ -14,6 +14,7 @@ from babel import Locale
 from babel.messages.pofile import read_po
 from sqlalchemy import select
 
+from app import clock
 from app.extensions import db
 from app.models import (
     GuestRequest,
@@ -27,7 +28,6 @@ from app.models import (
     WaitlistStatus,
 )
 from app.seed.demo import DEMO_STAFF, DEMO_STAFF_PASSWORD, seed_demo
-from app.services import clock
 from config import Config
 
 OTHER_LOCALES = [code for code in Config.LANGUAGES if code != "en"]

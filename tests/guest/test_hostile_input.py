@@ -10,6 +10,7 @@ import pytest
 from limits import parse as parse_limit
 from sqlalchemy import func, select
 
+from app import clock
 from app.extensions import db, limiter
 from app.models import (
     FolioLine,
@@ -23,7 +24,7 @@ from app.models import (
     Slot,
     Stay,
 )
-from app.services import availability, clock
+from app.services import availability
 from tests import factories
 from tests.conftest import GuestActions
 

@@ -280,7 +280,7 @@ def test_an_unexpected_error_while_booking_leaves_nothing_half_done(app, guest, 
     def explode(*args, **kwargs):
         raise RuntimeError("boom")
 
-    monkeypatch.setattr("app.services.ordering.price_breakdown", explode)
+    monkeypatch.setattr("app.services.planning.price_breakdown", explode)
     response = guest.post(path, {"slot": slot_id, "adults": 1})
 
     assert response.status_code == 500

@@ -21,7 +21,7 @@ from app.models import (
     WaitlistEntry,
     WaitlistStatus,
 )
-from app.services import cancellations, ordering, waitlist
+from app.services import cancellations, ordering, planning, waitlist
 from tests import factories
 from tests.conftest import GuestActions
 
@@ -46,7 +46,7 @@ def full_slot(app, world) -> dict:
         db.session.commit()
         order = ordering.sell_at_desk(
             group,
-            ordering.BookingRequest(world.services["farm_visit"], slot_id=slot.id, adults=6),
+            planning.BookingRequest(world.services["farm_visit"], slot_id=slot.id, adults=6),
             PaymentMethod.ROOM,
         )
         return {"slot": slot.id, "group": group.id, "line": order.lines[0].id}
@@ -116,7 +116,7 @@ def test_a_party_too_big_for_the_places_left_is_offered_the_waiting_list(app, gu
         db.session.commit()
         ordering.sell_at_desk(
             five,
-            ordering.BookingRequest(world.services["farm_visit"], slot_id=slot.id, adults=5),
+            planning.BookingRequest(world.services["farm_visit"], slot_id=slot.id, adults=5),
             PaymentMethod.ROOM,
         )
         slot_id = slot.id
@@ -156,7 +156,7 @@ def test_no_thanks_passes_the_places_on(app, guest, world, full_slot):
         four = factories.make_stay(hotel, room="779", surname="Four", adults=4, children_ages=[])
         db.session.commit()
         waitlist.join(
-            four, ordering.BookingRequest(world.services["farm_visit"], slot_id=full_slot["slot"], adults=4)
+            four, planning.BookingRequest(world.services["farm_visit"], slot_id=full_slot["slot"], adults=4)
         )
     guest.sign_in()
     join(guest, world, full_slot["slot"])
@@ -247,7 +247,7 @@ def test_the_party_preselected_fits_a_small_full_time_and_joins_in_one_tap(app, 
         db.session.commit()
         ordering.sell_at_desk(
             trio,
-            ordering.BookingRequest(world.services["farm_visit"], slot_id=slot.id, adults=3),
+            planning.BookingRequest(world.services["farm_visit"], slot_id=slot.id, adults=3),
             PaymentMethod.ROOM,
         )
         slot_id = slot.id
@@ -316,7 +316,7 @@ def test_moving_up_the_queue_shows_live(app, guest, world, full_slot):
         ahead = factories.make_stay(hotel, room="781", surname="Ahead", adults=2, children_ages=[])
         db.session.commit()
         entry = waitlist.join(
-            ahead, ordering.BookingRequest(world.services["farm_visit"], slot_id=full_slot["slot"], adults=2)
+            ahead, planning.BookingRequest(world.services["farm_visit"], slot_id=full_slot["slot"], adults=2)
         )
         ahead_id, entry_id = ahead.id, entry.id
     guest.sign_in()

@@ -8,9 +8,10 @@ import re
 import pytest
 from sqlalchemy import select
 
+from app import clock
 from app.extensions import db
 from app.models import ApiToken, StaffRole
-from app.services import api_tokens, clock
+from app.services import api_tokens
 from tests.factories import make_hotel
 from tests.staff import StaffActions, make_staff
 

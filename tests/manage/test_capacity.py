@@ -8,9 +8,9 @@ from datetime import time
 import pytest
 from sqlalchemy import func, select
 
+from app import clock
 from app.extensions import db
 from app.models import OrderLine, ResourcePool, Schedule, Slot, StaffRole
-from app.services import capacity, clock
 from tests.conftest import GuestActions
 from tests.staff import make_staff
 
@@ -95,7 +95,7 @@ def test_dropping_a_weekly_time_with_bookings_is_refused(app, manager, phone, wo
 
 def stable_tz(app, world):
     with app.app_context():
-        return capacity.pool_tz(db.session.get(ResourcePool, world.pools["stable"]))
+        return db.session.get(ResourcePool, world.pools["stable"]).hotel.tz
 
 
 def test_a_new_schedule_replaces_empty_times_and_adds_slots(app, manager, world):
@@ -109,7 +109,7 @@ def test_a_new_schedule_replaces_empty_times_and_adds_slots(app, manager, world)
             (0, "16:30"),
         ]
         assert len(pool.schedules) == 11
-        tz = capacity.pool_tz(pool)
+        tz = pool.hotel.tz
         starts = {
             slot.starts_at.astimezone(tz).strftime("%H:%M")
             for slot in db.session.scalars(select(Slot).where(Slot.pool_id == pool.id))

@@ -8,6 +8,7 @@ from datetime import timedelta
 
 import pytest
 
+from app import clock
 from app.extensions import db
 from app.models import (
     Feedback,
@@ -22,7 +23,7 @@ from app.models import (
     Service,
     StaffRole,
 )
-from app.services import analytics, clock
+from app.services import analytics
 from tests.staff import StaffActions, make_staff
 
 

@@ -8,6 +8,7 @@ from datetime import timedelta
 
 import pytest
 
+from app import clock
 from app.extensions import db
 from app.models import (
     Hotel,
@@ -18,7 +19,7 @@ from app.models import (
     OrderStatus,
     StaffRole,
 )
-from app.services import analytics, clock
+from app.services import analytics
 from tests import factories
 from tests.conftest import utc
 from tests.staff import make_staff

@@ -7,6 +7,7 @@ from datetime import date, timedelta
 
 import pytest
 
+from app import clock
 from app.extensions import db
 from app.models import (
     Hotel,
@@ -20,7 +21,7 @@ from app.models import (
     RefundStatus,
     StaffRole,
 )
-from app.services import analytics, clock
+from app.services import analytics
 from tests import factories
 from tests.conftest import utc
 from tests.staff import make_staff

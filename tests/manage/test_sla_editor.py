@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import GuestRequest, Hotel, RequestKind, SlaTarget, StaffRole
-from app.services.requests import DEFAULT_SLA
+from app.services.guest_requests import DEFAULT_SLA
 from tests.conftest import GuestActions
 from tests.staff import make_staff
 

@@ -15,7 +15,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import PaymentMethod, Slot, Stay
-from app.services import messages, ordering
+from app.services import messages, ordering, planning
 
 
 class Inbox:
@@ -60,7 +60,7 @@ def inbox(app, monkeypatch):
 
 def send(app, now: datetime | None = None) -> messages.SendReport:
     """One run of the sender, as cron would start it."""
-    from app.services import clock
+    from app import clock
 
     with app.app_context():
         return messages.send_due_messages(now or clock.now())
@@ -83,7 +83,7 @@ def book_timed(app, world, stay_key: str, day, service: str = "horse_riding", ad
             .where(Slot.pool_id == world.pools["stable"], Slot.local_date == day)
             .order_by(Slot.starts_at)
         )
-        request = ordering.BookingRequest(
+        request = planning.BookingRequest(
             world.services[service], slot_id=slot_id, adults=adults, child_indexes=list(children)
         )
         order = ordering.sell_at_desk(stay, request, PaymentMethod.ROOM)

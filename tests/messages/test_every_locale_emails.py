@@ -8,6 +8,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
+from app import clock
 from app.extensions import db
 from app.models import (
     Hotel,
@@ -20,7 +21,7 @@ from app.models import (
     WaitlistStatus,
 )
 from app.seed.demo import seed_demo
-from app.services import clock, messages, ordering, signed_links
+from app.services import messages, ordering, planning, signed_links
 from tests.guest.test_every_locale import ALLOWED_SAME, OTHER_LOCALES, same_in, words_of
 
 
@@ -38,7 +39,7 @@ def demo_stay(app):
             .order_by(Slot.starts_at)
         ).all()[:2]
         order = ordering.sell_at_desk(
-            stay, ordering.BookingRequest(riding.id, slot_id=first.id, adults=1), PaymentMethod.ROOM
+            stay, planning.BookingRequest(riding.id, slot_id=first.id, adults=1), PaymentMethod.ROOM
         )
         entry = WaitlistEntry(
             hotel_id=hotel.id,

@@ -10,6 +10,7 @@ import requests
 from flask_babel import force_locale, gettext
 from sqlalchemy import select
 
+from app import clock
 from app.extensions import db
 from app.models import (
     Hotel,
@@ -22,7 +23,7 @@ from app.models import (
     RefundStatus,
     Slot,
 )
-from app.services import clock, payments
+from app.services import payments
 from tests.payments.conftest import card_token, pay_page_reference, stripe_event
 
 

@@ -10,11 +10,11 @@ import pytest
 import stripe
 from sqlalchemy import func, select
 
+from app import clock
 from app.extensions import db
 from app.models import FolioLine, Order, OrderStatus, Payment, PaymentStatus, Refund, WebhookEvent
 from app.payments import ProviderUnavailable
 from app.payments.stripe_card import StripeCard
-from app.services import clock
 from tests.payments.conftest import WEBHOOK_SECRET, card_token, stripe_event
 from tests.payments.test_card_payments import (
     order_by_reference,

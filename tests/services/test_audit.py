@@ -23,7 +23,16 @@ from app.models import (
     Stay,
 )
 from app.payments import IntentState
-from app.services import audit, capacity, catalog_admin, ordering, payments, staff_accounts, stay_desk
+from app.services import (
+    audit,
+    capacity,
+    catalog_admin,
+    ordering,
+    payments,
+    planning,
+    staff_accounts,
+    stay_desk,
+)
 from app.services.errors import LobbyError
 from app.services.locking import write_transaction
 
@@ -66,7 +75,7 @@ def test_a_stay_from_booking_to_check_out_reads_back_in_order(hotel, world):
 
     # The guest books two riders on the room from their phone.
     with audit.acting_as(audit.guest_actor(stay)):
-        request = ordering.BookingRequest(service.id, slot_id=riding_slot(world).id, adults=2)
+        request = planning.BookingRequest(service.id, slot_id=riding_slot(world).id, adults=2)
         order = ordering.book_now(stay, request)
     assert order.total == 12000
     payment = db.session.scalar(select(Payment).where(Payment.order_id == order.id))
@@ -183,7 +192,7 @@ def test_a_refused_operation_leaves_no_entry(hotel, world):
     with audit.acting_as(audit.guest_actor(stay)):
         order = ordering.book_now(
             stay,
-            ordering.BookingRequest(world.services["horse_riding"], slot_id=riding_slot(world).id, adults=2),
+            planning.BookingRequest(world.services["horse_riding"], slot_id=riding_slot(world).id, adults=2),
         )
     payment = db.session.scalar(select(Payment).where(Payment.order_id == order.id))
     before = count()
@@ -275,7 +284,7 @@ def test_card_payments_and_closures_are_on_their_orders_and_pools(hotel, world):
     assert closed.after["starts_at"] == slot.starts_at.isoformat()
     order = ordering.sell_at_desk(
         stay,
-        ordering.BookingRequest(world.services["horse_riding"], slot_id=slot.id, adults=1),
+        planning.BookingRequest(world.services["horse_riding"], slot_id=slot.id, adults=1),
         PaymentMethod.ROOM,
     )
     assert (
@@ -287,7 +296,7 @@ def test_card_payments_and_closures_are_on_their_orders_and_pools(hotel, world):
 def test_a_card_payment_confirms_its_order_once_on_the_orders_trail(hotel, world):
     """What the webhook reports is recorded by the system; the same news twice is recorded once."""
     stay = db.session.get(Stay, world.stays["garcia"])
-    request = ordering.BookingRequest(world.services["horse_riding"], slot_id=riding_slot(world).id, adults=1)
+    request = planning.BookingRequest(world.services["horse_riding"], slot_id=riding_slot(world).id, adults=1)
     ordering.add_to_cart(stay, request)
     with write_transaction():
         order = ordering.cart_for(stay)

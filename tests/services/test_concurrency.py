@@ -11,7 +11,7 @@ from sqlalchemy import func, select, update
 
 from app.extensions import db
 from app.models import Hotel, SeatAllocation, Slot, Stay
-from app.services import guest_access, ordering
+from app.services import guest_access, ordering, planning
 from app.services.errors import SoldOut
 from tests import factories
 
@@ -32,7 +32,7 @@ def _contested_slot_and_carts(app, world) -> tuple[int, list[int]]:
         stay_ids = []
         for n in range(ATTEMPTS):
             stay = factories.make_stay(hotel, room=str(1000 + n), surname=f"Guest{n}", children_ages=[])
-            request = ordering.BookingRequest(world.services["horse_riding"], slot_id=slot.id, adults=1)
+            request = planning.BookingRequest(world.services["horse_riding"], slot_id=slot.id, adults=1)
             ordering.add_to_cart(stay, request)
             stay_ids.append(stay.id)
         db.session.commit()

@@ -8,9 +8,9 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
+from app import clock
 from app.extensions import db
 from app.models import Hotel, Order, OrderLine, Package, PromoCode, PromoKind, StaffRole, Stay, Tier
-from app.services import clock
 from tests.staff import make_staff
 
 

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from app import clock
 from app.extensions import db
 from app.models import OfferImpression, OfferPlace, Service, ServiceViewDay, Stay
-from app.services import analytics, clock, recommendations
+from app.services import analytics, recommendations
 
 
 def _page_reads(world) -> tuple[Stay, Service]:

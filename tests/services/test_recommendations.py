@@ -8,6 +8,7 @@ import pytest
 from flask_babel import force_locale
 from sqlalchemy import select, update
 
+from app import clock
 from app.extensions import db
 from app.models import (
     Hotel,
@@ -21,7 +22,7 @@ from app.models import (
     Stay,
 )
 from app.seed.demo import seed_demo
-from app.services import availability, clock, ordering, recommendations
+from app.services import availability, ordering, planning, recommendations
 from tests.factories import make_service, make_stay
 
 
@@ -46,14 +47,14 @@ def codes(found) -> list[str]:
 def book(world, guest_stay: Stay, code: str, children: list[int] | None = None, adults: int = 1):
     service = db.session.get(Service, world.services[code])
     if service.kind.by_day:
-        request = ordering.BookingRequest(
+        request = planning.BookingRequest(
             service_id=service.id, start_date=max(world.today, guest_stay.arrival)
         )
     else:
         party = adults + len(children or [])
         slots = availability.slots_for_stay(service, guest_stay, clock.now())
         slot = next(slot for slot in reversed(slots) if slot.seats_left >= party)
-        request = ordering.BookingRequest(
+        request = planning.BookingRequest(
             service_id=service.id, slot_id=slot.id, adults=adults, child_indexes=children or []
         )
     return ordering.book_now(guest_stay, request)
@@ -263,7 +264,7 @@ def test_book_now_from_an_offer_records_where_it_came_from(ctx):
     guest_stay = stay(ctx)
     service = db.session.get(Service, ctx.services["pony_ride"])
     slot = availability.slots_for_stay(service, guest_stay, clock.now())[0]
-    request = ordering.BookingRequest(
+    request = planning.BookingRequest(
         service_id=service.id, slot_id=slot.id, child_indexes=[0], offer=("home", "children")
     )
 

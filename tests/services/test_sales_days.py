@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import case, delete, func, select
 
+from app import clock
 from app.extensions import db
 from app.models import (
     GuestRequest,
@@ -26,7 +27,7 @@ from app.models import (
     StaffUser,
     Stay,
 )
-from app.services import approvals, cancellations, clock, ordering, payments, sales_days
+from app.services import approvals, cancellations, ordering, payments, planning, sales_days
 from tests import factories
 from tests.conftest import utc
 from tests.staff import make_staff
@@ -100,7 +101,7 @@ def slot_on(world, day_offset: int, which: int = 0) -> int:
 
 def book(stay: Stay, world, code: str, day_offset: int, which: int = 0, **offer) -> Order:
     """Put one adult on a stable slot in the stay's cart (from an offer, if given) and check out."""
-    request = ordering.BookingRequest(
+    request = planning.BookingRequest(
         world.services[code], slot_id=slot_on(world, day_offset, which), adults=1
     )
     line = ordering.add_to_cart(stay, request)
@@ -149,7 +150,7 @@ def test_the_roll_up_follows_every_booking_step_and_equals_the_lines(app, lodge,
     # Before arrival, by card: held, then the hold runs out and the lines go back to the cart.
     monkeypatch.setitem(app.config, "STRIPE_SECRET_KEY", "sk_test_lobby")
     monkeypatch.setitem(app.config, "STRIPE_PUBLISHABLE_KEY", "pk_test_lobby")
-    request = ordering.BookingRequest(world.services["horse_riding"], slot_id=slot_on(world, 4), adults=1)
+    request = planning.BookingRequest(world.services["horse_riding"], slot_id=slot_on(world, 4), adults=1)
     ordering.add_to_cart(early, request).offer_place = "email"
     db.session.commit()
     held = ordering.checkout(early, PaymentMethod.CARD)
@@ -164,7 +165,7 @@ def test_the_roll_up_follows_every_booking_step_and_equals_the_lines(app, lodge,
     frozen_now(utc(2026, 3, 10, 23, 10))
     sold = ordering.sell_at_desk(
         early,
-        ordering.BookingRequest(world.services["horse_riding"], slot_id=slot_on(world, 5), adults=1),
+        planning.BookingRequest(world.services["horse_riding"], slot_id=slot_on(world, 5), adults=1),
         PaymentMethod.ROOM,
     )
     sold.lines[0].offer_place, sold.lines[0].offer_reason = "desk", "pinned"

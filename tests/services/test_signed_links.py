@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from app import clock
 from app.extensions import db
 from app.models import Stay
-from app.services import clock, guest_access, signed_links
+from app.services import guest_access, signed_links
 
 
 def _older_link(stay: Stay, path: str) -> str:

@@ -24,8 +24,9 @@ from app.models import (
 from app.services import (
     approvals,
     cancellations,
+    guest_requests,
     ordering,
-    requests,
+    planning,
     staff_accounts,
     stay_desk,
     stay_life,
@@ -52,8 +53,8 @@ def slot(ctx, world) -> Slot:
     ).first()
 
 
-def riding(world, slot: Slot, adults: int = 1) -> ordering.BookingRequest:
-    return ordering.BookingRequest(world.services["horse_riding"], slot_id=slot.id, adults=adults)
+def riding(world, slot: Slot, adults: int = 1) -> planning.BookingRequest:
+    return planning.BookingRequest(world.services["horse_riding"], slot_id=slot.id, adults=adults)
 
 
 def folio_lines() -> int:
@@ -111,8 +112,8 @@ def test_nothing_is_sold_to_a_checked_out_stay_by_any_path(hotel, world, slot):
     refused(lambda: ordering.add_to_cart(stay, riding(world, slot)))
     refused(lambda: ordering.book_now(stay, riding(world, slot)))
     refused(lambda: ordering.sell_at_desk(stay, riding(world, slot), PaymentMethod.ROOM))
-    refused(lambda: requests.guest_asks(stay, RequestKind.AMENITY, item="towels"))
-    refused(lambda: requests.guest_asks(stay, RequestKind.HELP, details="A kettle, please"))
+    refused(lambda: guest_requests.guest_asks(stay, RequestKind.AMENITY, item="towels"))
+    refused(lambda: guest_requests.guest_asks(stay, RequestKind.HELP, details="A kettle, please"))
 
     assert folio_lines() == before
     assert db.session.scalar(select(func.count(Order.id)).where(Order.stay_id == stay.id)) == 0
@@ -132,7 +133,7 @@ def test_a_question_about_a_booking_is_refused_after_check_out(hotel, world, slo
     stay = db.session.get(Stay, world.stays["garcia"])
     order = ordering.sell_at_desk(stay, riding(world, slot), PaymentMethod.ROOM)
     check_out(stay)
-    refused(lambda: requests.ask_about_line(stay, order.lines[0], "Can we come later?"))
+    refused(lambda: guest_requests.ask_about_line(stay, order.lines[0], "Can we come later?"))
 
 
 def test_waiting_lists_are_closed_to_a_checked_out_stay(hotel, world, slot):
@@ -172,15 +173,17 @@ def test_an_expected_guest_books_ahead_but_asks_for_room_items_once_in_the_house
 
     order = ordering.sell_at_desk(stay, riding(world, slot), PaymentMethod.ROOM)  # the pre-arrival upsell
     assert order.lines[0].status.value == "booked"
-    refused(lambda: requests.guest_asks(stay, RequestKind.AMENITY, item="towels"), NOT_ARRIVED)
-    refused(lambda: requests.guest_asks(stay, RequestKind.HELP, details="A kettle, please"), NOT_ARRIVED)
+    refused(lambda: guest_requests.guest_asks(stay, RequestKind.AMENITY, item="towels"), NOT_ARRIVED)
+    refused(
+        lambda: guest_requests.guest_asks(stay, RequestKind.HELP, details="A kettle, please"), NOT_ARRIVED
+    )
 
 
 def test_a_booking_waiting_for_approval_cannot_be_approved_after_check_out(hotel, world, slot):
     stay = db.session.get(Stay, world.stays["garcia"])
     db.session.get(Service, world.services["farm_visit"]).needs_approval = True
     db.session.commit()
-    farm = ordering.BookingRequest(world.services["farm_visit"], slot_id=slot.id, adults=2)
+    farm = planning.BookingRequest(world.services["farm_visit"], slot_id=slot.id, adults=2)
     order = ordering.sell_at_desk(stay, farm, PaymentMethod.ROOM)
     request_id = db.session.scalar(
         select(GuestRequest.id).where(GuestRequest.order_line_id == order.lines[0].id)

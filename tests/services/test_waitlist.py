@@ -10,6 +10,7 @@ from datetime import time, timedelta
 import pytest
 from sqlalchemy import func, select, update
 
+from app import clock
 from app.extensions import db
 from app.models import (
     GuestRequest,
@@ -25,7 +26,16 @@ from app.models import (
     WaitlistEntry,
     WaitlistStatus,
 )
-from app.services import approvals, cancellations, capacity, clock, ordering, staff_accounts, waitlist
+from app.services import (
+    approvals,
+    cancellations,
+    capacity,
+    ordering,
+    planning,
+    signals,
+    staff_accounts,
+    waitlist,
+)
 from app.services.errors import LobbyError, NotAllowed, NotFound, SoldOut
 from tests import factories
 
@@ -56,7 +66,7 @@ def guest_stay(hotel: Hotel, n: int, adults: int = 2, children_ages=()) -> Stay:
 
 
 def request_for(world, slot: Slot, adults: int, children=(), service: str = "horse_riding"):
-    return ordering.BookingRequest(
+    return planning.BookingRequest(
         world.services[service], slot_id=slot.id, adults=adults, child_indexes=list(children)
     )
 
@@ -398,6 +408,50 @@ def test_a_paused_service_keeps_its_place_but_is_not_offered(hotel, world, slot)
     cancellations.cancel_line(*booked[0])
     refreshed(riders, visitors)
     assert (riders.status, visitors.status) == (W.WAITING, W.OFFERED)
+
+
+# --- through signals: ordering and cancellations never import the waiting list --------------
+
+
+def test_a_cancellation_sends_seats_freed_and_the_waiting_list_answers_it(hotel, world, slot):
+    booked = fill(world, hotel, slot)
+    first = waitlist.join(guest_stay(hotel, 1), request_for(world, slot, 2))
+    second = waitlist.join(guest_stay(hotel, 2), request_for(world, slot, 2))
+    assert waitlist.offer_on_seats_freed in signals.seats_freed.receivers_for(None)  # the factory's doing
+    heard = []
+
+    def overhear(_sender, **kwargs):
+        heard.append(kwargs)
+
+    with signals.seats_freed.connected_to(overhear):
+        cancellations.cancel_line(*booked[0])
+    assert heard == [{"slot_ids": [slot.id], "now": heard[0]["now"]}]
+    refreshed(first)
+    assert first.status is W.OFFERED
+
+    # The signal is the only way the news travels: without the receiver, freed seats stay free.
+    signals.seats_freed.disconnect(waitlist.offer_on_seats_freed)
+    try:
+        cancellations.cancel_line(*booked[1])
+    finally:
+        signals.seats_freed.connect(waitlist.offer_on_seats_freed)
+    refreshed(second, slot)
+    assert second.status is W.WAITING and slot.seats_left == 2
+    taken_is_honest(slot)
+
+
+def test_a_sale_sends_seats_wanted_and_offers_nobody_answered_end_first(hotel, world, slot, frozen_now):
+    booked = fill(world, hotel, slot)
+    entry = waitlist.join(guest_stay(hotel, 1), request_for(world, slot, 2))
+    cancellations.cancel_line(*booked[0])
+    refreshed(entry)
+    assert entry.status is W.OFFERED
+
+    frozen_now(entry.offer_expires_at + timedelta(seconds=1))
+    book(world, guest_stay(hotel, 2), slot, 2)  # the seats the unanswered offer held are sold
+    refreshed(entry)
+    assert entry.status is W.EXPIRED
+    taken_is_honest(slot)
 
 
 # --- under fire ---------------------------------------------------------------------------------

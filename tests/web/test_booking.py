@@ -6,11 +6,11 @@ from datetime import date
 
 from werkzeug.datastructures import MultiDict
 
+from app import clock
 from app.desk.forms import SaleForm
 from app.extensions import db
 from app.guest.forms import DailyBookingForm, TimedBookingForm, WaitlistForm
 from app.models import OfferImpression, Service, Stay
-from app.services import clock
 from app.web.booking import booking_request
 
 

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import GuestRequest, Hotel, RequestKind, RequestStatus, SlaTarget, StaffRole, Stay, Tier
-from app.services import requests, staff_accounts
+from app.services import guest_requests, staff_accounts
 from app.services.errors import LobbyError, NotAllowed, NotFound
 from app.web.labels import REQUEST_STATUS_LABELS, describe_request
 from tests import factories
@@ -66,10 +66,10 @@ def minutes(request: GuestRequest, now: datetime = NOW) -> tuple[float, float]:
 )
 def test_default_deadlines_shortened_for_loyal_guests(hotel, kind, standard, silver, gold):
     assert (hotel.silver_sla_percent, hotel.gold_sla_percent) == (75, 50)
-    assert requests.DEFAULT_SLA[kind] == standard
-    assert requests.sla_minutes(hotel, kind, Tier.STANDARD) == standard
-    assert requests.sla_minutes(hotel, kind, Tier.SILVER) == silver
-    assert requests.sla_minutes(hotel, kind, Tier.GOLD) == gold
+    assert guest_requests.DEFAULT_SLA[kind] == standard
+    assert guest_requests.sla_minutes(hotel, kind, Tier.STANDARD) == standard
+    assert guest_requests.sla_minutes(hotel, kind, Tier.SILVER) == silver
+    assert guest_requests.sla_minutes(hotel, kind, Tier.GOLD) == gold
 
 
 @pytest.mark.parametrize(
@@ -77,7 +77,7 @@ def test_default_deadlines_shortened_for_loyal_guests(hotel, kind, standard, sil
 )
 def test_a_request_is_due_by_the_stays_tier(garcia, tier, expected):
     garcia.tier = tier
-    request = requests.open_request(garcia, K.AMENITY, item="towels", now=NOW)
+    request = guest_requests.open_request(garcia, K.AMENITY, item="towels", now=NOW)
     db.session.commit()
     assert minutes(request) == expected
     assert request.created_at == NOW
@@ -87,9 +87,9 @@ def test_a_request_is_due_by_the_stays_tier(garcia, tier, expected):
 def test_the_hotel_sets_its_own_tier_percentages_never_below_a_minute(hotel):
     hotel.silver_sla_percent, hotel.gold_sla_percent = 90, 10
     db.session.commit()
-    assert requests.sla_minutes(hotel, K.AMENITY, Tier.SILVER) == (9, 54)
-    assert requests.sla_minutes(hotel, K.HELP, Tier.GOLD) == (1, 3)  # 5 min x 10% is 0: at least one
-    assert requests.sla_minutes(hotel, K.HELP, Tier.STANDARD) == (5, 30)
+    assert guest_requests.sla_minutes(hotel, K.AMENITY, Tier.SILVER) == (9, 54)
+    assert guest_requests.sla_minutes(hotel, K.HELP, Tier.GOLD) == (1, 3)  # 5 min x 10% is 0: at least one
+    assert guest_requests.sla_minutes(hotel, K.HELP, Tier.STANDARD) == (5, 30)
 
 
 def test_an_sla_target_overrides_the_defaults_for_its_hotel_and_kind_only(hotel, garcia):
@@ -101,14 +101,14 @@ def test_an_sla_target_overrides_the_defaults_for_its_hotel_and_kind_only(hotel,
         ]
     )
     db.session.commit()
-    assert requests.sla_minutes(hotel, K.AMENITY, Tier.STANDARD) == (20, 240)
-    assert requests.sla_minutes(hotel, K.AMENITY, Tier.SILVER) == (15, 180)
-    assert requests.sla_minutes(hotel, K.AMENITY, Tier.GOLD) == (10, 120)
-    assert requests.sla_minutes(hotel, K.HELP, Tier.STANDARD) == (5, 30)  # the other hotel's target
-    assert requests.sla_minutes(other, K.HELP, Tier.STANDARD) == (1, 2)
+    assert guest_requests.sla_minutes(hotel, K.AMENITY, Tier.STANDARD) == (20, 240)
+    assert guest_requests.sla_minutes(hotel, K.AMENITY, Tier.SILVER) == (15, 180)
+    assert guest_requests.sla_minutes(hotel, K.AMENITY, Tier.GOLD) == (10, 120)
+    assert guest_requests.sla_minutes(hotel, K.HELP, Tier.STANDARD) == (5, 30)  # the other hotel's target
+    assert guest_requests.sla_minutes(other, K.HELP, Tier.STANDARD) == (1, 2)
 
     garcia.tier = Tier.GOLD
-    request = requests.open_request(garcia, K.AMENITY, item="pillows", now=NOW)
+    request = guest_requests.open_request(garcia, K.AMENITY, item="pillows", now=NOW)
     assert minutes(request) == (10, 120)
 
 
@@ -125,14 +125,14 @@ def test_an_sla_target_overrides_the_defaults_for_its_hotel_and_kind_only(hotel,
 )
 def test_priority_puts_recoveries_complaints_and_loyal_guests_first(garcia, kind, tier, priority):
     garcia.tier = tier
-    assert requests.open_request(garcia, kind, details="x", now=NOW).priority == priority
+    assert guest_requests.open_request(garcia, kind, details="x", now=NOW).priority == priority
 
 
 # --- What a guest may ask -------------------------------------------------------------------------
 
 
 def test_a_guest_asks_for_a_room_item_and_it_is_recorded_as_theirs(garcia):
-    request = requests.guest_asks(garcia, K.AMENITY, item="water", quantity=3)
+    request = guest_requests.guest_asks(garcia, K.AMENITY, item="water", quantity=3)
     stored = db.session.get(GuestRequest, request.id)
     assert (stored.item, stored.quantity, stored.kind, stored.hotel_id) == (
         "water",
@@ -163,31 +163,31 @@ def test_a_guest_asks_for_a_room_item_and_it_is_recorded_as_theirs(garcia):
 )
 def test_what_a_guest_cannot_ask(garcia, kind, fields, error, message):
     with pytest.raises(error) as raised:
-        requests.guest_asks(garcia, kind, **fields)
+        guest_requests.guest_asks(garcia, kind, **fields)
     assert str(raised.value.message) == message
     db.session.rollback()
     assert db.session.scalar(select(GuestRequest.id)) is None
 
 
 def test_details_are_stored_without_surrounding_spaces(garcia):
-    request = requests.guest_asks(garcia, K.COMPLAINT, details="  The music next door is loud.  ")
+    request = guest_requests.guest_asks(garcia, K.COMPLAINT, details="  The music next door is loud.  ")
     assert request.details == "The music next door is loud."
     assert request.priority == 50
 
 
 def test_a_guest_cancels_only_their_own_non_approval_requests(garcia, novak):
-    mine = requests.guest_asks(garcia, K.HELP, details="Taxi at six")
-    theirs = requests.guest_asks(novak, K.HELP, details="Late checkout")
+    mine = guest_requests.guest_asks(garcia, K.HELP, details="Taxi at six")
+    theirs = guest_requests.guest_asks(novak, K.HELP, details="Late checkout")
     with pytest.raises(NotFound):
-        requests.guest_cancels(garcia, theirs.id)
+        guest_requests.guest_cancels(garcia, theirs.id)
     with pytest.raises(NotFound):
-        requests.guest_cancels(garcia, 999999)
-    approval = requests.open_request(garcia, K.APPROVAL, now=NOW)
+        guest_requests.guest_cancels(garcia, 999999)
+    approval = guest_requests.open_request(garcia, K.APPROVAL, now=NOW)
     db.session.commit()
     with pytest.raises(NotAllowed):
-        requests.guest_cancels(garcia, approval.id)
+        guest_requests.guest_cancels(garcia, approval.id)
 
-    requests.guest_cancels(garcia, mine.id)
+    guest_requests.guest_cancels(garcia, mine.id)
     db.session.expire_all()
     assert db.session.get(GuestRequest, mine.id).status is S.CANCELLED
     assert db.session.get(GuestRequest, theirs.id).status is S.NEW
@@ -200,7 +200,7 @@ def test_a_guest_cancels_only_their_own_non_approval_requests(garcia, novak):
         "cancelled",
     )
     with pytest.raises(NotAllowed):  # cancelled is final
-        requests.guest_cancels(garcia, mine.id)
+        guest_requests.guest_cancels(garcia, mine.id)
 
 
 # --- The lifecycle --------------------------------------------------------------------------------
@@ -223,7 +223,7 @@ ALLOWED = {
 
 def request_in(stay: Stay, status: RequestStatus) -> GuestRequest:
     """A help request brought to ``status`` by the legal path."""
-    request = requests.open_request(stay, K.HELP, details="Please call", now=NOW)
+    request = guest_requests.open_request(stay, K.HELP, details="Please call", now=NOW)
     db.session.flush()  # the status default (new) is set by the INSERT
     path = {
         S.NEW: [],
@@ -234,7 +234,7 @@ def request_in(stay: Stay, status: RequestStatus) -> GuestRequest:
         S.CANCELLED: [S.CANCELLED],
     }[status]
     for step in path:
-        requests.move(request, step, None, now=NOW)
+        guest_requests.move(request, step, None, now=NOW)
     db.session.commit()
     return request
 
@@ -246,7 +246,7 @@ def test_moves_follow_the_lifecycle(garcia, clerk, before, after):
     events = len(request.events)
     later = NOW + timedelta(minutes=3)
     if (before, after) in ALLOWED:
-        requests.move(request, after, clerk, now=later)
+        guest_requests.move(request, after, clerk, now=later)
         db.session.commit()
         assert request.status is after
         last = request.events[-1]
@@ -262,7 +262,7 @@ def test_moves_follow_the_lifecycle(garcia, clerk, before, after):
         assert request.resolved_at == (None if after.open else later)
     else:
         with pytest.raises(NotAllowed) as refused:
-            requests.move(request, after, clerk, now=later)
+            guest_requests.move(request, after, clerk, now=later)
         labels = REQUEST_STATUS_LABELS
         assert (
             str(refused.value.message) == f"This request cannot go from {labels[before]} to {labels[after]}."
@@ -274,9 +274,9 @@ def test_moves_follow_the_lifecycle(garcia, clerk, before, after):
 
 def test_acknowledged_at_is_when_it_first_left_new(garcia, clerk):
     request = request_in(garcia, S.NEW)
-    requests.move(request, S.ACKNOWLEDGED, clerk, now=NOW + timedelta(minutes=2))
-    requests.move(request, S.IN_PROGRESS, clerk, now=NOW + timedelta(minutes=4))
-    requests.move(request, S.DONE, clerk, now=NOW + timedelta(minutes=9))
+    guest_requests.move(request, S.ACKNOWLEDGED, clerk, now=NOW + timedelta(minutes=2))
+    guest_requests.move(request, S.IN_PROGRESS, clerk, now=NOW + timedelta(minutes=4))
+    guest_requests.move(request, S.DONE, clerk, now=NOW + timedelta(minutes=9))
     db.session.commit()
     assert request.acknowledged_at == NOW + timedelta(minutes=2)
     assert request.resolved_at == NOW + timedelta(minutes=9)
@@ -299,18 +299,18 @@ def test_assign_note_and_message_are_recorded_and_checked(garcia, clerk):
     outsider = staff_accounts.create_staff(
         factories.make_hotel(slug="other-lodge"), "out@other.test", "correct horse battery", StaffRole.MANAGER
     )
-    requests.assign(request, colleague, clerk)
+    guest_requests.assign(request, colleague, clerk)
     with pytest.raises(NotFound):
-        requests.assign(request, outsider, clerk)
-    requests.add_note(request, "  Guest prefers a call after 5 pm  ", clerk)
+        guest_requests.assign(request, outsider, clerk)
+    guest_requests.add_note(request, "  Guest prefers a call after 5 pm  ", clerk)
     with pytest.raises(LobbyError, match=r"Please write the note first\."):
-        requests.add_note(request, "   ", clerk)
+        guest_requests.add_note(request, "   ", clerk)
     with pytest.raises(LobbyError, match="Character limit: 2000"):
-        requests.add_note(request, "x" * 2001, clerk)
-    requests.tell_guest(request, "We will call you at 5 pm.", clerk)
+        guest_requests.add_note(request, "x" * 2001, clerk)
+    guest_requests.tell_guest(request, "We will call you at 5 pm.", clerk)
     with pytest.raises(LobbyError, match="Character limit: 2000"):
-        requests.tell_guest(request, "x" * 2001, clerk)
-    requests.assign(request, None, clerk)
+        guest_requests.tell_guest(request, "x" * 2001, clerk)
+    guest_requests.assign(request, None, clerk)
     db.session.commit()
 
     assert (request.assignee_id, request.guest_message) == (None, "We will call you at 5 pm.")
@@ -326,12 +326,12 @@ def test_assign_note_and_message_are_recorded_and_checked(garcia, clerk):
 
 
 def test_a_request_of_another_hotel_is_not_found(hotel, garcia):
-    request = requests.guest_asks(garcia, K.HELP, details="Taxi")
+    request = guest_requests.guest_asks(garcia, K.HELP, details="Taxi")
     other = factories.make_hotel(slug="other-lodge")
     db.session.commit()
-    assert requests.hotel_request(hotel.id, request.id) is request
+    assert guest_requests.hotel_request(hotel.id, request.id) is request
     with pytest.raises(NotFound):
-        requests.hotel_request(other.id, request.id)
+        guest_requests.hotel_request(other.id, request.id)
 
 
 # --- The queue ------------------------------------------------------------------------------------
@@ -343,14 +343,14 @@ def ids(found: list[GuestRequest]) -> list[int]:
 
 def test_queue_recovery_first_then_overdue_then_earliest_deadline_then_priority(hotel, garcia, novak):
     now = NOW
-    early = requests.open_request(novak, K.FOLLOW_UP, details="Bikes?", now=now - timedelta(minutes=14))
-    late = requests.open_request(garcia, K.HELP, details="Call", now=now - timedelta(minutes=6))
-    towels = requests.open_request(garcia, K.AMENITY, item="towels", now=now - timedelta(minutes=5))
-    help_ = requests.open_request(garcia, K.HELP, details="Kettle", now=now)
-    recovery = requests.open_request(novak, K.RECOVERY, details="1 star", now=now)
-    moving = requests.open_request(garcia, K.AMENITY, item="iron", now=now - timedelta(minutes=50))
+    early = guest_requests.open_request(novak, K.FOLLOW_UP, details="Bikes?", now=now - timedelta(minutes=14))
+    late = guest_requests.open_request(garcia, K.HELP, details="Call", now=now - timedelta(minutes=6))
+    towels = guest_requests.open_request(garcia, K.AMENITY, item="towels", now=now - timedelta(minutes=5))
+    help_ = guest_requests.open_request(garcia, K.HELP, details="Kettle", now=now)
+    recovery = guest_requests.open_request(novak, K.RECOVERY, details="1 star", now=now)
+    moving = guest_requests.open_request(garcia, K.AMENITY, item="iron", now=now - timedelta(minutes=50))
     db.session.flush()
-    requests.move(moving, S.IN_PROGRESS, None, now=now - timedelta(minutes=45))
+    guest_requests.move(moving, S.IN_PROGRESS, None, now=now - timedelta(minutes=45))
     db.session.commit()
 
     assert [r.due_at() for r in (late, early, recovery, towels, help_, moving)] == [
@@ -362,36 +362,39 @@ def test_queue_recovery_first_then_overdue_then_earliest_deadline_then_priority(
         now + timedelta(minutes=10),
     ]
     # An unhappy guest's service recovery leads, even before an overdue request.
-    queue = requests.queue_for_desk(hotel.id, requests.QueueFilters(), now)
+    queue = guest_requests.queue_for_desk(hotel.id, guest_requests.QueueFilters(), now)
     assert ids(queue) == ids([recovery, late, early, towels, help_, moving])
 
     # Two minutes on, the follow-up is late too: both overdue ones follow, the longest overdue first.
-    later = requests.queue_for_desk(hotel.id, requests.QueueFilters(), now + timedelta(minutes=2))
+    later = guest_requests.queue_for_desk(hotel.id, guest_requests.QueueFilters(), now + timedelta(minutes=2))
     assert ids(later) == ids([recovery, late, early, towels, help_, moving])
 
 
 def test_a_gold_guest_comes_before_a_standard_one_due_at_the_same_time(hotel, garcia, novak):
     garcia.tier = Tier.GOLD
-    standard = requests.open_request(novak, K.AMENITY, item="water", now=NOW)
-    gold = requests.open_request(garcia, K.AMENITY, item="water", now=NOW + timedelta(minutes=5))
+    standard = guest_requests.open_request(novak, K.AMENITY, item="water", now=NOW)
+    gold = guest_requests.open_request(garcia, K.AMENITY, item="water", now=NOW + timedelta(minutes=5))
     db.session.commit()
     assert standard.ack_due_at == gold.ack_due_at == NOW + timedelta(minutes=10)
-    assert ids(requests.queue_for_desk(hotel.id, requests.QueueFilters(), NOW)) == [gold.id, standard.id]
+    assert ids(guest_requests.queue_for_desk(hotel.id, guest_requests.QueueFilters(), NOW)) == [
+        gold.id,
+        standard.id,
+    ]
 
 
 def test_queue_filters(hotel, garcia, novak, clerk):
-    towels = requests.open_request(garcia, K.AMENITY, item="towels", now=NOW)
-    help_ = requests.open_request(garcia, K.HELP, details="Call", now=NOW)
-    complaint = requests.open_request(novak, K.COMPLAINT, details="Noise", now=NOW)
-    done = requests.open_request(novak, K.HELP, details="Done", now=NOW)
+    towels = guest_requests.open_request(garcia, K.AMENITY, item="towels", now=NOW)
+    help_ = guest_requests.open_request(garcia, K.HELP, details="Call", now=NOW)
+    complaint = guest_requests.open_request(novak, K.COMPLAINT, details="Noise", now=NOW)
+    done = guest_requests.open_request(novak, K.HELP, details="Done", now=NOW)
     db.session.flush()
-    requests.move(help_, S.ACKNOWLEDGED, clerk, now=NOW)
-    requests.move(done, S.DONE, clerk, now=NOW)
-    requests.assign(complaint, clerk, clerk)
+    guest_requests.move(help_, S.ACKNOWLEDGED, clerk, now=NOW)
+    guest_requests.move(done, S.DONE, clerk, now=NOW)
+    guest_requests.assign(complaint, clerk, clerk)
     db.session.commit()
 
     def queue(**filters) -> set[int]:
-        return set(ids(requests.queue_for_desk(hotel.id, requests.QueueFilters(**filters), NOW)))
+        return set(ids(guest_requests.queue_for_desk(hotel.id, guest_requests.QueueFilters(**filters), NOW)))
 
     assert queue() == {towels.id, help_.id, complaint.id}
     assert queue(kind=K.HELP) == {help_.id}
@@ -404,4 +407,4 @@ def test_queue_filters(hotel, garcia, novak, clerk):
     assert queue(kind=K.HELP, include_closed=True, room="301") == {done.id}
     other = factories.make_hotel(slug="other-lodge")
     db.session.commit()
-    assert requests.queue_for_desk(other.id, requests.QueueFilters(), NOW) == []
+    assert guest_requests.queue_for_desk(other.id, guest_requests.QueueFilters(), NOW) == []

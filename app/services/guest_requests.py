@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 from flask_babel import gettext as _
 from sqlalchemy import case, func, select
 
+from app import clock
 from app.extensions import db
 from app.models import (
     Feedback,
@@ -28,7 +29,7 @@ from app.models import (
     Stay,
     Tier,
 )
-from app.services import clock, stay_life
+from app.services import stay_life
 from app.services.errors import LobbyError, NotAllowed, NotFound
 
 # Minutes to acknowledge and to resolve, before loyal guests' shortening; a hotel overrides them.
@@ -97,9 +98,9 @@ def open_request(
     now = now or clock.now()
     if len(details) > MAX_TEXT:
         raise LobbyError(_("Too long. Character limit: %(max)d.", max=MAX_TEXT))
-    hotel = db.session.get(Hotel, stay.hotel_id)
+    hotel = stay.hotel
     ack, resolve = sla_minutes(hotel, kind, stay.tier)
-    request = GuestRequest(
+    guest_request = GuestRequest(
         hotel_id=stay.hotel_id,
         stay_id=stay.id,
         kind=kind,
@@ -114,9 +115,9 @@ def open_request(
         resolve_due_at=now + timedelta(minutes=resolve),
         created_at=now,
     )
-    db.session.add(request)
-    _record(request, "created", staff, by_guest, now, to_value=RequestStatus.NEW.value)
-    return request
+    db.session.add(guest_request)
+    _record(guest_request, "created", staff, by_guest, now, to_value=RequestStatus.NEW.value)
+    return guest_request
 
 
 def guest_asks(
@@ -130,22 +131,22 @@ def guest_asks(
         raise LobbyError(_("Please choose from the list."))
     if kind is not RequestKind.AMENITY and not details.strip():
         raise LobbyError(_("Please tell us a little about it."))
-    request = open_request(stay, kind, item=item, quantity=quantity, details=details)
+    guest_request = open_request(stay, kind, item=item, quantity=quantity, details=details)
     db.session.commit()
-    return request
+    return guest_request
 
 
 def ask_about_line(stay: Stay, line: OrderLine, details: str) -> GuestRequest:
     stay_life.ensure_open(stay)
     if not details.strip():
         raise LobbyError(_("Please tell us a little about it."))
-    request = open_request(stay, RequestKind.FOLLOW_UP, details=details, order_line=line)
+    guest_request = open_request(stay, RequestKind.FOLLOW_UP, details=details, order_line=line)
     db.session.commit()
-    return request
+    return guest_request
 
 
 def _record(
-    request: GuestRequest,
+    guest_request: GuestRequest,
     action: str,
     staff: StaffUser | None,
     by_guest: bool,
@@ -154,7 +155,7 @@ def _record(
     to_value: str = "",
     text: str = "",
 ) -> None:
-    request.events.append(
+    guest_request.events.append(
         RequestEvent(
             staff_id=staff.id if staff is not None else None,
             by_guest=by_guest and staff is None,
@@ -165,30 +166,32 @@ def _record(
             text=text,
         )
     )
-    request.updated_at = now
+    guest_request.updated_at = now
 
 
 def hotel_request(hotel_id: int, request_id: int) -> GuestRequest:
-    request = db.session.get(GuestRequest, request_id)
-    if request is None or request.hotel_id != hotel_id:
+    guest_request = db.session.get(GuestRequest, request_id)
+    if guest_request is None or guest_request.hotel_id != hotel_id:
         raise NotFound(_("We could not find that request."))
-    return request
+    return guest_request
 
 
 def move(
-    request: GuestRequest, to: RequestStatus, staff: StaffUser | None, now: datetime | None = None
+    guest_request: GuestRequest, to: RequestStatus, staff: StaffUser | None, now: datetime | None = None
 ) -> None:
     """Change a request's status if the lifecycle allows it; recorded in its history. Caller commits."""
     now = now or clock.now()
-    if to not in MOVES.get(request.status, set()):
-        raise NotAllowed(_("This request cannot go from %(from)s to %(to)s.", **_labels(request.status, to)))
-    before = request.status
-    request.status = to
+    if to not in MOVES.get(guest_request.status, set()):
+        raise NotAllowed(
+            _("This request cannot go from %(from)s to %(to)s.", **_labels(guest_request.status, to))
+        )
+    before = guest_request.status
+    guest_request.status = to
     if before is RequestStatus.NEW:
-        request.acknowledged_at = now
+        guest_request.acknowledged_at = now
     if not to.open:
-        request.resolved_at = now
-    _record(request, "status", staff, staff is None, now, from_value=before.value, to_value=to.value)
+        guest_request.resolved_at = now
+    _record(guest_request, "status", staff, staff is None, now, from_value=before.value, to_value=to.value)
 
 
 def _labels(before: RequestStatus, after: RequestStatus) -> dict[str, str]:
@@ -209,63 +212,74 @@ def name_statuses_with(namer: Callable[[RequestStatus], str] | None) -> None:
     _status_name = namer or _status_code
 
 
-def assign(request: GuestRequest, assignee: StaffUser | None, staff: StaffUser) -> None:
-    if assignee is not None and assignee.hotel_id != request.hotel_id:
+def assign(guest_request: GuestRequest, assignee: StaffUser | None, staff: StaffUser) -> None:
+    if assignee is not None and assignee.hotel_id != guest_request.hotel_id:
         raise NotFound(_("We could not find that colleague."))
-    before = request.assignee_id
-    request.assignee_id = assignee.id if assignee is not None else None
+    before = guest_request.assignee_id
+    guest_request.assignee_id = assignee.id if assignee is not None else None
     _record(
-        request,
+        guest_request,
         "assignee",
         staff,
         False,
         clock.now(),
         from_value=str(before or ""),
-        to_value=str(request.assignee_id or ""),
+        to_value=str(guest_request.assignee_id or ""),
     )
 
 
-def add_note(request: GuestRequest, text: str, staff: StaffUser) -> None:
+def add_note(guest_request: GuestRequest, text: str, staff: StaffUser) -> None:
     """An internal note: staff see it in the history, the guest never does."""
     text = text.strip()
     if not text:
         raise LobbyError(_("Please write the note first."))
     if len(text) > MAX_TEXT:
         raise LobbyError(_("Too long. Character limit: %(max)d.", max=MAX_TEXT))
-    _record(request, "note", staff, False, clock.now(), text=text)
+    _record(guest_request, "note", staff, False, clock.now(), text=text)
 
 
-def tell_guest(request: GuestRequest, text: str, staff: StaffUser) -> None:
+def tell_guest(guest_request: GuestRequest, text: str, staff: StaffUser) -> None:
     """The message the guest sees with the request on My stay."""
     text = text.strip()
     if len(text) > MAX_TEXT:
         raise LobbyError(_("Too long. Character limit: %(max)d.", max=MAX_TEXT))
-    before = request.guest_message
-    request.guest_message = text
+    before = guest_request.guest_message
+    guest_request.guest_message = text
     _record(
-        request, "message", staff, False, clock.now(), from_value=before[:120], to_value=text[:120], text=text
+        guest_request,
+        "message",
+        staff,
+        False,
+        clock.now(),
+        from_value=before[:120],
+        to_value=text[:120],
+        text=text,
     )
 
 
 GUEST_CANCELLABLE = {RequestKind.AMENITY, RequestKind.HELP, RequestKind.COMPLAINT, RequestKind.FOLLOW_UP}
 
 
-def guest_may_cancel(request: GuestRequest) -> bool:
+def guest_may_cancel(guest_request: GuestRequest) -> bool:
     """What the guest asked for themselves; a request tied to a booking ends with the booking."""
-    return request.status.open and request.kind in GUEST_CANCELLABLE and request.order_line_id is None
+    return (
+        guest_request.status.open
+        and guest_request.kind in GUEST_CANCELLABLE
+        and guest_request.order_line_id is None
+    )
 
 
 def guest_cancels(stay: Stay, request_id: int) -> GuestRequest:
-    request = db.session.get(GuestRequest, request_id)
-    if request is None or request.stay_id != stay.id or request.hotel_id != stay.hotel_id:
+    guest_request = db.session.get(GuestRequest, request_id)
+    if guest_request is None or guest_request.stay_id != stay.id or guest_request.hotel_id != stay.hotel_id:
         raise NotFound(_("We could not find that request."))
-    if request.kind is RequestKind.APPROVAL or request.order_line_id is not None:
+    if guest_request.kind is RequestKind.APPROVAL or guest_request.order_line_id is not None:
         raise NotAllowed(_("Please cancel the booking itself."))
-    if request.kind not in GUEST_CANCELLABLE:
+    if guest_request.kind not in GUEST_CANCELLABLE:
         raise NotAllowed(_("That action is not possible here."))
-    move(request, RequestStatus.CANCELLED, None)
+    move(guest_request, RequestStatus.CANCELLED, None)
     db.session.commit()
-    return request
+    return guest_request
 
 
 @dataclass(frozen=True)
@@ -334,19 +348,23 @@ def queue_summary(hotel_id: int, now: datetime) -> QueueSummary:
 QUICK_MOVES = (RequestStatus.ACKNOWLEDGED, RequestStatus.IN_PROGRESS, RequestStatus.DONE)
 
 
-def quick_moves(request: GuestRequest) -> list[RequestStatus]:
-    if request.kind is RequestKind.APPROVAL:
+def quick_moves(guest_request: GuestRequest) -> list[RequestStatus]:
+    if guest_request.kind is RequestKind.APPROVAL:
         return []  # approving charges the room: only on the request's page, with the booking in view
-    return [to for to in QUICK_MOVES if to in MOVES.get(request.status, set())]
+    return [to for to in QUICK_MOVES if to in MOVES.get(guest_request.status, set())]
 
 
 def feedback_of(requests: list[GuestRequest]) -> dict[int, Feedback]:
     """The feedback behind each recovery request, by request id (for its stars on the queue)."""
-    ids = {request.feedback_id for request in requests if request.feedback_id is not None}
+    ids = {guest_request.feedback_id for guest_request in requests if guest_request.feedback_id is not None}
     if not ids:
         return {}
     found = {item.id: item for item in db.session.scalars(select(Feedback).where(Feedback.id.in_(ids)))}
-    return {request.id: found[request.feedback_id] for request in requests if request.feedback_id in found}
+    return {
+        guest_request.id: found[guest_request.feedback_id]
+        for guest_request in requests
+        if guest_request.feedback_id in found
+    }
 
 
 def open_recoveries(hotel_id: int, feedback_ids: list[int]) -> dict[int, GuestRequest]:
@@ -354,8 +372,8 @@ def open_recoveries(hotel_id: int, feedback_ids: list[int]) -> dict[int, GuestRe
     if not feedback_ids:
         return {}
     return {
-        request.feedback_id: request
-        for request in db.session.scalars(
+        guest_request.feedback_id: guest_request
+        for guest_request in db.session.scalars(
             select(GuestRequest).where(
                 GuestRequest.hotel_id == hotel_id,
                 GuestRequest.kind == RequestKind.RECOVERY,
@@ -368,10 +386,10 @@ def open_recoveries(hotel_id: int, feedback_ids: list[int]) -> dict[int, GuestRe
 
 def resolve_recovery(hotel_id: int, feedback_id: int, staff: StaffUser) -> GuestRequest | None:
     """Replying to low feedback settles its service-recovery request too; the caller commits."""
-    request = open_recoveries(hotel_id, [feedback_id]).get(feedback_id)
-    if request is not None:
-        move(request, RequestStatus.DONE, staff)
-    return request
+    guest_request = open_recoveries(hotel_id, [feedback_id]).get(feedback_id)
+    if guest_request is not None:
+        move(guest_request, RequestStatus.DONE, staff)
+    return guest_request
 
 
 def requests_for_stay(stay: Stay) -> list[GuestRequest]:
