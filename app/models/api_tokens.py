@@ -9,7 +9,8 @@ from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
-from app.models.base import HotelScoped, TimestampMixin, UTCDateTime
+from app.models.base import TimestampMixin, UTCDateTime
+from app.models.hotel import HotelScoped
 
 if TYPE_CHECKING:
     from app.models.staff import StaffUser

@@ -14,8 +14,9 @@ from sqlalchemy import JSON, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.extensions import db
-from app.models.base import HotelScoped, UTCDateTime, utcnow
+from app.models.base import UTCDateTime, utcnow
 from app.models.catalog import str_enum
+from app.models.hotel import HotelScoped
 
 
 class ActorKind(enum.StrEnum):

@@ -1,16 +1,12 @@
-"""Columns every hotel-owned table shares, as mixins rather than copies."""
+"""Column types and mixins every table may share."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING
 
-from sqlalchemy import DateTime, ForeignKey
-from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
+from sqlalchemy import DateTime
+from sqlalchemy.orm import Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
-
-if TYPE_CHECKING:
-    from app.models.hotel import Hotel
 
 
 def utcnow() -> datetime:
@@ -39,16 +35,3 @@ class UTCDateTime(TypeDecorator):
 
 class TimestampMixin:
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
-
-
-class HotelScoped:
-    """Every row a hotel owns carries its hotel, so a second hotel never needs a data migration."""
-
-    @declared_attr
-    def hotel_id(cls) -> Mapped[int]:
-        return mapped_column(ForeignKey("hotel.id"), index=True)
-
-    @declared_attr
-    def hotel(cls) -> Mapped[Hotel]:
-        """The owning hotel, for its time zone, currency and rules (from the identity map once loaded)."""
-        return relationship("Hotel")

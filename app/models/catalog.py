@@ -10,7 +10,8 @@ from sqlalchemy import JSON, Column, Enum, ForeignKey, Index, String, Table, Uni
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
-from app.models.base import HotelScoped, TimestampMixin, UTCDateTime
+from app.models.base import TimestampMixin, UTCDateTime
+from app.models.hotel import HotelScoped
 from app.models.i18n import I18nText, LocalizedText
 
 

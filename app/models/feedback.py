@@ -8,7 +8,8 @@ from sqlalchemy import CheckConstraint, ForeignKey, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
-from app.models.base import HotelScoped, TimestampMixin, UTCDateTime
+from app.models.base import TimestampMixin, UTCDateTime
+from app.models.hotel import HotelScoped
 from app.models.orders import OrderLine
 from app.models.stays import Stay
 

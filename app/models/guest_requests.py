@@ -9,8 +9,9 @@ from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
-from app.models.base import HotelScoped, TimestampMixin, UTCDateTime, utcnow
+from app.models.base import TimestampMixin, UTCDateTime, utcnow
 from app.models.catalog import str_enum
+from app.models.hotel import HotelScoped
 from app.models.stays import Stay
 
 

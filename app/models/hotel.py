@@ -1,12 +1,12 @@
-"""The hotel: the tenant every other row belongs to, with its money, time and language settings."""
+"""The hotel, the tenant every other row belongs to, and HotelScoped, which every row it owns carries."""
 
 from __future__ import annotations
 
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import JSON, String
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import JSON, ForeignKey, String
+from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
 from app import clock
 from app.extensions import db
@@ -52,3 +52,16 @@ class Hotel(TimestampMixin, db.Model):
 
     def __repr__(self) -> str:
         return f"<Hotel {self.slug}>"
+
+
+class HotelScoped:
+    """Every row a hotel owns carries its hotel, so a second hotel never needs a data migration."""
+
+    @declared_attr
+    def hotel_id(cls) -> Mapped[int]:
+        return mapped_column(ForeignKey("hotel.id"), index=True)
+
+    @declared_attr
+    def hotel(cls) -> Mapped[Hotel]:
+        """The owning hotel, for its time zone, currency and rules (from the identity map once loaded)."""
+        return relationship(Hotel)

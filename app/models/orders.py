@@ -10,8 +10,9 @@ from sqlalchemy import JSON, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
-from app.models.base import HotelScoped, TimestampMixin, UTCDateTime
+from app.models.base import TimestampMixin, UTCDateTime
 from app.models.catalog import Service, Slot, str_enum
+from app.models.hotel import HotelScoped
 from app.models.stays import Stay
 
 

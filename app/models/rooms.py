@@ -7,7 +7,7 @@ from sqlalchemy import String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.extensions import db
-from app.models.base import HotelScoped
+from app.models.hotel import HotelScoped
 
 
 class Room(HotelScoped, db.Model):

@@ -8,8 +8,9 @@ from sqlalchemy import String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.extensions import db
-from app.models.base import HotelScoped, TimestampMixin
+from app.models.base import TimestampMixin
 from app.models.catalog import str_enum
+from app.models.hotel import HotelScoped
 
 
 class StaffRole(enum.StrEnum):

@@ -10,8 +10,9 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from app.extensions import db
 from app.models.ages import PARTY_BABY_UNDER, PARTY_CHILD_UNDER
-from app.models.base import HotelScoped, TimestampMixin, UTCDateTime
+from app.models.base import TimestampMixin, UTCDateTime
 from app.models.catalog import str_enum
+from app.models.hotel import HotelScoped
 
 
 class Tier(enum.StrEnum):
