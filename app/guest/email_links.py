@@ -15,7 +15,7 @@ from app.guest.forms import PlainForm, RecommendForm
 from app.guest.routes import link_limit
 from app.models import Hotel, Stay
 from app.services import clock, feedback, messages, signed_links
-from app.services.errors import LobbyError
+from app.web.operations import attempt
 
 
 def _link_refused(message: str):
@@ -59,12 +59,10 @@ def email_feedback(token: str):
         status = 200
         if form.is_submitted():
             if form.validate():
-                try:
+                with attempt() as refused:
                     feedback.recommend(stay, form.score.data, form.comment.data or "", today)
-                except LobbyError as error:
-                    db.session.rollback()
-                    flash(str(error.message), "error")
-                    status = error.status
+                if refused:
+                    status = refused.status
                 else:
                     flash(_("Thank you for telling us!"), "success")
                     return redirect(url_for("guest.email_feedback", token=token))

@@ -12,6 +12,7 @@ from app.extensions import db
 from app.models import Hotel, Package, Service, ServiceTag, package_service
 from app.models.i18n import LocalizedText
 from app.services.errors import LobbyError, NotFound
+from app.services.transactions import operation
 
 SERVICE_TEXTS = ("title", "summary", "description")
 PACKAGE_TEXTS = ("title", "summary")
@@ -97,6 +98,7 @@ class ServiceSettings:
     tags: tuple[str, ...] = ()  # ServiceTag values
 
 
+@operation
 def save_service(
     service: Service, hotel: Hotel, texts: dict[str, dict[str, str]], settings: ServiceSettings
 ) -> None:
@@ -113,11 +115,13 @@ def save_service(
     for name, value in vars(settings).items():
         setattr(service, name, value)
     service.tags = [tag.value for tag in ServiceTag if tag in settings.tags]  # one order, no repeats
-    db.session.commit()
+    db.session.add(service)  # a new one is saved with its first texts and settings, or not at all
 
 
+@operation
 def save_package(package: Package, hotel: Hotel, texts: dict[str, dict[str, str]], **settings) -> None:
     """Texts plus active, position and the package deal (bundle_size, bundle_percent)."""
+    db.session.add(package)  # a new one is saved with its first texts and settings, or not at all
     _check_not_archived(package, settings["active"])
     set_texts(package, hotel, texts)
     for name in ("active", "position", "bundle_size", "bundle_percent"):
@@ -130,7 +134,6 @@ def save_package(package: Package, hotel: Hotel, texts: dict[str, dict[str, str]
         added = [service for service in services_of(hotel.id) if service.id in chosen and service not in kept]
         package.services = kept + added
         _write_member_order(package, kept + added)
-    db.session.commit()
 
 
 def _check_not_archived(item: Package | Service, active: bool) -> None:
@@ -165,6 +168,7 @@ def _listed(model, hotel_id: int, archived: bool) -> list:
     )
 
 
+@operation
 def archive(item: Package | Service) -> None:
     """Retire an item for good: off every guest page and the desk; its bookings stay as they are.
 
@@ -175,9 +179,9 @@ def archive(item: Package | Service) -> None:
     item.active = False
     if isinstance(item, Service):
         item.pinned = False
-    db.session.commit()
 
 
+@operation
 def restore(item: Package | Service) -> None:
     """Back in the working list, last, and still paused: the manager puts it on sale on its page."""
     model = type(item)
@@ -187,7 +191,6 @@ def restore(item: Package | Service) -> None:
     item.archived = False
     item.active = False
     item.position = (last if last is not None else -1) + 1
-    db.session.commit()
 
 
 Item = TypeVar("Item")
@@ -204,11 +207,13 @@ def reordered(items: list[Item], item: Item, step: int) -> list[Item]:
     return result
 
 
+@operation
 def move_package(package: Package, step: int) -> None:
     """Up or down in the manager's list; guests see packages in this order (ties after their fit)."""
     _renumber(reordered(packages_of(package.hotel_id), package, step))
 
 
+@operation
 def move_service(service: Service, step: int) -> None:
     _renumber(reordered(services_of(service.hotel_id), service, step))
 
@@ -216,9 +221,9 @@ def move_service(service: Service, step: int) -> None:
 def _renumber(items: list) -> None:
     for index, item in enumerate(items):
         item.position = index
-    db.session.commit()
 
 
+@operation
 def move_in_package(package: Package, service_id: int, step: int) -> None:
     """A service up or down within one package: the order guests see on the package."""
     members = [service for service in package.services if not service.archived]
@@ -227,7 +232,6 @@ def move_in_package(package: Package, service_id: int, step: int) -> None:
         raise NotFound(_("This service is not available."))
     order = reordered(members, service, step) + [s for s in package.services if s.archived]
     _write_member_order(package, order)
-    db.session.commit()
 
 
 def _write_member_order(package: Package, services: list[Service]) -> None:

@@ -33,6 +33,7 @@ from app.models import (
 )
 from app.services.errors import LobbyError, NotAllowed, NotFound
 from app.services.pricing import PriceLine, Quote, percent_of
+from app.services.transactions import operation
 
 DISCOUNT_CODES = ("large_family", "loyalty", "bundle", "promo")
 
@@ -184,6 +185,7 @@ def promo_problem(promo: PromoCode | None, stay: Stay, today: date) -> str | Non
     return None
 
 
+@operation
 def apply_promo(order: Order, stay: Stay, code: str, today: date) -> PromoCode:
     promo = find_promo(stay.hotel_id, code)
     problem = promo_problem(promo, stay, today)
@@ -191,14 +193,13 @@ def apply_promo(order: Order, stay: Stay, code: str, today: date) -> PromoCode:
         raise LobbyError(problem)
     order.promo_code_id = promo.id
     reprice(order, stay)
-    db.session.commit()
     return promo
 
 
+@operation
 def remove_promo(order: Order, stay: Stay) -> None:
     order.promo_code_id = None
     reprice(order, stay)
-    db.session.commit()
 
 
 class PromoUnavailable(NotAllowed):
@@ -238,10 +239,10 @@ RULE_FIELDS = (
 )
 
 
+@operation
 def save_rules(hotel: Hotel, values: dict[str, int]) -> None:
     for name in RULE_FIELDS:
         setattr(hotel, name, values[name])
-    db.session.commit()
 
 
 def promo_codes(hotel_id: int) -> list[PromoCode]:
@@ -250,6 +251,7 @@ def promo_codes(hotel_id: int) -> list[PromoCode]:
     )
 
 
+@operation
 def create_promo(
     hotel: Hotel, code: str, kind: PromoKind, value: int, valid_from, valid_until, usage_limit, per_stay
 ):
@@ -273,13 +275,12 @@ def create_promo(
         per_stay_limit=per_stay,
     )
     db.session.add(promo)
-    db.session.commit()
     return promo
 
 
+@operation
 def set_promo_active(hotel_id: int, promo_id: int, active: bool) -> None:
     promo = db.session.get(PromoCode, promo_id)
     if promo is None or promo.hotel_id != hotel_id:
         raise NotFound(_("We could not find that page."))
     promo.active = active
-    db.session.commit()

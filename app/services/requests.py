@@ -30,6 +30,7 @@ from app.models import (
 )
 from app.services import clock, stay_life
 from app.services.errors import LobbyError, NotAllowed, NotFound
+from app.services.transactions import operation
 
 # Minutes to acknowledge and to resolve, before loyal guests' shortening; a hotel overrides them.
 DEFAULT_SLA = {
@@ -145,6 +146,7 @@ def open_request(
     return request
 
 
+@operation
 def guest_asks(
     stay: Stay, kind: RequestKind, item: str = "", quantity: int = 1, details: str = ""
 ) -> GuestRequest:
@@ -157,16 +159,15 @@ def guest_asks(
     if kind is not RequestKind.AMENITY and not details.strip():
         raise LobbyError(_("Please tell us a little about it."))
     request = open_request(stay, kind, item=item, quantity=quantity, details=details)
-    db.session.commit()
     return request
 
 
+@operation
 def ask_about_line(stay: Stay, line: OrderLine, details: str) -> GuestRequest:
     stay_life.ensure_open(stay)
     if not details.strip():
         raise LobbyError(_("Please tell us a little about it."))
     request = open_request(stay, RequestKind.FOLLOW_UP, details=details, order_line=line)
-    db.session.commit()
     return request
 
 
@@ -201,6 +202,7 @@ def hotel_request(hotel_id: int, request_id: int) -> GuestRequest:
     return request
 
 
+@operation
 def move(
     request: GuestRequest, to: RequestStatus, staff: StaffUser | None, now: datetime | None = None
 ) -> None:
@@ -221,6 +223,7 @@ def _labels(before: RequestStatus, after: RequestStatus) -> dict[str, str]:
     return {"from": str(STATUS_LABELS[before]), "to": str(STATUS_LABELS[after])}
 
 
+@operation
 def assign(request: GuestRequest, assignee: StaffUser | None, staff: StaffUser) -> None:
     if assignee is not None and assignee.hotel_id != request.hotel_id:
         raise NotFound(_("We could not find that colleague."))
@@ -237,6 +240,7 @@ def assign(request: GuestRequest, assignee: StaffUser | None, staff: StaffUser) 
     )
 
 
+@operation
 def add_note(request: GuestRequest, text: str, staff: StaffUser) -> None:
     """An internal note: staff see it in the history, the guest never does."""
     text = text.strip()
@@ -247,6 +251,7 @@ def add_note(request: GuestRequest, text: str, staff: StaffUser) -> None:
     _record(request, "note", staff, False, clock.now(), text=text)
 
 
+@operation
 def tell_guest(request: GuestRequest, text: str, staff: StaffUser) -> None:
     """The message the guest sees with the request on My stay."""
     text = text.strip()
@@ -267,6 +272,7 @@ def guest_may_cancel(request: GuestRequest) -> bool:
     return request.status.open and request.kind in GUEST_CANCELLABLE and request.order_line_id is None
 
 
+@operation
 def guest_cancels(stay: Stay, request_id: int) -> GuestRequest:
     request = db.session.get(GuestRequest, request_id)
     if request is None or request.stay_id != stay.id or request.hotel_id != stay.hotel_id:
@@ -276,7 +282,6 @@ def guest_cancels(stay: Stay, request_id: int) -> GuestRequest:
     if request.kind not in GUEST_CANCELLABLE:
         raise NotAllowed(_("That action is not possible here."))
     move(request, RequestStatus.CANCELLED, None)
-    db.session.commit()
     return request
 
 
@@ -378,6 +383,7 @@ def open_recoveries(hotel_id: int, feedback_ids: list[int]) -> dict[int, GuestRe
     }
 
 
+@operation
 def resolve_recovery(hotel_id: int, feedback_id: int, staff: StaffUser) -> GuestRequest | None:
     """Replying to low feedback settles its service-recovery request too; the caller commits."""
     request = open_recoveries(hotel_id, [feedback_id]).get(feedback_id)
@@ -415,6 +421,7 @@ def sla_table(hotel: Hotel) -> dict[RequestKind, tuple[int, int]]:
     return {kind: overrides.get(kind, DEFAULT_SLA[kind]) for kind in RequestKind}
 
 
+@operation
 def save_sla(hotel: Hotel, minutes: dict[RequestKind, tuple[int, int]], silver: int, gold: int) -> None:
     """New targets apply to requests opened from now on; open ones keep the deadline they were given."""
     for kind, (ack, resolve) in minutes.items():
@@ -430,4 +437,3 @@ def save_sla(hotel: Hotel, minutes: dict[RequestKind, tuple[int, int]], silver: 
             db.session.add(target)
         target.ack_minutes, target.resolve_minutes = ack, resolve
     hotel.silver_sla_percent, hotel.gold_sla_percent = silver, gold
-    db.session.commit()

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from app.extensions import db
 from app.models import Room
 from app.services.errors import LobbyError, NotFound
+from app.services.transactions import operation
 
 MAX_ROOMS_AT_ONCE = 500
 # Room numbers as doors show them: letters, digits and a dash ("204", "B12", "A-3").
@@ -55,6 +56,7 @@ def parse_numbers(text: str) -> list[str]:
     return numbers
 
 
+@operation
 def add_rooms(hotel_id: int, numbers: list[str]) -> int:
     """Add (or bring back into service) these rooms; how many changed."""
     known = {room.number: room for room in hotel_rooms(hotel_id)}
@@ -67,15 +69,14 @@ def add_rooms(hotel_id: int, numbers: list[str]) -> int:
         elif not room.active:
             room.active = True
             changed += 1
-    db.session.commit()
     return changed
 
 
+@operation
 def set_active(hotel_id: int, room_id: int, active: bool) -> Room:
     """Out of service rooms stay listed (old stays name them) but take no new check-ins."""
     room = db.session.get(Room, room_id)
     if room is None or room.hotel_id != hotel_id:
         raise NotFound(_("We could not find that room."))
     room.active = active
-    db.session.commit()
     return room
