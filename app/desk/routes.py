@@ -10,12 +10,11 @@ from app.auth import load_staff_hotel
 from app.auth.roles import role_required
 from app.desk import bp
 from app.desk.forms import CancelForm, RefundForm, StaySearchForm
-from app.extensions import db
 from app.guest.forms import PlainForm
 from app.models import RefundStatus, StaffRole
 from app.services import clock, ordering, payments, requests, stay_lookup
-from app.services.errors import LobbyError
 from app.services.i18n import money
+from app.web.operations import attempt
 
 RECEPTIONIST = StaffRole.RECEPTIONIST
 
@@ -60,7 +59,7 @@ def refund(payment_id: int):
     status, confirm = 200, None
     if form.validate_on_submit():
         amount = form.amount.data
-        try:
+        with attempt() as refused:
             payments.check_refund(payment, amount, form.reason.data)
             # Money moves only from the confirm button, for the very amount read again from what was typed.
             if request.form.get("confirm_amount") != str(amount):
@@ -69,10 +68,8 @@ def refund(payment_id: int):
                 done = payments.staff_refund(
                     payment.id, g.hotel.id, amount, form.reason.data, current_user._get_current_object()
                 )
-        except LobbyError as error:
-            db.session.rollback()
-            flash(str(error.message), "error")
-            status = error.status
+        if refused:
+            status = refused.status
         else:
             if confirm is None:
                 if done.status is RefundStatus.FAILED:

@@ -30,6 +30,7 @@ from app.services import (
 from app.services.errors import LobbyError
 from app.templating import when
 from app.web.fields import row_id
+from app.web.operations import attempt
 
 RECEPTIONIST = StaffRole.RECEPTIONIST
 
@@ -148,14 +149,12 @@ def _page(stay, service, form, preview, problem) -> dict:
 def _book(stay, service: Service, form: SaleForm):
     """Book what the form holds: (the redirect, 302) when it worked, (None, status) with the reason
     flashed when not."""
-    try:
+    with attempt() as refused:
         order = ordering.sell_at_desk(
             stay, _booking(stay, service, form), PaymentMethod(form.payment_method.data)
         )
-    except LobbyError as error:
-        db.session.rollback()
-        flash(str(error.message), "error")
-        return None, error.status
+    if refused:
+        return None, refused.status
     if order.status is OrderStatus.PENDING:
         return redirect(url_for("desk.pay", reference=order.reference)), 302
     flash(_("Sold: booking %(reference)s is confirmed.", reference=order.reference), "success")

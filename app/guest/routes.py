@@ -57,6 +57,7 @@ from app.services import (
 )
 from app.services.errors import LobbyError, NotAllowed, NotFound, SoldOut
 from app.services.i18n import enabled_locales, money
+from app.web.operations import attempt
 
 
 def signin_limit() -> str:
@@ -134,8 +135,7 @@ def language():
     if form.validate_on_submit():
         session["lang"] = form.lang.data
         if g.stay is not None:
-            g.stay.locale = form.lang.data
-            db.session.commit()
+            guest_access.remember_language(g.stay, form.lang.data)
     return redirect(safe_next(form.next.data, url_for("guest.index")))
 
 
@@ -269,16 +269,14 @@ def service(service_id: int):
     if request.method == "POST":
         if form.validate_on_submit():
             booking = _booking_request(svc, form)
-            try:
+            with attempt() as refused:
                 if request.form.get("then") == "book":
                     order = ordering.book_now(g.stay, booking)
                 else:
                     ordering.add_to_cart(g.stay, booking)
-            except LobbyError as error:
-                db.session.rollback()
-                flash(str(error.message), "error")
-                status = error.status
-                if isinstance(error, SoldOut) and not svc.kind.by_day:
+            if refused:
+                status = refused.status
+                if isinstance(refused.error, SoldOut) and not svc.kind.by_day:
                     too_full = form.slot.data  # a full time may be waited for
             else:
                 if request.form.get("then") != "book":
@@ -381,7 +379,7 @@ def join_waitlist(service_id: int):
     if svc.kind.by_day or not form.validate_on_submit():
         flash(_("Please choose a time and who is coming."), "error")
         return redirect(_back_to_service(svc, form))
-    try:
+    with attempt() as refused:
         waitlist.join(
             g.stay,
             ordering.BookingRequest(
@@ -391,9 +389,7 @@ def join_waitlist(service_id: int):
                 child_indexes=list(form.children.data or []),
             ),
         )
-    except LobbyError as error:
-        db.session.rollback()
-        flash(str(error.message), "error")
+    if refused:
         return redirect(_back_to_service(svc, form))
     flash(_("You are on the waiting list. If places free up, we will offer them to you here."), "success")
     return redirect(url_for("guest.my_stay"))
@@ -437,12 +433,10 @@ def promo_apply():
         return redirect(url_for("guest.cart"))
     if not form.validate_on_submit():
         return _cart_page(status=400, promo_form=form)
-    try:
+    with attempt() as refused:
         discounts.apply_promo(order, g.stay, form.code.data, hotel_today(g.hotel))
-    except LobbyError as error:
-        db.session.rollback()
-        flash(str(error.message), "error")
-        return _cart_page(status=error.status, promo_form=form)
+    if refused:
+        return _cart_page(status=refused.status, promo_form=form)
     flash(_("Code applied. The new prices are below."), "success")
     return redirect(url_for("guest.cart"))
 
@@ -488,11 +482,10 @@ def checkout():
     form = _checkout_form()
     if not form.validate_on_submit():
         return _cart_page(form, 400)
-    try:
+    with attempt() as refused:
         order = ordering.checkout(g.stay, PaymentMethod(form.payment_method.data))
-    except LobbyError as error:
-        flash(str(error.message), "error")
-        return _cart_page(form, error.status)
+    if refused:
+        return _cart_page(form, refused.status)
     if order.status is OrderStatus.PENDING:
         return redirect(url_for("guest.pay", reference=order.reference))
     return redirect(url_for("guest.confirmation", reference=order.reference))
@@ -610,15 +603,11 @@ def _cancel(line_id: int):
             abort(400)
         # Not confirmed (an old page, a double tap on My stay): show what cancelling costs first.
         return redirect(url_for("guest.cancel", line_id=line_id))
-    try:
+    with attempt(catching=(NotAllowed,)) as refused:
         line = cancellations.cancel_line(g.stay, line_id, agreed_fee=form.fee.data)
-    except cancellations.TermsChanged as error:
-        db.session.rollback()
-        flash(str(error.message), "error")
+    if isinstance(refused.error, cancellations.TermsChanged):
         return redirect(url_for("guest.cancel", line_id=line_id))
-    except NotAllowed as error:
-        db.session.rollback()
-        flash(str(error.message), "error")
+    if refused:
         return redirect(url_for("guest.my_stay"))
     flash(_("%(service)s is cancelled.", service=line.service.title), "success")
     return redirect(url_for("guest.my_stay"))

@@ -35,6 +35,7 @@ from app.services.errors import LobbyError, NotAllowed, NotFound, SoldOut
 from app.services.locking import write_transaction
 from app.services.money import MAX_AMOUNT
 from app.services.pricing import Party, Quote, price_breakdown
+from app.services.transactions import operation
 
 MAX_UNITS = 10
 MAX_RENTAL_DAYS = 30
@@ -232,6 +233,7 @@ def cart_for(stay: Stay) -> Order | None:
     )
 
 
+@operation
 def add_to_cart(stay: Stay, request: BookingRequest) -> OrderLine:
     if pending_order(stay) is not None:
         raise NotAllowed(_("Please finish paying for your booking, or change it, before adding more."))
@@ -240,7 +242,6 @@ def add_to_cart(stay: Stay, request: BookingRequest) -> OrderLine:
     line = _add_line(order, planned)
     db.session.flush()
     discounts.reprice(order, stay)
-    db.session.commit()
     return line
 
 
@@ -291,6 +292,7 @@ def stay_line(stay: Stay, line_id: int) -> OrderLine:
     return line
 
 
+@operation
 def remove_from_cart(stay: Stay, line_id: int) -> None:
     line = stay_line(stay, line_id)
     if line.status is not LineStatus.CART:
@@ -301,7 +303,6 @@ def remove_from_cart(stay: Stay, line_id: int) -> None:
         discounts.reprice(order, stay)
     else:
         db.session.delete(order)
-    db.session.commit()
 
 
 def available_methods(hotel: Hotel) -> list[PaymentMethod]:
