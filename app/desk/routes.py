@@ -86,7 +86,7 @@ def refund(payment_id: int):
 
 def _refund_question(payment, amount: int) -> str:
     shown = money(amount, payment.currency)
-    if payment.provider == "room":
+    if payments.settles_on_the_bill(payment):
         return _("Take %(amount)s off the bill of room %(room)s?", amount=shown, room=payment.order.stay.room)
     return _("Refund %(amount)s to the guest's card?", amount=shown)
 

@@ -16,7 +16,7 @@ from app.extensions import db
 from app.models import OfferPlace, Order, OrderStatus, PaymentMethod, Service, StaffRole
 from app.payment_pages import card_attempt
 from app.payments import card_provider
-from app.security import allow_card_scripts
+from app.security import allow_payment_scripts
 from app.services import (
     availability,
     catalog,
@@ -174,7 +174,7 @@ def pay(reference: str):
     if order.status is not OrderStatus.PENDING:
         return redirect(url_for("desk.stay", stay_id=order.stay_id))
     provider = payments.require_card_provider()
-    allow_card_scripts(provider)
+    allow_payment_scripts()
     return render_template("desk/pay.html", order=order, provider=provider, csrf=generate_csrf())
 
 

@@ -39,7 +39,7 @@ from app.guest.forms import (
 )
 from app.models import LineStatus, OfferPlace, OrderStatus, PaymentMethod, PromoCode, Service, Slot
 from app.payment_pages import card_attempt
-from app.security import MAX_ID, allow_card_scripts
+from app.security import MAX_ID, allow_payment_scripts
 from app.services import (
     analytics,
     availability,
@@ -515,7 +515,7 @@ def pay(reference: str):
     if order.status is not OrderStatus.PENDING:
         return redirect(url_for("guest.confirmation", reference=order.reference))
     provider = payments.require_card_provider()
-    allow_card_scripts(provider)
+    allow_payment_scripts()
     return render_template(
         "guest/pay.html", order=order, provider=provider, change_form=PlainForm(), csrf=generate_csrf()
     )

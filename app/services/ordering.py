@@ -28,7 +28,7 @@ from app.models import (
     Slot,
     Stay,
 )
-from app.payments import card_provider, room
+from app.payments import card_provider, room_charge
 from app.services import availability, clock, discounts, requests, stay_life, waitlist
 from app.services.catalog import bookable_service
 from app.services.errors import LobbyError, NotAllowed, NotFound, SoldOut
@@ -412,10 +412,11 @@ def _place(order: Order, method: PaymentMethod) -> None:
             line.status = LineStatus.HELD
         return
     confirm_order(order, now)
+    room = room_charge()
     payment = Payment(
         hotel_id=order.hotel_id,
         order=order,
-        provider=room.NAME,
+        provider=room.name,
         status=PaymentStatus.SUCCEEDED,
         # What is posted now; a line awaiting approval is added when it is approved.
         amount=sum(line.total for line in order.lines if line.status is LineStatus.BOOKED),

@@ -28,7 +28,7 @@ from app.models import (
     Stay,
     Tier,
 )
-from app.payments import room
+from app.payments import room_charge
 from app.services import clock, guest_access, ordering, rooms, stay_life
 from app.services.errors import LobbyError, NotAllowed
 from app.services.locking import write_transaction
@@ -232,7 +232,7 @@ def balance(stay: Stay) -> Balance:
         .where(
             Order.stay_id == stay.id,
             Payment.hotel_id == stay.hotel_id,
-            Payment.provider != room.NAME,
+            Payment.provider != room_charge().name,  # what the folio does not already hold
             Payment.status == PaymentStatus.SUCCEEDED,
         )
     ).all()
@@ -317,11 +317,12 @@ def post_late_charge(stay: Stay, amount: int, description: str, staff: StaffUser
         )
         db.session.add(order)
         db.session.flush()
+        room = room_charge()
         db.session.add(
             Payment(
                 hotel_id=stay.hotel_id,
                 order=order,
-                provider=room.NAME,
+                provider=room.name,
                 status=PaymentStatus.SUCCEEDED,
                 amount=amount,
                 currency=currency,
