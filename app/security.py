@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Mapping
-from urllib.parse import urlsplit
 
-from flask import Flask, Request, Response, abort, current_app, g, request
+from flask import Flask, Request, Response, abort, g, request
 from werkzeug.datastructures import ImmutableMultiDict, MultiDict
 from werkzeug.routing import IntegerConverter
+
+from app.payments import enabled_providers
 
 # The largest id a database integer column holds on every database we run on.
 MAX_ID = 2**31 - 1
@@ -49,16 +50,17 @@ def csp_nonce() -> str:
     return g.csp_nonce
 
 
-def allow_card_scripts(provider) -> None:
-    """Let this one page load Stripe.js and talk to Stripe (its script, frames and API)."""
-    js = _origin(provider.js_url)
-    api = _origin(current_app.config["STRIPE_API_BASE"] or "https://api.stripe.com")
-    g.csp_extra = {"script-src": [js], "frame-src": [js, "https://hooks.stripe.com"], "connect-src": [api]}
+def allow_payment_scripts() -> None:
+    """Let this one page load what the enabled payment providers need (their scripts, frames, APIs).
 
-
-def _origin(url: str) -> str:
-    parts = urlsplit(url)
-    return f"{parts.scheme}://{parts.netloc}"
+    Each provider names its own origins (``csp_origins``); only a pay page asks for them.
+    """
+    extra: dict[str, list[str]] = {}
+    for provider in enabled_providers():
+        for directive, origins in provider.csp_origins().as_directives().items():
+            known = extra.setdefault(directive, [])
+            known.extend(origin for origin in origins if origin not in known)
+    g.csp_extra = {directive: origins for directive, origins in extra.items() if origins}
 
 
 def content_security_policy(nonce: str, extra: Mapping[str, list[str]] | None = None) -> str:

@@ -9,7 +9,7 @@ from wtforms import SelectChoice
 
 from app.auth import bp, sessions
 from app.auth.forms import StaffSignInForm
-from app.extensions import db, limiter
+from app.extensions import limiter
 from app.services import staff_accounts
 from app.web.forms import LanguageForm, PlainForm
 from app.web.locale import enabled_locales
@@ -66,8 +66,7 @@ def language():
     form.lang.choices = [SelectChoice(code) for code in enabled_locales()]
     if form.validate_on_submit():
         if current_user.is_authenticated:
-            current_user.locale = form.lang.data
-            db.session.commit()
+            staff_accounts.remember_language(current_user._get_current_object(), form.lang.data)
         else:
             session["lang"] = form.lang.data
     return redirect(safe_next(form.next.data, url_for("auth.signin")))

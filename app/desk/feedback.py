@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, g, redirect, render_template, request, url_for
+from flask import flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.desk import bp
 from app.desk.forms import ReplyForm
-from app.extensions import db
 from app.models import StaffRole
 from app.services import feedback, guest_requests
-from app.services.errors import LobbyError
+from app.web.operations import attempt
 from app.web.roles import role_required
 
 
@@ -38,16 +37,13 @@ def feedback_reply(feedback_id: int):
         flash(_("Please write the reply first."), "error")
         return redirect(back)
     me = current_user._get_current_object()
-    try:
-        # Settled in the same commit as the reply, so the queue never shows a recovery already answered.
-        resolved = guest_requests.resolve_recovery(g.hotel.id, feedback_id, me) if form.resolve.data else None
-        feedback.reply(g.hotel.id, feedback_id, me, form.text.data)
-    except LobbyError as error:
-        db.session.rollback()
-        if error.status == 404:
-            abort(404)
-        flash(str(error.message), "error")
-    else:
+    resolved = None
+    with attempt(missing_is_404=True) as refused:
+        if form.resolve.data:
+            resolved = feedback.reply_and_resolve(g.hotel.id, feedback_id, me, form.text.data)
+        else:
+            feedback.reply(g.hotel.id, feedback_id, me, form.text.data)
+    if not refused:
         if resolved is not None:
             flash(_("Reply sent and the service-recovery request is done."), "success")
         else:

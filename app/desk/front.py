@@ -13,12 +13,12 @@ from wtforms import SelectChoice
 
 from app.desk import bp
 from app.desk.forms import CancelForm, CheckInForm, LateChargeForm
-from app.extensions import db
 from app.models import StaffRole, Tier
 from app.services import cancellations, feedback, stay_desk, stay_life, stay_lookup
 from app.services.errors import LobbyError
 from app.web.forms import PlainForm
 from app.web.locale import money
+from app.web.operations import attempt
 from app.web.roles import role_required
 from app.web.templating import TIER_LABELS
 
@@ -179,10 +179,9 @@ def check_in_stay(stay_id: int):
     stay = stay_lookup.hotel_stay(g.hotel.id, stay_id) or abort(404)
     if not PlainForm().validate_on_submit():
         abort(400)
-    try:
+    with attempt() as refused:
         stay_desk.check_in_stay(stay)
-    except LobbyError as error:
-        flash(str(error.message), "error")
+    if refused:
         return redirect(url_for("desk.stay", stay_id=stay.id))
     flash(_("Checked in. Hand over the room card."), "success")
     return redirect(url_for("desk.room_card", stay_id=stay.id))
@@ -202,11 +201,9 @@ def check_out(stay_id: int):
     stay = stay_lookup.hotel_stay(g.hotel.id, stay_id) or abort(404)
     if not PlainForm().validate_on_submit():
         abort(400)
-    try:
+    with attempt() as refused:
         stay_desk.check_out(stay)
-    except LobbyError as error:
-        flash(str(error.message), "error")
-    else:
+    if not refused:
         flash(_("Checked out. The guest's links no longer open the stay."), "success")
     return redirect(url_for("desk.stay", stay_id=stay.id))
 
@@ -220,14 +217,12 @@ def late_charge(stay_id: int):
     status = 200
     if form.validate_on_submit():
         amount = form.amount.data  # minor units, read by the shared money field
-        try:
+        with attempt() as refused:
             order = stay_desk.post_late_charge(
                 stay, amount, form.description.data, current_user._get_current_object()
             )
-        except LobbyError as error:
-            db.session.rollback()
-            flash(str(error.message), "error")
-            status = error.status
+        if refused:
+            status = refused.status
         else:
             flash(
                 _(
@@ -248,10 +243,9 @@ def late_charge(stay_id: int):
 def line_done(line_id: int):
     if not PlainForm().validate_on_submit():
         abort(400)
-    try:
+    with attempt() as refused:
         line = feedback.mark_done(g.hotel.id, line_id)
-    except LobbyError as error:
-        flash(str(error.message), "error")
+    if refused:
         return redirect(url_for("desk.home"))
     flash(_("Marked as done. The guest is asked to rate it."), "success")
     return redirect(url_for("desk.stay", stay_id=line.order.stay_id))
@@ -264,14 +258,11 @@ def line_cancel(line_id: int):
     if not form.validate_on_submit():
         flash(_("Please give a reason."), "error")
         return redirect(url_for("desk.home"))
-    try:
+    with attempt(missing_is_404=True) as refused:
         line = cancellations.cancel_by_staff(
             g.hotel.id, line_id, form.reason.data, current_user._get_current_object()
         )
-    except LobbyError as error:
-        if error.status == 404:
-            abort(404)
-        flash(str(error.message), "error")
+    if refused:
         return redirect(url_for("desk.home"))
     flash(_("Cancelled; what it cost is refunded the way it was paid."), "success")
     return redirect(url_for("desk.stay", stay_id=line.order.stay_id))

@@ -13,9 +13,9 @@ from app.desk.forms import AssignForm, GuestMessageForm, NoteForm, QueueFilterFo
 from app.extensions import db
 from app.models import GuestRequest, OrderLine, RequestKind, RequestStatus, StaffRole, StaffUser
 from app.services import approvals, guest_requests, live, staff_accounts
-from app.services.errors import LobbyError
 from app.web import labels
 from app.web.live import etag_value, live_fragment
+from app.web.operations import attempt
 from app.web.roles import role_required
 
 RECEPTIONIST = StaffRole.RECEPTIONIST
@@ -126,15 +126,11 @@ def request_page(request_id: int):
 
 
 def _act(request_id: int, action) -> object:
-    """Run one change on a request, commit it, and go back where it was made: the request's page,
-    or the queue (same filters) with the row in view."""
+    """Run one change on a request (an operation: it commits) and go back where it was made: the
+    request's page, or the queue (same filters) with the row in view."""
     found = guest_requests.hotel_request(g.hotel.id, request_id)
-    try:
+    with attempt():
         action(found)
-        db.session.commit()
-    except LobbyError as error:
-        db.session.rollback()
-        flash(str(error.message), "error")
     if request.args.get("back") == "queue":
         return redirect(url_for("desk.queue", **_filter_args(), _anchor=f"request-{request_id}"))
     return redirect(url_for("desk.request_page", request_id=request_id))
@@ -202,11 +198,9 @@ def _answer(request_id: int, decide, done_message: str):
     form = GuestMessageForm()
     if not form.validate_on_submit():
         abort(400)
-    try:
+    with attempt() as refused:
         decide(g.hotel.id, request_id, _me(), form.text.data or "")
-    except LobbyError as error:
-        flash(str(error.message), "error")
-    else:
+    if not refused:
         flash(done_message, "success")
     return redirect(url_for("desk.request_page", request_id=request_id))
 

@@ -8,12 +8,11 @@ from flask_login import current_user
 
 from app.desk import bp
 from app.desk.forms import CancelForm, RefundForm, StaySearchForm
-from app.extensions import db
 from app.models import RefundStatus, StaffRole
 from app.services import guest_requests, ordering, payments, stay_lookup
-from app.services.errors import LobbyError
 from app.web.forms import PlainForm
 from app.web.locale import money
+from app.web.operations import attempt
 from app.web.roles import load_staff_hotel, role_required
 
 RECEPTIONIST = StaffRole.RECEPTIONIST
@@ -59,7 +58,7 @@ def refund(payment_id: int):
     status, confirm = 200, None
     if form.validate_on_submit():
         amount = form.amount.data
-        try:
+        with attempt() as refused:
             payments.check_refund(payment, amount, form.reason.data)
             # Money moves only from the confirm button, for the very amount read again from what was typed.
             if request.form.get("confirm_amount") != str(amount):
@@ -68,10 +67,8 @@ def refund(payment_id: int):
                 done = payments.staff_refund(
                     payment.id, g.hotel.id, amount, form.reason.data, current_user._get_current_object()
                 )
-        except LobbyError as error:
-            db.session.rollback()
-            flash(str(error.message), "error")
-            status = error.status
+        if refused:
+            status = refused.status
         else:
             if confirm is None:
                 if done.status is RefundStatus.FAILED:
@@ -88,7 +85,7 @@ def refund(payment_id: int):
 
 def _refund_question(payment, amount: int) -> str:
     shown = money(amount, payment.currency)
-    if payment.provider == "room":
+    if payments.settles_on_the_bill(payment):
         return _("Take %(amount)s off the bill of room %(room)s?", amount=shown, room=payment.order.stay.room)
     return _("Refund %(amount)s to the guest's card?", amount=shown)
 

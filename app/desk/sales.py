@@ -15,7 +15,7 @@ from app.desk.forms import SaleForm
 from app.extensions import db
 from app.models import OfferPlace, Order, OrderStatus, PaymentMethod, Service, StaffRole
 from app.payments import card_provider
-from app.security import allow_card_scripts
+from app.security import allow_payment_scripts
 from app.services import (
     availability,
     catalog,
@@ -27,6 +27,7 @@ from app.services import (
 from app.services.errors import LobbyError
 from app.web.booking import booking_request
 from app.web.fields import row_id
+from app.web.operations import attempt
 from app.web.payment_answers import card_attempt
 from app.web.roles import role_required
 from app.web.templating import when
@@ -133,14 +134,12 @@ def _page(stay, service, form, preview, problem) -> dict:
 def _book(stay, service: Service, form: SaleForm):
     """Book what the form holds: (the redirect, 302) when it worked, (None, status) with the reason
     flashed when not."""
-    try:
+    with attempt() as refused:
         order = ordering.sell_at_desk(
             stay, booking_request(stay, service, form), PaymentMethod(form.payment_method.data)
         )
-    except LobbyError as error:
-        db.session.rollback()
-        flash(str(error.message), "error")
-        return None, error.status
+    if refused:
+        return None, refused.status
     if order.status is OrderStatus.PENDING:
         return redirect(url_for("desk.pay", reference=order.reference)), 302
     flash(_("Sold: booking %(reference)s is confirmed.", reference=order.reference), "success")
@@ -160,7 +159,7 @@ def pay(reference: str):
     if order.status is not OrderStatus.PENDING:
         return redirect(url_for("desk.stay", stay_id=order.stay_id))
     provider = payments.require_card_provider()
-    allow_card_scripts(provider)
+    allow_payment_scripts()
     return render_template("desk/pay.html", order=order, provider=provider, csrf=generate_csrf())
 
 

@@ -9,15 +9,15 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from app import clock
-from app.extensions import csrf, db, limiter
+from app.extensions import csrf, limiter
 from app.guest import bp
 from app.guest.access import sign_in
 from app.guest.forms import RecommendForm
 from app.guest.routes import link_limit
 from app.models import Stay
 from app.services import feedback, messages, signed_links
-from app.services.errors import LobbyError
 from app.web.forms import PlainForm
+from app.web.operations import attempt
 from app.web.redirects import safe_next
 
 
@@ -62,12 +62,10 @@ def email_feedback(token: str):
         status = 200
         if form.is_submitted():
             if form.validate():
-                try:
+                with attempt() as refused:
                     feedback.recommend(stay, form.score.data, form.comment.data or "", today)
-                except LobbyError as error:
-                    db.session.rollback()
-                    flash(str(error.message), "error")
-                    status = error.status
+                if refused:
+                    status = refused.status
                 else:
                     flash(_("Thank you for telling us!"), "success")
                     return redirect(url_for("guest.email_feedback", token=token))

@@ -7,16 +7,15 @@ from flask_babel import gettext as _
 from wtforms import SelectChoice
 
 from app import clock
-from app.extensions import db
 from app.guest import bp
 from app.guest.access import guest_required
 from app.guest.forms import MessageForm, RatingForm, RecommendForm, RoomItemForm
 from app.models import OrderStatus, PaymentMethod, RequestKind
 from app.services import cancellations, feedback, guest_requests, live, ordering, payments, waitlist
-from app.services.errors import LobbyError
 from app.web import labels
 from app.web.forms import PlainForm
 from app.web.live import etag_value, live_fragment
+from app.web.operations import attempt
 
 
 def _item_form() -> RoomItemForm:
@@ -86,24 +85,18 @@ def _done(message: str):
     return redirect(url_for("guest.my_stay"))
 
 
-def _refused(error: LobbyError, **forms):
-    db.session.rollback()
-    flash(str(error.message), "error")
-    return _page(error.status, **forms)
-
-
 @bp.post("/stay/requests/item")
 @guest_required
 def ask_item():
     form = _item_form()
     if not form.validate_on_submit():
         return _page(400, item_form=form)
-    try:
+    with attempt() as refused:
         guest_requests.guest_asks(
             g.stay, RequestKind.AMENITY, item=form.item.data, quantity=form.quantity.data
         )
-    except LobbyError as error:
-        return _refused(error, item_form=form)
+    if refused:
+        return _page(refused.status, item_form=form)
     return _done(_("Thank you, we are on it. You can follow it here."))
 
 
@@ -113,10 +106,10 @@ def ask_desk(kind: str):
     form = MessageForm(prefix=kind)
     if not form.validate_on_submit():
         return _page(400, **{f"{kind}_form": form})
-    try:
+    with attempt() as refused:
         guest_requests.guest_asks(g.stay, RequestKind(kind), details=form.details.data)
-    except LobbyError as error:
-        return _refused(error, **{f"{kind}_form": form})
+    if refused:
+        return _page(refused.status, **{f"{kind}_form": form})
     return _done(_("Thank you, we are on it. You can follow it here."))
 
 
@@ -148,10 +141,10 @@ def rate(line_id: int):
     if not form.validate_on_submit():
         flash(form.rating.errors[0] if form.rating.errors else _("Please choose from 1 to 5 stars."), "error")
         return _page(400)
-    try:
+    with attempt() as refused:
         feedback.rate_line(g.stay, line_id, form.rating.data, form.comment.data or "")
-    except LobbyError as error:
-        return _refused(error)
+    if refused:
+        return _page(refused.status)
     return _done(_("Thank you for your rating!"))
 
 
@@ -162,10 +155,10 @@ def rate_stay():
     if not form.validate_on_submit():
         flash(form.rating.errors[0] if form.rating.errors else _("Please choose from 1 to 5 stars."), "error")
         return _page(400)
-    try:
+    with attempt() as refused:
         feedback.rate_stay(g.stay, form.rating.data, form.comment.data or "", g.hotel.today())
-    except LobbyError as error:
-        return _refused(error)
+    if refused:
+        return _page(refused.status)
     return _done(_("Thank you for your rating!"))
 
 
@@ -178,10 +171,10 @@ def recommend():
             form.score.errors[0] if form.score.errors else _("Please choose a number from 0 to 10."), "error"
         )
         return _page(400)
-    try:
+    with attempt() as refused:
         feedback.recommend(g.stay, form.score.data, form.comment.data or "", g.hotel.today())
-    except LobbyError as error:
-        return _refused(error)
+    if refused:
+        return _page(refused.status)
     return _done(_("Thank you for telling us!"))
 
 
@@ -190,10 +183,10 @@ def recommend():
 def accept_offer(entry_id: int):
     if not PlainForm().validate_on_submit():
         return _page(400)
-    try:
+    with attempt() as refused:
         order = waitlist.accept(g.stay, entry_id, ordering.preferred_method(g.hotel) or PaymentMethod.ROOM)
-    except LobbyError as error:
-        return _refused(error)
+    if refused:
+        return _page(refused.status)
     if order.status is OrderStatus.PENDING:
         return redirect(url_for("guest.pay", reference=order.reference))
     return redirect(url_for("guest.confirmation", reference=order.reference))
@@ -204,8 +197,8 @@ def accept_offer(entry_id: int):
 def leave_waitlist(entry_id: int):
     if not PlainForm().validate_on_submit():
         return _page(400)
-    try:
+    with attempt() as refused:
         waitlist.leave(g.stay, entry_id)
-    except LobbyError as error:
-        return _refused(error)
+    if refused:
+        return _page(refused.status)
     return _done(_("You are off the waiting list."))

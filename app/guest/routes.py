@@ -38,7 +38,7 @@ from app.guest.forms import (
 )
 from app.models import LineStatus, OfferPlace, OrderStatus, PaymentMethod, PromoCode, Service, Slot
 from app.models.ages import ADULT_AGE
-from app.security import MAX_ID, allow_card_scripts
+from app.security import MAX_ID, allow_payment_scripts
 from app.services import (
     analytics,
     availability,
@@ -59,6 +59,7 @@ from app.web.booking import booking_request
 from app.web.errors import know_visitors_by
 from app.web.forms import LanguageForm, PlainForm
 from app.web.locale import enabled_locales, money
+from app.web.operations import attempt
 from app.web.payment_answers import card_attempt
 from app.web.redirects import safe_next
 
@@ -140,8 +141,7 @@ def language():
     if form.validate_on_submit():
         session["lang"] = form.lang.data
         if g.stay is not None:
-            g.stay.locale = form.lang.data
-            db.session.commit()
+            guest_access.remember_language(g.stay, form.lang.data)
     return redirect(safe_next(form.next.data, url_for("guest.index")))
 
 
@@ -254,16 +254,14 @@ def service(service_id: int):
     if request.method == "POST":
         if form.validate_on_submit():
             booking = booking_request(g.stay, svc, form)
-            try:
+            with attempt() as refused:
                 if request.form.get("then") == "book":
                     order = ordering.book_now(g.stay, booking)
                 else:
                     ordering.add_to_cart(g.stay, booking)
-            except LobbyError as error:
-                db.session.rollback()
-                flash(str(error.message), "error")
-                status = error.status
-                if isinstance(error, SoldOut) and not svc.kind.by_day:
+            if refused:
+                status = refused.status
+                if isinstance(refused.error, SoldOut) and not svc.kind.by_day:
                     too_full = form.slot.data  # a full time may be waited for
             else:
                 if request.form.get("then") != "book":
@@ -366,11 +364,9 @@ def join_waitlist(service_id: int):
     if svc.kind.by_day or not form.validate_on_submit():
         flash(_("Please choose a time and who is coming."), "error")
         return redirect(_back_to_service(svc, form))
-    try:
+    with attempt() as refused:
         waitlist.join(g.stay, booking_request(g.stay, svc, form, time_field="waitlist_slot"))
-    except LobbyError as error:
-        db.session.rollback()
-        flash(str(error.message), "error")
+    if refused:
         return redirect(_back_to_service(svc, form))
     flash(_("You are on the waiting list. If places free up, we will offer them to you here."), "success")
     return redirect(url_for("guest.my_stay"))
@@ -414,12 +410,10 @@ def promo_apply():
         return redirect(url_for("guest.cart"))
     if not form.validate_on_submit():
         return _cart_page(status=400, promo_form=form)
-    try:
+    with attempt() as refused:
         discounts.apply_promo(order, g.stay, form.code.data, g.hotel.today())
-    except LobbyError as error:
-        db.session.rollback()
-        flash(str(error.message), "error")
-        return _cart_page(status=error.status, promo_form=form)
+    if refused:
+        return _cart_page(status=refused.status, promo_form=form)
     flash(_("Code applied. The new prices are below."), "success")
     return redirect(url_for("guest.cart"))
 
@@ -465,11 +459,10 @@ def checkout():
     form = _checkout_form()
     if not form.validate_on_submit():
         return _cart_page(form, 400)
-    try:
+    with attempt() as refused:
         order = ordering.checkout(g.stay, PaymentMethod(form.payment_method.data))
-    except LobbyError as error:
-        flash(str(error.message), "error")
-        return _cart_page(form, error.status)
+    if refused:
+        return _cart_page(form, refused.status)
     if order.status is OrderStatus.PENDING:
         return redirect(url_for("guest.pay", reference=order.reference))
     return redirect(url_for("guest.confirmation", reference=order.reference))
@@ -499,7 +492,7 @@ def pay(reference: str):
     if order.status is not OrderStatus.PENDING:
         return redirect(url_for("guest.confirmation", reference=order.reference))
     provider = payments.require_card_provider()
-    allow_card_scripts(provider)
+    allow_payment_scripts()
     return render_template(
         "guest/pay.html", order=order, provider=provider, change_form=PlainForm(), csrf=generate_csrf()
     )
@@ -587,15 +580,11 @@ def _cancel(line_id: int):
             abort(400)
         # Not confirmed (an old page, a double tap on My stay): show what cancelling costs first.
         return redirect(url_for("guest.cancel", line_id=line_id))
-    try:
+    with attempt(catching=(NotAllowed,)) as refused:
         line = cancellations.cancel_line(g.stay, line_id, agreed_fee=form.fee.data)
-    except cancellations.TermsChanged as error:
-        db.session.rollback()
-        flash(str(error.message), "error")
+    if isinstance(refused.error, cancellations.TermsChanged):
         return redirect(url_for("guest.cancel", line_id=line_id))
-    except NotAllowed as error:
-        db.session.rollback()
-        flash(str(error.message), "error")
+    if refused:
         return redirect(url_for("guest.my_stay"))
     flash(_("%(service)s is cancelled.", service=line.service.title), "success")
     return redirect(url_for("guest.my_stay"))

@@ -9,13 +9,13 @@ from flask_login import current_user
 from wtforms import StringField
 from wtforms.validators import DataRequired, Length
 
-from app.extensions import db
 from app.manage import bp
 from app.models import StaffRole
 from app.services import api_tokens
 from app.services.errors import LobbyError
 from app.web.forms import LobbyForm, PlainForm
 from app.web.messages import TOO_LONG
+from app.web.operations import attempt
 from app.web.roles import role_required
 
 
@@ -54,12 +54,10 @@ def api_token_create():
     form = ApiTokenForm()
     if not form.validate_on_submit():
         return _page(form, status=400)
-    try:
+    with attempt(form.name) as refused:
         _row, token = api_tokens.create_token(g.hotel, form.name.data, current_user._get_current_object())
-    except LobbyError as error:
-        db.session.rollback()
-        form.name.errors.append(str(error.message))
-        return _page(form, status=error.status)
+    if refused:
+        return _page(form, status=refused.status)
     # Shown in this answer only, never redirected through the session cookie; not cached.
     return _page(ApiTokenForm(formdata=None), new_token=token, status=201)
 
@@ -72,7 +70,6 @@ def api_token_revoke(token_id: int):
     try:
         row = api_tokens.revoke(g.hotel, token_id)
     except LobbyError as error:
-        db.session.rollback()
         abort(error.status)
     flash(_("Token “%(name)s” revoked: it no longer works.", name=row.name), "success")
     return redirect(url_for("manage.api_tokens_page"))

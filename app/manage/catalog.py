@@ -18,6 +18,7 @@ from app.services.errors import LobbyError
 from app.web.errors import render_error
 from app.web.forms import PlainForm
 from app.web.locale import money
+from app.web.operations import attempt
 from app.web.roles import load_staff_hotel, role_required
 
 MANAGER = StaffRole.MANAGER
@@ -156,12 +157,10 @@ def service_edit(service_id: int):
     elif form.validate_on_submit():
         if changes := _unconfirmed_prices(form, service):
             return _service_page(form, service, confirm_prices=changes)
-        try:
+        with attempt() as refused:
             catalog_admin.save_service(service, g.hotel, _typed_texts(form, SERVICE_TEXTS), _settings(form))
-        except LobbyError as error:
-            db.session.rollback()
-            flash(str(error.message), "error")
-            return _service_page(form, service, error.status)
+        if refused:
+            return _service_page(form, service, refused.status)
         flash(_("Saved."), "success")
         return redirect(url_for("manage.service_edit", service_id=service.id))
     else:
@@ -198,14 +197,10 @@ def service_new():
     service = Service(
         hotel_id=g.hotel.id, code=form.code.data, kind=ServiceKind(form.kind.data), pool_id=form.pool.data
     )
-    try:
+    with attempt() as refused:
         catalog_admin.save_service(service, g.hotel, _typed_texts(form, SERVICE_TEXTS), _settings(form))
-        db.session.add(service)
-        db.session.commit()
-    except LobbyError as error:
-        db.session.rollback()
-        flash(str(error.message), "error")
-        return _service_page(form, None, error.status)
+    if refused:
+        return _service_page(form, None, refused.status)
     flash(_("Saved."), "success")
     return redirect(url_for("manage.service_edit", service_id=service.id))
 
@@ -246,15 +241,12 @@ def package_new():
         flash(_("There is already a package with that code."), "error")
         return _package_page(form, None, 409)
     package = Package(hotel_id=g.hotel.id, code=form.code.data, audience="other")
-    db.session.add(package)
-    try:
+    with attempt() as refused:
         catalog_admin.save_package(
             package, g.hotel, _typed_texts(form, PACKAGE_TEXTS), **_package_settings(form)
         )
-    except LobbyError as error:
-        db.session.rollback()
-        flash(str(error.message), "error")
-        return _package_page(form, None, error.status)
+    if refused:
+        return _package_page(form, None, refused.status)
     flash(_("Saved."), "success")
     return redirect(url_for("manage.package_edit", package_id=package.id))
 
@@ -273,14 +265,12 @@ def package_edit(package_id: int):
         return _package_page(form, package)
     if not form.validate_on_submit():
         return _package_page(form, package, 400)
-    try:
+    with attempt() as refused:
         catalog_admin.save_package(
             package, g.hotel, _typed_texts(form, PACKAGE_TEXTS), **_package_settings(form)
         )
-    except LobbyError as error:
-        db.session.rollback()
-        flash(str(error.message), "error")
-        return _package_page(form, package, error.status)
+    if refused:
+        return _package_page(form, package, refused.status)
     flash(_("Saved."), "success")
     return redirect(url_for("manage.package_edit", package_id=package.id))
 
@@ -293,12 +283,9 @@ def photo_add(service_id: int):
     if not PlainForm().validate_on_submit() or upload is None or not upload.filename:
         flash(_("Please choose a photo to upload."), "error")
         return redirect(url_for("manage.service_edit", service_id=service.id))
-    try:
+    with attempt() as refused:
         photos.add_photo(service, upload.stream)
-    except LobbyError as error:
-        db.session.rollback()
-        flash(str(error.message), "error")
-    else:
+    if not refused:
         flash(_("Photo added."), "success")
     return redirect(url_for("manage.service_edit", service_id=service.id))
 

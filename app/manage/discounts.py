@@ -6,13 +6,13 @@ from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from wtforms import SelectChoice
 
-from app.extensions import db
 from app.manage import bp
 from app.manage.forms import DiscountRulesForm, PromoCodeForm
 from app.models import PromoKind, StaffRole
 from app.services import discounts
 from app.services.errors import LobbyError
 from app.web.forms import PlainForm
+from app.web.operations import attempt
 from app.web.roles import role_required
 
 MANAGER = StaffRole.MANAGER
@@ -58,7 +58,7 @@ def promo_create():
     if not form.validate_on_submit():
         return _page(promo_form=form, status=400)
     kind = PromoKind(form.kind.data)
-    try:
+    with attempt() as refused:
         discounts.create_promo(
             g.hotel,
             form.code.data,
@@ -69,10 +69,8 @@ def promo_create():
             form.usage_limit.data,
             form.per_stay_limit.data,
         )
-    except LobbyError as error:
-        db.session.rollback()
-        flash(str(error.message), "error")
-        return _page(promo_form=form, status=error.status)
+    if refused:
+        return _page(promo_form=form, status=refused.status)
     flash(_("Saved."), "success")
     return redirect(url_for("manage.discounts_page"))
 

@@ -14,6 +14,7 @@ from app.models import OrderLine, PoolMode, ResourcePool, Slot, StaffRole
 from app.services import capacity
 from app.services.errors import LobbyError
 from app.web.forms import PlainForm
+from app.web.operations import attempt
 from app.web.roles import role_required
 
 MANAGER = StaffRole.MANAGER
@@ -100,12 +101,10 @@ def _apply(pool, change, typed: dict | None = None, done: str | None = None):
     A refusal keeps its message (flashed), the bookings in the way and what was typed for
     the page after the redirect.
     """
-    try:
+    with attempt() as refused:
         change()
-    except LobbyError as error:
-        db.session.rollback()
-        flash(str(error.message), "error")
-        lines = error.lines if isinstance(error, capacity.CapacityConflict) else []
+    if refused:
+        lines = refused.error.lines if isinstance(refused.error, capacity.CapacityConflict) else []
         # The first bookings in the way are enough to act on, and keep the session cookie small.
         conflicts = [line.id for line in lines[:MAX_CONFLICTS_SHOWN]]
         session[_refused_key(pool)] = {"conflicts": conflicts, **(typed or {})}

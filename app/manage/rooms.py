@@ -6,13 +6,13 @@ from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
-from app.extensions import db
 from app.manage import bp
 from app.manage.forms import RoomsForm
 from app.models import StaffRole
 from app.services import rooms
 from app.services.errors import LobbyError
 from app.web.forms import PlainForm
+from app.web.operations import attempt
 from app.web.roles import role_required
 
 
@@ -22,12 +22,10 @@ def rooms_page():
     form = RoomsForm()
     status = 200
     if form.validate_on_submit():
-        try:
+        with attempt(form.numbers) as refused:
             added = rooms.add_rooms(g.hotel.id, rooms.parse_numbers(form.numbers.data))
-        except LobbyError as error:
-            db.session.rollback()
-            form.numbers.errors = [*form.numbers.errors, str(error.message)]
-            status = error.status
+        if refused:
+            status = refused.status
         else:
             flash(ngettext("%(num)d room added.", "%(num)d rooms added.", added), "success")
             return redirect(url_for("manage.rooms_page"))

@@ -5,12 +5,11 @@ from __future__ import annotations
 from flask import flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from app.extensions import db
 from app.manage import bp
 from app.manage.forms import with_sla_fields
 from app.models import RequestKind, StaffRole
 from app.services import guest_requests
-from app.services.errors import LobbyError
+from app.web.operations import attempt
 from app.web.roles import role_required
 
 
@@ -28,14 +27,12 @@ def sla():
                 kind: (form[f"ack_{kind.value}"].data, form[f"resolve_{kind.value}"].data)
                 for kind in RequestKind
             }
-            try:
+            with attempt() as refused:
                 guest_requests.save_sla(
                     g.hotel, minutes, form.silver_sla_percent.data, form.gold_sla_percent.data
                 )
-            except LobbyError as error:
-                db.session.rollback()
-                flash(str(error.message), "error")
-                status = error.status
+            if refused:
+                status = refused.status
             else:
                 flash(_("Saved. New requests get these times."), "success")
                 return redirect(url_for("manage.sla"))

@@ -7,13 +7,12 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms import SelectChoice
 
-from app.extensions import db
 from app.manage import bp
 from app.manage.forms import RoleForm, StaffForm
 from app.models import StaffRole
 from app.services import staff_accounts
-from app.services.errors import LobbyError
 from app.web.forms import PlainForm
+from app.web.operations import attempt
 from app.web.roles import role_required
 from app.web.templating import ROLE_LABELS
 
@@ -53,14 +52,12 @@ def staff_add():
     form.role.choices = _role_choices(offered_only=False)
     if not form.validate_on_submit():
         return _page(form, 400)
-    try:
+    with attempt() as refused:
         user = staff_accounts.add_staff(
             _me(), form.email.data, form.password.data, StaffRole(form.role.data), form.name.data or ""
         )
-    except LobbyError as error:
-        db.session.rollback()
-        flash(str(error.message), "error")
-        return _page(form, error.status)
+    if refused:
+        return _page(form, refused.status)
     flash(_("Account created for %(email)s.", email=user.email), "success")
     return redirect(url_for("manage.staff_list"))
 
@@ -85,14 +82,9 @@ def staff_active(staff_id: int):
 
 
 def _change(action):
-    try:
+    with attempt(missing_is_404=True) as refused:
         action()
-    except LobbyError as error:
-        db.session.rollback()
-        if error.status == 404:
-            abort(404)
-        flash(str(error.message), "error")
-    else:
+    if not refused:
         flash(_("Saved. The change applies from their next sign-in."), "success")
     return redirect(url_for("manage.staff_list"))
 

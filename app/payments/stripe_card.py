@@ -12,19 +12,27 @@ import re
 import time
 from collections.abc import Mapping
 from contextlib import contextmanager
+from urllib.parse import urlsplit
 
 import stripe
 
-from app.models import Payment, Refund, RefundStatus
-from app.payments import (
+from app.models import Payment, PaymentMethod, Refund, RefundStatus
+from app.payments.base import (
     CardDeclined,
+    CspOrigins,
     IntentState,
+    IntentStatus,
     InvalidEvent,
     MalformedEvent,
     ProviderEvent,
     ProviderUnavailable,
     RefundState,
 )
+
+STRIPE_JS_URL = "https://js.stripe.com/v3/"
+STRIPE_API = "https://api.stripe.com"
+# Where Stripe.js opens the bank's 3-D Secure page, in a frame of ours.
+STRIPE_HOOKS = "https://hooks.stripe.com"
 
 # Stripe's signature tolerance: an event signed longer ago than this is refused as a replay.
 WEBHOOK_TOLERANCE_SECONDS = 300
@@ -45,6 +53,8 @@ _REFUND_STATUS = {
 
 class StripeCard:
     name = "stripe"
+    method = PaymentMethod.CARD
+    settles_at_once = False  # a refund is asked of Stripe once the transaction recording it commits
 
     def __init__(
         self,
@@ -52,12 +62,13 @@ class StripeCard:
         publishable_key: str,
         webhook_secret: str,
         api_base: str = "",
-        js_url: str = "https://js.stripe.com/v3/",
+        js_url: str = STRIPE_JS_URL,
         timeout: float = 20,
     ):
         self.publishable_key = publishable_key
         self.webhook_secret = webhook_secret
         self.js_url = js_url
+        self.api_base = api_base
         self.client = stripe.StripeClient(
             secret_key,
             base_addresses={"api": api_base} if api_base else None,
@@ -75,6 +86,13 @@ class StripeCard:
             api_base=config["STRIPE_API_BASE"],
             js_url=config["STRIPE_JS_URL"],
             timeout=config["STRIPE_TIMEOUT"],
+        )
+
+    def csp_origins(self) -> CspOrigins:
+        """Stripe.js (its script and frames), the 3-D Secure frame, and the API the script calls."""
+        js = _origin(self.js_url)
+        return CspOrigins(
+            script=(js,), frame=(js, STRIPE_HOOKS), connect=(_origin(self.api_base or STRIPE_API),)
         )
 
     def start(self, payment: Payment, card_token: str) -> IntentState:
@@ -161,6 +179,11 @@ class StripeCard:
         return _event_from(raw)
 
 
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
 def _signed_at(signature: str) -> int:
     """The header's first ``t=`` (the one Stripe's check used), already proven to be a number."""
     stamps = [item[2:] for item in signature.split(",") if item.startswith("t=")]
@@ -226,13 +249,13 @@ def _intent_state(stripe_intent) -> IntentState:
     status = intent["status"]
     error = intent.get("last_payment_error")
     if status == "succeeded":
-        ours = "succeeded"
+        ours = IntentStatus.SUCCEEDED
     elif status == "canceled":
-        ours = "cancelled"
+        ours = IntentStatus.CANCELLED
     elif status == "requires_payment_method" and error:
-        ours = "failed"  # the last try was declined; the same intent can be tried again
+        ours = IntentStatus.FAILED  # the last try was declined; the same intent can be tried again
     else:
-        ours = "pending"  # includes requires_action: 3-D Secure on the phone comes next
+        ours = IntentStatus.PENDING  # includes requires_action: 3-D Secure on the phone comes next
     return IntentState(
         external_id=intent["id"],
         status=ours,

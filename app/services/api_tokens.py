@@ -21,6 +21,7 @@ from app.extensions import db
 from app.models import ApiToken, Hotel, StaffUser
 from app.services.errors import LobbyError, NotFound
 from app.services.locking import write_transaction
+from app.services.transactions import operation
 
 # Lobby's tokens start with this, so they are recognisable in a config file or a leak report.
 TOKEN_START = "lobby_"
@@ -38,6 +39,7 @@ def digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+@operation
 def create_token(hotel: Hotel, name: str, created_by: StaffUser | None) -> tuple[ApiToken, str]:
     """A new token for ``hotel``: the stored row and the token itself, to show once."""
     name = name.strip()
@@ -60,7 +62,6 @@ def create_token(hotel: Hotel, name: str, created_by: StaffUser | None) -> tuple
         created_by_id=created_by.id if created_by is not None else None,
     )
     db.session.add(row)
-    db.session.commit()
     return row, token
 
 
@@ -75,6 +76,7 @@ def hotel_tokens(hotel_id: int) -> list[ApiToken]:
     )
 
 
+@operation
 def revoke(hotel: Hotel, token_id: int, now: datetime | None = None) -> ApiToken:
     """The token stops working at once; it stays listed, so it is clear when and that it ended."""
     row = db.session.get(ApiToken, token_id)
@@ -82,7 +84,6 @@ def revoke(hotel: Hotel, token_id: int, now: datetime | None = None) -> ApiToken
         raise NotFound(_("There is no such token."))
     if row.revoked_at is None:
         row.revoked_at = now or clock.now()
-        db.session.commit()
     return row
 
 

@@ -22,7 +22,7 @@ from app.models import (
     RequestStatus,
     StaffUser,
 )
-from app.payments import room
+from app.payments import room_charge
 from app.services import audit, availability, guest_requests, signals, stay_life
 from app.services.errors import NotAllowed
 from app.services.locking import write_transaction
@@ -44,10 +44,11 @@ def approve(hotel_id: int, request_id: int, staff: StaffUser, message: str = "")
         stay_life.ensure_open(line.order.stay)  # after check-out it may only be declined
         now = clock.now()
         line.status = LineStatus.BOOKED
+        room = room_charge()
         payment = db.session.scalar(
             select(Payment).where(
                 Payment.order_id == line.order_id,
-                Payment.provider == room.NAME,
+                Payment.provider == room.name,
                 Payment.status == PaymentStatus.SUCCEEDED,
             )
         )

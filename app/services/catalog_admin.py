@@ -13,6 +13,7 @@ from app.models import Hotel, Package, Service, ServiceTag, package_service
 from app.models.i18n import LocalizedText
 from app.services import audit
 from app.services.errors import LobbyError, NotFound
+from app.services.transactions import operation
 
 SERVICE_TEXTS = ("title", "summary", "description")
 PACKAGE_TEXTS = ("title", "summary")
@@ -105,6 +106,7 @@ class ServiceSettings:
 SERVICE_AUDITED = (*SERVICE_TEXTS, *(f.name for f in fields(ServiceSettings) if f.name not in SERVICE_PRICES))
 
 
+@operation
 def save_service(
     service: Service, hotel: Hotel, texts: dict[str, dict[str, str]], settings: ServiceSettings
 ) -> None:
@@ -123,7 +125,6 @@ def save_service(
         setattr(service, name, value)
     service.tags = [tag.value for tag in ServiceTag if tag in settings.tags]  # one order, no repeats
     _record_service(hotel, service, was)
-    db.session.commit()
 
 
 def _service_state(service: Service) -> tuple[dict, dict] | None:
@@ -146,8 +147,10 @@ def _record_service(hotel: Hotel, service: Service, was: tuple[dict, dict] | Non
     )
 
 
+@operation
 def save_package(package: Package, hotel: Hotel, texts: dict[str, dict[str, str]], **settings) -> None:
     """Texts plus active, position and the package deal (bundle_size, bundle_percent)."""
+    db.session.add(package)  # a new one is saved with its first texts and settings, or not at all
     _check_not_archived(package, settings["active"])
     was = _package_state(package) if package.id is not None else None
     set_texts(package, hotel, texts)
@@ -163,7 +166,6 @@ def save_package(package: Package, hotel: Hotel, texts: dict[str, dict[str, str]
         _write_member_order(package, kept + added)
     action = "package.created" if was is None else "package.edited"
     audit.record(hotel.id, action, package, before=was, after=_package_state(package))
-    db.session.commit()
 
 
 def _package_state(package: Package) -> dict:
@@ -202,6 +204,7 @@ def _listed(model, hotel_id: int, archived: bool) -> list:
     )
 
 
+@operation
 def archive(item: Package | Service) -> None:
     """Retire an item for good: off every guest page and the desk; its bookings stay as they are.
 
@@ -220,9 +223,9 @@ def archive(item: Package | Service) -> None:
         before=was,
         after=audit.snapshot(item, LISTING),
     )
-    db.session.commit()
 
 
+@operation
 def restore(item: Package | Service) -> None:
     """Back in the working list, last, and still paused: the manager puts it on sale on its page."""
     model = type(item)
@@ -240,7 +243,6 @@ def restore(item: Package | Service) -> None:
         before=was,
         after=audit.snapshot(item, LISTING),
     )
-    db.session.commit()
 
 
 Item = TypeVar("Item")
@@ -257,11 +259,13 @@ def reordered(items: list[Item], item: Item, step: int) -> list[Item]:
     return result
 
 
+@operation
 def move_package(package: Package, step: int) -> None:
     """Up or down in the manager's list; guests see packages in this order (ties after their fit)."""
     _renumber(reordered(packages_of(package.hotel_id), package, step))
 
 
+@operation
 def move_service(service: Service, step: int) -> None:
     _renumber(reordered(services_of(service.hotel_id), service, step))
 
@@ -269,9 +273,9 @@ def move_service(service: Service, step: int) -> None:
 def _renumber(items: list) -> None:
     for index, item in enumerate(items):
         item.position = index
-    db.session.commit()
 
 
+@operation
 def move_in_package(package: Package, service_id: int, step: int) -> None:
     """A service up or down within one package: the order guests see on the package."""
     members = [service for service in package.services if not service.archived]
@@ -280,7 +284,6 @@ def move_in_package(package: Package, service_id: int, step: int) -> None:
         raise NotFound(_("This service is not available."))
     order = reordered(members, service, step) + [s for s in package.services if s.archived]
     _write_member_order(package, order)
-    db.session.commit()
 
 
 def _write_member_order(package: Package, services: list[Service]) -> None:

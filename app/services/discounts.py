@@ -34,6 +34,7 @@ from app.models import (
 from app.services import audit
 from app.services.errors import LobbyError, NotAllowed, NotFound
 from app.services.pricing import PriceLine, Quote, percent_of
+from app.services.transactions import operation
 
 DISCOUNT_CODES = ("large_family", "loyalty", "bundle", "promo")
 
@@ -185,6 +186,7 @@ def promo_problem(promo: PromoCode | None, stay: Stay, today: date) -> str | Non
     return None
 
 
+@operation
 def apply_promo(order: Order, stay: Stay, code: str, today: date) -> PromoCode:
     promo = find_promo(stay.hotel_id, code)
     problem = promo_problem(promo, stay, today)
@@ -192,14 +194,13 @@ def apply_promo(order: Order, stay: Stay, code: str, today: date) -> PromoCode:
         raise LobbyError(problem)
     order.promo_code_id = promo.id
     reprice(order, stay)
-    db.session.commit()
     return promo
 
 
+@operation
 def remove_promo(order: Order, stay: Stay) -> None:
     order.promo_code_id = None
     reprice(order, stay)
-    db.session.commit()
 
 
 class PromoUnavailable(NotAllowed):
@@ -239,6 +240,7 @@ RULE_FIELDS = (
 )
 
 
+@operation
 def save_rules(hotel: Hotel, values: dict[str, int]) -> None:
     was = audit.snapshot(hotel, RULE_FIELDS)
     for name in RULE_FIELDS:
@@ -246,7 +248,6 @@ def save_rules(hotel: Hotel, values: dict[str, int]) -> None:
     audit.record(
         hotel.id, "hotel.discounts_changed", hotel, before=was, after=audit.snapshot(hotel, RULE_FIELDS)
     )
-    db.session.commit()
 
 
 def promo_codes(hotel_id: int) -> list[PromoCode]:
@@ -255,6 +256,7 @@ def promo_codes(hotel_id: int) -> list[PromoCode]:
     )
 
 
+@operation
 def create_promo(
     hotel: Hotel, code: str, kind: PromoKind, value: int, valid_from, valid_until, usage_limit, per_stay
 ):
@@ -279,13 +281,13 @@ def create_promo(
     )
     db.session.add(promo)
     audit.record(hotel.id, "promo.created", promo, after=audit.snapshot(promo, PROMO_AUDITED))
-    db.session.commit()
     return promo
 
 
 PROMO_AUDITED = ("code", "kind", "value", "valid_from", "valid_until", "usage_limit", "per_stay_limit")
 
 
+@operation
 def set_promo_active(hotel_id: int, promo_id: int, active: bool) -> None:
     promo = db.session.get(PromoCode, promo_id)
     if promo is None or promo.hotel_id != hotel_id:
@@ -293,4 +295,3 @@ def set_promo_active(hotel_id: int, promo_id: int, active: bool) -> None:
     action = "promo.activated" if active else "promo.deactivated"
     audit.record(hotel_id, action, promo, before={"active": promo.active}, after={"active": active})
     promo.active = active
-    db.session.commit()

@@ -29,3 +29,14 @@ class NotAllowed(LobbyError):
     """The request is well-formed but the rules forbid it now (cancellation window, lead time)."""
 
     status = 409
+
+
+class PendingWrites(RuntimeError):
+    """A transaction was asked to start while the session still held uncommitted writes: a bug, not a rule.
+
+    Names what was pending, so the caller that left it there is found at once.
+    """
+
+    def __init__(self, pending: list[str]):
+        super().__init__(f"The session has uncommitted writes: {', '.join(pending)}")
+        self.pending = pending

@@ -9,9 +9,10 @@ from sqlalchemy import select
 
 from app import clock
 from app.extensions import db
-from app.models import Feedback, LineStatus, Order, OrderLine, RequestKind, StaffUser, Stay
+from app.models import Feedback, GuestRequest, LineStatus, Order, OrderLine, RequestKind, StaffUser, Stay
 from app.services import guest_requests
 from app.services.errors import LobbyError, NotAllowed, NotFound
+from app.services.transactions import operation
 
 MAX_COMMENT = 2000
 
@@ -55,6 +56,7 @@ def stay_rating_open(stay: Stay, today: date) -> bool:
     return stay.arrival <= today <= stay.departure and stay.checked_out_at is None
 
 
+@operation
 def rate_stay(stay: Stay, rating: int, comment: str, today: date) -> Feedback:
     """Stars for the stay so far; a low one reaches the desk as a service-recovery request at once."""
     if not stay_rating_open(stay, today):
@@ -64,6 +66,7 @@ def rate_stay(stay: Stay, rating: int, comment: str, today: date) -> Feedback:
     return _save(stay, Feedback(rating=rating), comment)
 
 
+@operation
 def rate_line(stay: Stay, line_id: int, rating: int, comment: str) -> Feedback:
     line = db.session.scalar(
         select(OrderLine).join(Order).where(OrderLine.id == line_id, Order.stay_id == stay.id)
@@ -77,6 +80,7 @@ def rate_line(stay: Stay, line_id: int, rating: int, comment: str) -> Feedback:
     return _save(stay, Feedback(order_line_id=line.id, service_id=line.service_id, rating=rating), comment)
 
 
+@operation
 def recommend(stay: Stay, score: int, comment: str, today: date) -> Feedback:
     if not recommendation_due(stay, today):
         raise NotAllowed(_("Thank you, we already have your answer."))
@@ -102,10 +106,10 @@ def _save(stay: Stay, feedback: Feedback, comment: str) -> Feedback:
             order_line=feedback.line,
             by_guest=True,
         )
-    db.session.commit()
     return feedback
 
 
+@operation
 def reply(hotel_id: int, feedback_id: int, staff: StaffUser, text: str) -> Feedback:
     feedback = db.session.get(Feedback, feedback_id)
     if feedback is None or feedback.hotel_id != hotel_id:
@@ -118,8 +122,19 @@ def reply(hotel_id: int, feedback_id: int, staff: StaffUser, text: str) -> Feedb
     feedback.reply = text
     feedback.replied_by_id = staff.id
     feedback.replied_at = clock.now()
-    db.session.commit()
     return feedback
+
+
+@operation
+def reply_and_resolve(hotel_id: int, feedback_id: int, staff: StaffUser, text: str) -> GuestRequest | None:
+    """Reply and settle the feedback's service-recovery request in one transaction.
+
+    Both or neither, so the queue never shows a recovery already answered. Returns the
+    request it settled, if there was one.
+    """
+    resolved = guest_requests.resolve_recovery(hotel_id, feedback_id, staff)
+    reply(hotel_id, feedback_id, staff, text)
+    return resolved
 
 
 def feedback_for_desk(hotel_id: int, low_only: bool = False, limit: int = 200) -> list[Feedback]:
@@ -129,11 +144,11 @@ def feedback_for_desk(hotel_id: int, low_only: bool = False, limit: int = 200) -
     return list(db.session.scalars(query.order_by(Feedback.id.desc()).limit(limit)))
 
 
+@operation
 def mark_done(hotel_id: int, line_id: int) -> OrderLine:
     """Staff say the service was delivered: the guest is asked to rate it."""
     line = db.session.get(OrderLine, line_id)
     if line is None or line.hotel_id != hotel_id or line.status is not LineStatus.BOOKED:
         raise NotFound(_("We could not find that booking."))
     line.done_at = line.done_at or clock.now()
-    db.session.commit()
     return line

@@ -14,6 +14,7 @@ from app.extensions import db
 from app.models import Hotel, Stay
 from app.models.stays import party_kind
 from app.services.locking import write_transaction
+from app.services.transactions import operation
 
 
 def new_access_token() -> str:
@@ -123,6 +124,12 @@ def guest_signs_out(stay: Stay) -> None:
     # A writer from the start: this request read the stay first (SQLite's read-then-write trap).
     with write_transaction():
         end_guest_sessions(stay)
+
+
+@operation
+def remember_language(stay: Stay, locale: str) -> None:
+    """The language the guest chose: their emails and the desk's view of the stay use it too."""
+    stay.locale = locale
 
 
 def session_ends_at(stay: Stay) -> datetime:

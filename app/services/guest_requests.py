@@ -31,6 +31,7 @@ from app.models import (
 )
 from app.services import stay_life
 from app.services.errors import LobbyError, NotAllowed, NotFound
+from app.services.transactions import operation
 
 # Minutes to acknowledge and to resolve, before loyal guests' shortening; a hotel overrides them.
 DEFAULT_SLA = {
@@ -120,6 +121,7 @@ def open_request(
     return guest_request
 
 
+@operation
 def guest_asks(
     stay: Stay, kind: RequestKind, item: str = "", quantity: int = 1, details: str = ""
 ) -> GuestRequest:
@@ -132,16 +134,15 @@ def guest_asks(
     if kind is not RequestKind.AMENITY and not details.strip():
         raise LobbyError(_("Please tell us a little about it."))
     guest_request = open_request(stay, kind, item=item, quantity=quantity, details=details)
-    db.session.commit()
     return guest_request
 
 
+@operation
 def ask_about_line(stay: Stay, line: OrderLine, details: str) -> GuestRequest:
     stay_life.ensure_open(stay)
     if not details.strip():
         raise LobbyError(_("Please tell us a little about it."))
     guest_request = open_request(stay, RequestKind.FOLLOW_UP, details=details, order_line=line)
-    db.session.commit()
     return guest_request
 
 
@@ -176,6 +177,7 @@ def hotel_request(hotel_id: int, request_id: int) -> GuestRequest:
     return guest_request
 
 
+@operation
 def move(
     guest_request: GuestRequest, to: RequestStatus, staff: StaffUser | None, now: datetime | None = None
 ) -> None:
@@ -198,6 +200,7 @@ def _labels(before: RequestStatus, after: RequestStatus) -> dict[str, str]:
     return {"from": _status_name(before), "to": _status_name(after)}
 
 
+@operation
 def _status_code(status: RequestStatus) -> str:
     return status.value
 
@@ -228,6 +231,7 @@ def assign(guest_request: GuestRequest, assignee: StaffUser | None, staff: Staff
     )
 
 
+@operation
 def add_note(guest_request: GuestRequest, text: str, staff: StaffUser) -> None:
     """An internal note: staff see it in the history, the guest never does."""
     text = text.strip()
@@ -238,6 +242,7 @@ def add_note(guest_request: GuestRequest, text: str, staff: StaffUser) -> None:
     _record(guest_request, "note", staff, False, clock.now(), text=text)
 
 
+@operation
 def tell_guest(guest_request: GuestRequest, text: str, staff: StaffUser) -> None:
     """The message the guest sees with the request on My stay."""
     text = text.strip()
@@ -269,6 +274,7 @@ def guest_may_cancel(guest_request: GuestRequest) -> bool:
     )
 
 
+@operation
 def guest_cancels(stay: Stay, request_id: int) -> GuestRequest:
     guest_request = db.session.get(GuestRequest, request_id)
     if guest_request is None or guest_request.stay_id != stay.id or guest_request.hotel_id != stay.hotel_id:
@@ -278,7 +284,6 @@ def guest_cancels(stay: Stay, request_id: int) -> GuestRequest:
     if guest_request.kind not in GUEST_CANCELLABLE:
         raise NotAllowed(_("That action is not possible here."))
     move(guest_request, RequestStatus.CANCELLED, None)
-    db.session.commit()
     return guest_request
 
 
@@ -384,6 +389,7 @@ def open_recoveries(hotel_id: int, feedback_ids: list[int]) -> dict[int, GuestRe
     }
 
 
+@operation
 def resolve_recovery(hotel_id: int, feedback_id: int, staff: StaffUser) -> GuestRequest | None:
     """Replying to low feedback settles its service-recovery request too; the caller commits."""
     guest_request = open_recoveries(hotel_id, [feedback_id]).get(feedback_id)
@@ -411,6 +417,7 @@ def sla_table(hotel: Hotel) -> dict[RequestKind, tuple[int, int]]:
     return {kind: overrides.get(kind, DEFAULT_SLA[kind]) for kind in RequestKind}
 
 
+@operation
 def save_sla(hotel: Hotel, minutes: dict[RequestKind, tuple[int, int]], silver: int, gold: int) -> None:
     """New targets apply to requests opened from now on; open ones keep the deadline they were given."""
     for kind, (ack, resolve) in minutes.items():
@@ -426,4 +433,3 @@ def save_sla(hotel: Hotel, minutes: dict[RequestKind, tuple[int, int]], silver: 
             db.session.add(target)
         target.ack_minutes, target.resolve_minutes = ack, resolve
     hotel.silver_sla_percent, hotel.gold_sla_percent = silver, gold
-    db.session.commit()

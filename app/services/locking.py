@@ -24,9 +24,12 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 from app.extensions import db
+from app.services.errors import PendingWrites
+from app.services.transactions import inside_transaction
 
 IMMEDIATE = "lobby_immediate"
 WRITER = "lobby_writer"  # in a connection's info: whether its open transaction holds the writer lock
+FLUSHED = "lobby_flushed"  # in a session's info: what its open transaction wrote and has not committed
 _WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE", "CREATE", "DROP", "ALTER")
 
 
@@ -41,6 +44,7 @@ def configure_engine(app: Flask) -> None:
     """
     with app.app_context():
         engine: Engine = db.engine
+    _remember_flushed_writes()
     if engine.dialect.name != "sqlite":
         return
     busy_ms = int(app.config["SQLITE_BUSY_TIMEOUT"] * 1000)
@@ -80,15 +84,60 @@ def configure_engine(app: Flask) -> None:
 def write_transaction() -> Iterator[Session]:
     """One transaction that reads under the writer lock: committed at the end, rolled back on error.
 
-    Whatever the session was doing is committed first, so the transaction starts
-    fresh and (on SQLite) holds the writer lock from its first statement.
+    It starts fresh and (on SQLite) holds the writer lock from its first statement. A
+    session with writes not yet committed is refused with :class:`PendingWrites`
+    rather than committed on the way in: whoever made them owns them, and committing
+    them here would make them part of a transaction they never asked for.
     """
     session = db.session
-    session.commit()
+    pending = pending_writes(session)
+    if pending:
+        raise PendingWrites(pending)
+    session.commit()  # ends a read snapshot only: nothing is pending
     session.connection(execution_options={IMMEDIATE: True})
     try:
-        yield session
+        with inside_transaction():  # operations called in here leave the commit to us
+            yield session
         session.commit()
     except BaseException:
         session.rollback()
         raise
+
+
+def pending_writes(session: Session) -> list[str]:
+    """What ``session`` would commit now: objects added, changed or deleted, flushed or not."""
+    unflushed = [
+        *session.new,
+        *(item for item in session.dirty if session.is_modified(item)),
+        *session.deleted,
+    ]
+    return [*session.info.get(FLUSHED, []), *(_describe(item) for item in unflushed)]
+
+
+def _describe(item: object) -> str:
+    identity = getattr(item, "id", None)
+    return f"{type(item).__name__} {identity}" if identity is not None else f"new {type(item).__name__}"
+
+
+def _remember_flushed_writes() -> None:
+    """Keep, per session, what a flush wrote until the transaction ends: a flush hides it from ``dirty``."""
+    if event.contains(Session, "after_flush", _note_flush):
+        return
+    event.listen(Session, "after_flush", _note_flush)
+    event.listen(Session, "after_commit", _forget_flushes)
+    event.listen(Session, "after_rollback", _forget_flushes)
+
+
+def _note_flush(session: Session, _context) -> None:
+    # Still the pre-flush view here (SQLAlchemy's after_flush): exactly what was written.
+    written = [
+        *session.new,
+        *(item for item in session.dirty if session.is_modified(item)),
+        *session.deleted,
+    ]
+    if written:
+        session.info.setdefault(FLUSHED, []).extend(_describe(item) for item in written)
+
+
+def _forget_flushes(session: Session) -> None:
+    session.info.pop(FLUSHED, None)

@@ -27,13 +27,22 @@ from app.models import (
     Slot,
     Stay,
 )
-from app.payments import card_provider, room
-from app.services import audit, availability, discounts, guest_requests, planning, signals, stay_life
+from app.payments import card_provider, room_charge
+from app.services import (
+    audit,
+    availability,
+    discounts,
+    guest_requests,
+    planning,
+    signals,
+    stay_life,
+)
 from app.services.catalog import bookable_service
 from app.services.errors import LobbyError, NotAllowed, NotFound
 from app.services.locking import write_transaction
 from app.services.money import MAX_AMOUNT
 from app.services.pricing import Party, Quote, price_breakdown
+from app.services.transactions import operation
 
 
 def new_order_reference() -> str:
@@ -83,6 +92,7 @@ def cart_for(stay: Stay) -> Order | None:
     )
 
 
+@operation
 def add_to_cart(stay: Stay, booking: planning.BookingRequest) -> OrderLine:
     if pending_order(stay) is not None:
         raise NotAllowed(_("Please finish paying for your booking, or change it, before adding more."))
@@ -91,7 +101,6 @@ def add_to_cart(stay: Stay, booking: planning.BookingRequest) -> OrderLine:
     line = _add_line(order, planned)
     db.session.flush()
     discounts.reprice(order, stay)
-    db.session.commit()
     return line
 
 
@@ -142,6 +151,7 @@ def stay_line(stay: Stay, line_id: int) -> OrderLine:
     return line
 
 
+@operation
 def remove_from_cart(stay: Stay, line_id: int) -> None:
     line = stay_line(stay, line_id)
     if line.status is not LineStatus.CART:
@@ -152,7 +162,6 @@ def remove_from_cart(stay: Stay, line_id: int) -> None:
         discounts.reprice(order, stay)
     else:
         db.session.delete(order)
-    db.session.commit()
 
 
 def available_methods(hotel: Hotel) -> list[PaymentMethod]:
@@ -261,10 +270,11 @@ def _place(order: Order, method: PaymentMethod) -> None:
             line.status = LineStatus.HELD
         return
     confirm_order(order, now)
+    room = room_charge()
     payment = Payment(
         hotel_id=order.hotel_id,
         order=order,
-        provider=room.NAME,
+        provider=room.name,
         status=PaymentStatus.SUCCEEDED,
         # What is posted now; a line awaiting approval is added when it is approved.
         amount=sum(line.total for line in order.lines if line.status is LineStatus.BOOKED),

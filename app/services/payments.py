@@ -23,6 +23,7 @@ from app.models import (
     Order,
     OrderStatus,
     Payment,
+    PaymentMethod,
     PaymentStatus,
     Refund,
     RefundStatus,
@@ -34,15 +35,19 @@ from app.payments import (
     CardDeclined,
     CardProvider,
     IntentState,
+    IntentStatus,
     ProviderEvent,
     ProviderUnavailable,
     RefundState,
     card_provider,
-    room,
+    provider_of,
 )
 from app.services import audit, ordering
 from app.services.errors import LobbyError, NotAllowed, NotFound
 from app.services.locking import write_transaction
+
+# A card payment in these states could still succeed later.
+_STILL_PAYABLE = (IntentStatus.PENDING, IntentStatus.FAILED)
 
 
 class PaymentsUnavailable(LobbyError):
@@ -94,7 +99,7 @@ def pay_by_card(order: Order, card_token: str) -> IntentState:
         ) from error
     payment.external_id = state.external_id
     db.session.commit()
-    if state.status != "succeeded":
+    if state.status is not IntentStatus.SUCCEEDED:
         record_intent_state(payment.id, state)
     return state
 
@@ -135,7 +140,7 @@ def record_intent_state(payment_id: int, state: IntentState) -> None:
         order = payment.order
         now = clock.now()
         was = payment.status
-        if state.status == "succeeded" and payment.status is not PaymentStatus.SUCCEEDED:
+        if state.status is IntentStatus.SUCCEEDED and payment.status is not PaymentStatus.SUCCEEDED:
             ordering.release_hold_if_expired(order, now)
             still_held = order.status is OrderStatus.PENDING and payment.status.open
             same_money = (state.amount, state.currency) == (payment.amount, payment.currency)
@@ -155,12 +160,14 @@ def record_intent_state(payment_id: int, state: IntentState) -> None:
                 late_refunds.append(
                     _new_refund(payment, state.amount, _late_payment_reason(), order_line_id=None).id
                 )
-        elif state.status == "failed" and payment.status.open:
+        elif state.status is IntentStatus.FAILED and payment.status.open:
             payment.status = PaymentStatus.FAILED
             payment.failure_code = state.failure_code
-        elif state.status == "cancelled" and (payment.status.open or payment.status is PaymentStatus.EXPIRED):
+        elif state.status is IntentStatus.CANCELLED and (
+            payment.status.open or payment.status is PaymentStatus.EXPIRED
+        ):
             payment.status = PaymentStatus.CANCELLED
-        elif state.status == "pending" and payment.status is PaymentStatus.CREATED:
+        elif state.status is IntentStatus.PENDING and payment.status is PaymentStatus.CREATED:
             payment.status = PaymentStatus.PENDING
         _record_payment(payment, was)
     for refund_id in late_refunds:
@@ -207,17 +214,24 @@ def _new_refund(
 
 
 def refund_within_transaction(payment: Payment, amount: int, reason: str, order_line_id=None, staff_id=None):
-    """Record a refund inside the caller's transaction; a room refund is final at once.
+    """Record a refund inside the caller's transaction; a provider that settles at once (the room) settles it.
 
-    Returns the refund; a card refund is sent by :func:`send_refund` once the
+    Returns the refund; any other (a card) is sent by :func:`send_refund` once the
     transaction has committed, so a crash in between leaves a pending refund the
     reconcile command sends, never a lost one.
     """
     refund = _new_refund(payment, amount, reason, order_line_id, staff_id)
-    if payment.provider == room.NAME:
+    provider = provider_of(payment)
+    if provider is not None and provider.settles_at_once:
         line = next((item for item in payment.order.lines if item.id == order_line_id), None)
-        room.reverse(refund, line, clock.now())
+        provider.reverse(refund, line, clock.now())
     return refund
+
+
+def settles_on_the_bill(payment: Payment) -> bool:
+    """Whether giving back ``payment`` takes it off the room's bill (else it goes back to a card)."""
+    provider = provider_of(payment)
+    return provider is not None and provider.method is PaymentMethod.ROOM
 
 
 def send_refund(refund_id: int) -> Refund:
@@ -382,7 +396,10 @@ def reconcile(now: datetime | None = None) -> Reconciliation:
                 _forget_unsent(payment_id)
                 continue
             state = provider.retrieve(external_id)
-            if status is PaymentStatus.EXPIRED and state.status in ("pending", "failed"):
+            if status is PaymentStatus.EXPIRED and state.status in (
+                IntentStatus.PENDING,
+                IntentStatus.FAILED,
+            ):
                 state = provider.cancel(external_id)  # no late payment can start any more
                 report.payments_cancelled += 1
             record_intent_state(payment_id, state)

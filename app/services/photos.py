@@ -22,6 +22,7 @@ from app.extensions import db
 from app.models import Service, ServicePhoto
 from app.services.catalog_admin import reordered
 from app.services.errors import LobbyError, NotFound
+from app.services.transactions import operation
 
 ALLOWED_FORMATS = {"JPEG", "PNG", "WEBP"}
 WIDTHS = (320, 640, 1024)
@@ -37,6 +38,7 @@ def folder() -> Path:
     return path
 
 
+@operation
 def add_photo(service: Service, upload: BinaryIO) -> ServicePhoto:
     if len(service.photos) >= MAX_PHOTOS:
         raise LobbyError(
@@ -65,7 +67,6 @@ def add_photo(service: Service, upload: BinaryIO) -> ServicePhoto:
         position=max((photo.position for photo in service.photos), default=-1) + 1,
     )
     db.session.add(photo)
-    db.session.commit()
     return photo
 
 
@@ -96,21 +97,21 @@ def _service_photo(service: Service, photo_id: int) -> ServicePhoto:
     return photo
 
 
+@operation
 def move_photo(service: Service, photo_id: int, step: int) -> None:
     """One place earlier (step -1) or later (+1); the service page shows the first few in this order."""
     photo = _service_photo(service, photo_id)
     for index, each in enumerate(reordered(service.photos, photo, step)):
         each.position = index
-    db.session.commit()
 
 
+@operation
 def remove_photo(service: Service, photo_id: int) -> None:
     """The photo and every file of it under the upload folder."""
     photo = _service_photo(service, photo_id)
     for width in photo.widths:
         (folder() / f"{photo.name}-{width}.webp").unlink(missing_ok=True)
     db.session.delete(photo)
-    db.session.commit()
 
 
 def file_name_ok(name: str) -> bool:

@@ -11,6 +11,7 @@ from app.extensions import db
 from app.models import Hotel, Room
 from app.services import audit
 from app.services.errors import LobbyError, NotFound
+from app.services.transactions import operation
 
 MAX_ROOMS_AT_ONCE = 500
 # Room numbers as doors show them: letters, digits and a dash ("204", "B12", "A-3").
@@ -56,6 +57,7 @@ def parse_numbers(text: str) -> list[str]:
     return numbers
 
 
+@operation
 def add_rooms(hotel_id: int, numbers: list[str]) -> int:
     """Add (or bring back into service) these rooms; how many changed."""
     known = {room.number: room for room in hotel_rooms(hotel_id)}
@@ -70,10 +72,10 @@ def add_rooms(hotel_id: int, numbers: list[str]) -> int:
             changed.append(number)
     if changed:
         audit.record(hotel_id, "hotel.rooms_added", db.session.get(Hotel, hotel_id), after={"rooms": changed})
-    db.session.commit()
     return len(changed)
 
 
+@operation
 def set_active(hotel_id: int, room_id: int, active: bool) -> Room:
     """Out of service rooms stay listed (old stays name them) but take no new check-ins."""
     room = db.session.get(Room, room_id)
@@ -82,5 +84,4 @@ def set_active(hotel_id: int, room_id: int, active: bool) -> Room:
     action = "room.reactivated" if active else "room.deactivated"
     audit.record(hotel_id, action, room, before={"active": room.active}, after={"active": active})
     room.active = active
-    db.session.commit()
     return room

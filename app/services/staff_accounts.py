@@ -11,6 +11,7 @@ from app.extensions import db
 from app.models import Hotel, StaffRole, StaffUser
 from app.services import audit
 from app.services.errors import LobbyError, NotAllowed, NotFound
+from app.services.transactions import operation
 
 MIN_PASSWORD_LENGTH = 10
 # Checked against when the email is unknown, so a wrong email costs as long as a wrong password.
@@ -62,10 +63,16 @@ def authenticate(email: str, password: str) -> StaffUser | None:
     return user
 
 
+@operation
 def end_all_sessions(user: StaffUser) -> None:
     """Every cookie issued to ``user`` so far stops working (sign-out, password or role change)."""
     user.session_version += 1
-    db.session.commit()
+
+
+@operation
+def remember_language(user: StaffUser, locale: str) -> None:
+    """Staff pages follow the staff member's own language, kept on the account."""
+    user.locale = locale
 
 
 def hotel_staff(hotel_id: int) -> list[StaffUser]:
@@ -109,14 +116,15 @@ def _leaves_an_admin(hotel_id: int, user: StaffUser) -> bool:
     return others > 0 or not (user.role is StaffRole.ADMIN and user.active)
 
 
+@operation
 def add_staff(actor: StaffUser, email: str, password: str, role: StaffRole, name: str) -> StaffUser:
     _check_may_grant(actor, role)
     hotel = actor.hotel
     user = create_staff(hotel, email, password, role, name=name.strip(), locale=hotel.default_locale)
-    db.session.commit()
     return user
 
 
+@operation
 def change_role(actor: StaffUser, staff_id: int, role: StaffRole) -> StaffUser:
     user = _staff_member(actor.hotel_id, staff_id)
     _check_may_grant(actor, role)
@@ -130,6 +138,7 @@ def change_role(actor: StaffUser, staff_id: int, role: StaffRole) -> StaffUser:
     return user
 
 
+@operation
 def set_active(actor: StaffUser, staff_id: int, active: bool) -> StaffUser:
     user = _staff_member(actor.hotel_id, staff_id)
     if user.role is StaffRole.ADMIN and actor.role is not StaffRole.ADMIN:

@@ -30,7 +30,7 @@ from app.models import (
     Tier,
 )
 from app.models.ages import OLDEST_CHILD
-from app.payments import room
+from app.payments import room_charge
 from app.services import audit, guest_access, ordering, rooms, stay_life
 from app.services.errors import LobbyError, NotAllowed
 from app.services.locking import write_transaction
@@ -255,7 +255,7 @@ def balance(stay: Stay) -> Balance:
         .where(
             Order.stay_id == stay.id,
             Payment.hotel_id == stay.hotel_id,
-            Payment.provider != room.NAME,
+            Payment.provider != room_charge().name,  # what the folio does not already hold
             Payment.status == PaymentStatus.SUCCEEDED,
         )
     ).all()
@@ -346,11 +346,12 @@ def post_late_charge(stay: Stay, amount: int, description: str, staff: StaffUser
         )
         db.session.add(order)
         db.session.flush()
+        room = room_charge()
         db.session.add(
             Payment(
                 hotel_id=stay.hotel_id,
                 order=order,
-                provider=room.NAME,
+                provider=room.name,
                 status=PaymentStatus.SUCCEEDED,
                 amount=amount,
                 currency=currency,

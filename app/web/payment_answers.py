@@ -6,8 +6,9 @@ from flask import jsonify, request
 from flask_babel import LazyString
 
 from app.models import Order
+from app.payments import IntentStatus
 from app.services import payments
-from app.services.errors import LobbyError
+from app.web.operations import attempt
 
 
 def card_attempt(order: Order, next_url: str, missing_card: str | LazyString, declined: str | LazyString):
@@ -15,12 +16,12 @@ def card_attempt(order: Order, next_url: str, missing_card: str | LazyString, de
     token = (request.get_json(silent=True) or {}).get("token")
     if not isinstance(token, str) or not 0 < len(token) <= 255:
         return jsonify(error=str(missing_card)), 400
-    try:
+    with attempt(quietly=True) as refused:
         state = payments.pay_by_card(order, token)
-    except LobbyError as error:
-        return jsonify(error=str(error.message)), error.status
-    if state.status == "pending":
+    if refused:
+        return jsonify(error=refused.message), refused.status
+    if state.status is IntentStatus.PENDING:
         return jsonify(status="requires_action", client_secret=state.client_secret, next=next_url)
-    if state.status == "failed":
+    if state.status is IntentStatus.FAILED:
         return jsonify(error=str(declined)), 402
-    return jsonify(status=state.status, next=next_url)
+    return jsonify(status=state.status.value, next=next_url)

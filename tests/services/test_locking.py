@@ -7,12 +7,15 @@ end its snapshot and queue as a writer, SQLite refused page A's write at once.
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import select
 
 from app import clock
 from app.extensions import db
 from app.models import OfferImpression, OfferPlace, Service, ServiceViewDay, Stay
 from app.services import analytics, recommendations
+from app.services.errors import PendingWrites
+from app.services.locking import write_transaction
 
 
 def _page_reads(world) -> tuple[Stay, Service]:
@@ -62,3 +65,35 @@ def test_any_orm_write_after_another_commit(app, world):
     with app.app_context():
         stay = db.session.get(Stay, world.stays["garcia"])
         assert (stay.surname, stay.locale) == ("Garcia-Lopez", "vi")
+
+
+def test_a_writer_transaction_refuses_a_session_holding_writes(app, world):
+    """Whatever the session still held used to be committed on the way in; now it is named and refused."""
+    with app.test_request_context():
+        stay = db.session.get(Stay, world.stays["garcia"])
+        stay.surname = "Changed"
+        with pytest.raises(PendingWrites, match=f"Stay {stay.id}"), write_transaction():
+            pytest.fail("the transaction must not start")
+        db.session.rollback()
+        assert db.session.get(Stay, world.stays["garcia"]).surname != "Changed"
+
+
+def test_a_write_already_flushed_is_refused_too(app, world):
+    """An autoflush hides a change from ``session.dirty``; it is still uncommitted, and still refused."""
+    with app.test_request_context():
+        stay = db.session.get(Stay, world.stays["garcia"])
+        stay.locale = "vi"
+        db.session.flush()
+        with pytest.raises(PendingWrites, match=f"Stay {stay.id}"), write_transaction():
+            pytest.fail("the transaction must not start")
+        db.session.rollback()
+        assert db.session.get(Stay, world.stays["garcia"]).locale != "vi"
+
+
+def test_a_clean_session_starts_a_writer_transaction(app, world):
+    with app.test_request_context():
+        db.session.get(Stay, world.stays["garcia"])  # a read only: nothing to refuse
+        with write_transaction():
+            db.session.get(Stay, world.stays["garcia"]).surname = "Written"
+        db.session.rollback()  # the transaction committed on its own
+        assert db.session.get(Stay, world.stays["garcia"]).surname == "Written"
