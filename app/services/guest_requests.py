@@ -200,7 +200,6 @@ def _labels(before: RequestStatus, after: RequestStatus) -> dict[str, str]:
     return {"from": _status_name(before), "to": _status_name(after)}
 
 
-@operation
 def _status_code(status: RequestStatus) -> str:
     return status.value
 
@@ -215,6 +214,7 @@ def name_statuses_with(namer: Callable[[RequestStatus], str] | None) -> None:
     _status_name = namer or _status_code
 
 
+@operation
 def assign(guest_request: GuestRequest, assignee: StaffUser | None, staff: StaffUser) -> None:
     if assignee is not None and assignee.hotel_id != guest_request.hotel_id:
         raise NotFound(_("We could not find that colleague."))

@@ -22,7 +22,7 @@ from app.models import (
     StaffRole,
     Stay,
 )
-from app.payments import IntentState
+from app.payments import IntentState, IntentStatus
 from app.services import (
     audit,
     capacity,
@@ -312,7 +312,7 @@ def test_a_card_payment_confirms_its_order_once_on_the_orders_trail(hotel, world
     )
     db.session.add(payment)
     db.session.commit()
-    paid = IntentState("pi_test", "succeeded", order.total, order.currency)
+    paid = IntentState("pi_test", IntentStatus.SUCCEEDED, order.total, order.currency)
     payments.record_intent_state(payment.id, paid)
     payments.record_intent_state(payment.id, paid)  # a webhook delivered again
     trail = audit.trail(hotel.id, object_kind="order", object_id=order.id).entries
