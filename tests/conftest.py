@@ -18,7 +18,7 @@ from app.extensions import db, limiter
 from config import TestConfig
 from tests import factories
 from tests.browsing import FormActions
-from tests.database import drop_everything
+from tests.database import drop_everything, empty_tables
 
 
 @pytest.fixture(scope="session")
@@ -48,10 +48,8 @@ def _empty_database(app):
     limiter.reset()
     with app.app_context():
         db.session.remove()
-        tables = list(reversed(db.metadata.sorted_tables))
         with db.engine.begin() as connection:
-            for table in tables:
-                connection.execute(table.delete())
+            empty_tables(connection, db.metadata)
 
 
 @pytest.fixture
