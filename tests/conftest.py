@@ -19,6 +19,7 @@ from config import TestConfig
 from tests import factories
 from tests.browsing import FormActions
 from tests.database import drop_everything, empty_tables
+from tests.demo_template import DemoTemplate
 
 
 @pytest.fixture(scope="session")
@@ -39,6 +40,14 @@ def app(database_url, tmp_path_factory):
     yield app
     with app.app_context():
         db.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def demo_template(app, database_url, tmp_path_factory):
+    """``demo_template.seed()`` in place of ``seed_demo()``: seeded once, then copied in."""
+    template = DemoTemplate(database_url, tmp_path_factory.mktemp("demo") / "demo.sqlite3")
+    yield template
+    template.drop()
 
 
 @pytest.fixture(autouse=True)

@@ -13,7 +13,6 @@ from pathlib import Path
 import pytest
 from werkzeug.serving import make_server
 
-from app.seed.demo import seed_demo
 from tests.payments.conftest import localstripe, stripe_on  # noqa: F401 (shared fixtures)
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -49,10 +48,10 @@ def live_server(app):
 
 
 @pytest.fixture
-def demo(app):
+def demo(app, demo_template):
     """The seeded demo hotel, as `make run` serves it."""
     with app.app_context():
-        _hotel, stays = seed_demo()
+        _hotel, stays = demo_template.seed()
         return {"arriving_reference": stays.arriving.booking_reference}
 
 
