@@ -15,6 +15,7 @@ from flask_migrate import upgrade
 
 from app import create_app
 from app.extensions import db, limiter
+from app.models import StaffRole
 from config import TestConfig
 from tests import factories
 from tests.browsing import FormActions
@@ -124,3 +125,20 @@ def staff(client):
     from tests.staff import StaffActions
 
     return StaffActions(client)
+
+
+@pytest.fixture
+def manager(app, staff, world):
+    """``staff``, signed in as the world hotel's manager (``manager.email``)."""
+    from tests.staff import make_staff
+
+    staff.sign_in(make_staff(app, world.hotel_id, StaffRole.MANAGER))
+    return staff
+
+
+@pytest.fixture
+def phone(app, world) -> GuestActions:
+    """Garcia's phone, a client of its own, signed in: the staff member stays signed in on theirs."""
+    phone = GuestActions(app.test_client())
+    assert phone.sign_in().status_code == 302
+    return phone

@@ -18,13 +18,6 @@ PAGE = "/manage/api-tokens"
 EXPORTS = "/api/hotels/test-lodge/folio/exports"
 
 
-@pytest.fixture
-def manager(app, staff, world):
-    email = make_staff(app, world.hotel_id, StaffRole.MANAGER)
-    staff.sign_in(email)
-    return email
-
-
 def create(staff, name: str = "Opera PMS"):
     return staff.post(PAGE, {"name": name})
 
@@ -55,7 +48,7 @@ def test_a_new_token_is_shown_once_and_kept_only_as_its_hash(app, staff, manager
     assert row.name == "Opera PMS"
     assert token.startswith(row.prefix) and len(row.prefix) == 12
     with app.app_context():
-        assert db.session.get(ApiToken, row.id).created_by.email == manager
+        assert db.session.get(ApiToken, row.id).created_by.email == manager.email
 
     later = staff.client.get(PAGE).get_data(as_text=True)
     assert token not in later

@@ -13,14 +13,7 @@ from werkzeug.datastructures import FileStorage
 from werkzeug.test import encode_multipart
 
 from app.extensions import db
-from app.models import ServicePhoto, StaffRole
-from tests.staff import make_staff
-
-
-@pytest.fixture
-def manager(app, staff, world):
-    staff.sign_in(make_staff(app, world.hotel_id, StaffRole.MANAGER))
-    return staff
+from app.models import ServicePhoto
 
 
 def image_bytes(fmt: str, size=(1200, 900), mode="RGB", **save) -> bytes:
