@@ -5,8 +5,21 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, time, timedelta
 
+from sqlalchemy import select
+
 from app.extensions import db
-from app.models import Hotel, Package, PoolMode, ResourcePool, Room, Schedule, Service, ServiceKind, Stay
+from app.models import (
+    Hotel,
+    Package,
+    PoolMode,
+    ResourcePool,
+    Room,
+    Schedule,
+    Service,
+    ServiceKind,
+    Slot,
+    Stay,
+)
 from app.services import availability, clock, guest_access
 
 
@@ -189,3 +202,16 @@ def build_world(slot_days: int = 10) -> World:
         world.references[key] = stay.booking_reference
     db.session.commit()
     return world
+
+
+def riding_slot(world: World, days_ahead: int = 2) -> Slot:
+    """The world's first stable time (horse riding, farm visit) ``days_ahead`` days from today.
+
+    Two days ahead is inside the lead time and the free cancellation window.
+    """
+    return db.session.scalars(
+        select(Slot)
+        .where(Slot.pool_id == world.pools["stable"])
+        .where(Slot.local_date == world.today + timedelta(days=days_ahead))
+        .order_by(Slot.starts_at)
+    ).first()

@@ -72,11 +72,7 @@ def folio_lines(app) -> list[FolioLine]:
 
 def first_riding_slot(app, world) -> int:
     with app.app_context():
-        return db.session.scalar(
-            select(Slot.id)
-            .where(Slot.pool_id == world.pools["stable"], Slot.local_date == world.today + timedelta(days=2))
-            .order_by(Slot.starts_at)
-        )
+        return factories.riding_slot(world).id
 
 
 def check_out_through_the_pages(desk, stay_id: int):
