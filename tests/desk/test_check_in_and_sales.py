@@ -27,6 +27,7 @@ from app.services.errors import LobbyError
 from tests import factories
 from tests.conftest import GuestActions
 from tests.desk.helpers import add_timed, make_named_staff, signed_in_guest, signed_in_staff, text
+from tests.reading import detached_rows
 
 RITA = "rita@lodge.test"
 
@@ -54,11 +55,7 @@ def check_in_form(world, **changes) -> dict:
 
 
 def stays_in_room(app, room: str) -> list[Stay]:
-    with app.app_context():
-        found = list(db.session.scalars(select(Stay).where(Stay.room == room).order_by(Stay.id)))
-        for stay in found:
-            db.session.expunge(stay)
-        return found
+    return detached_rows(app, select(Stay).where(Stay.room == room).order_by(Stay.id))
 
 
 # --- 6. Check-in, the room card, check-out, today --------------------------------------------------

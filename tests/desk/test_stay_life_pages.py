@@ -28,6 +28,7 @@ from tests import factories
 from tests.conftest import GuestActions
 from tests.desk.helpers import make_named_staff, signed_in_guest, signed_in_staff, text
 from tests.desk.test_check_in_and_sales import check_in_form, stays_in_room
+from tests.reading import detached_rows
 
 RITA = "rita@lodge.test"
 HOA = "hoa@lodge.test"
@@ -63,11 +64,7 @@ def add_stay(app, world, room: str, surname: str, arrival_in: int, nights: int, 
 
 
 def folio_lines(app) -> list[FolioLine]:
-    with app.app_context():
-        lines = list(db.session.scalars(select(FolioLine).order_by(FolioLine.id)))
-        for line in lines:
-            db.session.expunge(line)
-        return lines
+    return detached_rows(app, select(FolioLine).order_by(FolioLine.id))
 
 
 def first_riding_slot(app, world) -> int:

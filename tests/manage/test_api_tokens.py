@@ -12,6 +12,7 @@ from app.extensions import db
 from app.models import ApiToken, StaffRole
 from app.services import api_tokens, clock
 from tests.factories import make_hotel
+from tests.reading import detached_rows
 from tests.staff import StaffActions, make_staff
 
 PAGE = "/manage/api-tokens"
@@ -29,11 +30,7 @@ def shown_token(response) -> str:
 
 
 def stored_tokens(app) -> list[ApiToken]:
-    with app.app_context():
-        rows = list(db.session.scalars(select(ApiToken).order_by(ApiToken.id)))
-        for row in rows:
-            db.session.expunge(row)
-        return rows
+    return detached_rows(app, select(ApiToken).order_by(ApiToken.id))
 
 
 def test_a_new_token_is_shown_once_and_kept_only_as_its_hash(app, staff, manager):
