@@ -23,13 +23,10 @@ from app.models import (
 )
 from app.services import cancellations, ordering, waitlist
 from tests import factories
+from tests.browsing import text
 from tests.conftest import GuestActions
 
 W = WaitlistStatus
-
-
-def text(response) -> str:
-    return response.get_data(as_text=True)
 
 
 def booked_at_desk(world, slot: Slot, room: str, surname: str, adults: int) -> tuple[Stay, Order]:
