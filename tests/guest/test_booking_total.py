@@ -19,6 +19,14 @@ def text(response) -> str:
     return unescape(response.get_data(as_text=True))
 
 
+def sign_in_silver(app, guest, world) -> None:
+    """Garcia, made a silver-tier guest (5 % off), signs in."""
+    with app.app_context():
+        db.session.get(Stay, world.stays["garcia"]).tier = Tier.SILVER
+        db.session.commit()
+    guest.sign_in()
+
+
 def shown_total(page: str) -> str:
     return re.search(r'<tr class="total"><th scope="row">Total</th><td>([^<]+)</td>', page).group(1)
 
@@ -77,10 +85,7 @@ def test_the_total_shown_is_the_total_booked(app, guest, world, name):
 
 
 def test_a_rental_total_counts_units_and_days(app, guest, world):
-    with app.app_context():
-        db.session.get(Stay, world.stays["garcia"]).tier = Tier.SILVER
-        db.session.commit()
-    guest.sign_in()
+    sign_in_silver(app, guest, world)
     path = f"/services/{world.services['car_rental']}"
     fields = {"start_date": (world.today + timedelta(days=1)).isoformat(), "days": "2", "quantity": "1"}
 
@@ -94,10 +99,7 @@ def test_a_rental_total_counts_units_and_days(app, guest, world):
 
 
 def test_without_script_the_page_shows_the_total_for_the_party_it_offers(app, guest, world):
-    with app.app_context():
-        db.session.get(Stay, world.stays["garcia"]).tier = Tier.SILVER
-        db.session.commit()
-    guest.sign_in()
+    sign_in_silver(app, guest, world)
     page = text(guest.client.get(f"/services/{world.services['farm_visit']}"))
 
     # The whole family is offered: 2 adults × €15.00, the 9-year-old €10.00, the 4-year-old free.
