@@ -10,6 +10,9 @@ from sqlalchemy import select
 from app.extensions import db
 from app.models import (
     Hotel,
+    LineStatus,
+    Order,
+    OrderLine,
     Package,
     PoolMode,
     ResourcePool,
@@ -215,3 +218,24 @@ def riding_slot(world: World, days_ahead: int = 2) -> Slot:
         .where(Slot.local_date == world.today + timedelta(days=days_ahead))
         .order_by(Slot.starts_at)
     ).first()
+
+
+def placed_line(world: World, order: Order, code: str, total: int, **overrides) -> OrderLine:
+    """A booked line for one adult on ``order``, placed with it, for an hour starting a day later."""
+    placed = order.placed_at
+    fields = {
+        "hotel_id": world.hotel_id,
+        "order": order,
+        "service_id": world.services[code],
+        "status": LineStatus.BOOKED,
+        "starts_at": placed + timedelta(days=1),
+        "ends_at": placed + timedelta(days=1, hours=1),
+        "adults": 1,
+        "currency": "EUR",
+        "placed_at": placed,
+        "subtotal": total,
+        "total": total,
+    }
+    line = OrderLine(**(fields | overrides))
+    db.session.add(line)
+    return line
