@@ -15,6 +15,8 @@ from tests.conftest import GuestActions
 from tests.reading import detached_rows
 from tests.staff import PASSWORD, StaffActions
 
+RITA = "rita@lodge.test"  # the receptionist most desk tests sign in as
+
 
 def text(response) -> str:
     """The page as a reader sees it: HTML entities (&#39;, &amp;) turned back into characters."""

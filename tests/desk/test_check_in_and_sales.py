@@ -26,10 +26,8 @@ from app.services import stay_desk
 from app.services.errors import LobbyError
 from tests import factories
 from tests.conftest import GuestActions
-from tests.desk.helpers import add_timed, make_named_staff, signed_in_guest, signed_in_staff, text
+from tests.desk.helpers import RITA, add_timed, make_named_staff, signed_in_guest, signed_in_staff, text
 from tests.reading import detached_rows
-
-RITA = "rita@lodge.test"
 
 
 @pytest.fixture

@@ -24,6 +24,7 @@ from app.models import (
 )
 from app.services import requests
 from tests.desk.helpers import (
+    RITA,
     add_timed,
     at_minute,
     checkout_on_room,
@@ -37,7 +38,6 @@ from tests.desk.helpers import (
     text,
 )
 
-RITA = "rita@lodge.test"
 CARL = "carl@lodge.test"
 
 

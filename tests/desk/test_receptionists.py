@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from app.extensions import db
 from app.models import Feedback, Hotel, Order, RequestKind, RequestStatus, Service, Slot, Stay, Tier
 from tests.desk.helpers import (
+    RITA,
     add_timed,
     at_minute,
     checkout_on_room,
@@ -25,7 +26,6 @@ from tests.desk.helpers import (
     text,
 )
 
-RITA = "rita@lodge.test"
 VIENNA = ZoneInfo("Europe/Vienna")  # the test hotel's time zone
 
 

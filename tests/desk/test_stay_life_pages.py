@@ -26,11 +26,10 @@ from app.models import (
 from app.services import ordering, stay_desk
 from tests import factories
 from tests.conftest import GuestActions
-from tests.desk.helpers import make_named_staff, signed_in_guest, signed_in_staff, text
+from tests.desk.helpers import RITA, make_named_staff, signed_in_guest, signed_in_staff, text
 from tests.desk.test_check_in_and_sales import check_in_form, stays_in_room
 from tests.reading import detached_rows
 
-RITA = "rita@lodge.test"
 HOA = "hoa@lodge.test"
 LIVE = {"X-Live-Region": "1"}
 
