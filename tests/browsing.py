@@ -17,3 +17,7 @@ class FormActions:
 
     def post(self, path: str, data: dict, page: str | None = None, **kwargs):
         return self.client.post(path, data={"csrf_token": self.csrf(page or path), **data}, **kwargs)
+
+
+def text(response) -> str:
+    return response.get_data(as_text=True)

@@ -15,10 +15,12 @@ from flask_migrate import upgrade
 
 from app import create_app
 from app.extensions import db, limiter
+from app.models import StaffRole
 from config import TestConfig
 from tests import factories
 from tests.browsing import FormActions
-from tests.database import drop_everything
+from tests.database import drop_everything, empty_tables
+from tests.demo_template import DemoTemplate
 
 
 @pytest.fixture(scope="session")
@@ -41,6 +43,14 @@ def app(database_url, tmp_path_factory):
         db.engine.dispose()
 
 
+@pytest.fixture(scope="session")
+def demo_template(app, database_url, tmp_path_factory):
+    """``demo_template.seed()`` in place of ``seed_demo()``: seeded once, then copied in."""
+    template = DemoTemplate(database_url, tmp_path_factory.mktemp("demo") / "demo.sqlite3")
+    yield template
+    template.drop()
+
+
 @pytest.fixture(autouse=True)
 def _empty_database(app):
     """Each test starts from empty tables and a fresh rate-limit budget."""
@@ -48,10 +58,8 @@ def _empty_database(app):
     limiter.reset()
     with app.app_context():
         db.session.remove()
-        tables = list(reversed(db.metadata.sorted_tables))
         with db.engine.begin() as connection:
-            for table in tables:
-                connection.execute(table.delete())
+            empty_tables(connection, db.metadata)
 
 
 @pytest.fixture
@@ -117,3 +125,20 @@ def staff(client):
     from tests.staff import StaffActions
 
     return StaffActions(client)
+
+
+@pytest.fixture
+def manager(app, staff, world):
+    """``staff``, signed in as the world hotel's manager (``manager.email``)."""
+    from tests.staff import make_staff
+
+    staff.sign_in(make_staff(app, world.hotel_id, StaffRole.MANAGER))
+    return staff
+
+
+@pytest.fixture
+def phone(app, world) -> GuestActions:
+    """Garcia's phone, a client of its own, signed in: the staff member stays signed in on theirs."""
+    phone = GuestActions(app.test_client())
+    assert phone.sign_in().status_code == 302
+    return phone

@@ -14,8 +14,9 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import GuestRequest, Order, OrderLine, Package, Payment, ResourcePool, Service, Stay
-from app.seed.demo import DEMO_STAFF_PASSWORD, seed_demo
+from app.seed.demo import DEMO_STAFF_PASSWORD
 from tests.conftest import GuestActions
+from tests.demo_template import DemoTemplate
 from tests.staff import StaffActions
 
 MANAGER = "manager@lobby.test"
@@ -40,10 +41,10 @@ def _book(guest: GuestActions, service_id: int, adults: int, children=()) -> Non
     assert added.status_code == 302, added.get_data(as_text=True)[:400]
 
 
-def busy_demo(app) -> DemoSite:
+def busy_demo(app, demo_template: DemoTemplate) -> DemoSite:
     """Seed the demo, then a morning: bookings (one on request), done and rated, replies, a refund."""
     with app.app_context():
-        _hotel, stays = seed_demo()
+        _hotel, stays = demo_template.seed()
         services = {service.code: service.id for service in db.session.scalars(select(Service))}
         garcia_id = stays.in_house.id
 

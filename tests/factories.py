@@ -5,9 +5,25 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, time, timedelta
 
+from sqlalchemy import select
+
 from app import clock
 from app.extensions import db
-from app.models import Hotel, Package, PoolMode, ResourcePool, Room, Schedule, Service, ServiceKind, Stay
+from app.models import (
+    Hotel,
+    LineStatus,
+    Order,
+    OrderLine,
+    Package,
+    PoolMode,
+    ResourcePool,
+    Room,
+    Schedule,
+    Service,
+    ServiceKind,
+    Slot,
+    Stay,
+)
 from app.services import availability, guest_access
 
 
@@ -191,3 +207,37 @@ def build_world(slot_days: int = 10) -> World:
         world.references[key] = stay.booking_reference
     db.session.commit()
     return world
+
+
+def riding_slot(world: World, days_ahead: int = 2) -> Slot:
+    """The world's first stable time (horse riding, farm visit) ``days_ahead`` days from today.
+
+    Two days ahead is inside the lead time and the free cancellation window.
+    """
+    return db.session.scalars(
+        select(Slot)
+        .where(Slot.pool_id == world.pools["stable"])
+        .where(Slot.local_date == world.today + timedelta(days=days_ahead))
+        .order_by(Slot.starts_at)
+    ).first()
+
+
+def placed_line(world: World, order: Order, code: str, total: int, **overrides) -> OrderLine:
+    """A booked line for one adult on ``order``, placed with it, for an hour starting a day later."""
+    placed = order.placed_at
+    fields = {
+        "hotel_id": world.hotel_id,
+        "order": order,
+        "service_id": world.services[code],
+        "status": LineStatus.BOOKED,
+        "starts_at": placed + timedelta(days=1),
+        "ends_at": placed + timedelta(days=1, hours=1),
+        "adults": 1,
+        "currency": "EUR",
+        "placed_at": placed,
+        "subtotal": total,
+        "total": total,
+    }
+    line = OrderLine(**(fields | overrides))
+    db.session.add(line)
+    return line

@@ -19,7 +19,10 @@ def make_staff(app, hotel_id: int, role: StaffRole, email: str | None = None) ->
 
 
 class StaffActions(FormActions):
+    email: str | None = None  # who signed in last on this client
+
     def sign_in(self, email: str, password: str = PASSWORD):
+        self.email = email
         token = self.csrf("/staff/signin")
         return self.client.post(
             "/staff/signin", data={"csrf_token": token, "email": email, "password": password}

@@ -13,7 +13,7 @@ import re
 import pytest
 from sqlalchemy import func, select
 
-from app.extensions import db, limiter
+from app.extensions import db
 from app.models import OrderLine, Package, Payment, RequestKind, StaffRole, Stay
 from app.services import guest_requests
 from tests.conftest import GuestActions
@@ -23,13 +23,6 @@ from tests.staff import StaffActions, make_staff
 HOSTILE = ["Infinity", "NaN", "1e308", "9" * 30, "-" + "9" * 30, "١" * 30]
 BAD_IDS = ["9" * 30, "-1", "0", "Infinity", "1e308"]
 BAD_INDEXES = ["9" * 30, "-1", "Infinity", "1e308", "1001"]  # a child's position in the stay
-
-
-@pytest.fixture(autouse=True)
-def _fresh_rate_limits():
-    limiter.reset()
-    yield
-    limiter.reset()
 
 
 @pytest.fixture

@@ -15,7 +15,7 @@ import pytest
 import redis
 import requests
 
-from app.seed.demo import DEMO_STAFF, DEMO_STAFF_PASSWORD, seed_demo
+from app.seed.demo import DEMO_STAFF, DEMO_STAFF_PASSWORD
 from tests import servers
 
 # Its own Redis database, flushed by each run; TEST_REDIS_URL lets parallel runs keep apart.
@@ -25,9 +25,9 @@ TIMEOUT = 30
 
 
 @pytest.fixture
-def gunicorn(app, database_url, tmp_path):
+def gunicorn(app, database_url, tmp_path, demo_template):
     with app.app_context():
-        seed_demo()
+        demo_template.seed()
     with redis.Redis.from_url(REDIS_URL) as client:
         try:
             client.flushdb()

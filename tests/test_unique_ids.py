@@ -35,8 +35,8 @@ def test_the_parser_finds_a_repeated_id():
     assert repeated_ids(page) == {"csrf_token": 2}
 
 
-def test_no_page_of_the_busy_demo_repeats_an_id(app):
-    site = busy_demo(app)
+def test_no_page_of_the_busy_demo_repeats_an_id(app, demo_template):
+    site = busy_demo(app, demo_template)
     guest = GuestActions(app.test_client())
     assert guest.sign_in("204", "Garcia").status_code == 302
     manager = StaffActions(app.test_client())

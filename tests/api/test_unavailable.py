@@ -15,6 +15,7 @@ from app import create_app
 from app.extensions import db, limiter
 from app.models import StaffRole
 from config import TestConfig
+from tests.browsing import text
 from tests.conftest import GuestActions
 from tests.servers import free_port
 from tests.staff import StaffActions, make_staff
@@ -37,10 +38,6 @@ def keep_rate_limits():
 
 def down_app(url: str, **settings):
     return create_app(TestConfig, SQLALCHEMY_DATABASE_URI=url, **settings)
-
-
-def text(response) -> str:
-    return response.get_data(as_text=True)
 
 
 def assert_friendly_503(response, lang: str = "en") -> str:

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import pytest
+from flask import request
+from flask_wtf.csrf import CSRFError
 
+from app.extensions import csrf
 from app.models import StaffRole
-from tests.staff import make_staff
+from tests.staff import StaffActions, make_staff
 
 STAFF_BLUEPRINTS = ("desk", "manage")
 
@@ -25,6 +28,23 @@ def staff_routes(app) -> list[tuple[str, str, StaffRole]]:
     return routes
 
 
+@pytest.fixture
+def csrf_refusals(monkeypatch) -> list[str]:
+    """Every request the CSRF check turned away: its 400 must not pass for a role's answer."""
+    refused: list[str] = []
+    protect = csrf.protect
+
+    def recording(*args, **kwargs):
+        try:
+            return protect(*args, **kwargs)
+        except CSRFError:
+            refused.append(f"{request.method} {request.path}")
+            raise
+
+    monkeypatch.setattr(csrf, "protect", recording)
+    return refused
+
+
 def test_every_staff_view_declares_its_role(app):
     for rule in app.url_map.iter_rules():
         if rule.endpoint.split(".")[0] in STAFF_BLUEPRINTS:
@@ -33,26 +53,29 @@ def test_every_staff_view_declares_its_role(app):
             )
 
 
-def test_anonymous_visitors_are_sent_to_sign_in_or_refused(app, client, world):
+def test_anonymous_visitors_are_sent_to_sign_in_or_refused(app, client, world, csrf_refusals):
+    csrf_token = StaffActions(client).csrf("/staff/signin")  # a valid token: the role check answers
     for method, path, _role in staff_routes(app):
-        response = client.open(path, method=method)
+        response = client.open(path, method=method, data={"csrf_token": csrf_token})
         if method == "GET":
             assert response.status_code == 302 and "/staff/signin" in response.location, path
         else:
-            assert response.status_code in (400, 401), (method, path)  # no CSRF token, or not signed in
+            assert response.status_code == 401, (method, path)
+    assert csrf_refusals == []
 
 
 @pytest.mark.parametrize("role", list(StaffRole))
-def test_each_role_reaches_exactly_its_routes(app, staff, world, role):
+def test_each_role_reaches_exactly_its_routes(app, staff, world, role, csrf_refusals):
     staff.sign_in(make_staff(app, world.hotel_id, role))
-    csrf = staff.csrf("/desk/")
+    csrf_token = staff.csrf("/desk/")
     for method, path, needed in staff_routes(app):
-        response = staff.client.open(path, method=method, data={"csrf_token": csrf})
+        response = staff.client.open(path, method=method, data={"csrf_token": csrf_token})
         if role.allows(needed):
-            assert response.status_code != 403, (role, method, path)
+            assert response.status_code not in (401, 403), (role, method, path)
             assert response.status_code < 500, (role, method, path)
         else:
             assert response.status_code == 403, (role, method, path)
+    assert csrf_refusals == []  # every answer above is the view's or the role check's, not CSRF's
 
 
 def test_a_guest_session_is_not_a_staff_session(guest, world):

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from werkzeug.serving import make_server
 
-from app.seed.demo import seed_demo
+from app.seed.demo import DEMO_STAFF, DEMO_STAFF_PASSWORD
 from tests.payments.conftest import localstripe, stripe_on  # noqa: F401 (shared fixtures)
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -49,11 +49,19 @@ def live_server(app):
 
 
 @pytest.fixture
-def demo(app):
+def demo(app, demo_template):
     """The seeded demo hotel, as `make run` serves it."""
     with app.app_context():
-        _hotel, stays = seed_demo()
+        _hotel, stays = demo_template.seed()
         return {"arriving_reference": stays.arriving.booking_reference}
+
+
+def sign_in_staff(page, live_server: str, email: str = DEMO_STAFF[1][0]) -> None:
+    """A demo staff member (the manager unless told) signs in on ``page`` through the real form."""
+    page.goto(f"{live_server}/staff/signin")
+    page.fill("#email", email)
+    page.fill("#password", DEMO_STAFF_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import GuestRequest, Order, Package, Payment, ResourcePool, Service, ServiceKind, Stay
-from app.seed.demo import DEMO_STAFF, DEMO_STAFF_PASSWORD
+from tests.browser.conftest import sign_in_staff
 
 AXE = Path(__file__).resolve().parents[2] / ".venv" / "node" / "node_modules" / "axe-core" / "axe.min.js"
 NOT_FOUND = "/no-such-page"  # the friendly error page
@@ -107,10 +107,7 @@ def test_every_staff_page_passes_axe(browser: Browser, live_server, demo, app, a
     ids = demo_ids(app)
     report = audit(page, axe_source, live_server, ["/staff/signin"])
 
-    page.goto(f"{live_server}/staff/signin")
-    page.fill("#email", DEMO_STAFF[1][0])  # the manager sees the desk's pages too
-    page.fill("#password", DEMO_STAFF_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    sign_in_staff(page, live_server)  # the manager sees the desk's pages too
     expect(page.get_by_role("heading", name="Requests")).to_be_visible()
 
     desk = ["/desk/", "/desk/queue", "/desk/today", "/desk/check-in", "/desk/feedback", "/desk/refunds"]

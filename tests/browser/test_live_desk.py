@@ -4,18 +4,15 @@ from __future__ import annotations
 
 from playwright.sync_api import Browser, expect
 
-from app.seed.demo import DEMO_STAFF, DEMO_STAFF_PASSWORD
-from tests.browser.conftest import ARTIFACTS
+from app.seed.demo import DEMO_STAFF
+from tests.browser.conftest import ARTIFACTS, sign_in_staff
 
 
 def test_the_desk_and_the_guest_see_each_other_live(browser: Browser, playwright, live_server, demo):
     phone = browser.new_context(**playwright.devices["Pixel 7"]).new_page()
     desk = browser.new_context(viewport={"width": 1280, "height": 800}).new_page()
 
-    desk.goto(f"{live_server}/staff/signin")
-    desk.fill("#email", DEMO_STAFF[0][0])
-    desk.fill("#password", DEMO_STAFF_PASSWORD)
-    desk.get_by_role("button", name="Sign in").click()
+    sign_in_staff(desk, live_server, DEMO_STAFF[0][0])
     expect(desk.get_by_role("heading", name="Requests")).to_be_visible()
     expect(desk.locator("table.queue tbody tr")).to_have_count(2)  # the demo's two waiting requests
 

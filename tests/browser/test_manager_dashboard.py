@@ -11,8 +11,8 @@ from sqlalchemy import select
 from app import clock
 from app.extensions import db
 from app.models import Hotel, LineStatus, Order, OrderLine, OrderStatus, Service, StaffUser, Stay
-from app.seed.demo import DEMO_STAFF, DEMO_STAFF_PASSWORD
-from tests.browser.conftest import ARTIFACTS
+from app.seed.demo import DEMO_STAFF
+from tests.browser.conftest import ARTIFACTS, sign_in_staff
 
 
 @pytest.fixture
@@ -82,10 +82,7 @@ def test_chart_labels_are_whole_and_inside_the_chart(browser: Browser, app, live
         manager.locale = locale
         db.session.commit()
     page = browser.new_context(viewport={"width": 360, "height": 800}).new_page()
-    page.goto(f"{live_server}/staff/signin")
-    page.fill("#email", DEMO_STAFF[1][0])
-    page.fill("#password", DEMO_STAFF_PASSWORD)
-    page.locator("button[type=submit]").last.click()
+    sign_in_staff(page, live_server)
     page.goto(f"{live_server}/manage/")
     expect(page.locator("svg.bars").first).to_be_visible()
     page.screenshot(path=ARTIFACTS / f"30-dashboard-{locale}.png", full_page=True)
@@ -112,10 +109,7 @@ def test_closing_a_time_asks_first_and_tags_are_ticked_at_360_px(browser: Browse
         horses = db.session.scalar(select(Service).where(Service.code == "horse_riding"))
         service_id, pool_id = horses.id, horses.pool_id
     page = browser.new_context(viewport={"width": 360, "height": 800}).new_page()
-    page.goto(f"{live_server}/staff/signin")
-    page.fill("#email", DEMO_STAFF[1][0])
-    page.fill("#password", DEMO_STAFF_PASSWORD)
-    page.locator("button[type=submit]").last.click()
+    sign_in_staff(page, live_server)
 
     page.goto(f"{live_server}/manage/services/{service_id}")
     expect(page.get_by_label("Animals")).to_be_checked()

@@ -10,19 +10,16 @@ from sqlalchemy import select
 from app import clock
 from app.extensions import db
 from app.models import PaymentMethod, Service, Stay
-from app.seed.demo import DEMO_STAFF, DEMO_STAFF_PASSWORD
+from app.seed.demo import DEMO_STAFF
 from app.services import availability, ordering, planning
-from tests.browser.conftest import ARTIFACTS
+from tests.browser.conftest import ARTIFACTS, sign_in_staff
 
 STAFF_PHONE = {"viewport": {"width": 360, "height": 800}, "device_scale_factor": 2, "is_mobile": True}
 
 
 def signed_in(browser: Browser, live_server: str, email: str):
     page = browser.new_context(**STAFF_PHONE).new_page()
-    page.goto(f"{live_server}/staff/signin")
-    page.fill("#email", email)
-    page.fill("#password", DEMO_STAFF_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    sign_in_staff(page, live_server, email)
     return page
 
 

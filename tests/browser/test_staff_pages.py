@@ -24,8 +24,8 @@ def sign_in(page, base: str, email: str) -> None:
     page.wait_for_load_state("load")
 
 
-def test_every_staff_page_fits_a_360_px_screen(browser: Browser, app, live_server):
-    site = busy_demo(app)
+def test_every_staff_page_fits_a_360_px_screen(browser: Browser, app, live_server, demo_template):
+    site = busy_demo(app, demo_template)
     page = browser.new_context(viewport={"width": 360, "height": 740}, locale="en-GB").new_page()
     sign_in(page, live_server, MANAGER)
     folder = ARTIFACTS / "staff-360"
@@ -42,8 +42,8 @@ def test_every_staff_page_fits_a_360_px_screen(browser: Browser, app, live_serve
     assert too_wide == {}, too_wide
 
 
-def test_the_queue_at_the_keyboard_keeps_its_place(browser: Browser, app, live_server):
-    busy_demo(app)
+def test_the_queue_at_the_keyboard_keeps_its_place(browser: Browser, app, live_server, demo_template):
+    busy_demo(app, demo_template)
     page = browser.new_context(viewport={"width": 1280, "height": 800}, locale="en-GB").new_page()
     sign_in(page, live_server, DEMO_STAFF[0][0])
     rows = page.locator("table.queue tbody tr")

@@ -12,7 +12,10 @@ from app.extensions import db
 from app.models import GuestRequest, Hotel, Order, OrderLine, StaffRole, StaffUser
 from app.services import staff_accounts
 from tests.conftest import GuestActions
+from tests.reading import detached_rows
 from tests.staff import PASSWORD, StaffActions
+
+RITA = "rita@lodge.test"  # the receptionist most desk tests sign in as
 
 
 def text(response) -> str:
@@ -82,15 +85,9 @@ def requests_of(app, **where) -> list[GuestRequest]:
 
 
 def lines_of_order(app, reference: str) -> list[OrderLine]:
-    with app.app_context():
-        found = list(
-            db.session.scalars(
-                select(OrderLine).join(Order).where(Order.reference == reference).order_by(OrderLine.id)
-            )
-        )
-        for line in found:
-            db.session.expunge(line)
-        return found
+    return detached_rows(
+        app, select(OrderLine).join(Order).where(Order.reference == reference).order_by(OrderLine.id)
+    )
 
 
 def queue_rows(page: str) -> list[tuple[int, str]]:

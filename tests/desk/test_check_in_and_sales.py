@@ -26,9 +26,8 @@ from app.services import stay_desk
 from app.services.errors import LobbyError
 from tests import factories
 from tests.conftest import GuestActions
-from tests.desk.helpers import add_timed, make_named_staff, signed_in_guest, signed_in_staff, text
-
-RITA = "rita@lodge.test"
+from tests.desk.helpers import RITA, add_timed, make_named_staff, signed_in_guest, signed_in_staff, text
+from tests.reading import detached_rows
 
 
 @pytest.fixture
@@ -54,11 +53,7 @@ def check_in_form(world, **changes) -> dict:
 
 
 def stays_in_room(app, room: str) -> list[Stay]:
-    with app.app_context():
-        found = list(db.session.scalars(select(Stay).where(Stay.room == room).order_by(Stay.id)))
-        for stay in found:
-            db.session.expunge(stay)
-        return found
+    return detached_rows(app, select(Stay).where(Stay.room == room).order_by(Stay.id))
 
 
 # --- 6. Check-in, the room card, check-out, today --------------------------------------------------
@@ -295,6 +290,11 @@ def test_selling_a_ride_on_the_room_leaves_the_guests_cart_alone(app, world, des
     assert cart_reference != sale_reference
 
 
+def orders_and_seats_taken(app, slot_id: int) -> tuple[int, int]:
+    with app.app_context():
+        return db.session.scalar(select(func.count(Order.id))), db.session.get(Slot, slot_id).taken
+
+
 def test_a_sold_out_time_is_refused_with_the_reason(app, world, desk):
     path = f"/desk/stays/{world.stays['garcia']}/sell?service={world.services['horse_riding']}"
     slot_id = sale_slot_ids(text(desk.client.get(path)))[-1]
@@ -306,9 +306,7 @@ def test_a_sold_out_time_is_refused_with_the_reason(app, world, desk):
     refused = desk.post(path, {"slot": slot_id, "adults": 1, "payment_method": "room"})
     assert refused.status_code == 409
     assert "Sorry, this is sold out. Please choose another time." in text(refused)
-    with app.app_context():
-        assert db.session.scalar(select(func.count(Order.id))) == 0
-        assert db.session.get(Slot, slot_id).taken == 6
+    assert orders_and_seats_taken(app, slot_id) == (0, 6)  # nothing sold
 
 
 def test_a_child_outside_the_age_limits_is_refused_with_the_reason(app, world, desk):
@@ -324,9 +322,7 @@ def test_a_child_outside_the_age_limits_is_refused_with_the_reason(app, world, d
     refused = desk.post(pony, {"slot": slot_id, "adults": 1, "payment_method": "room"})
     assert refused.status_code == 400
     assert "Pony ride is for children up to age 10." in text(refused)
-    with app.app_context():
-        assert db.session.scalar(select(func.count(Order.id))) == 0
-        assert db.session.get(Slot, slot_id).taken == 0
+    assert orders_and_seats_taken(app, slot_id) == (0, 0)  # nothing sold
 
 
 def test_returning_guests_are_recognised_by_email_for_their_tier(app, world):

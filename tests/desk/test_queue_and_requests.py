@@ -25,6 +25,7 @@ from app.models import (
 from app.services import guest_requests
 from app.web.labels import REQUEST_STATUS_LABELS
 from tests.desk.helpers import (
+    RITA,
     add_timed,
     at_minute,
     checkout_on_room,
@@ -38,7 +39,6 @@ from tests.desk.helpers import (
     text,
 )
 
-RITA = "rita@lodge.test"
 CARL = "carl@lodge.test"
 
 

@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from app.extensions import db
 from app.models import Feedback, Hotel, Order, RequestKind, RequestStatus, Service, Slot, Stay, Tier
 from tests.desk.helpers import (
+    RITA,
     add_timed,
     at_minute,
     checkout_on_room,
@@ -25,7 +26,6 @@ from tests.desk.helpers import (
     text,
 )
 
-RITA = "rita@lodge.test"
 VIENNA = ZoneInfo("Europe/Vienna")  # the test hotel's time zone
 
 
@@ -64,12 +64,17 @@ def test_a_low_rating_sits_above_an_overdue_help_request_with_its_stars_and_the_
     assert "★★☆☆☆" in row and "Elena Garcia" in row and "204" in row and "The horse was lame" in row
 
 
-def test_replying_to_low_feedback_offers_to_settle_its_recovery_request(app, world, frozen_now):
+def rate_a_ride_one_star(app, world, frozen_now) -> None:
+    """Garcia rides, and two minutes after the ride rates it one star: a recovery request opens."""
     garcia = signed_in_guest(app)
     add_timed(garcia, world.services["horse_riding"], adults=1, which=0)
     [line] = lines_of_order(app, checkout_on_room(garcia))
     frozen_now(at_minute(line.ends_at) + timedelta(minutes=2))
     rate(garcia, line.id, 1, "Nobody came")
+
+
+def test_replying_to_low_feedback_offers_to_settle_its_recovery_request(app, world, frozen_now):
+    rate_a_ride_one_star(app, world, frozen_now)
     [recovery] = requests_of(app, kind=RequestKind.RECOVERY)
     with app.app_context():
         feedback_id = db.session.scalar(select(Feedback.id))
@@ -96,11 +101,7 @@ def test_replying_to_low_feedback_offers_to_settle_its_recovery_request(app, wor
 
 
 def test_a_reply_without_the_tick_leaves_the_recovery_open(app, world, frozen_now):
-    garcia = signed_in_guest(app)
-    add_timed(garcia, world.services["horse_riding"], adults=1, which=0)
-    [line] = lines_of_order(app, checkout_on_room(garcia))
-    frozen_now(at_minute(line.ends_at) + timedelta(minutes=2))
-    rate(garcia, line.id, 1, "Nobody came")
+    rate_a_ride_one_star(app, world, frozen_now)
     with app.app_context():
         feedback_id = db.session.scalar(select(Feedback.id))
     make_named_staff(app, world.hotel_id, RITA, "Rita Reyes")

@@ -26,10 +26,10 @@ from app.models import (
 from app.services import ordering, planning, stay_desk
 from tests import factories
 from tests.conftest import GuestActions
-from tests.desk.helpers import make_named_staff, signed_in_guest, signed_in_staff, text
+from tests.desk.helpers import RITA, make_named_staff, signed_in_guest, signed_in_staff, text
 from tests.desk.test_check_in_and_sales import check_in_form, stays_in_room
+from tests.reading import detached_rows
 
-RITA = "rita@lodge.test"
 HOA = "hoa@lodge.test"
 LIVE = {"X-Live-Region": "1"}
 
@@ -63,20 +63,12 @@ def add_stay(app, world, room: str, surname: str, arrival_in: int, nights: int, 
 
 
 def folio_lines(app) -> list[FolioLine]:
-    with app.app_context():
-        lines = list(db.session.scalars(select(FolioLine).order_by(FolioLine.id)))
-        for line in lines:
-            db.session.expunge(line)
-        return lines
+    return detached_rows(app, select(FolioLine).order_by(FolioLine.id))
 
 
 def first_riding_slot(app, world) -> int:
     with app.app_context():
-        return db.session.scalar(
-            select(Slot.id)
-            .where(Slot.pool_id == world.pools["stable"], Slot.local_date == world.today + timedelta(days=2))
-            .order_by(Slot.starts_at)
-        )
+        return factories.riding_slot(world).id
 
 
 def check_out_through_the_pages(desk, stay_id: int):

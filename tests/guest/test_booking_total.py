@@ -19,6 +19,14 @@ def text(response) -> str:
     return unescape(response.get_data(as_text=True))
 
 
+def sign_in_silver(app, guest, world) -> None:
+    """Garcia, made a silver-tier guest (5 % off), signs in."""
+    with app.app_context():
+        db.session.get(Stay, world.stays["garcia"]).tier = Tier.SILVER
+        db.session.commit()
+    guest.sign_in()
+
+
 def shown_total(page: str) -> str:
     return re.search(r'<tr class="total"><th scope="row">Total</th><td>([^<]+)</td>', page).group(1)
 
@@ -77,10 +85,7 @@ def test_the_total_shown_is_the_total_booked(app, guest, world, name):
 
 
 def test_a_rental_total_counts_units_and_days(app, guest, world):
-    with app.app_context():
-        db.session.get(Stay, world.stays["garcia"]).tier = Tier.SILVER
-        db.session.commit()
-    guest.sign_in()
+    sign_in_silver(app, guest, world)
     path = f"/services/{world.services['car_rental']}"
     fields = {"start_date": (world.today + timedelta(days=1)).isoformat(), "days": "2", "quantity": "1"}
 
@@ -94,10 +99,7 @@ def test_a_rental_total_counts_units_and_days(app, guest, world):
 
 
 def test_without_script_the_page_shows_the_total_for_the_party_it_offers(app, guest, world):
-    with app.app_context():
-        db.session.get(Stay, world.stays["garcia"]).tier = Tier.SILVER
-        db.session.commit()
-    guest.sign_in()
+    sign_in_silver(app, guest, world)
     page = text(guest.client.get(f"/services/{world.services['farm_visit']}"))
 
     # The whole family is offered: 2 adults × €15.00, the 9-year-old €10.00, the 4-year-old free.
@@ -117,16 +119,24 @@ def test_a_party_the_service_refuses_gets_the_reason_instead_of_a_total(app, gue
         assert guest.client.get(f"{path}/total?{nonsense}").status_code == 200
 
 
-def test_times_without_free_cancellation_are_marked(app, guest, world):
+def farm_visit_with_terms(app, guest, world, late_fee_percent: int | None) -> tuple[str, str, list[str]]:
+    """Free cancellation ends 24 hours ahead, then ``late_fee_percent`` is kept: the page Garcia sees.
+
+    Returns the page's path, its HTML and the label of each time it offers.
+    """
     with app.app_context():
         service = db.session.get(Service, world.services["farm_visit"])
         service.cancel_window_hours = 24
-        service.late_cancel_fee_percent = None
+        service.late_cancel_fee_percent = late_fee_percent
         db.session.commit()
     guest.sign_in()
     path = f"/services/{world.services['farm_visit']}"
     page = text(guest.client.get(path))
-    slots = re.findall(r'<label class="slot">(.*?)</label>', page, re.S)
+    return path, page, re.findall(r'<label class="slot">(.*?)</label>', page, re.S)
+
+
+def test_times_without_free_cancellation_are_marked(app, guest, world):
+    path, page, slots = farm_visit_with_terms(app, guest, world, late_fee_percent=None)
     marked = [slot for slot in slots if "Non-refundable" in slot]
     assert marked and len(marked) < len(slots)  # the next 24 hours only
     first = re.search(r'name="slot" value="(\d+)"', marked[0]).group(1)
@@ -139,15 +149,7 @@ def test_times_without_free_cancellation_are_marked(app, guest, world):
 
 
 def test_a_late_fee_is_named_on_the_time_and_in_the_total(app, guest, world):
-    with app.app_context():
-        service = db.session.get(Service, world.services["farm_visit"])
-        service.cancel_window_hours = 24
-        service.late_cancel_fee_percent = 50
-        db.session.commit()
-    guest.sign_in()
-    path = f"/services/{world.services['farm_visit']}"
-    page = text(guest.client.get(path))
-    slots = re.findall(r'<label class="slot">(.*?)</label>', page, re.S)
+    path, page, slots = farm_visit_with_terms(app, guest, world, late_fee_percent=50)
     marked = [slot for slot in slots if "50% fee if cancelled" in slot]
     assert marked and "Non-refundable" not in page
     first = re.search(r'name="slot" value="(\d+)"', marked[0]).group(1)

@@ -24,6 +24,16 @@ def the_line(app, reference: str) -> OrderLine:
         return line
 
 
+def book_riding_with_a_late_fee(app, guest, world) -> tuple[str, OrderLine]:
+    """Garcia signs in and books horse riding, whose late cancellation keeps half the price."""
+    with app.app_context():
+        db.session.get(Service, world.services["horse_riding"]).late_cancel_fee_percent = 50
+        db.session.commit()
+    guest.sign_in()
+    reference = book(guest, world.services["horse_riding"])
+    return reference, the_line(app, reference)
+
+
 def fee_field(page: str) -> str:
     return re.search(r'<input[^>]*name="fee"[^>]*value="(\d+)"', page).group(1)
 
@@ -62,12 +72,7 @@ def test_a_post_without_the_confirmed_fee_cancels_nothing(app, guest, world):
 
 
 def test_a_late_cancellation_names_the_fee_it_keeps(app, guest, world, frozen_now):
-    with app.app_context():
-        db.session.get(Service, world.services["horse_riding"]).late_cancel_fee_percent = 50
-        db.session.commit()
-    guest.sign_in()
-    reference = book(guest, world.services["horse_riding"])
-    line = the_line(app, reference)
+    reference, line = book_riding_with_a_late_fee(app, guest, world)
     frozen_now(line.starts_at - timedelta(hours=3))  # inside the 24-hour window
 
     confirm = text(guest.client.get(f"/bookings/{line.id}/cancel"))
@@ -82,12 +87,7 @@ def test_a_late_cancellation_names_the_fee_it_keeps(app, guest, world, frozen_no
 
 
 def test_terms_that_changed_after_the_confirmation_page_are_shown_again(app, guest, world, frozen_now):
-    with app.app_context():
-        db.session.get(Service, world.services["horse_riding"]).late_cancel_fee_percent = 50
-        db.session.commit()
-    guest.sign_in()
-    reference = book(guest, world.services["horse_riding"])
-    line = the_line(app, reference)
+    reference, line = book_riding_with_a_late_fee(app, guest, world)
     path = f"/bookings/{line.id}/cancel"
     frozen_now(line.starts_at - timedelta(hours=24, minutes=1))
     assert fee_field(text(guest.client.get(path))) == "0"

@@ -27,7 +27,7 @@ from app.models import (
     WaitlistEntry,
     WaitlistStatus,
 )
-from app.seed.demo import DEMO_STAFF, DEMO_STAFF_PASSWORD, seed_demo
+from app.seed.demo import DEMO_STAFF, DEMO_STAFF_PASSWORD
 from config import Config
 
 OTHER_LOCALES = [code for code in Config.LANGUAGES if code != "en"]
@@ -87,10 +87,10 @@ def words_of(page: str) -> set[str]:
 
 
 @pytest.fixture
-def demo_pages(app, guest):
+def demo_pages(app, guest, demo_template):
     """Garcia signed in with horse riding booked and a stroller in the cart; the pages to read."""
     with app.app_context():
-        seed_demo()
+        demo_template.seed()
         services = {s.code: s.id for s in db.session.scalars(select(Service))}
     assert guest.sign_in().status_code == 302
     riding = f"/services/{services['horse_riding']}"
@@ -169,9 +169,9 @@ def test_every_guest_page_speaks_the_chosen_language(guest, demo_pages, locale):
         assert left_in_english == set(), f"{path} in {locale} still shows English: {left_in_english}"
 
 
-def test_signed_out_sign_in_page_in_every_language(client, app):
+def test_signed_out_sign_in_page_in_every_language(client, app, demo_template):
     with app.app_context():
-        seed_demo()
+        demo_template.seed()
     english = words_of(client.get("/signin", headers={"Accept-Language": "en"}).get_data(as_text=True))
     for locale in OTHER_LOCALES:
         page = client.get("/signin", headers={"Accept-Language": locale}).get_data(as_text=True)

@@ -26,23 +26,13 @@ from app.models import (
 )
 from app.services import availability
 from tests import factories
+from tests.browsing import text
 from tests.conftest import GuestActions
 
 HUGE = str(10**30)  # bigger than any database integer: no such address, a plain 404 page
 NO_PAGE = "We could not find that page."
 EXPIRED_FORM = "This form has expired. Please reload the page and try again."
 NOT_FOUND = "We could not find that booking."
-
-
-@pytest.fixture(autouse=True)
-def _fresh_rate_limits():
-    limiter.reset()
-    yield
-    limiter.reset()
-
-
-def text(response) -> str:
-    return response.get_data(as_text=True)
 
 
 def last_slot_id(page: str) -> int:

@@ -11,18 +11,11 @@ from icalendar import Calendar
 from markupsafe import escape
 from sqlalchemy import select
 
-from app.extensions import db, limiter
+from app.extensions import db
 from app.models import Order, OrderLine, OrderStatus, Stay
+from tests.browsing import text
 
 WRONG_DETAILS = "We could not find a stay with those details. Please check them and try again."
-
-
-@pytest.fixture(autouse=True)
-def _fresh_rate_limits():
-    """Each test starts with an untouched sign-in budget and leaves none used for the next one."""
-    limiter.reset()
-    yield
-    limiter.reset()
 
 
 def ui(app, locale: str, message: str, **variables) -> str:
@@ -38,10 +31,6 @@ def title(code: str, locale: str) -> str:
 
 def summary(code: str, locale: str) -> str:
     return f"Về {code}" if locale == "vi" else f"About {code}"
-
-
-def text(response) -> str:
-    return response.get_data(as_text=True)
 
 
 def last_slot_id(page: str) -> int:

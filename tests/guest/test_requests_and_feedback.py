@@ -13,6 +13,7 @@ from app.extensions import db
 from app.models import Feedback, GuestRequest, OrderLine, RequestKind, RequestStatus, Stay
 from tests.conftest import GuestActions
 from tests.desk.helpers import (
+    RITA,
     add_timed,
     at_minute,
     checkout_on_room,
@@ -25,7 +26,6 @@ from tests.desk.helpers import (
     text,
 )
 
-RITA = "rita@lodge.test"
 VIENNA = ZoneInfo("Europe/Vienna")
 RECOMMEND_QUESTION = "How likely are you to recommend us to a friend?"
 

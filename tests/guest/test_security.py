@@ -14,19 +14,9 @@ from app import create_app
 from app.extensions import db, limiter
 from app.models import Order, OrderLine, Stay
 from config import ProductionConfig
+from tests.browsing import text
 
 NONCE = re.compile(r"script-src 'self' 'nonce-([A-Za-z0-9_-]{16,})'")
-
-
-@pytest.fixture(autouse=True)
-def _fresh_rate_limits():
-    limiter.reset()
-    yield
-    limiter.reset()
-
-
-def text(response) -> str:
-    return response.get_data(as_text=True)
 
 
 def ui(app, locale: str, message: str) -> str:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from datetime import timedelta
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -13,6 +12,7 @@ from app.extensions import db
 from app.models import (
     Hotel,
     LineStatus,
+    Order,
     OrderLine,
     PaymentMethod,
     Slot,
@@ -23,32 +23,32 @@ from app.models import (
 )
 from app.services import cancellations, ordering, planning, waitlist
 from tests import factories
+from tests.browsing import text
 from tests.conftest import GuestActions
 
 W = WaitlistStatus
 
 
-def text(response) -> str:
-    return response.get_data(as_text=True)
+def booked_at_desk(world, slot: Slot, room: str, surname: str, adults: int) -> tuple[Stay, Order]:
+    """A party of ``adults`` in ``room``, booked on the farm visit at ``slot`` at the desk, on the room."""
+    party = factories.make_stay(
+        db.session.get(Hotel, world.hotel_id), room=room, surname=surname, adults=adults, children_ages=[]
+    )
+    db.session.commit()
+    order = ordering.sell_at_desk(
+        party,
+        planning.BookingRequest(world.services["farm_visit"], slot_id=slot.id, adults=adults),
+        PaymentMethod.ROOM,
+    )
+    return party, order
 
 
 @pytest.fixture
 def full_slot(app, world) -> dict:
     """The first farm-visit time two days ahead, filled by a party of six booked at the desk."""
     with app.test_request_context():
-        hotel = db.session.get(Hotel, world.hotel_id)
-        slot = db.session.scalars(
-            select(Slot)
-            .where(Slot.pool_id == world.pools["stable"], Slot.local_date == world.today + timedelta(days=2))
-            .order_by(Slot.starts_at)
-        ).first()
-        group = factories.make_stay(hotel, room="777", surname="Group", adults=6, children_ages=[])
-        db.session.commit()
-        order = ordering.sell_at_desk(
-            group,
-            planning.BookingRequest(world.services["farm_visit"], slot_id=slot.id, adults=6),
-            PaymentMethod.ROOM,
-        )
+        slot = factories.riding_slot(world)
+        group, order = booked_at_desk(world, slot, "777", "Group", adults=6)
         return {"slot": slot.id, "group": group.id, "line": order.lines[0].id}
 
 
@@ -106,19 +106,8 @@ def test_joining_a_time_with_places_is_refused_and_the_party_kept(app, guest, wo
 
 def test_a_party_too_big_for_the_places_left_is_offered_the_waiting_list(app, guest, world):
     with app.test_request_context():
-        hotel = db.session.get(Hotel, world.hotel_id)
-        slot = db.session.scalars(
-            select(Slot)
-            .where(Slot.pool_id == world.pools["stable"], Slot.local_date == world.today + timedelta(days=3))
-            .order_by(Slot.starts_at)
-        ).first()
-        five = factories.make_stay(hotel, room="778", surname="Five", adults=5, children_ages=[])
-        db.session.commit()
-        ordering.sell_at_desk(
-            five,
-            planning.BookingRequest(world.services["farm_visit"], slot_id=slot.id, adults=5),
-            PaymentMethod.ROOM,
-        )
+        slot = factories.riding_slot(world, days_ahead=3)
+        booked_at_desk(world, slot, "778", "Five", adults=5)
         slot_id = slot.id
     guest.sign_in()
     path = f"/services/{world.services['farm_visit']}"
@@ -236,20 +225,9 @@ def test_bad_join_input_is_refused_without_an_error_page(app, guest, world, full
 def test_the_party_preselected_fits_a_small_full_time_and_joins_in_one_tap(app, guest, world):
     """A family of four and a full time for three: the page offers a party of three, and the join works."""
     with app.test_request_context():
-        hotel = db.session.get(Hotel, world.hotel_id)
-        slot = db.session.scalars(
-            select(Slot)
-            .where(Slot.pool_id == world.pools["stable"], Slot.local_date == world.today + timedelta(days=2))
-            .order_by(Slot.starts_at)
-        ).first()
+        slot = factories.riding_slot(world)
         slot.capacity = 3  # a small time: three places
-        trio = factories.make_stay(hotel, room="780", surname="Trio", adults=3, children_ages=[])
-        db.session.commit()
-        ordering.sell_at_desk(
-            trio,
-            planning.BookingRequest(world.services["farm_visit"], slot_id=slot.id, adults=3),
-            PaymentMethod.ROOM,
-        )
+        booked_at_desk(world, slot, "780", "Trio", adults=3)
         slot_id = slot.id
     guest.sign_in()
     path = f"/services/{world.services['farm_visit']}"

@@ -13,17 +13,11 @@ from app.extensions import db
 from app.models import ApiToken, StaffRole
 from app.services import api_tokens
 from tests.factories import make_hotel
+from tests.reading import detached_rows
 from tests.staff import StaffActions, make_staff
 
 PAGE = "/manage/api-tokens"
 EXPORTS = "/api/hotels/test-lodge/folio/exports"
-
-
-@pytest.fixture
-def manager(app, staff, world):
-    email = make_staff(app, world.hotel_id, StaffRole.MANAGER)
-    staff.sign_in(email)
-    return email
 
 
 def create(staff, name: str = "Opera PMS"):
@@ -37,11 +31,7 @@ def shown_token(response) -> str:
 
 
 def stored_tokens(app) -> list[ApiToken]:
-    with app.app_context():
-        rows = list(db.session.scalars(select(ApiToken).order_by(ApiToken.id)))
-        for row in rows:
-            db.session.expunge(row)
-        return rows
+    return detached_rows(app, select(ApiToken).order_by(ApiToken.id))
 
 
 def test_a_new_token_is_shown_once_and_kept_only_as_its_hash(app, staff, manager):
@@ -56,7 +46,7 @@ def test_a_new_token_is_shown_once_and_kept_only_as_its_hash(app, staff, manager
     assert row.name == "Opera PMS"
     assert token.startswith(row.prefix) and len(row.prefix) == 12
     with app.app_context():
-        assert db.session.get(ApiToken, row.id).created_by.email == manager
+        assert db.session.get(ApiToken, row.id).created_by.email == manager.email
 
     later = staff.client.get(PAGE).get_data(as_text=True)
     assert token not in later

@@ -5,26 +5,12 @@ from __future__ import annotations
 import re
 from datetime import time
 
-import pytest
 from sqlalchemy import func, select
 
 from app import clock
 from app.extensions import db
-from app.models import OrderLine, ResourcePool, Schedule, Slot, StaffRole
+from app.models import OrderLine, ResourcePool, Schedule, Slot
 from tests.conftest import GuestActions
-from tests.staff import make_staff
-
-
-@pytest.fixture
-def phone(app) -> GuestActions:
-    """The guest on their own phone, so the manager's session on the desk stays signed in."""
-    return GuestActions(app.test_client())
-
-
-@pytest.fixture
-def manager(app, staff, world):
-    staff.sign_in(make_staff(app, world.hotel_id, StaffRole.MANAGER))
-    return staff
 
 
 def book_riding(guest, world, adults: int = 2) -> int:
@@ -43,7 +29,6 @@ def stable(app, world) -> ResourcePool:
 
 
 def test_lowering_capacity_below_what_is_booked_is_refused_and_lists_the_booking(app, manager, phone, world):
-    phone.sign_in()
     slot_id = book_riding(phone, world, adults=2)
     path = f"/manage/pools/{world.pools['stable']}"
     refused = manager.post(f"{path}/capacity", {"capacity": 1}, page=path)
@@ -75,7 +60,6 @@ def test_lowering_capacity_below_what_is_booked_is_refused_and_lists_the_booking
 
 
 def test_dropping_a_weekly_time_with_bookings_is_refused(app, manager, phone, world):
-    phone.sign_in()
     slot_id = book_riding(phone, world)
     with app.app_context():
         booked_at = db.session.get(Slot, slot_id).starts_at
@@ -130,7 +114,6 @@ def test_bad_schedules_are_refused_with_a_reason(app, manager, world):
 
 
 def test_closing_a_time_is_refused_while_it_has_bookings(app, manager, phone, world):
-    phone.sign_in()
     slot_id = book_riding(phone, world)
     path = f"/manage/pools/{world.pools['stable']}"
     refused = manager.post(f"{path}/slots/{slot_id}/close", {"confirmed": "1"}, page=path)
@@ -187,7 +170,6 @@ def test_closing_a_time_asks_first_and_it_can_be_reopened(app, manager, world):
 
 
 def test_the_capacity_page_shows_each_days_load(app, manager, phone, world):
-    phone.sign_in()
     book_riding(phone, world, adults=2)
     page = manager.client.get(f"/manage/pools/{world.pools['stable']}").get_data(as_text=True)
     assert "Places taken: 2 of 12" in page  # two sessions of 6 horses that day, 2 places booked

@@ -9,23 +9,8 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import Hotel, LineStatus, OrderLine, Package, Service, StaffRole
-from tests.conftest import GuestActions
 from tests.manage.test_catalog_editor import service_form
 from tests.staff import StaffActions, make_staff
-
-
-@pytest.fixture
-def manager(app, staff, world):
-    staff.sign_in(make_staff(app, world.hotel_id, StaffRole.MANAGER))
-    return staff
-
-
-@pytest.fixture
-def phone(app, world) -> GuestActions:
-    """Garcia's phone, a client of its own: the manager stays signed in on theirs."""
-    guest = GuestActions(app.test_client())
-    assert guest.sign_in().status_code == 302
-    return guest
 
 
 @pytest.fixture

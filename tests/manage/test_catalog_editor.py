@@ -9,18 +9,10 @@ import pytest
 from sqlalchemy import select
 
 from app.extensions import db
-from app.models import Hotel, Package, Service, ServiceTag, StaffRole
+from app.models import Hotel, Package, Service, ServiceTag
 from app.services import rich_text
 from app.services.money import input_text
 from tests.conftest import GuestActions
-from tests.staff import make_staff
-
-
-@pytest.fixture
-def manager(app, staff, world):
-    staff.sign_in(make_staff(app, world.hotel_id, StaffRole.MANAGER))
-    return staff
-
 
 PRICES = ("price_adult", "price_child", "price_unit")
 

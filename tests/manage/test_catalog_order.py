@@ -6,7 +6,6 @@ import io
 import re
 from pathlib import Path
 
-import pytest
 from PIL import Image
 from sqlalchemy import select
 
@@ -15,19 +14,6 @@ from app.models import Package, Service, ServicePhoto, StaffRole
 from tests.conftest import GuestActions
 from tests.factories import make_hotel
 from tests.staff import StaffActions, make_staff
-
-
-@pytest.fixture
-def manager(app, staff, world):
-    staff.sign_in(make_staff(app, world.hotel_id, StaffRole.MANAGER))
-    return staff
-
-
-@pytest.fixture
-def phone(app, world) -> GuestActions:
-    guest = GuestActions(app.test_client())
-    assert guest.sign_in().status_code == 302
-    return guest
 
 
 def package_id(app, code: str) -> int:

@@ -15,7 +15,6 @@ from app.models import (
     LineStatus,
     OfferImpression,
     Order,
-    OrderLine,
     OrderStatus,
     StaffRole,
 )
@@ -54,23 +53,15 @@ def _booked(world, stay: str, code: str, total: int, days_ago: int = 0, offer=No
         placed_at=placed,
     )
     world.references[order.reference] = order.reference
-    db.session.add(
-        OrderLine(
-            hotel_id=world.hotel_id,
-            order=order,
-            service_id=world.services[code],
-            status=LineStatus.BOOKED if fee is None else LineStatus.CANCELLED,
-            starts_at=placed + timedelta(days=1),
-            ends_at=placed + timedelta(days=1, hours=1),
-            adults=1,
-            currency="EUR",
-            placed_at=placed,
-            subtotal=total,
-            total=total,
-            cancellation_fee=fee or 0,
-            offer_place=offer[0] if offer else None,
-            offer_reason=offer[1] if offer else None,
-        )
+    factories.placed_line(
+        world,
+        order,
+        code,
+        total,
+        status=LineStatus.BOOKED if fee is None else LineStatus.CANCELLED,
+        cancellation_fee=fee or 0,
+        offer_place=offer[0] if offer else None,
+        offer_reason=offer[1] if offer else None,
     )
 
 

@@ -45,21 +45,7 @@ class Builder:
             placed_at=placed,
         )
         for code, total in lines:
-            db.session.add(
-                OrderLine(
-                    hotel_id=self.world.hotel_id,
-                    order=order,
-                    service_id=self.world.services[code],
-                    status=LineStatus.BOOKED,
-                    starts_at=placed + timedelta(days=1),
-                    ends_at=placed + timedelta(days=1, hours=1),
-                    adults=1,
-                    currency="EUR",
-                    placed_at=placed,
-                    subtotal=total,
-                    total=total,
-                )
-            )
+            factories.placed_line(self.world, order, code, total)
         payment = Payment(
             hotel_id=self.world.hotel_id,
             order=order,

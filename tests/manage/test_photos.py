@@ -12,15 +12,8 @@ from sqlalchemy import select
 from werkzeug.datastructures import FileStorage
 from werkzeug.test import encode_multipart
 
-from app.extensions import db
-from app.models import ServicePhoto, StaffRole
-from tests.staff import make_staff
-
-
-@pytest.fixture
-def manager(app, staff, world):
-    staff.sign_in(make_staff(app, world.hotel_id, StaffRole.MANAGER))
-    return staff
+from app.models import ServicePhoto
+from tests.reading import detached_rows
 
 
 def image_bytes(fmt: str, size=(1200, 900), mode="RGB", **save) -> bytes:
@@ -41,11 +34,7 @@ def upload(manager, world, payload: bytes, filename: str = "photo.jpg"):
 
 
 def photos(app) -> list[ServicePhoto]:
-    with app.app_context():
-        found = db.session.scalars(select(ServicePhoto)).all()
-        for photo in found:
-            db.session.expunge(photo)
-        return found
+    return detached_rows(app, select(ServicePhoto))
 
 
 def test_a_jpeg_is_stored_at_three_widths_without_its_metadata(app, manager, guest, world):

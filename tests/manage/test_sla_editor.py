@@ -5,20 +5,12 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
-import pytest
 from sqlalchemy import select
 
 from app.extensions import db
-from app.models import GuestRequest, Hotel, RequestKind, SlaTarget, StaffRole
+from app.models import GuestRequest, Hotel, RequestKind, SlaTarget
 from app.services.guest_requests import DEFAULT_SLA
 from tests.conftest import GuestActions
-from tests.staff import make_staff
-
-
-@pytest.fixture
-def manager(app, staff, world):
-    staff.sign_in(make_staff(app, world.hotel_id, StaffRole.MANAGER))
-    return staff
 
 
 def form(**changes) -> dict:

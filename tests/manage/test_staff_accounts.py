@@ -24,13 +24,6 @@ def account(app, email: str) -> StaffUser:
         return user
 
 
-@pytest.fixture
-def manager(app, staff, world):
-    email = make_staff(app, world.hotel_id, StaffRole.MANAGER)
-    staff.sign_in(email)
-    return email
-
-
 def test_a_manager_adds_a_receptionist_who_can_then_sign_in(app, staff, manager):
     added = staff.post(
         "/manage/staff",
@@ -102,10 +95,10 @@ def test_a_manager_cannot_touch_an_admin_nor_deactivate_themselves(app, staff, m
     admin_email = make_staff(app, world.hotel_id, StaffRole.ADMIN)
     staff.post(f"/manage/staff/{staff_id(app, admin_email)}/active", {"active": "0"}, page="/manage/staff")
     assert account(app, admin_email).active
-    staff.post(f"/manage/staff/{staff_id(app, manager)}/active", {"active": "0"}, page="/manage/staff")
+    staff.post(f"/manage/staff/{staff_id(app, manager.email)}/active", {"active": "0"}, page="/manage/staff")
     page = staff.client.get("/manage/staff").get_data(as_text=True)
     assert "You cannot deactivate your own account." in page
-    assert account(app, manager).active
+    assert account(app, manager.email).active
 
 
 def test_another_hotels_staff_are_out_of_reach(app, staff, manager):

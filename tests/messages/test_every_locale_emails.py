@@ -20,16 +20,15 @@ from app.models import (
     WaitlistEntry,
     WaitlistStatus,
 )
-from app.seed.demo import seed_demo
 from app.services import messages, ordering, planning, signed_links
 from tests.guest.test_every_locale import ALLOWED_SAME, OTHER_LOCALES, same_in, words_of
 
 
 @pytest.fixture
-def demo_stay(app):
+def demo_stay(app, demo_template):
     """Garcia (demo) with a ride tomorrow and a waiting-list offer, so every kind has something to say."""
     with app.test_request_context():
-        hotel, stays = seed_demo()
+        hotel, stays = demo_template.seed()
         stay = stays.in_house
         tomorrow = clock.now().astimezone(hotel.tz).date() + timedelta(days=1)
         riding = db.session.scalar(select(Service).where(Service.code == "horse_riding"))

@@ -24,11 +24,8 @@ from app.models import (
     Slot,
 )
 from app.services import payments
+from tests.browsing import text
 from tests.payments.conftest import card_token, pay_page_reference, stripe_event
-
-
-def text(response) -> str:
-    return response.get_data(as_text=True)
 
 
 def add_riding(guest, world, adults: int = 2) -> int:

@@ -38,6 +38,7 @@ from tests.payments.test_card_payments import (
     start_card_checkout,
     text,
 )
+from tests.reading import detached_rows
 
 
 def confirm_by_webhook(app, webhooks, reference: str) -> Payment:
@@ -66,25 +67,13 @@ def add_farm_visit(guest, world) -> int:
 
 
 def lines_of(app, reference: str) -> list[OrderLine]:
-    with app.app_context():
-        lines = list(
-            db.session.scalars(
-                select(OrderLine).join(Order).where(Order.reference == reference).order_by(OrderLine.id)
-            )
-        )
-        for line in lines:
-            db.session.expunge(line)
-        return lines
+    return detached_rows(
+        app, select(OrderLine).join(Order).where(Order.reference == reference).order_by(OrderLine.id)
+    )
 
 
 def refunds_of(app, payment_id: int) -> list[Refund]:
-    with app.app_context():
-        refunds = list(
-            db.session.scalars(select(Refund).where(Refund.payment_id == payment_id).order_by(Refund.id))
-        )
-        for refund in refunds:
-            db.session.expunge(refund)
-        return refunds
+    return detached_rows(app, select(Refund).where(Refund.payment_id == payment_id).order_by(Refund.id))
 
 
 def refundable(app, payment_id: int) -> int:

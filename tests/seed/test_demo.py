@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from app.extensions import db
 from app.models import Package, ResourcePool, Service, ServiceKind, ServiceTag, Slot, Stay
-from app.seed.demo import seed_demo, text_keys
+from app.seed.demo import text_keys
 from app.seed.texts import LOCALES
 
 BRIEF = {
@@ -22,9 +22,9 @@ BRIEF = {
 }  # fmt: skip
 
 
-def test_demo_hotel_has_every_service_of_the_brief(app):
+def test_demo_hotel_has_every_service_of_the_brief(app, demo_template):
     with app.test_request_context():
-        hotel, _stays = seed_demo()
+        hotel, _stays = demo_template.seed()
         packages = {
             p.code: p for p in db.session.scalars(select(Package).where(Package.hotel_id == hotel.id))
         }
@@ -37,9 +37,9 @@ def test_demo_hotel_has_every_service_of_the_brief(app):
         assert all(kinds[kind] for kind in ServiceKind)
 
 
-def test_every_demo_text_exists_in_every_enabled_language(app):
+def test_every_demo_text_exists_in_every_enabled_language(app, demo_template):
     with app.app_context():
-        hotel, _stays = seed_demo()
+        hotel, _stays = demo_template.seed()
         assert set(hotel.enabled_locales) == set(app.config["LANGUAGES"])
         texts = [hotel.name]
         texts += [p.title for p in db.session.scalars(select(Package))]
@@ -61,9 +61,9 @@ def test_every_translated_text_belongs_to_the_catalog():
         assert set(module.TEXTS) - known == set(), locale
 
 
-def test_stable_is_shared_and_slots_cover_the_next_30_days(app):
+def test_stable_is_shared_and_slots_cover_the_next_30_days(app, demo_template):
     with app.app_context():
-        seed_demo()
+        demo_template.seed()
         riding = db.session.scalar(select(Service).where(Service.code == "horse_riding"))
         sharing = db.session.scalars(select(Service.code).where(Service.pool_id == riding.pool_id)).all()
         assert "pony_ride" in sharing
@@ -73,9 +73,9 @@ def test_stable_is_shared_and_slots_cover_the_next_30_days(app):
         assert days >= 30
 
 
-def test_demo_stays(app):
+def test_demo_stays(app, demo_template):
     with app.app_context():
-        _hotel, stays = seed_demo()
+        _hotel, stays = demo_template.seed()
         garcia = db.session.get(Stay, stays.in_house.id)
         assert (garcia.room, garcia.surname, garcia.adults, garcia.children_ages) == (
             "204",
@@ -87,9 +87,9 @@ def test_demo_stays(app):
         assert (arriving.arrival - garcia.arrival).days == 6  # Garcia arrived yesterday; they come in 5 days
 
 
-def test_every_demo_service_says_what_it_is(app):
+def test_every_demo_service_says_what_it_is(app, demo_template):
     with app.test_request_context():
-        seed_demo()
+        demo_template.seed()
         services = {s.code: s for s in db.session.scalars(select(Service))}
     assert all(service.tags for service in services.values())
     assert {tag for service in services.values() for tag in service.tags} == set(ServiceTag)

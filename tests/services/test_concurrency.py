@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 import threading
 from concurrent.futures import ThreadPoolExecutor
-from datetime import timedelta
 
 from sqlalchemy import func, select, update
 
@@ -23,11 +22,7 @@ def _contested_slot_and_carts(app, world) -> tuple[int, list[int]]:
     """A horse-riding slot with 5 seats left, and 200 stays each with one adult for it in the cart."""
     with app.test_request_context():
         hotel = db.session.get(Hotel, world.hotel_id)
-        slot = db.session.scalars(
-            select(Slot)
-            .where(Slot.pool_id == world.pools["stable"], Slot.local_date == world.today + timedelta(days=2))
-            .order_by(Slot.starts_at)
-        ).first()
+        slot = factories.riding_slot(world)
         db.session.execute(update(Slot).where(Slot.id == slot.id).values(taken=slot.capacity - SEATS_LEFT))
         stay_ids = []
         for n in range(ATTEMPTS):

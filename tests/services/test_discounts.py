@@ -11,6 +11,7 @@ from sqlalchemy import select
 from app import clock
 from app.extensions import db
 from app.models import Hotel, Order, OrderLine, Package, PromoCode, PromoKind, StaffRole, Stay, Tier
+from tests.reading import detached_rows
 from tests.staff import make_staff
 
 
@@ -26,11 +27,7 @@ def add(guest, world, code: str, **fields):
 
 
 def cart_lines(app) -> list[OrderLine]:
-    with app.app_context():
-        lines = db.session.scalars(select(OrderLine).order_by(OrderLine.id)).all()
-        for line in lines:
-            db.session.expunge(line)
-        return lines
+    return detached_rows(app, select(OrderLine).order_by(OrderLine.id))
 
 
 def codes(line: OrderLine) -> dict[str, int]:

@@ -20,11 +20,6 @@ S = RequestStatus
 
 
 @pytest.fixture
-def hotel(ctx, world) -> Hotel:
-    return db.session.get(Hotel, world.hotel_id)
-
-
-@pytest.fixture
 def garcia(ctx, world) -> Stay:
     return db.session.get(Stay, world.stays["garcia"])
 

@@ -21,7 +21,6 @@ from app.models import (
     Slot,
     Stay,
 )
-from app.seed.demo import seed_demo
 from app.services import availability, ordering, planning, recommendations
 from tests.factories import make_service, make_stay
 
@@ -275,10 +274,10 @@ def test_book_now_from_an_offer_records_where_it_came_from(ctx):
     assert line.status.value == "booked"
 
 
-def test_only_an_excursion_is_time_for_a_day_out_never_an_airport_transfer(app):
+def test_only_an_excursion_is_time_for_a_day_out_never_an_airport_transfer(app, demo_template):
     """The demo lodge's transfer sits in the outdoor package (and the family one); its tag says what it is."""
     with app.test_request_context():
-        hotel, _stays = seed_demo()
+        hotel, _stays = demo_template.seed()
         services = {service.code: service for service in db.session.scalars(select(Service))}
         # A long stay, arriving in two days: days out are what the ranking should suggest.
         long_stay = make_stay(

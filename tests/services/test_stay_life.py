@@ -12,7 +12,6 @@ from app.extensions import db
 from app.models import (
     FolioLine,
     GuestRequest,
-    Hotel,
     Order,
     PaymentMethod,
     RequestKind,
@@ -37,20 +36,6 @@ from tests import factories
 
 CHECKED_OUT = "This stay has checked out: nothing more can be booked or asked for."
 NOT_ARRIVED = "You can ask for this once you have checked in at the desk."
-
-
-@pytest.fixture
-def hotel(ctx, world) -> Hotel:
-    return db.session.get(Hotel, world.hotel_id)
-
-
-@pytest.fixture
-def slot(ctx, world) -> Slot:
-    return db.session.scalars(
-        select(Slot)
-        .where(Slot.pool_id == world.pools["stable"], Slot.local_date == world.today + timedelta(days=2))
-        .order_by(Slot.starts_at)
-    ).first()
 
 
 def riding(world, slot: Slot, adults: int = 1) -> planning.BookingRequest:

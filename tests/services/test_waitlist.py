@@ -42,21 +42,6 @@ from tests import factories
 W = WaitlistStatus
 
 
-@pytest.fixture
-def hotel(ctx, world) -> Hotel:
-    return db.session.get(Hotel, world.hotel_id)
-
-
-@pytest.fixture
-def slot(ctx, world) -> Slot:
-    """The first horse-riding time two days ahead: inside the lead time and the free cancellation window."""
-    return db.session.scalars(
-        select(Slot)
-        .where(Slot.pool_id == world.pools["stable"], Slot.local_date == world.today + timedelta(days=2))
-        .order_by(Slot.starts_at)
-    ).first()
-
-
 def guest_stay(hotel: Hotel, n: int, adults: int = 2, children_ages=()) -> Stay:
     stay = factories.make_stay(
         hotel, room=str(500 + n), surname=f"Guest{n}", adults=adults, children_ages=list(children_ages)
@@ -464,11 +449,7 @@ def test_cancellations_offers_and_checkouts_at_once_never_oversell(app, world):
     """3 cancellations free 6 seats while 12 waiting guests accept and 30 others try to book them."""
     with app.test_request_context():
         hotel = db.session.get(Hotel, world.hotel_id)
-        slot = db.session.scalars(
-            select(Slot)
-            .where(Slot.pool_id == world.pools["stable"], Slot.local_date == world.today + timedelta(days=2))
-            .order_by(Slot.starts_at)
-        ).first()
+        slot = factories.riding_slot(world)
         slot_id = slot.id
         walk_ins = []  # their carts filled while places were left; they check out once it is full
         for n in range(WALK_INS):
