@@ -216,12 +216,12 @@ def archive(item: Package | Service) -> None:
     item.active = False
     if isinstance(item, Service):
         item.pinned = False
+    _record_listing(item, "archived", was)
+
+
+def _record_listing(item: Package | Service, verb: str, was: dict) -> None:
     audit.record(
-        item.hotel_id,
-        f"{audit.kind_of(item)}.archived",
-        item,
-        before=was,
-        after=audit.snapshot(item, LISTING),
+        item.hotel_id, f"{audit.kind_of(item)}.{verb}", item, before=was, after=audit.snapshot(item, LISTING)
     )
 
 
@@ -236,13 +236,7 @@ def restore(item: Package | Service) -> None:
     item.archived = False
     item.active = False
     item.position = (last if last is not None else -1) + 1
-    audit.record(
-        item.hotel_id,
-        f"{audit.kind_of(item)}.restored",
-        item,
-        before=was,
-        after=audit.snapshot(item, LISTING),
-    )
+    _record_listing(item, "restored", was)
 
 
 Item = TypeVar("Item")

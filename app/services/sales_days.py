@@ -182,22 +182,28 @@ def _keep_sales_days(session: Session, _context, _instances) -> None:
     changes.write()
 
 
+def _row(key: Key, values: list[int]) -> dict:
+    hotel_id, service_id, day, place, reason, before = key
+    bookings, revenue = values
+    return {
+        "hotel_id": hotel_id,
+        "service_id": service_id,
+        "day": day,
+        "offer_place": place,
+        "offer_reason": reason,
+        "before_arrival": before,
+        "bookings": bookings,
+        "revenue": revenue,
+    }
+
+
 def _upsert(session: Session, deltas: list[tuple[Key, list[int]]]) -> None:
     """Add each (bookings, revenue) difference to its row, creating the row if it is new."""
-    for (hotel_id, service_id, day, place, reason, before), (bookings, revenue) in deltas:
+    for key, values in deltas:
         upsert.add_to_counters(
             session,
             SalesDay,
-            {
-                "hotel_id": hotel_id,
-                "service_id": service_id,
-                "day": day,
-                "offer_place": place,
-                "offer_reason": reason,
-                "before_arrival": before,
-                "bookings": bookings,
-                "revenue": revenue,
-            },
+            _row(key, values),
             conflict=["service_id", "day", "offer_place", "offer_reason", "before_arrival"],
             add=["bookings", "revenue"],
         )
@@ -235,21 +241,7 @@ def rebuild(hotel: Hotel) -> int:
             totals[key][0] += bookings
             totals[key][1] += revenue
         session.execute(delete(SalesDay).where(SalesDay.hotel_id == hotel.id))
-        rows = [
-            {
-                "hotel_id": hotel_id,
-                "service_id": service_id,
-                "day": day,
-                "offer_place": place,
-                "offer_reason": reason,
-                "before_arrival": before,
-                "bookings": bookings,
-                "revenue": revenue,
-            }
-            for (hotel_id, service_id, day, place, reason, before), (bookings, revenue) in sorted(
-                totals.items()
-            )
-        ]
+        rows = [_row(key, values) for key, values in sorted(totals.items())]
         for start in range(0, len(rows), _BATCH):
             session.execute(insert(SalesDay.__table__), rows[start : start + _BATCH])
     return len(rows)

@@ -13,21 +13,9 @@ from app.models import ActorKind, AuditEntry, Hotel, Order, StaffRole, StaffUser
 from app.services import api_tokens, audit, catalog_admin
 from app.web.actor import request_actor
 from tests.conftest import GuestActions
-from tests.staff import StaffActions, make_staff
+from tests.staff import make_staff
 
 AUDIT = "/manage/audit"
-
-
-@pytest.fixture
-def phone(app) -> GuestActions:
-    """The guest on their own phone, so the manager's session stays signed in."""
-    return GuestActions(app.test_client())
-
-
-@pytest.fixture
-def manager(app, staff, world) -> StaffActions:
-    staff.sign_in(make_staff(app, world.hotel_id, StaffRole.MANAGER))
-    return staff
 
 
 def book_riding(guest: GuestActions, world) -> None:
@@ -53,7 +41,6 @@ def ids(app, world) -> dict:
 @pytest.fixture
 def busy(app, manager, phone, world) -> dict:
     """The guest books on the room from their phone, then the manager lowers the stable's capacity."""
-    phone.sign_in()
     book_riding(phone, world)
     pool = f"/manage/pools/{world.pools['stable']}"
     assert manager.post(f"{pool}/capacity", {"capacity": 5}, page=pool).status_code == 302

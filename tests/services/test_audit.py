@@ -3,6 +3,7 @@ recorded for an operation that failed."""
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import asdict
 from datetime import UTC, datetime, timedelta
 
@@ -90,23 +91,9 @@ def test_a_stay_from_booking_to_check_out_reads_back_in_order(hotel, world):
         capacity.set_capacity(pool, 4)
         settings = catalog_admin.ServiceSettings(
             **{
-                name: getattr(service, name)
-                for name in (
-                    "price_adult",
-                    "price_child",
-                    "price_unit",
-                    "free_under_age",
-                    "min_age",
-                    "max_age",
-                    "duration_minutes",
-                    "lead_time_minutes",
-                    "cancel_window_hours",
-                    "late_cancel_fee_percent",
-                    "needs_approval",
-                    "active",
-                    "position",
-                    "pinned",
-                )
+                field.name: getattr(service, field.name)
+                for field in dataclasses.fields(catalog_admin.ServiceSettings)
+                if field.name != "tags"
             },
             tags=tuple(service.tags),
         )
