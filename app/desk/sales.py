@@ -14,7 +14,6 @@ from app.desk import bp
 from app.desk.forms import SaleForm
 from app.extensions import db
 from app.models import OfferPlace, Order, OrderStatus, PaymentMethod, Service, StaffRole
-from app.payments import card_provider
 from app.security import allow_payment_scripts
 from app.services import (
     availability,
@@ -73,7 +72,7 @@ def _card_off_reason() -> str | None:
     """Why card is not offered, so the desk is told instead of finding it missing."""
     if not g.hotel.card_payments_enabled:
         return _("Card payments are switched off for this hotel (a manager can switch them on).")
-    if card_provider() is None:
+    if not payments.card_payments_configured():
         return _("Card payments are not set up on this server (no payment provider keys).")
     return None
 

@@ -42,6 +42,10 @@ from app.payments import (
     card_provider,
     provider_of,
 )
+
+# Re-exported, so the webhook view names the provider's refusals through services only.
+from app.payments import InvalidEvent as InvalidEvent
+from app.payments import MalformedEvent as MalformedEvent
 from app.services import audit, ordering
 from app.services.errors import LobbyError, NotAllowed, NotFound
 from app.services.locking import write_transaction
@@ -52,6 +56,20 @@ _STILL_PAYABLE = (IntentStatus.PENDING, IntentStatus.FAILED)
 
 class PaymentsUnavailable(LobbyError):
     status = 503
+
+
+def card_payments_configured() -> bool:
+    """Whether this deployment has a card provider (Stripe keys) at all."""
+    return card_provider() is not None
+
+
+def card_webhook_event(body: bytes, signature: str) -> ProviderEvent | None:
+    """The card provider's signed event, verified against the raw body; None without a provider.
+
+    Raises ``MalformedEvent`` or ``InvalidEvent`` when the body or its signature is refused.
+    """
+    provider = card_provider()
+    return None if provider is None else provider.parse_event(body, signature)
 
 
 def require_card_provider() -> CardProvider:

@@ -6,8 +6,8 @@ from flask import jsonify, request
 from flask_babel import LazyString
 
 from app.models import Order
-from app.payments import IntentStatus
 from app.services import payments
+from app.services.payments import IntentStatus
 from app.web.operations import attempt
 
 
