@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import ast
 import importlib
+import importlib.util
 import pkgutil
 from dataclasses import dataclass
 from pathlib import Path
@@ -54,21 +55,8 @@ REQUEST_WORLD_PACKAGES = (
 )
 WERKZEUG_REQUEST_WORLD = {"Request", "Response", "redirect", "abort", "send_file", "send_from_directory"}
 # The web layer: the audiences, the shared web kit and the page-only modules beside them.
-WEB_PACKAGES = (
-    "app.web",
-    "app.guest",
-    "app.desk",
-    "app.manage",
-    "app.auth",
-    "app.api",
-    "app.templating",
-    "app.errors",
-    "app.security",
-    "app.live_pages",
-    "app.payment_pages",
-    "app.form_ids",
-    "app.downloads",
-)
+AUDIENCES = ("app.guest", "app.desk", "app.manage", "app.auth", "app.api")
+WEB_PACKAGES = ("app.web", *AUDIENCES, "app.security")
 # Models sit below the domain rules and the money providers.
 ABOVE_MODELS = ("app.services", "app.payments")
 
@@ -108,8 +96,12 @@ class Module:
 
 def domain_modules() -> list[Module]:
     """Every module of app/services and app/models (their ``__init__`` too), imported, with its file."""
+    return modules_of("app.services", "app.models")
+
+
+def modules_of(*package_names: str) -> list[Module]:
     names = []
-    for package_name in ("app.services", "app.models"):
+    for package_name in package_names:
         package = importlib.import_module(package_name)
         names.append(package_name)
         names.extend(info.name for info in pkgutil.walk_packages(package.__path__, f"{package_name}."))
@@ -225,3 +217,101 @@ def test_each_kind_of_reach_is_caught(module, source, imported):
 )
 def test_what_the_domain_may_use_passes(source):
     assert breaches("app.services.x", source) == []
+
+
+def every_app_module() -> list[Module]:
+    """Every file of app/, namespace packages (app/services has no ``__init__``) included."""
+    root = Path(importlib.import_module("app").__file__).parent
+    found = []
+    for path in sorted(root.rglob("*.py")):
+        parts = path.relative_to(root.parent).with_suffix("").parts
+        is_package = parts[-1] == "__init__"
+        name = ".".join(parts[:-1] if is_package else parts)
+        found.append(Module(name, name if is_package else name.rpartition(".")[0], path))
+    return found
+
+
+def _resolved(name: str) -> str:
+    """``app.services.ordering`` for ``from app.services import ordering``; the module for a name in it."""
+    while name and importlib.util.find_spec(name.split(".")[0]) is not None:
+        try:
+            if importlib.util.find_spec(name) is not None:
+                return name
+        except ModuleNotFoundError:
+            pass
+        name = name.rpartition(".")[0]
+    return name
+
+
+def test_audiences_import_the_web_kit_services_and_models_never_each_other():
+    """Guest, desk, manage, auth and api share through app/web; payments are reached through services."""
+    found = []
+    for module in modules_of(*AUDIENCES):
+        own = next(audience for audience in AUDIENCES if _within(module.name, (audience,)))
+        for line, name in _imports(ast.parse(module.path.read_text()), module.package):
+            name = _resolved(name)
+            others = tuple(audience for audience in AUDIENCES if audience != own)
+            if _within(name, (*others, "app.payments")):
+                found.append(f"{module.name}:{line} imports {name}")
+    assert not found, (
+        "An audience borrows another's code (move the shared piece to app/web/, or reach the "
+        "payment providers through app/services/payments.py):\n" + "\n".join(found)
+    )
+
+
+def test_no_module_of_the_app_imports_itself_back_through_others():
+    """No import circles between modules (a blueprint package's ``__init__`` naming its views aside).
+
+    A circle means neither module can be understood, tested or moved without the other; the
+    one that stood here (ordering <-> waitlist) became the ``seats_freed`` signal.
+    """
+    modules = every_app_module()
+    graph: dict[str, set[str]] = {}
+    for module in modules:
+        targets = {
+            _resolved(name) for _line, name in _imports(ast.parse(module.path.read_text()), module.package)
+        }
+        # The Flask blueprint pattern: a package's __init__ imports its view modules to register
+        # them, and they import ``bp`` from it. That tie is the framework's, not a design circle.
+        graph[module.name] = {
+            target
+            for target in targets
+            if _within(target, ("app",))
+            and target != module.name
+            and not (module.package == module.name and target.startswith(f"{module.name}."))
+            and not (target == module.package and module.name.startswith(f"{target}."))
+        }
+    circles = _circles(graph)
+    assert not circles, "Import circles:\n" + "\n".join(" -> ".join(circle) for circle in circles)
+
+
+def _circles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """Strongly connected groups of more than one module (Tarjan)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    found: list[list[str]] = []
+
+    def visit(node: str) -> None:
+        index[node] = low[node] = len(index)
+        stack.append(node)
+        for target in graph.get(node, ()):
+            if target not in index:
+                visit(target)
+                low[node] = min(low[node], low[target])
+            elif target in stack:
+                low[node] = min(low[node], index[target])
+        if low[node] == index[node]:
+            group = []
+            while True:
+                member = stack.pop()
+                group.append(member)
+                if member == node:
+                    break
+            if len(group) > 1:
+                found.append(sorted(group))
+
+    for node in sorted(graph):
+        if node not in index:
+            visit(node)
+    return found
