@@ -9,7 +9,7 @@ from flask import Flask, Request, Response, abort, g, request
 from werkzeug.datastructures import ImmutableMultiDict, MultiDict
 from werkzeug.routing import IntegerConverter
 
-from app.payments import enabled_providers
+from app.services import payments
 
 # The largest id a database integer column holds on every database we run on.
 MAX_ID = 2**31 - 1
@@ -55,12 +55,7 @@ def allow_payment_scripts() -> None:
 
     Each provider names its own origins (``csp_origins``); only a pay page asks for them.
     """
-    extra: dict[str, list[str]] = {}
-    for provider in enabled_providers():
-        for directive, origins in provider.csp_origins().as_directives().items():
-            known = extra.setdefault(directive, [])
-            known.extend(origin for origin in origins if origin not in known)
-    g.csp_extra = {directive: origins for directive, origins in extra.items() if origins}
+    g.csp_extra = payments.csp_origins()
 
 
 def content_security_policy(nonce: str, extra: Mapping[str, list[str]] | None = None) -> str:

@@ -40,6 +40,7 @@ from app.payments import (
     ProviderUnavailable,
     RefundState,
     card_provider,
+    enabled_providers,
     provider_of,
 )
 
@@ -56,6 +57,16 @@ _STILL_PAYABLE = (IntentStatus.PENDING, IntentStatus.FAILED)
 
 class PaymentsUnavailable(LobbyError):
     status = 503
+
+
+def csp_origins() -> dict[str, list[str]]:
+    """What the enabled providers need a pay page to load, per CSP directive (each names its own)."""
+    extra: dict[str, list[str]] = {}
+    for provider in enabled_providers():
+        for directive, origins in provider.csp_origins().as_directives().items():
+            known = extra.setdefault(directive, [])
+            known.extend(origin for origin in origins if origin not in known)
+    return {directive: origins for directive, origins in extra.items() if origins}
 
 
 def card_payments_configured() -> bool:
