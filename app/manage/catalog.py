@@ -187,9 +187,7 @@ def service_new():
         return _service_page(form, None)
     if not form.validate_on_submit():
         return _service_page(form, None, 400)
-    if db.session.scalar(
-        select(Service.id).where(Service.hotel_id == g.hotel.id, Service.code == form.code.data)
-    ):
+    if _code_taken(Service, form.code.data):
         flash(_("There is already a service with that code."), "error")
         return _service_page(form, None, 409)
     if changes := _unconfirmed_prices(form, None):
@@ -203,6 +201,11 @@ def service_new():
         return _service_page(form, None, refused.status)
     flash(_("Saved."), "success")
     return redirect(url_for("manage.service_edit", service_id=service.id))
+
+
+def _code_taken(model: type[Service] | type[Package], code: str) -> bool:
+    """Whether this hotel already has a service (or package) with this code: codes are unique per hotel."""
+    return bool(db.session.scalar(select(model.id).where(model.hotel_id == g.hotel.id, model.code == code)))
 
 
 def _service_choices() -> list[SelectChoice]:
@@ -235,9 +238,7 @@ def package_new():
         return _package_page(form, None)
     if not form.validate_on_submit():
         return _package_page(form, None, 400)
-    if db.session.scalar(
-        select(Package.id).where(Package.hotel_id == g.hotel.id, Package.code == form.code.data)
-    ):
+    if _code_taken(Package, form.code.data):
         flash(_("There is already a package with that code."), "error")
         return _package_page(form, None, 409)
     package = Package(hotel_id=g.hotel.id, code=form.code.data, audience="other")
