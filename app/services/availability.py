@@ -126,13 +126,7 @@ def take_seats(claims: list[tuple[OrderLine, list[Slot]]]) -> None:
     ordered = sorted(((slot, line) for line, slots in claims for slot in slots), key=lambda pair: pair[0].id)
     for slot, line in ordered:
         seats = line.seats
-        claimed = db.session.execute(
-            update(Slot)
-            .where(Slot.id == slot.id, Slot.taken + seats <= Slot.capacity)
-            .values(taken=Slot.taken + seats)
-            .execution_options(synchronize_session=False)
-        ).rowcount
-        if claimed != 1:
+        if not _claim(slot, seats):
             raise SoldOut(_sold_out_message(line.service))
         db.session.add(SeatAllocation(line=line, slot_id=slot.id, seats=seats))
     db.session.flush()
@@ -158,13 +152,19 @@ def set_aside_seats(slot: Slot, seats: int) -> bool:
 
     The same guarded UPDATE as :func:`take_seats`; False when they no longer fit.
     """
+    claimed = _claim(slot, seats)
+    db.session.refresh(slot)
+    return claimed
+
+
+def _claim(slot: Slot, seats: int) -> bool:
+    """The guarded UPDATE: take ``seats`` of ``slot`` only while they still fit (no lock, no oversell)."""
     claimed = db.session.execute(
         update(Slot)
         .where(Slot.id == slot.id, Slot.taken + seats <= Slot.capacity)
         .values(taken=Slot.taken + seats)
         .execution_options(synchronize_session=False)
     ).rowcount
-    db.session.refresh(slot)
     return claimed == 1
 
 
