@@ -13,16 +13,12 @@ from app.extensions import csrf, limiter
 from app.guest import bp
 from app.guest.access import sign_in
 from app.guest.forms import RecommendForm
-from app.guest.routes import link_limit
+from app.guest.routes import link_limit, link_refused, sign_in_link_refused
 from app.models import Stay
 from app.services import feedback, messages, signed_links
 from app.web.forms import PlainForm
 from app.web.operations import attempt
 from app.web.redirects import safe_next
-
-
-def _link_refused(message: str):
-    return render_template("errors/error.html", status=404, message=message), 404
 
 
 def _stay_language(stay: Stay) -> str:
@@ -37,9 +33,7 @@ def email_link(token: str):
     """Sign the guest in from an email and open the page the email pointed at."""
     opened = signed_links.read_open_token(token, clock.now())
     if opened is None:
-        return _link_refused(
-            _("This link is not valid any more. Please sign in with your room number and surname.")
-        )
+        return sign_in_link_refused()
     stay, path = opened
     sign_in(stay)
     return redirect(safe_next(path, url_for("guest.home")))
@@ -51,7 +45,7 @@ def email_feedback(token: str):
     """The thank-you email's question, answerable without signing in (the guest may have checked out)."""
     stay = signed_links.read_feedback_token(token, clock.now())
     if stay is None:
-        return _link_refused(_("This link is not valid any more."))
+        return link_refused(_("This link is not valid any more."))
     g.hotel = stay.hotel
     today = g.hotel.today()
     if stay.checked_out_at is not None:
@@ -92,7 +86,7 @@ def unsubscribe(token: str):
     """A page with one button, so a mail scanner following the link does not unsubscribe anyone."""
     stay = _unsubscribe_target(token)
     if stay is None:
-        return _link_refused(_("This link is not valid any more."))
+        return link_refused(_("This link is not valid any more."))
     with force_locale(_stay_language(stay)):
         form = PlainForm()
         if form.is_submitted():
@@ -111,6 +105,6 @@ def unsubscribe(token: str):
 def unsubscribe_one_click(token: str):
     stay = _unsubscribe_target(token)
     if stay is None:
-        return _link_refused(_("This link is not valid any more."))
+        return link_refused(_("This link is not valid any more."))
     messages.unsubscribe(stay, clock.now())
     return "", 204

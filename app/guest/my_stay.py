@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from flask import flash, g, redirect, render_template, url_for
 from flask_babel import gettext as _
 from wtforms import SelectChoice
@@ -137,26 +139,28 @@ def ask_about_booking(line_id: int):
 @bp.post("/bookings/<int:line_id>/rate")
 @guest_required
 def rate(line_id: int):
-    form = RatingForm(prefix="rate")
-    if not form.validate_on_submit():
-        flash(form.rating.errors[0] if form.rating.errors else _("Please choose from 1 to 5 stars."), "error")
-        return _page(400)
-    with attempt() as refused:
-        feedback.rate_line(g.stay, line_id, form.rating.data, form.comment.data or "")
-    if refused:
-        return _page(refused.status)
-    return _done(_("Thank you for your rating!"))
+    return _rated(
+        RatingForm(prefix="rate"),
+        lambda rating, comment: feedback.rate_line(g.stay, line_id, rating, comment),
+    )
 
 
 @bp.post("/stay/rate")
 @guest_required
 def rate_stay():
-    form = RatingForm(prefix="stay")
+    return _rated(
+        RatingForm(prefix="stay"),
+        lambda rating, comment: feedback.rate_stay(g.stay, rating, comment, g.hotel.today()),
+    )
+
+
+def _rated(form: RatingForm, save: Callable[[int, str], object]):
+    """Both rating forms (one booking, the whole stay): check the stars, save, thank the guest."""
     if not form.validate_on_submit():
         flash(form.rating.errors[0] if form.rating.errors else _("Please choose from 1 to 5 stars."), "error")
         return _page(400)
     with attempt() as refused:
-        feedback.rate_stay(g.stay, form.rating.data, form.comment.data or "", g.hotel.today())
+        save(form.rating.data, form.comment.data or "")
     if refused:
         return _page(refused.status)
     return _done(_("Thank you for your rating!"))

@@ -74,6 +74,18 @@ def link_limit() -> str:
     return current_app.config["GUEST_LINK_LIMIT"]
 
 
+def link_refused(message: str):
+    """A signed link (from the desk or an email) that no longer opens anything: a plain 404 page."""
+    return render_template("errors/error.html", status=404, message=message), 404
+
+
+def sign_in_link_refused():
+    """A link that should have signed the guest in: say how to sign in instead."""
+    return link_refused(
+        _("This link is not valid any more. Please sign in with your room number and surname.")
+    )
+
+
 bp.before_request(load_guest)
 # Error pages outside any view (an unknown address) ask the same loader who the guest is.
 bp.record_once(lambda state: know_visitors_by(state.app, load_guest))
@@ -118,11 +130,7 @@ def signin():
 def token_signin(token: str):
     hotel_stay = guest_access.stay_by_token(token, clock.now())
     if hotel_stay is None:
-        return render_template(
-            "errors/error.html",
-            status=404,
-            message=_("This link is not valid any more. Please sign in with your room number and surname."),
-        ), 404
+        return sign_in_link_refused()
     sign_in(hotel_stay)
     return redirect(url_for("guest.home"))
 

@@ -157,12 +157,7 @@ def service_edit(service_id: int):
     elif form.validate_on_submit():
         if changes := _unconfirmed_prices(form, service):
             return _service_page(form, service, confirm_prices=changes)
-        with attempt() as refused:
-            catalog_admin.save_service(service, g.hotel, _typed_texts(form, SERVICE_TEXTS), _settings(form))
-        if refused:
-            return _service_page(form, service, refused.status)
-        flash(_("Saved."), "success")
-        return redirect(url_for("manage.service_edit", service_id=service.id))
+        return _service_saved(form, service, service)
     else:
         return _service_page(form, service, 400)
     return _service_page(form, service)
@@ -187,9 +182,7 @@ def service_new():
         return _service_page(form, None)
     if not form.validate_on_submit():
         return _service_page(form, None, 400)
-    if db.session.scalar(
-        select(Service.id).where(Service.hotel_id == g.hotel.id, Service.code == form.code.data)
-    ):
+    if _code_taken(Service, form.code.data):
         flash(_("There is already a service with that code."), "error")
         return _service_page(form, None, 409)
     if changes := _unconfirmed_prices(form, None):
@@ -197,12 +190,34 @@ def service_new():
     service = Service(
         hotel_id=g.hotel.id, code=form.code.data, kind=ServiceKind(form.kind.data), pool_id=form.pool.data
     )
+    return _service_saved(form, service, None)
+
+
+def _service_saved(form, service: Service, shown: Service | None):
+    """Save the service from the form (``shown`` is None while it is new): its editor, or the form again."""
     with attempt() as refused:
         catalog_admin.save_service(service, g.hotel, _typed_texts(form, SERVICE_TEXTS), _settings(form))
     if refused:
-        return _service_page(form, None, refused.status)
+        return _service_page(form, shown, refused.status)
     flash(_("Saved."), "success")
     return redirect(url_for("manage.service_edit", service_id=service.id))
+
+
+def _package_saved(form, package: Package, shown: Package | None):
+    """Save the package from the form (``shown`` is None while it is new): its editor, or the form again."""
+    with attempt() as refused:
+        catalog_admin.save_package(
+            package, g.hotel, _typed_texts(form, PACKAGE_TEXTS), **_package_settings(form)
+        )
+    if refused:
+        return _package_page(form, shown, refused.status)
+    flash(_("Saved."), "success")
+    return redirect(url_for("manage.package_edit", package_id=package.id))
+
+
+def _code_taken(model: type[Service] | type[Package], code: str) -> bool:
+    """Whether this hotel already has a service (or package) with this code: codes are unique per hotel."""
+    return bool(db.session.scalar(select(model.id).where(model.hotel_id == g.hotel.id, model.code == code)))
 
 
 def _service_choices() -> list[SelectChoice]:
@@ -235,20 +250,11 @@ def package_new():
         return _package_page(form, None)
     if not form.validate_on_submit():
         return _package_page(form, None, 400)
-    if db.session.scalar(
-        select(Package.id).where(Package.hotel_id == g.hotel.id, Package.code == form.code.data)
-    ):
+    if _code_taken(Package, form.code.data):
         flash(_("There is already a package with that code."), "error")
         return _package_page(form, None, 409)
     package = Package(hotel_id=g.hotel.id, code=form.code.data, audience="other")
-    with attempt() as refused:
-        catalog_admin.save_package(
-            package, g.hotel, _typed_texts(form, PACKAGE_TEXTS), **_package_settings(form)
-        )
-    if refused:
-        return _package_page(form, None, refused.status)
-    flash(_("Saved."), "success")
-    return redirect(url_for("manage.package_edit", package_id=package.id))
+    return _package_saved(form, package, None)
 
 
 @bp.route("/packages/<int:package_id>", methods=["GET", "POST"])
@@ -265,14 +271,7 @@ def package_edit(package_id: int):
         return _package_page(form, package)
     if not form.validate_on_submit():
         return _package_page(form, package, 400)
-    with attempt() as refused:
-        catalog_admin.save_package(
-            package, g.hotel, _typed_texts(form, PACKAGE_TEXTS), **_package_settings(form)
-        )
-    if refused:
-        return _package_page(form, package, refused.status)
-    flash(_("Saved."), "success")
-    return redirect(url_for("manage.package_edit", package_id=package.id))
+    return _package_saved(form, package, package)
 
 
 @bp.post("/services/<int:service_id>/photos")

@@ -19,7 +19,8 @@ from sqlalchemy import select
 from app import clock
 from app.extensions import db
 from app.models import ApiToken, Hotel, StaffUser
-from app.services.errors import LobbyError, NotFound
+from app.services.errors import LobbyError
+from app.services.hotel_rows import hotel_row
 from app.services.locking import write_transaction
 from app.services.transactions import operation
 
@@ -79,9 +80,7 @@ def hotel_tokens(hotel_id: int) -> list[ApiToken]:
 @operation
 def revoke(hotel: Hotel, token_id: int, now: datetime | None = None) -> ApiToken:
     """The token stops working at once; it stays listed, so it is clear when and that it ended."""
-    row = db.session.get(ApiToken, token_id)
-    if row is None or row.hotel_id != hotel.id:
-        raise NotFound(_("There is no such token."))
+    row = hotel_row(ApiToken, hotel.id, token_id, _("There is no such token."))
     if row.revoked_at is None:
         row.revoked_at = now or clock.now()
     return row

@@ -6,7 +6,8 @@ from collections.abc import Iterable
 from datetime import date, datetime, time, timedelta
 
 from flask_babel import gettext as _
-from sqlalchemy import select, update
+from sqlalchemy import ColumnElement, select, update
+from sqlalchemy.orm import InstrumentedAttribute
 
 from app.extensions import db
 from app.models import OrderLine, PoolMode, ResourcePool, SeatAllocation, Service, Slot, Stay
@@ -93,32 +94,21 @@ def slots_for_stay(service: Service, stay: Stay, now: datetime, days: int = 7) -
         local_datetime(stay.departure + timedelta(days=1), time(0), tz),
         local_datetime(hotel.local(earliest).date() + timedelta(days=days), time(0), tz),
     )
-    return list(
-        db.session.scalars(
-            select(Slot)
-            .where(
-                Slot.pool_id == service.pool_id,
-                Slot.hotel_id == service.hotel_id,
-                Slot.starts_at >= earliest,
-                Slot.starts_at < latest,
-            )
-            .order_by(Slot.starts_at)
-        )
-    )
+    return _pool_slots(service, Slot.starts_at, Slot.starts_at >= earliest, Slot.starts_at < latest)
 
 
 def day_slots(service: Service, first_day: date, last_day: date) -> list[Slot]:
     """The daily slots of a rental or amenity pool for a date range (inclusive)."""
+    return _pool_slots(service, Slot.local_date, Slot.local_date >= first_day, Slot.local_date <= last_day)
+
+
+def _pool_slots(service: Service, order: InstrumentedAttribute, *window: ColumnElement[bool]) -> list[Slot]:
+    """The slots of the service's pool within ``window``, ordered by ``order``."""
     return list(
         db.session.scalars(
             select(Slot)
-            .where(
-                Slot.pool_id == service.pool_id,
-                Slot.hotel_id == service.hotel_id,
-                Slot.local_date >= first_day,
-                Slot.local_date <= last_day,
-            )
-            .order_by(Slot.local_date)
+            .where(Slot.pool_id == service.pool_id, Slot.hotel_id == service.hotel_id, *window)
+            .order_by(order)
         )
     )
 
@@ -136,13 +126,7 @@ def take_seats(claims: list[tuple[OrderLine, list[Slot]]]) -> None:
     ordered = sorted(((slot, line) for line, slots in claims for slot in slots), key=lambda pair: pair[0].id)
     for slot, line in ordered:
         seats = line.seats
-        claimed = db.session.execute(
-            update(Slot)
-            .where(Slot.id == slot.id, Slot.taken + seats <= Slot.capacity)
-            .values(taken=Slot.taken + seats)
-            .execution_options(synchronize_session=False)
-        ).rowcount
-        if claimed != 1:
+        if not _claim(slot, seats):
             raise SoldOut(_sold_out_message(line.service))
         db.session.add(SeatAllocation(line=line, slot_id=slot.id, seats=seats))
     db.session.flush()
@@ -168,13 +152,19 @@ def set_aside_seats(slot: Slot, seats: int) -> bool:
 
     The same guarded UPDATE as :func:`take_seats`; False when they no longer fit.
     """
+    claimed = _claim(slot, seats)
+    db.session.refresh(slot)
+    return claimed
+
+
+def _claim(slot: Slot, seats: int) -> bool:
+    """The guarded UPDATE: take ``seats`` of ``slot`` only while they still fit (no lock, no oversell)."""
     claimed = db.session.execute(
         update(Slot)
         .where(Slot.id == slot.id, Slot.taken + seats <= Slot.capacity)
         .values(taken=Slot.taken + seats)
         .execution_options(synchronize_session=False)
     ).rowcount
-    db.session.refresh(slot)
     return claimed == 1
 
 

@@ -18,6 +18,7 @@ from app.extensions import db
 from app.models import LineStatus, OrderLine, ResourcePool, Schedule, SeatAllocation, Slot
 from app.services import audit, availability, signals, waitlist
 from app.services.errors import LobbyError, NotFound
+from app.services.hotel_rows import hotel_row
 from app.services.locking import write_transaction
 
 SLOT_DAYS = 30
@@ -34,10 +35,7 @@ class CapacityConflict(LobbyError):
 
 
 def hotel_pool(hotel_id: int, pool_id: int) -> ResourcePool:
-    pool = db.session.get(ResourcePool, pool_id)
-    if pool is None or pool.hotel_id != hotel_id:
-        raise NotFound(_("We could not find that page."))
-    return pool
+    return hotel_row(ResourcePool, hotel_id, pool_id, _("We could not find that page."))
 
 
 def _bookings_in(slot_ids: list[int]) -> list[OrderLine]:

@@ -13,6 +13,7 @@ from app.models import Hotel, Package, Service, ServiceTag, package_service
 from app.models.i18n import LocalizedText
 from app.services import audit
 from app.services.errors import LobbyError, NotFound
+from app.services.hotel_rows import hotel_row
 from app.services.transactions import operation
 
 SERVICE_TEXTS = ("title", "summary", "description")
@@ -59,17 +60,11 @@ def missing_texts(item, fields: tuple[str, ...], locales: list[str]) -> dict[str
 
 
 def hotel_service(hotel_id: int, service_id: int) -> Service:
-    service = db.session.get(Service, service_id)
-    if service is None or service.hotel_id != hotel_id:
-        raise NotFound(_("This service is not available."))
-    return service
+    return hotel_row(Service, hotel_id, service_id, _("This service is not available."))
 
 
 def hotel_package(hotel_id: int, package_id: int) -> Package:
-    package = db.session.get(Package, package_id)
-    if package is None or package.hotel_id != hotel_id:
-        raise NotFound(_("We could not find that page."))
-    return package
+    return hotel_row(Package, hotel_id, package_id, _("We could not find that page."))
 
 
 def localized(texts: dict[str, str]) -> LocalizedText:

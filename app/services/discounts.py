@@ -32,7 +32,8 @@ from app.models import (
     package_service,
 )
 from app.services import audit
-from app.services.errors import LobbyError, NotAllowed, NotFound
+from app.services.errors import LobbyError, NotAllowed
+from app.services.hotel_rows import hotel_row
 from app.services.pricing import PriceLine, Quote, percent_of
 from app.services.transactions import operation
 
@@ -289,9 +290,7 @@ PROMO_AUDITED = ("code", "kind", "value", "valid_from", "valid_until", "usage_li
 
 @operation
 def set_promo_active(hotel_id: int, promo_id: int, active: bool) -> None:
-    promo = db.session.get(PromoCode, promo_id)
-    if promo is None or promo.hotel_id != hotel_id:
-        raise NotFound(_("We could not find that page."))
+    promo = hotel_row(PromoCode, hotel_id, promo_id, _("We could not find that page."))
     action = "promo.activated" if active else "promo.deactivated"
     audit.record(hotel_id, action, promo, before={"active": promo.active}, after={"active": active})
     promo.active = active

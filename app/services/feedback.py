@@ -12,6 +12,7 @@ from app.extensions import db
 from app.models import Feedback, GuestRequest, LineStatus, Order, OrderLine, RequestKind, StaffUser, Stay
 from app.services import guest_requests
 from app.services.errors import LobbyError, NotAllowed, NotFound
+from app.services.hotel_rows import hotel_row
 from app.services.transactions import operation
 
 MAX_COMMENT = 2000
@@ -111,9 +112,7 @@ def _save(stay: Stay, feedback: Feedback, comment: str) -> Feedback:
 
 @operation
 def reply(hotel_id: int, feedback_id: int, staff: StaffUser, text: str) -> Feedback:
-    feedback = db.session.get(Feedback, feedback_id)
-    if feedback is None or feedback.hotel_id != hotel_id:
-        raise NotFound(_("We could not find that feedback."))
+    feedback = hotel_row(Feedback, hotel_id, feedback_id, _("We could not find that feedback."))
     text = text.strip()
     if not text:
         raise LobbyError(_("Please write the reply first."))

@@ -31,6 +31,7 @@ from app.models import (
 )
 from app.services import stay_life
 from app.services.errors import LobbyError, NotAllowed, NotFound
+from app.services.hotel_rows import hotel_row
 from app.services.transactions import operation
 
 # Minutes to acknowledge and to resolve, before loyal guests' shortening; a hotel overrides them.
@@ -171,10 +172,7 @@ def _record(
 
 
 def hotel_request(hotel_id: int, request_id: int) -> GuestRequest:
-    guest_request = db.session.get(GuestRequest, request_id)
-    if guest_request is None or guest_request.hotel_id != hotel_id:
-        raise NotFound(_("We could not find that request."))
-    return guest_request
+    return hotel_row(GuestRequest, hotel_id, request_id, _("We could not find that request."))
 
 
 @operation

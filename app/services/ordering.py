@@ -39,6 +39,7 @@ from app.services import (
 )
 from app.services.catalog import bookable_service
 from app.services.errors import LobbyError, NotAllowed, NotFound
+from app.services.hotel_rows import stay_row
 from app.services.locking import write_transaction
 from app.services.money import MAX_AMOUNT
 from app.services.pricing import Party, Quote, price_breakdown
@@ -393,17 +394,13 @@ def _line_slots(line: OrderLine) -> list[Slot]:
 
 def stay_order(stay: Stay, reference: str) -> Order:
     """A placed order of this stay by its reference; another stay's is simply not found."""
-    order = db.session.scalar(
-        select(Order).where(
-            Order.reference == reference,
-            Order.stay_id == stay.id,
-            Order.hotel_id == stay.hotel_id,
-            Order.status != OrderStatus.CART,
-        )
+    return stay_row(
+        Order,
+        stay,
+        _("We could not find that booking."),
+        Order.reference == reference,
+        Order.status != OrderStatus.CART,
     )
-    if order is None:
-        raise NotFound(_("We could not find that booking."))
-    return order
 
 
 def hold_ran_out(stay: Stay, reference: str) -> bool:

@@ -49,6 +49,7 @@ from app.payments import InvalidEvent as InvalidEvent
 from app.payments import MalformedEvent as MalformedEvent
 from app.services import audit, ordering
 from app.services.errors import LobbyError, NotAllowed, NotFound
+from app.services.hotel_rows import hotel_row
 from app.services.locking import write_transaction
 
 # A card payment in these states could still succeed later.
@@ -460,10 +461,7 @@ def _forget_unsent(payment_id: int) -> None:
 
 
 def hotel_payment(hotel_id: int, payment_id: int) -> Payment:
-    payment = db.session.get(Payment, payment_id)
-    if payment is None or payment.hotel_id != hotel_id:
-        raise NotFound(_("We could not find that payment."))
-    return payment
+    return hotel_row(Payment, hotel_id, payment_id, _("We could not find that payment."))
 
 
 def payments_by_order(orders: list[Order]) -> dict[int, list[Payment]]:

@@ -10,7 +10,8 @@ from sqlalchemy import select
 from app.extensions import db
 from app.models import Hotel, Room
 from app.services import audit
-from app.services.errors import LobbyError, NotFound
+from app.services.errors import LobbyError
+from app.services.hotel_rows import hotel_row
 from app.services.transactions import operation
 
 MAX_ROOMS_AT_ONCE = 500
@@ -78,9 +79,7 @@ def add_rooms(hotel_id: int, numbers: list[str]) -> int:
 @operation
 def set_active(hotel_id: int, room_id: int, active: bool) -> Room:
     """Out of service rooms stay listed (old stays name them) but take no new check-ins."""
-    room = db.session.get(Room, room_id)
-    if room is None or room.hotel_id != hotel_id:
-        raise NotFound(_("We could not find that room."))
+    room = hotel_row(Room, hotel_id, room_id, _("We could not find that room."))
     action = "room.reactivated" if active else "room.deactivated"
     audit.record(hotel_id, action, room, before={"active": room.active}, after={"active": active})
     room.active = active

@@ -20,7 +20,8 @@ from app import clock
 from app.extensions import db
 from app.models import Order, PaymentMethod, Slot, Stay, WaitlistEntry, WaitlistStatus
 from app.services import availability, catalog, discounts, ordering, planning
-from app.services.errors import LobbyError, NotAllowed, NotFound, SoldOut
+from app.services.errors import LobbyError, NotAllowed, SoldOut
+from app.services.hotel_rows import stay_row
 from app.services.locking import write_transaction
 from app.services.pricing import Party, Quote, price_breakdown
 
@@ -208,16 +209,9 @@ def _give_back(entry: WaitlistEntry) -> None:
 
 def stay_entry(stay: Stay, entry_id: int) -> WaitlistEntry:
     """One of this stay's entries; another stay's is simply not found."""
-    entry = db.session.scalar(
-        select(WaitlistEntry).where(
-            WaitlistEntry.id == entry_id,
-            WaitlistEntry.stay_id == stay.id,
-            WaitlistEntry.hotel_id == stay.hotel_id,
-        )
+    return stay_row(
+        WaitlistEntry, stay, _("We could not find that waiting list."), WaitlistEntry.id == entry_id
     )
-    if entry is None:
-        raise NotFound(_("We could not find that waiting list."))
-    return entry
 
 
 def _lock(stay: Stay, entry_id: int) -> WaitlistEntry:
