@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import select
 
@@ -14,6 +14,7 @@ from app.models import (
     LineStatus,
     Order,
     OrderLine,
+    OrderStatus,
     Package,
     PoolMode,
     ResourcePool,
@@ -220,6 +221,22 @@ def riding_slot(world: World, days_ahead: int = 2) -> Slot:
         .where(Slot.local_date == world.today + timedelta(days=days_ahead))
         .order_by(Slot.starts_at)
     ).first()
+
+
+def placed_order(
+    hotel_id: int, stay_id: int, reference: str, placed_at: datetime, currency: str = "EUR"
+) -> Order:
+    """A confirmed order placed at ``placed_at``, in the session; ``placed_line`` gives it its lines."""
+    order = Order(
+        hotel_id=hotel_id,
+        stay_id=stay_id,
+        reference=reference,
+        status=OrderStatus.CONFIRMED,
+        currency=currency,
+        placed_at=placed_at,
+    )
+    db.session.add(order)
+    return order
 
 
 def placed_line(world: World, order: Order, code: str, total: int, **overrides) -> OrderLine:

@@ -10,8 +10,9 @@ from sqlalchemy import select
 
 from app import clock
 from app.extensions import db
-from app.models import Hotel, LineStatus, Order, OrderLine, OrderStatus, Service, StaffUser, Stay
+from app.models import Hotel, LineStatus, OrderLine, Service, StaffUser, Stay
 from app.seed.demo import DEMO_STAFF
+from tests import factories
 from tests.browser.conftest import ARTIFACTS, sign_in_staff
 
 
@@ -22,15 +23,7 @@ def sales(app, demo):
         hotel = db.session.scalar(select(Hotel))
         stay_id = db.session.scalar(select(Stay.id).where(Stay.hotel_id == hotel.id, Stay.room == "204"))
         placed = clock.now() - timedelta(days=1)
-        order = Order(
-            hotel_id=hotel.id,
-            stay_id=stay_id,
-            reference="CHART1",
-            status=OrderStatus.CONFIRMED,
-            currency=hotel.currency,
-            placed_at=placed,
-        )
-        db.session.add(order)
+        order = factories.placed_order(hotel.id, stay_id, "CHART1", placed, currency=hotel.currency)
         services = db.session.scalars(select(Service).where(Service.hotel_id == hotel.id)).all()
         for number, service in enumerate(services, start=1):
             db.session.add(

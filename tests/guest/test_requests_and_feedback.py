@@ -59,6 +59,13 @@ def count(app, model) -> int:
         return db.session.scalar(select(func.count(model.id)))
 
 
+def the_feedback(app) -> tuple[Feedback, tuple[int | None, int | None, int | None, str]]:
+    """The stay's feedback, and what a rating or a score wrote: (rating, nps, order_line_id, comment)."""
+    with app.app_context():
+        feedback = db.session.scalar(select(Feedback))
+        return feedback, (feedback.rating, feedback.nps, feedback.order_line_id, feedback.comment)
+
+
 def book_riding(guest, world, which: int = 0) -> OrderLine:
     """One adult on a horse-riding time (the earliest by default), on the room."""
     add_timed(guest, world.services["horse_riding"], adults=1, which=which)
@@ -319,14 +326,8 @@ def test_the_recommendation_question_comes_on_the_last_night_and_a_detractor_get
         "/stay/recommend", {"nps-score": 5, "nps-comment": "Breakfast was cold"}, page="/stay"
     )
     assert (answered.status_code, answered.location) == (302, "/stay")
-    with app.app_context():
-        feedback = db.session.scalar(select(Feedback))
-        assert (feedback.nps, feedback.rating, feedback.order_line_id, feedback.comment) == (
-            5,
-            None,
-            None,
-            "Breakfast was cold",
-        )
+    feedback, written = the_feedback(app)
+    assert written == (None, 5, None, "Breakfast was cold")
     [recovery] = requests_of(app)
     assert (recovery.kind, recovery.feedback_id, recovery.details, recovery.order_line_id) == (
         RequestKind.RECOVERY,
@@ -446,14 +447,8 @@ def test_a_guest_in_the_house_rates_the_stay_so_far(app, world, garcia):
     sent = garcia.post("/stay/rate", {"stay-rating": 4, "stay-comment": "Lovely pine smell"}, page="/stay")
 
     assert sent.status_code == 302
-    with app.app_context():
-        feedback = db.session.scalar(select(Feedback))
-        assert (feedback.rating, feedback.order_line_id, feedback.nps, feedback.comment) == (
-            4,
-            None,
-            None,
-            "Lovely pine smell",
-        )
+    _, written = the_feedback(app)
+    assert written == (4, None, None, "Lovely pine smell")
     page = text(garcia.client.get("/stay/live"))
     assert "Your stay so far:" in page and "★★★★☆" in page
     assert 'action="/stay/rate"' not in page

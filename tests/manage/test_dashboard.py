@@ -17,13 +17,13 @@ from app.models import (
     LineStatus,
     Order,
     OrderLine,
-    OrderStatus,
     RequestKind,
     RequestStatus,
     Service,
     StaffRole,
 )
 from app.services import analytics
+from tests import factories
 from tests.staff import StaffActions, make_staff
 
 
@@ -48,16 +48,8 @@ def _line(world, order, code: str, total: int, status=LineStatus.BOOKED, fee: in
 
 
 def _order(world, stay: str, placed_days_ago: int, reference: str) -> Order:
-    order = Order(
-        hotel_id=world.hotel_id,
-        stay_id=world.stays[stay],
-        reference=reference,
-        status=OrderStatus.CONFIRMED,
-        currency="EUR",
-        placed_at=clock.now() - timedelta(days=placed_days_ago),
-    )
-    db.session.add(order)
-    return order
+    placed = clock.now() - timedelta(days=placed_days_ago)
+    return factories.placed_order(world.hotel_id, world.stays[stay], reference, placed)
 
 
 def _request(world, kind, created_minutes_ago: int, ack_after: int | None, done_after: int | None, line=None):

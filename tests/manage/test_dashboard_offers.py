@@ -14,8 +14,6 @@ from app.models import (
     Hotel,
     LineStatus,
     OfferImpression,
-    Order,
-    OrderStatus,
     StaffRole,
 )
 from app.services import analytics
@@ -44,14 +42,7 @@ def _shown(world, stay: str, code: str, place: str, reason: str, days_ago: int =
 def _booked(world, stay: str, code: str, total: int, days_ago: int = 0, offer=None, fee: int | None = None):
     """One line, placed ``days_ago``, from ``offer`` (place, reason) if given; cancelled keeping ``fee``."""
     placed = clock.now() - timedelta(days=days_ago)
-    order = Order(
-        hotel_id=world.hotel_id,
-        stay_id=world.stays[stay],
-        reference=f"OFFER{len(world.references)}",
-        status=OrderStatus.CONFIRMED,
-        currency="EUR",
-        placed_at=placed,
-    )
+    order = factories.placed_order(world.hotel_id, world.stays[stay], f"OFFER{len(world.references)}", placed)
     world.references[order.reference] = order.reference
     factories.placed_line(
         world,

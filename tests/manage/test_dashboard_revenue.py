@@ -36,14 +36,8 @@ class Builder:
         """An order of booked lines placed ``days_ago``, paid in full to the room."""
         self.count += 1
         placed = clock.now() - timedelta(days=days_ago)
-        order = Order(
-            hotel_id=self.world.hotel_id,
-            stay_id=self.world.stays["garcia"],
-            reference=f"NET{self.count}",
-            status=OrderStatus.CONFIRMED,
-            currency="EUR",
-            placed_at=placed,
-        )
+        stay_id = self.world.stays["garcia"]
+        order = factories.placed_order(self.world.hotel_id, stay_id, f"NET{self.count}", placed)
         for code, total in lines:
             factories.placed_line(self.world, order, code, total)
         payment = Payment(
@@ -55,7 +49,7 @@ class Builder:
             currency="EUR",
             idempotency_key=f"net-{self.count}",
         )
-        db.session.add_all([order, payment])
+        db.session.add(payment)
         db.session.flush()
         return order, payment
 

@@ -51,6 +51,14 @@ def check_out(stay: Stay) -> None:
     db.session.refresh(stay)
 
 
+def expected_stay(hotel, world, room: str, surname: str, arrives_in: int, **fields) -> Stay:
+    """A stay booked for three nights from ``arrives_in`` days ahead: not checked in yet (saved)."""
+    arrival = world.today + timedelta(arrives_in)
+    return factories.make_stay(
+        hotel, room=room, surname=surname, arrival=arrival, departure=arrival + timedelta(3), **fields
+    )
+
+
 def refused(call, message: str = CHECKED_OUT) -> None:
     with pytest.raises(NotAllowed) as error:
         call()
@@ -75,14 +83,7 @@ def test_the_phase_follows_check_in_and_check_out(hotel, world):
 
 
 def test_a_booked_stay_cannot_be_checked_in_before_its_arrival_day(hotel, world):
-    stay = factories.make_stay(
-        hotel,
-        room="111",
-        surname="Early",
-        arrival=world.today + timedelta(2),
-        departure=world.today + timedelta(5),
-    )
-    db.session.commit()
+    stay = expected_stay(hotel, world, "111", "Early", arrives_in=2)
     with pytest.raises(NotAllowed) as error:
         stay_desk.check_in_stay(stay)
     assert "change the dates before checking in" in str(error.value.message)
@@ -145,15 +146,7 @@ def test_waiting_lists_are_closed_to_a_checked_out_stay(hotel, world, slot):
 
 
 def test_an_expected_guest_books_ahead_but_asks_for_room_items_once_in_the_house(hotel, world, slot):
-    stay = factories.make_stay(
-        hotel,
-        room="112",
-        surname="Ahead",
-        arrival=world.today + timedelta(1),
-        departure=world.today + timedelta(4),
-        children_ages=[],
-    )
-    db.session.commit()
+    stay = expected_stay(hotel, world, "112", "Ahead", arrives_in=1, children_ages=[])
     assert stay_life.phase(stay) is stay_life.StayPhase.EXPECTED
 
     order = ordering.sell_at_desk(stay, riding(world, slot), PaymentMethod.ROOM)  # the pre-arrival upsell
