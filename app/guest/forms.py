@@ -3,43 +3,49 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import DateField, RadioField, SelectChoice, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
+from wtforms import RadioField, SelectChoice, TextAreaField
+from wtforms.validators import InputRequired, NumberRange
 
 from app.security import MAX_ID
-from app.web.fields import WholeNumberField, row_id
+from app.web.fields import WholeNumberField, choice_field, count_field, date_field, row_id, text_field
 from app.web.forms import LobbyForm, MultiCheckboxField
 from app.web.labels import PAYMENT_LABELS
-from app.web.messages import NOT_A_CHOICE, NOT_A_DATE, NOT_A_NUMBER, TOO_LONG
+from app.web.messages import NOT_A_CHOICE
+
+
+def _surname():
+    """The surname a guest signs in with, whichever way they sign in."""
+    return text_field(
+        _l("Surname"),
+        limit=80,
+        required=_l("Please enter your surname."),
+        render_kw={"autocomplete": "family-name"},
+    )
+
+
+def _how_many(high: int):
+    """How many of a thing the guest wants: at least one, and ``high`` at most."""
+    return count_field(_l("How many"), low=1, high=high, required=_l("Please say how many you need."))
 
 
 class RoomSignInForm(LobbyForm):
-    room = StringField(
+    room = text_field(
         _l("Room number"),
-        validators=[DataRequired(_l("Please enter your room number.")), Length(max=12, message=TOO_LONG)],
+        limit=12,
+        required=_l("Please enter your room number."),
         render_kw={"autocomplete": "off", "inputmode": "numeric"},
     )
-    surname = StringField(
-        _l("Surname"),
-        validators=[DataRequired(_l("Please enter your surname.")), Length(max=80, message=TOO_LONG)],
-        render_kw={"autocomplete": "family-name"},
-    )
+    surname = _surname()
 
 
 class ReferenceSignInForm(LobbyForm):
-    reference = StringField(
+    reference = text_field(
         _l("Booking reference"),
-        validators=[
-            DataRequired(_l("Please enter your booking reference.")),
-            Length(max=40, message=TOO_LONG),
-        ],
+        limit=40,
+        required=_l("Please enter your booking reference."),
         render_kw={"autocomplete": "off", "autocapitalize": "characters"},
     )
-    surname = StringField(
-        _l("Surname"),
-        validators=[DataRequired(_l("Please enter your surname.")), Length(max=80, message=TOO_LONG)],
-        render_kw={"autocomplete": "family-name"},
-    )
+    surname = _surname()
 
 
 class TimedBookingForm(LobbyForm):
@@ -55,14 +61,8 @@ class TimedBookingForm(LobbyForm):
             NumberRange(min=1, max=MAX_ID, message=_l("Please choose a time.")),
         ],
     )
-    adults = WholeNumberField(
-        _l("Adults"),
-        default=0,
-        invalid_value_message=NOT_A_NUMBER,
-        validators=[
-            InputRequired(_l("Please say how many adults are coming.")),
-            NumberRange(min=0, max=20, message=_l("Please enter a number from 0 to 20.")),
-        ],
+    adults = count_field(
+        _l("Adults"), low=0, high=20, required=_l("Please say how many adults are coming."), default=0
     )
     children = MultiCheckboxField(
         _l("Children coming"), coerce=int, validate_choice=False, invalid_value_message=NOT_A_CHOICE
@@ -86,37 +86,14 @@ class WaitlistForm(TimedBookingForm):
 class DailyBookingForm(LobbyForm):
     """Rent or request something for one or more days."""
 
-    start_date = DateField(
-        _l("From"),
-        validators=[InputRequired(_l("Please choose the first day."))],
-        format="%Y-%m-%d",
-        invalid_value_message=NOT_A_DATE,
-    )
-    days = WholeNumberField(
-        _l("Days"),
-        default=1,
-        invalid_value_message=NOT_A_NUMBER,
-        validators=[
-            InputRequired(_l("Please say for how many days.")),
-            NumberRange(min=1, max=30, message=_l("Please enter a number from 1 to 30.")),
-        ],
-    )
-    quantity = WholeNumberField(
-        _l("How many"),
-        default=1,
-        invalid_value_message=NOT_A_NUMBER,
-        validators=[
-            InputRequired(_l("Please say how many you need.")),
-            NumberRange(min=1, max=10, message=_l("Please enter a number from 1 to 10.")),
-        ],
-    )
+    start_date = date_field(_l("From"), required=_l("Please choose the first day."))
+    days = count_field(_l("Days"), low=1, high=30, required=_l("Please say for how many days."))
+    quantity = _how_many(10)
 
 
 class PromoForm(LobbyForm):
-    code = StringField(
-        _l("Promo code"),
-        validators=[DataRequired(_l("Please enter the code.")), Length(max=40, message=TOO_LONG)],
-        render_kw={"autocomplete": "off"},
+    code = text_field(
+        _l("Promo code"), limit=40, required=_l("Please enter the code."), render_kw={"autocomplete": "off"}
     )
 
 
@@ -142,25 +119,13 @@ class CheckoutForm(LobbyForm):
 
 
 class RoomItemForm(LobbyForm):
-    item = SelectField(_l("What can we bring?"), validate_choice=True, invalid_choice_message=NOT_A_CHOICE)
-    quantity = WholeNumberField(
-        _l("How many"),
-        default=1,
-        invalid_value_message=NOT_A_NUMBER,
-        validators=[
-            InputRequired(_l("Please say how many you need.")),
-            NumberRange(min=1, max=5, message=_l("Please enter a number from 1 to 5.")),
-        ],
-    )
+    item = choice_field(_l("What can we bring?"))
+    quantity = _how_many(5)
 
 
 class MessageForm(LobbyForm):
-    details = TextAreaField(
-        _l("Your message"),
-        validators=[
-            DataRequired(_l("Please tell us a little about it.")),
-            Length(max=2000, message=TOO_LONG),
-        ],
+    details = text_field(
+        _l("Your message"), limit=2000, required=_l("Please tell us a little about it."), kind=TextAreaField
     )
 
 
@@ -173,9 +138,7 @@ class RatingForm(LobbyForm):
         invalid_choice_message=_l("Please choose from 1 to 5 stars."),
         invalid_value_message=_l("Please choose from 1 to 5 stars."),
     )
-    comment = TextAreaField(
-        _l("Anything to add? (optional)"), validators=[Length(max=2000, message=TOO_LONG)]
-    )
+    comment = text_field(_l("Anything to add? (optional)"), limit=2000, kind=TextAreaField)
 
 
 class RecommendForm(LobbyForm):
@@ -187,6 +150,4 @@ class RecommendForm(LobbyForm):
         invalid_choice_message=_l("Please choose a number from 0 to 10."),
         invalid_value_message=_l("Please choose a number from 0 to 10."),
     )
-    comment = TextAreaField(
-        _l("What could we do better? (optional)"), validators=[Length(max=2000, message=TOO_LONG)]
-    )
+    comment = text_field(_l("What could we do better? (optional)"), limit=2000, kind=TextAreaField)

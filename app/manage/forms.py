@@ -3,23 +3,14 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import (
-    BooleanField,
-    DateField,
-    EmailField,
-    PasswordField,
-    SelectChoice,
-    SelectField,
-    StringField,
-    TextAreaField,
-)
-from wtforms.validators import DataRequired, InputRequired, Length, Optional, Regexp
+from wtforms import BooleanField, EmailField, PasswordField, SelectChoice, StringField, TextAreaField
+from wtforms.validators import InputRequired, Optional, Regexp
 
 from app.models import ServiceTag
 from app.models.ages import OLDEST_CHILD
-from app.web.fields import MoneyField, WholeNumberField
+from app.web.fields import MoneyField, WholeNumberField, choice_field, date_field, text_field
 from app.web.forms import LobbyForm, MultiCheckboxField
-from app.web.messages import NOT_A_CHOICE, NOT_A_DATE, NOT_A_NUMBER, TOO_LONG
+from app.web.messages import NOT_A_DATE, NOT_A_NUMBER
 from app.web.templating import TEXT_LABELS
 
 # What a service is, as the manager ticks it; the offers read these (never the package).
@@ -39,21 +30,22 @@ TAG_LABELS = {
 
 
 class StaffForm(LobbyForm):
-    name = StringField(_l("Name"), validators=[Length(max=120, message=TOO_LONG)])
-    email = EmailField(
-        _l("Email"),
-        validators=[DataRequired(_l("Please enter your email address.")), Length(max=254, message=TOO_LONG)],
+    name = text_field(_l("Name"), limit=120)
+    email = text_field(
+        _l("Email"), limit=254, required=_l("Please enter your email address."), kind=EmailField
     )
-    password = PasswordField(
+    password = text_field(
         _l("First password"),
-        validators=[DataRequired(_l("Please enter your password.")), Length(max=200, message=TOO_LONG)],
+        limit=200,
+        required=_l("Please enter your password."),
+        kind=PasswordField,
         description=_l("At least 10 characters. Tell it to your colleague in person."),
     )
-    role = SelectField(_l("Role"), validate_choice=True, invalid_choice_message=NOT_A_CHOICE)
+    role = choice_field(_l("Role"))
 
 
 class RoleForm(LobbyForm):
-    role = SelectField(_l("Role"), validate_choice=True, invalid_choice_message=NOT_A_CHOICE)
+    role = choice_field(_l("Role"))
 
 
 TEXT_LIMITS = {"title": 120, "summary": 300, "description": 4000}
@@ -69,20 +61,15 @@ def with_texts(base: type[LobbyForm], fields: tuple[str, ...], locales: list[str
             setattr(
                 form,
                 f"{name}_{locale}",
-                kind(TEXT_LABELS[name], validators=[Length(max=limit, message=TOO_LONG)]),
+                text_field(TEXT_LABELS[name], limit=limit, kind=kind),
             )
     return form
 
 
 def _code_field(pattern: str, rule):
     """A short code staff type (a service's, a package's, a promo's): required, limited characters."""
-    return StringField(
-        _l("Code"),
-        validators=[
-            DataRequired(_l("Please enter a code.")),
-            Length(max=40, message=TOO_LONG),
-            Regexp(pattern, message=rule),
-        ],
+    return text_field(
+        _l("Code"), limit=40, required=_l("Please enter a code."), checks=(Regexp(pattern, message=rule),)
     )
 
 
@@ -121,11 +108,10 @@ class ServiceForm(LobbyForm):
     active = BooleanField(_l("On sale (untick to pause)"))
     pinned = BooleanField(_l("Pin: offer this first to every stay it suits"))
     position = _whole(_l("Position in lists"), 0, 10000)
-    tags = MultiCheckboxField(
+    tags = choice_field(
         _l("What it is"),
+        kind=MultiCheckboxField,
         choices=[SelectChoice(tag.value, label) for tag, label in TAG_LABELS.items()],
-        validate_choice=True,
-        invalid_choice_message=NOT_A_CHOICE,
         description=_l(
             "Offers read these: only an excursion is suggested as a day out on a long stay, "
             "and what is for children goes to families."
@@ -135,24 +121,12 @@ class ServiceForm(LobbyForm):
 
 class NewServiceForm(ServiceForm):
     code = _code_field(r"^[a-z0-9_]+$", _l("Use lower-case letters, digits and _ only."))
-    kind = SelectField(_l("Kind"), validate_choice=True, invalid_choice_message=NOT_A_CHOICE)
-    pool = SelectField(
-        _l("Resource pool"),
-        coerce=int,
-        validate_choice=True,
-        invalid_choice_message=NOT_A_CHOICE,
-        invalid_value_message=NOT_A_CHOICE,
-    )
+    kind = choice_field(_l("Kind"))
+    pool = choice_field(_l("Resource pool"), coerce=int)
 
 
 class PackageForm(LobbyForm):
-    services = MultiCheckboxField(
-        _l("Services in this package"),
-        coerce=int,
-        validate_choice=True,
-        invalid_choice_message=NOT_A_CHOICE,
-        invalid_value_message=NOT_A_CHOICE,
-    )
+    services = choice_field(_l("Services in this package"), kind=MultiCheckboxField, coerce=int)
     active = BooleanField(_l("Shown to guests"))
     position = _whole(_l("Position in lists"), 0, 10000)
     bundle_size = _whole(_l("Package deal: from this many different services"), 2, 50, required=False)
@@ -168,9 +142,10 @@ class CapacityForm(LobbyForm):
 
 
 class WeekForm(LobbyForm):
-    week = TextAreaField(
+    week = text_field(
         _l("Start times, one line per weekday from Monday to Sunday"),
-        validators=[Length(max=2000, message=TOO_LONG)],
+        limit=2000,
+        kind=TextAreaField,
         description=_l("For example 08:00, 14:30. Leave a line empty for a day without sessions."),
     )
 
@@ -186,19 +161,11 @@ class DiscountRulesForm(LobbyForm):
 
 class PromoCodeForm(LobbyForm):
     code = _code_field(r"^[A-Za-z0-9_-]+$", _l("Use letters, digits, - and _ only."))
-    kind = SelectField(_l("Kind"), validate_choice=True, invalid_choice_message=NOT_A_CHOICE)
+    kind = choice_field(_l("Kind"))
     percent = _whole(_l("Percent off"), 1, 100, required=False)
     amount = MoneyField(_l("Amount off"), validators=[Optional()], low=1)
-    valid_from = DateField(
-        _l("Valid from"),
-        validators=[InputRequired(_l("Please enter a date."))],
-        invalid_value_message=NOT_A_DATE,
-    )
-    valid_until = DateField(
-        _l("Valid until"),
-        validators=[InputRequired(_l("Please enter a date."))],
-        invalid_value_message=NOT_A_DATE,
-    )
+    valid_from = date_field(_l("Valid from"), required=NOT_A_DATE)
+    valid_until = date_field(_l("Valid until"), required=NOT_A_DATE)
     usage_limit = _whole(_l("Uses in all (empty: no limit)"), 1, 1000000, required=False)
     per_stay_limit = _whole(_l("Uses per stay"), 1, 100)
 
@@ -228,12 +195,10 @@ def with_sla_fields(kinds) -> type[SlaForm]:
 
 
 class RoomsForm(LobbyForm):
-    numbers = StringField(
+    numbers = text_field(
         _l("Rooms to add"),
-        validators=[
-            DataRequired(_l("Please enter at least one room number.")),
-            Length(max=400, message=TOO_LONG),
-        ],
+        limit=400,
+        required=_l("Please enter at least one room number."),
         description=_l("Room numbers or ranges, separated by commas: 101-120, 201, B12."),
         render_kw={"autocomplete": "off"},
     )

@@ -1,20 +1,22 @@
-"""Form fields for numbers people type: amounts of money, counts, ids; every one bounded.
+"""Form fields people type into: amounts of money, counts, ids, dates and text; every one bounded.
 
 A number outside what its database column holds must be a message on the field, never
 an overflow in the database; these fields carry that bound by default so no form can
-forget it.
+forget it. The factories below build the fields several forms ask for in the same way, so
+each form reads as a list of what it asks and each message is written (and translated) once.
 """
 
 from __future__ import annotations
 
 from flask import g
 from flask_babel import get_locale
-from wtforms import IntegerField, StringField
-from wtforms.validators import NumberRange, ValidationError
+from flask_babel import lazy_gettext as _l
+from wtforms import DateField, IntegerField, SelectField, StringField
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from app.services import money
 from app.services.errors import LobbyError
-from app.web.messages import NOT_A_NUMBER, OUT_OF_RANGE
+from app.web.messages import NOT_A_CHOICE, NOT_A_DATE, NOT_A_NUMBER, OUT_OF_RANGE, TOO_LONG
 
 # Integer columns are 32-bit on every database we run on.
 MAX_INT = 2**31 - 1
@@ -84,3 +86,63 @@ def row_id(value) -> int:
     if not 1 <= number <= MAX_INT:
         raise ValueError("not an id")
     return number
+
+
+# The bounds guests and the desk read spelled out, one whole sentence per range so each
+# language words it its own way. A count_field with a range not listed here fails at import.
+RANGE_MESSAGES = {
+    (0, 20): _l("Please enter a number from 0 to 20."),
+    (1, 5): _l("Please enter a number from 1 to 5."),
+    (1, 10): _l("Please enter a number from 1 to 10."),
+    (1, 30): _l("Please enter a number from 1 to 30."),
+}
+
+
+def count_field(label, *, low: int, high: int, required=None, default: int = 1) -> WholeNumberField:
+    """How many people, days or items: a whole number from ``low`` to ``high``, said in the message.
+
+    ``required`` is the message for an empty field; without one an empty field is allowed.
+    """
+    return WholeNumberField(
+        label,
+        low=low,
+        high=high,
+        default=default,
+        invalid_value_message=NOT_A_NUMBER,
+        validators=[
+            InputRequired(required) if required else Optional(),
+            NumberRange(min=low, max=high, message=RANGE_MESSAGES[low, high]),
+        ],
+    )
+
+
+def date_field(label, *, required=None) -> DateField:
+    """A day typed or picked; ``required`` is the message for an empty field, else it may stay empty."""
+    return DateField(
+        label,
+        validators=[InputRequired(required) if required else Optional()],
+        invalid_value_message=NOT_A_DATE,
+    )
+
+
+def text_field(
+    label, *, limit: int, required=None, checks: tuple = (), kind: type[StringField] = StringField, **kwargs
+):
+    """Text of at most ``limit`` characters (``kind``: a text area, an email…).
+
+    ``required`` is the message for an empty field; ``checks`` run after the length;
+    ``kwargs`` (description, render_kw) go to the field.
+    """
+    validators = [DataRequired(required)] if required else []
+    return kind(label, validators=[*validators, Length(max=limit, message=TOO_LONG), *checks], **kwargs)
+
+
+def choice_field(label, *, kind: type[SelectField] = SelectField, **kwargs):
+    """A pick from the list the view offers; anything else is refused with the one message."""
+    return kind(
+        label,
+        validate_choice=True,
+        invalid_choice_message=NOT_A_CHOICE,
+        invalid_value_message=NOT_A_CHOICE,
+        **kwargs,
+    )
