@@ -490,6 +490,14 @@ def count_co_bookings(hotel_id: int, since: datetime | None = None) -> CoBooking
     return counts
 
 
+# One impression row per stay, service and place: showing it again adds to ``times``.
+IMPRESSION_COUNTERS = {
+    "conflict": ["stay_id", "service_id", "place"],
+    "add": ["times"],
+    "replace": ["last_shown_at"],
+}
+
+
 def record_impressions(stay: Stay, offers: list[ServiceOffer], place: OfferPlace, now: datetime) -> None:
     """Count the offers shown at ``place``: one upsert for the whole list, however often it is shown."""
     if not offers:
@@ -511,14 +519,7 @@ def record_impressions(stay: Stay, offers: list[ServiceOffer], place: OfferPlace
         # them in the same order on PostgreSQL instead of deadlocking.
         for offer in sorted(offers, key=lambda offer: offer.service.id)
     ]
-    upsert.add_to_counters(
-        db.session,
-        OfferImpression,
-        rows,
-        conflict=["stay_id", "service_id", "place"],
-        add=["times"],
-        replace=["last_shown_at"],
-    )
+    upsert.add_to_counters(db.session, OfferImpression, rows, **IMPRESSION_COUNTERS)
     db.session.commit()  # the upsert made this a short writer transaction (app.services.locking)
 
 
