@@ -1,7 +1,7 @@
 """The domain model, one module per part of the domain; import from here."""
 
 from app.models.analytics import OfferImpression, OfferPlace, SalesDay, ServiceViewDay
-from app.models.api_tokens import ApiToken
+from app.models.api_tokens import ApiCall, ApiToken, IdempotentAnswer
 from app.models.audit import ActorKind, AuditEntry
 from app.models.catalog import (
     Package,
@@ -20,6 +20,14 @@ from app.models.feedback import Feedback
 from app.models.guest_requests import GuestRequest, RequestEvent, RequestKind, RequestStatus, SlaTarget
 from app.models.hotel import Hotel
 from app.models.i18n import LocalizedText
+from app.models.integrations import (
+    ArrivalImport,
+    PmsConnection,
+    PmsPosting,
+    PmsSyncRun,
+    PostingStatus,
+    SyncKind,
+)
 from app.models.messages import MessageKind, MessageStatus, OutboundMessage
 from app.models.orders import (
     FolioExport,
@@ -34,18 +42,23 @@ from app.models.orders import (
 from app.models.payments import Payment, PaymentStatus, Refund, RefundStatus, WebhookEvent
 from app.models.rooms import Room
 from app.models.staff import StaffRole, StaffUser
-from app.models.stays import Stay, Tier
+from app.models.stays import Stay, StaySource, Tier
 from app.models.waitlist import WaitlistEntry, WaitlistStatus
+from app.models.webhooks import DeliveryStatus, OutboxEvent, WebhookAttempt, WebhookDelivery, WebhookEndpoint
 
 __all__ = [
     "ActorKind",
+    "ApiCall",
     "ApiToken",
+    "ArrivalImport",
     "AuditEntry",
+    "DeliveryStatus",
     "Feedback",
     "FolioExport",
     "FolioLine",
     "GuestRequest",
     "Hotel",
+    "IdempotentAnswer",
     "LineStatus",
     "LocalizedText",
     "MessageKind",
@@ -56,11 +69,16 @@ __all__ = [
     "OrderLine",
     "OrderStatus",
     "OutboundMessage",
+    "OutboxEvent",
     "Package",
     "Payment",
     "PaymentMethod",
     "PaymentStatus",
+    "PmsConnection",
+    "PmsPosting",
+    "PmsSyncRun",
     "PoolMode",
+    "PostingStatus",
     "PromoCode",
     "PromoKind",
     "Refund",
@@ -83,9 +101,14 @@ __all__ = [
     "StaffRole",
     "StaffUser",
     "Stay",
+    "StaySource",
+    "SyncKind",
     "Tier",
     "WaitlistEntry",
     "WaitlistStatus",
+    "WebhookAttempt",
+    "WebhookDelivery",
+    "WebhookEndpoint",
     "WebhookEvent",
     "package_service",
 ]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Index, String
+from sqlalchemy import JSON, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.extensions import db
@@ -29,8 +29,19 @@ def party_kind(adults: int, children_ages: list[int]) -> str:
     return "couple" if adults <= 2 else "group"
 
 
+class StaySource(enum.StrEnum):
+    DESK = "desk"  # typed in at the front desk
+    API = "api"  # sent by the hotel's systems through the public API
+    PMS = "pms"  # pulled from the hotel's PMS by a connector (app/integrations/)
+    IMPORT = "import"  # an arrivals file (CSV or Excel) uploaded by the desk
+
+
 class Stay(HotelScoped, TimestampMixin, db.Model):
-    __table_args__ = (Index("ix_stay_room_lookup", "hotel_id", "room", "surname_key"),)
+    __table_args__ = (
+        Index("ix_stay_room_lookup", "hotel_id", "room", "surname_key"),
+        # The PMS's own reservation id: a repeated import finds the stay it made before.
+        UniqueConstraint("hotel_id", "pms_reservation_id", name="uq_stay_pms_reservation"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     room: Mapped[str] = mapped_column(String(12))
@@ -59,6 +70,14 @@ class Stay(HotelScoped, TimestampMixin, db.Model):
     session_version: Mapped[int] = mapped_column(default=1, server_default="1")
     # The guest asked for no more emails (the unsubscribe link); the stay's other messages are kept.
     unsubscribed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    source: Mapped[StaySource] = mapped_column(
+        str_enum(StaySource), default=StaySource.DESK, server_default=StaySource.DESK.value
+    )
+    # The reservation (and the PMS account billed for it, Mews's AccountId) in the hotel's PMS.
+    pms_reservation_id: Mapped[str | None] = mapped_column(String(100))
+    pms_account_id: Mapped[str | None] = mapped_column(String(100))
+    # The reservation was cancelled (in the PMS or through the API): the guest can no longer sign in.
+    cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     @property
     def children(self) -> int:
