@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
+from dataclasses import dataclass
 from datetime import datetime
 
 from flask_babel import gettext as _
@@ -18,7 +19,7 @@ from sqlalchemy import select
 
 from app import clock
 from app.extensions import db
-from app.models import ApiToken, Hotel, StaffUser
+from app.models import ApiCall, ApiToken, Hotel, StaffUser
 from app.services.errors import LobbyError
 from app.services.hotel_rows import hotel_row
 from app.services.locking import write_transaction
@@ -31,6 +32,19 @@ TOKEN_BYTES = 32
 # How much of a token the list shows to tell tokens apart (the column holds 12).
 PREFIX_LENGTH = 12
 NAME_MAX = 80
+# What a key may be allowed to do, each a family of the public API (/api/v1) and what it means.
+SCOPES: dict[str, str] = {
+    "stays:read": "Read stays (reservations) and their guests",
+    "stays:write": "Create, update, cancel, check in and check out stays",
+    "catalog:read": "Read packages, services, prices and availability",
+    "orders:read": "Read orders and their lines",
+    "payments:read": "Read payments and refunds",
+    "folio:read": "Read folio lines (room charges)",
+    "folio:write": "Mark folio lines as taken over by the PMS",
+    "requests:read": "Read guest requests",
+    "requests:write": "Change a guest request's status",
+    "feedback:read": "Read guest feedback",
+}
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 # An Authorization header of the Bearer scheme (RFC 6750's b64token; the scheme's case is free).
 _BEARER = re.compile(r"Bearer ([A-Za-z0-9._~+/-]{1,500}=*)", re.IGNORECASE)
@@ -41,8 +55,14 @@ def digest(token: str) -> str:
 
 
 @operation
-def create_token(hotel: Hotel, name: str, created_by: StaffUser | None) -> tuple[ApiToken, str]:
-    """A new token for ``hotel``: the stored row and the token itself, to show once."""
+def create_token(
+    hotel: Hotel, name: str, created_by: StaffUser | None, scopes: list[str] | None = None
+) -> tuple[ApiToken, str]:
+    """A new token for ``hotel``: the stored row and the token itself, to show once.
+
+    ``scopes`` None gives every scope (the command line's tokens); a list gives exactly those.
+    """
+    scopes = list(SCOPES) if scopes is None else [scope for scope in SCOPES if scope in scopes]
     name = name.strip()
     if not name:
         raise LobbyError(_("Please say what the token is for."))
@@ -61,6 +81,7 @@ def create_token(hotel: Hotel, name: str, created_by: StaffUser | None) -> tuple
         token_hash=digest(token),
         prefix=token[:PREFIX_LENGTH],
         created_by_id=created_by.id if created_by is not None else None,
+        scopes=scopes,
     )
     db.session.add(row)
     return row, token
@@ -109,6 +130,50 @@ def authenticate(hotel: Hotel, token: str, now: datetime | None = None) -> ApiTo
             return None
         row.last_used_at = now or clock.now()
     return row
+
+
+def find_key(token: str) -> ApiToken | None:
+    """The active key ``token`` is, whichever hotel it belongs to (the public API's hotel is the key's).
+
+    Only reads: the key's last use is written with the call's log line (:func:`record_call`),
+    one write per call rather than two.
+    """
+    return db.session.scalar(
+        select(ApiToken).where(ApiToken.token_hash == digest(token), ApiToken.revoked_at.is_(None))
+    )
+
+
+@dataclass(frozen=True)
+class Call:
+    method: str
+    path: str
+    status: int
+    duration_ms: int
+    idempotency_key: str | None = None
+    replayed: bool = False
+
+
+def record_call(key_id: int, call: Call, now: datetime | None = None) -> None:
+    """One line of the key's call log, and the key's last use: who did what, and how it went."""
+    now = now or clock.now()
+    with write_transaction():
+        key = db.session.get(ApiToken, key_id)
+        if key is None:
+            return
+        key.last_used_at = now
+        db.session.add(
+            ApiCall(
+                hotel_id=key.hotel_id,
+                token_id=key.id,
+                at=now,
+                method=call.method,
+                path=call.path[:300],
+                status=call.status,
+                duration_ms=call.duration_ms,
+                idempotency_key=call.idempotency_key,
+                replayed=call.replayed,
+            )
+        )
 
 
 def token_name(token: str) -> str | None:
