@@ -35,6 +35,8 @@ class Config:
     RATELIMIT_HEADERS_ENABLED = True
     GUEST_SIGNIN_LIMIT = os.environ.get("GUEST_SIGNIN_LIMIT", "10 per minute")
     GUEST_LINK_LIMIT = os.environ.get("GUEST_LINK_LIMIT", "60 per minute")
+    # Calls of the public API (/api/v1) per key; the answers' RateLimit headers tell what is left.
+    API_RATE_LIMIT = os.environ.get("API_RATE_LIMIT", "600 per minute")
 
     # Staff: failed sign-ins per account and address, then 429; idle and absolute time-outs.
     STAFF_SIGNIN_LIMIT = os.environ.get("STAFF_SIGNIN_LIMIT", "5 per minute")

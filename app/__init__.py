@@ -53,6 +53,7 @@ def create_app(config_class: type[Config] | None = None, **overrides) -> Flask:
     _connect_reactions()
 
     from app.api import bp as api_bp
+    from app.api.v1 import bp as api_v1_bp
     from app.desk import bp as desk_bp
     from app.guest import bp as guest_bp
     from app.guest.access import GuestSessionInterface
@@ -62,6 +63,7 @@ def create_app(config_class: type[Config] | None = None, **overrides) -> Flask:
 
     app.register_blueprint(guest_bp)
     app.register_blueprint(api_bp)
+    app.register_blueprint(api_v1_bp)
     app.register_blueprint(desk_bp)
     app.register_blueprint(manage_bp)
     return app

@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Callable
 
-from flask import Flask, current_app, g, jsonify, make_response, render_template, request
+from flask import Flask, Response, current_app, g, jsonify, make_response, render_template, request
 from flask_babel import gettext as _
 from flask_babel import refresh
 from flask_wtf.csrf import CSRFError
@@ -48,12 +48,28 @@ RETRY_AFTER_SECONDS = 30
 
 
 def render_error(status: int, message: str | None = None):
+    for prefix, renderer in current_app.extensions.get(PREFIX_RENDERERS, {}).items():
+        if request.path.startswith(prefix):
+            return renderer(status, message)
     if request.blueprint == "api" or request.accept_mimetypes.best == "application/json":
         message = message or _messages().get(status, _messages()[500])
         return make_response(jsonify(error=message), status)
     _know_the_guest()
     message = message or _messages().get(status, _messages()[500])
     return make_response(render_template("errors/error.html", status=status, message=message), status)
+
+
+# Where the app keeps the error renderers of whole URL prefixes (see answer_errors_under).
+PREFIX_RENDERERS = "lobby.error_renderers"
+
+
+def answer_errors_under(app: Flask, prefix: str, renderer: Callable[[int, str | None], Response]) -> None:
+    """Errors of every request under ``prefix`` are rendered by ``renderer``, routing errors included.
+
+    The public API answers problem documents even for an address no view matched (which
+    no blueprint's own handler sees), yet the web kit knows no audience's format.
+    """
+    app.extensions.setdefault(PREFIX_RENDERERS, {})[prefix] = renderer
 
 
 # Where the app keeps the function that tells an error page who is asking (see know_visitors_by).
