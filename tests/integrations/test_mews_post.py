@@ -184,7 +184,7 @@ def test_two_workers_posting_at_once_post_each_charge_once(app, world, connected
         try:
             with app.app_context():
                 pms_sync.post(db.session.get(Hotel, world.hotel_id))
-        except Exception as error:  # noqa: BLE001 - reported below
+        except Exception as error:
             errors.append(error)
 
     threads = [threading.Thread(target=worker) for _ in range(3)]
