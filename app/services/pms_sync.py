@@ -78,7 +78,7 @@ def connection_of(hotel: Hotel) -> PmsConnection | None:
 
 def _provider(connection: PmsConnection, most: float | None = None) -> PmsProvider:
     """The connection's provider, waiting ``PMS_TIMEOUT`` seconds (at most ``most``) for each answer."""
-    timeout = float(current_app.config.get("PMS_TIMEOUT", 10))
+    timeout = float(current_app.config["PMS_TIMEOUT"])
     return provider_for(connection, min(timeout, most) if most else timeout)
 
 
