@@ -13,7 +13,7 @@ from app import clock
 from app.extensions import db
 from app.integrations.mews import to_decimal, to_minor
 from app.models import FolioLine, Hotel, OrderLine, PmsPosting, PostingStatus, Stay
-from app.services import cancellations, pms_sync
+from app.services import cancellations, folio, pms_sync
 from tests.integrations.test_mews_pull import stay_of, sync
 from tests.messages.conftest import book_timed
 
@@ -196,3 +196,18 @@ def test_two_workers_posting_at_once_post_each_charge_once(app, world, connected
     assert len(mews.bill(guest)) == 4
     assert len({item["ExternalIdentifier"] for item in mews.bill(guest)}) == 4
     assert all(p.status == PostingStatus.POSTED for p in postings(app))
+
+
+def test_a_line_goes_to_mews_or_to_the_folio_export_never_both(app, world, connected):
+    mews = connected
+    guest, _ = pms_stay(app, world, mews)
+    book(app, world)
+    sync(app, world)
+    with app.app_context():
+        hotel = db.session.get(Hotel, world.hotel_id)
+        assert folio.run_lines(folio.new_export(hotel)) == []  # posted to Mews: not exported too
+    book(app, world, days=3)
+    with app.app_context():
+        (_exported,) = folio.run_lines(folio.new_export(db.session.get(Hotel, world.hotel_id)))
+    assert sync(app, world)["post"] == {"ok": True, "error": ""}  # exported first: not posted too
+    assert len(mews.bill(guest)) == 1
