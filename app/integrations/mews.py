@@ -26,6 +26,8 @@ PAGE = 100
 # Mews refuses a time interval longer than three months.
 MAX_INTERVAL = timedelta(days=90)
 ARRIVING_STATES = ["Confirmed", "Optional", "Started"]
+# Not yet agreed by both sides (an enquiry, a waiting list): no stay until Mews confirms it.
+UNCONFIRMED_STATES = {"Inquired", "Requested"}
 OLDEST_CHILD = 17
 
 
@@ -160,7 +162,11 @@ class MewsConnector:
 
     def _complete(self, raw: list[dict[str, Any]]) -> list[PmsReservation]:
         """The reservations with their guest, room and ages: one request per kind, not per reservation."""
-        unique = list({item["Id"]: item for item in raw}.values())
+        unique = [
+            item
+            for item in {item["Id"]: item for item in raw}.values()
+            if item.get("State") not in UNCONFIRMED_STATES
+        ]
         if not unique:
             return []
         customer_ids = sorted(

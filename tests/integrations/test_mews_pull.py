@@ -172,3 +172,16 @@ def test_a_webhook_answers_even_when_mews_is_slow(app, world, connected, client)
     answer = client.post(path, json=mews.webhook_payload([reservation]))
     assert answer.status_code == 202  # the scheduled pull will read it; Mews must not resend forever
     assert stay_of(app, reservation) is None
+
+
+def test_an_enquiry_becomes_a_stay_only_once_mews_confirms_it(app, world, connected):
+    mews = connected
+    guest = mews.add_customer("Maybe")
+    day = world.today + timedelta(days=4)
+    reservation = mews.add_reservation(guest, day, day + timedelta(days=1), state="Inquired")
+    sync(app, world)
+    mews.update_reservation(reservation, room="101")  # still an enquiry, now in the updated window
+    sync(app, world)
+    assert stay_of(app, reservation) is None
+    mews.update_reservation(reservation, State="Confirmed")
+    assert sync(app, world)["pull"]["created"] == 1
