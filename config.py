@@ -77,6 +77,8 @@ class Config:
     MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD", "")
     MAIL_FROM = os.environ.get("MAIL_FROM", "lobby@localhost")
     MAIL_TIMEOUT = float(os.environ.get("MAIL_TIMEOUT", "20"))
+    # Seconds Lobby waits for each answer of a connected PMS (Mews); webhooks wait at most 4.
+    PMS_TIMEOUT = float(os.environ.get("PMS_TIMEOUT", "10"))
     # Where guests reach the site: the links in emails are built on it (cron has no request to ask).
     PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://localhost:5000")
 

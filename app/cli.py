@@ -189,3 +189,79 @@ def send_due_messages_command() -> None:
     waitlist.expire_offers(clock.now())
     report = messages.send_due_messages(clock.now())
     click.echo(report.summary())
+
+
+@lobby.command("pms-sync")
+@click.option(
+    "--hotel", "hotel_slug", default="", help="Only this hotel; every hotel with a connection when empty."
+)
+def pms_sync_command(hotel_slug: str) -> None:
+    """Pull reservations from each connected PMS and post the room charges waiting for it.
+
+    Cron it every few minutes (or a systemd timer); runs may overlap: each charge is claimed
+    in the database first and recognised on the PMS bill if an earlier run's answer was lost.
+    """
+    from app.services import pms_sync
+
+    hotels = [_hotel_named(hotel_slug)] if hotel_slug else pms_sync.enabled_hotels()
+    failed = False
+    for hotel in hotels:
+        runs = pms_sync.sync_hotel(hotel)  # the stays it makes are recorded as the PMS's doing
+        if not runs:
+            click.echo(f"{hotel.slug}: no enabled PMS connection")
+            continue
+        for run in runs:
+            counts = ", ".join(f"{name} {number}" for name, number in sorted(run.counts.items())) or "nothing"
+            click.echo(f"{hotel.slug} {run.kind.value}: {counts}" + (f" — {run.error}" if run.error else ""))
+            failed = failed or not run.ok
+    if failed:
+        raise SystemExit(1)
+
+
+@lobby.command("pms-connect")
+@click.option("--hotel", "hotel_slug", required=True, help="The hotel's slug.")
+@click.option("--provider", default="mews", show_default=True, type=click.Choice(["mews"]))
+@click.option("--base-url", required=True, help="e.g. https://api.mews-demo.com or https://api.mews.com")
+@click.option("--client-token", required=True)
+@click.option("--access-token", required=True)
+@click.option("--client", "client_name", default="Lobby 1.0", show_default=True, help="Sent as Client.")
+@click.option("--service-id", required=True, help="The Mews service that charges are posted to.")
+@click.option("--accounting-category-id", default="", help="Optional Mews accounting category for charges.")
+@click.option("--days-ahead", default=14, show_default=True, type=click.IntRange(1, 90))
+@click.option("--webhook-secret", default="", help="The secret Mews puts in the webhook URL (?secret=…).")
+@click.option("--no-check", is_flag=True, help="Save without asking the PMS whether the tokens work.")
+def pms_connect_command(
+    hotel_slug: str,
+    provider: str,
+    base_url: str,
+    client_token: str,
+    access_token: str,
+    client_name: str,
+    service_id: str,
+    accounting_category_id: str,
+    days_ahead: int,
+    webhook_secret: str,
+    no_check: bool,
+) -> None:
+    """Connect a hotel to its PMS (made or updated; settings not given are kept)."""
+    from app.services import pms_sync
+
+    hotel = _hotel_named(hotel_slug)
+    settings: dict = {"service_id": service_id, "days_ahead": days_ahead}
+    if accounting_category_id:
+        settings["accounting_category_id"] = accounting_category_id
+    if webhook_secret:
+        settings["webhook_secret"] = webhook_secret
+    credentials = {"client_token": client_token, "access_token": access_token, "client": client_name}
+    pms_sync.connect(hotel, base_url, credentials, settings, provider=provider)
+    click.echo(f"{hotel.slug}: connected to {provider} at {base_url}")
+    if not no_check:
+        try:
+            name = pms_sync.check(hotel)
+        except pms_sync.PmsError as error:
+            raise click.ClickException(f"saved, but the PMS refused: {error}") from error
+        click.echo(f"The PMS answers for: {name}")
+    if webhook_secret:
+        click.echo(
+            f"Webhook URL for Mews: <Lobby's address>/api/pms/mews/{hotel.slug}/webhook?secret=<the secret>"
+        )

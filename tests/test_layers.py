@@ -57,8 +57,8 @@ WERKZEUG_REQUEST_WORLD = {"Request", "Response", "redirect", "abort", "send_file
 # The web layer: the audiences, the shared web kit and the page-only modules beside them.
 AUDIENCES = ("app.guest", "app.desk", "app.manage", "app.auth", "app.api")
 WEB_PACKAGES = ("app.web", *AUDIENCES, "app.security")
-# Models sit below the domain rules and the money providers.
-ABOVE_MODELS = ("app.services", "app.payments")
+# Models sit below the domain rules, the money providers and the PMS connectors.
+ABOVE_MODELS = ("app.services", "app.payments", "app.integrations")
 
 INSTEAD_OF_REQUEST = (
     "services and models know no request: take what the page knows (hotel, locale, stay, staff) "
@@ -95,8 +95,8 @@ class Module:
 
 
 def domain_modules() -> list[Module]:
-    """Every module of app/services and app/models (their ``__init__`` too), imported, with its file."""
-    return modules_of("app.services", "app.models")
+    """Every module of app/services, app/models and app/integrations (``__init__`` too), imported."""
+    return modules_of("app.services", "app.models", "app.integrations")
 
 
 def modules_of(*package_names: str) -> list[Module]:
@@ -197,6 +197,8 @@ def test_services_and_models_import_nothing_of_the_request_or_the_web():
             ["app.services.i18n.current_locale_chain"],
         ),
         ("app.models.x", "from app.payments import room\n", ["app.payments.room"]),
+        ("app.models.x", "from app.integrations import mews\n", ["app.integrations.mews"]),
+        ("app.integrations.x", "from flask import request\n", ["flask.request"]),
         ("app.models.x", "from . import base\nfrom ..services import clock\n", ["app.services.clock"]),
         ("app.services.x", "from werkzeug.utils import redirect\n", ["werkzeug.utils.redirect"]),
     ],
@@ -251,12 +253,25 @@ def test_audiences_import_the_web_kit_services_and_models_never_each_other():
         for line, name in _imports(ast.parse(module.path.read_text()), module.package):
             name = _resolved(name)
             others = tuple(audience for audience in AUDIENCES if audience != own)
-            if _within(name, (*others, "app.payments")):
+            if _within(name, (*others, "app.payments", "app.integrations")):
                 found.append(f"{module.name}:{line} imports {name}")
     assert not found, (
         "An audience borrows another's code (move the shared piece to app/web/, or reach the "
-        "payment providers through app/services/payments.py):\n" + "\n".join(found)
+        "payment providers through app/services/payments.py and the PMS through "
+        "app/services/pms_sync.py):\n" + "\n".join(found)
     )
+
+
+def test_only_services_speak_to_the_pms_connectors():
+    """A PMS's API is reached through app/services (pms_sync), never from the web, the CLI or models."""
+    found = []
+    for module in every_app_module():
+        if _within(module.name, ("app.services", "app.integrations")):
+            continue
+        for line, name in _imports(ast.parse(module.path.read_text()), module.package):
+            if _within(_resolved(name), ("app.integrations",)):
+                found.append(f"{module.name}:{line} imports {name}")
+    assert not found, "Reach the PMS through app/services/pms_sync.py:\n" + "\n".join(found)
 
 
 def test_no_module_of_the_app_imports_itself_back_through_others():

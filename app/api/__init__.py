@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("api", __name__)
 
-from app.api import folio, routes, webhooks  # noqa: E402,F401
+from app.api import folio, pms, routes, webhooks  # noqa: E402,F401

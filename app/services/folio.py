@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import exists, select, update
 
 from app import clock
 from app.extensions import db
-from app.models import FolioExport, FolioLine, Hotel
+from app.models import FolioExport, FolioLine, Hotel, PmsPosting
 from app.services.csv_files import major_units
 from app.services.locking import write_transaction
 
@@ -29,7 +29,8 @@ def new_export(hotel: Hotel, now: datetime | None = None) -> FolioExport:
     """Claim every folio line no run has exported yet, in one statement.
 
     A line being written while this runs is not visible to it and is claimed by the
-    next run, so none is lost; a claimed line never appears in another run.
+    next run, so none is lost; a claimed line never appears in another run. A line the PMS
+    connector has taken to post (``PmsPosting``) is its own: one channel per line.
     """
     with write_transaction():
         run = FolioExport(hotel_id=hotel.id, created_at=now or clock.now())
@@ -37,7 +38,11 @@ def new_export(hotel: Hotel, now: datetime | None = None) -> FolioExport:
         db.session.flush()
         db.session.execute(
             update(FolioLine)
-            .where(FolioLine.hotel_id == hotel.id, FolioLine.export_batch_id.is_(None))
+            .where(
+                FolioLine.hotel_id == hotel.id,
+                FolioLine.export_batch_id.is_(None),
+                ~exists().where(PmsPosting.folio_line_id == FolioLine.id),
+            )
             .values(export_batch_id=run.id)
             .execution_options(synchronize_session=False)
         )
@@ -63,7 +68,11 @@ def unexported_lines(hotel: Hotel) -> list[FolioLine]:
     return list(
         db.session.scalars(
             select(FolioLine)
-            .where(FolioLine.hotel_id == hotel.id, FolioLine.export_batch_id.is_(None))
+            .where(
+                FolioLine.hotel_id == hotel.id,
+                FolioLine.export_batch_id.is_(None),
+                ~exists().where(PmsPosting.folio_line_id == FolioLine.id),
+            )
             .order_by(FolioLine.id)
         )
     )
