@@ -143,7 +143,7 @@ def request_status(request_id: int):
     statuses = {status.value: status for status in RequestStatus}
     if not form.validate_on_submit() or form.to.data not in statuses:
         abort(400)
-    return _act(request_id, lambda found: guest_requests.move(found, statuses[form.to.data], _me()))
+    return _act(request_id, lambda found: guest_requests.change_status(found, statuses[form.to.data], _me()))
 
 
 @bp.post("/requests/<int:request_id>/assign")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import Select, select
 
 from app import clock
 from app.extensions import db
@@ -141,6 +141,28 @@ def feedback_for_desk(hotel_id: int, low_only: bool = False, limit: int = 200) -
     if low_only:
         query = query.where((Feedback.rating <= 2) | (Feedback.nps <= 6))
     return list(db.session.scalars(query.order_by(Feedback.id.desc()).limit(limit)))
+
+
+def hotel_feedback(
+    hotel_id: int,
+    *,
+    rating: int | None = None,
+    service_id: int | None = None,
+    since: datetime | None = None,
+) -> Select[tuple[Feedback]]:
+    """The hotel's feedback that matches every filter given, to page through."""
+    statement = select(Feedback).where(Feedback.hotel_id == hotel_id)
+    if rating is not None:
+        statement = statement.where(Feedback.rating == rating)
+    if service_id is not None:
+        statement = statement.where(Feedback.service_id == service_id)
+    if since is not None:
+        statement = statement.where(Feedback.created_at >= since)
+    return statement
+
+
+def hotel_feedback_item(hotel_id: int, feedback_id: int) -> Feedback:
+    return hotel_row(Feedback, hotel_id, feedback_id, _("We could not find that feedback."))
 
 
 @operation

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import exists, select, update
+from sqlalchemy import Select, exists, select, update
 
 from app import clock
 from app.extensions import db
@@ -61,6 +61,28 @@ def run_lines(run: FolioExport) -> list[FolioLine]:
             select(FolioLine).where(FolioLine.export_batch_id == run.id).order_by(FolioLine.id)
         )
     )
+
+
+def hotel_lines(
+    hotel_id: int,
+    *,
+    stay_id: int | None = None,
+    exported: bool | None = None,
+    posted_from: datetime | None = None,
+    posted_until: datetime | None = None,
+) -> Select[tuple[FolioLine]]:
+    """The hotel's folio lines that match every filter given (``posted_until`` excluded), to page through."""
+    statement = select(FolioLine).where(FolioLine.hotel_id == hotel_id)
+    if stay_id is not None:
+        statement = statement.where(FolioLine.stay_id == stay_id)
+    if exported is not None:
+        batch = FolioLine.export_batch_id
+        statement = statement.where(batch.is_not(None) if exported else batch.is_(None))
+    if posted_from is not None:
+        statement = statement.where(FolioLine.posted_at >= posted_from)
+    if posted_until is not None:
+        statement = statement.where(FolioLine.posted_at < posted_until)
+    return statement
 
 
 def unexported_lines(hotel: Hotel) -> list[FolioLine]:

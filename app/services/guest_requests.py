@@ -12,11 +12,13 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask_babel import gettext as _
-from sqlalchemy import case, func, select
+from sqlalchemy import Select, case, func, select
+from sqlalchemy.orm import selectinload
 
 from app import clock
 from app.extensions import db
 from app.models import (
+    ActorKind,
     Feedback,
     GuestRequest,
     Hotel,
@@ -30,6 +32,7 @@ from app.models import (
     Tier,
 )
 from app.services import stay_life
+from app.services.audit import current_actor
 from app.services.errors import LobbyError, NotAllowed, NotFound
 from app.services.hotel_rows import hotel_row
 from app.services.transactions import operation
@@ -160,7 +163,8 @@ def _record(
     guest_request.events.append(
         RequestEvent(
             staff_id=staff.id if staff is not None else None,
-            by_guest=by_guest and staff is None,
+            # The hotel's own system (an API key) acts without a staff account, but it is never the guest.
+            by_guest=by_guest and staff is None and current_actor().kind is not ActorKind.PMS,
             at=now,
             action=action,
             from_value=from_value[:120],
@@ -230,7 +234,7 @@ def assign(guest_request: GuestRequest, assignee: StaffUser | None, staff: Staff
 
 
 @operation
-def add_note(guest_request: GuestRequest, text: str, staff: StaffUser) -> None:
+def add_note(guest_request: GuestRequest, text: str, staff: StaffUser | None) -> None:
     """An internal note: staff see it in the history, the guest never does."""
     text = text.strip()
     if not text:
@@ -238,6 +242,24 @@ def add_note(guest_request: GuestRequest, text: str, staff: StaffUser) -> None:
     if len(text) > MAX_TEXT:
         raise LobbyError(_("Too long. Character limit: %(max)d.", max=MAX_TEXT))
     _record(guest_request, "note", staff, False, clock.now(), text=text)
+
+
+@operation
+def change_status(
+    guest_request: GuestRequest, to: RequestStatus, staff: StaffUser | None, note: str = ""
+) -> None:
+    """The desk's (or the hotel's system's) status change, with an optional internal note: both or neither.
+
+    An on-request service is not moved this way: approving it books the service and
+    charges the room, declining gives its places back (:mod:`app.services.approvals`).
+    """
+    if guest_request.kind is RequestKind.APPROVAL:
+        raise NotAllowed(
+            _("Approve or decline this request: approving books the service and charges the room.")
+        )
+    move(guest_request, to, staff)
+    if note:
+        add_note(guest_request, note, staff)
 
 
 @operation
@@ -394,6 +416,29 @@ def resolve_recovery(hotel_id: int, feedback_id: int, staff: StaffUser) -> Guest
     if guest_request is not None:
         move(guest_request, RequestStatus.DONE, staff)
     return guest_request
+
+
+def hotel_requests(
+    hotel_id: int,
+    *,
+    status: RequestStatus | None = None,
+    kind: RequestKind | None = None,
+    stay_id: int | None = None,
+    created_from: datetime | None = None,
+) -> Select[tuple[GuestRequest]]:
+    """The hotel's requests, open or closed, that match every filter given, to page through."""
+    statement = (
+        select(GuestRequest).where(GuestRequest.hotel_id == hotel_id).options(selectinload(GuestRequest.stay))
+    )
+    if status is not None:
+        statement = statement.where(GuestRequest.status == status)
+    if kind is not None:
+        statement = statement.where(GuestRequest.kind == kind)
+    if stay_id is not None:
+        statement = statement.where(GuestRequest.stay_id == stay_id)
+    if created_from is not None:
+        statement = statement.where(GuestRequest.created_at >= created_from)
+    return statement
 
 
 def requests_for_stay(stay: Stay) -> list[GuestRequest]:
