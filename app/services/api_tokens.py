@@ -34,8 +34,8 @@ TOKEN_BYTES = 32
 # How much of a token the list shows to tell tokens apart (the column holds 12).
 PREFIX_LENGTH = 12
 NAME_MAX = 80
-# What a key may be allowed to do, each a family of the public API (/api/v1), with what it means for
-# developers (the OpenAPI document's words, English); screens name them through app/web/labels.py.
+# What a key may be allowed to do, each a family of the public API (/api/v1), with what it means in
+# English for developers; screens name them in the reader's language through app/web/labels.py.
 # A scope is "<family>:<read|write>"; the family groups them on the manager's page.
 SCOPES: dict[str, str] = {
     "stays:read": "Read stays (reservations) and their guests",
