@@ -159,7 +159,14 @@ def create_staff_command(email: str, role: str, name: str, hotel_slug: str, pass
 @lobby.command("create-api-token")
 @click.argument("name")
 @click.option("--hotel", "hotel_slug", default="", help="Hotel slug; the first hotel when empty.")
-def create_api_token_command(name: str, hotel_slug: str) -> None:
+@click.option(
+    "--scope",
+    "scopes",
+    multiple=True,
+    metavar="SCOPE",
+    help="What the token may do, e.g. stays:read; repeat for more. Every scope when not given.",
+)
+def create_api_token_command(name: str, hotel_slug: str, scopes: tuple[str, ...]) -> None:
     """Make an API token for a hotel's own system (its PMS) and print it, this once.
 
     Managers can do the same at /manage/api-tokens; this is for setting a system up by script.
@@ -169,9 +176,11 @@ def create_api_token_command(name: str, hotel_slug: str) -> None:
 
     hotel = _hotel_named(hotel_slug)
     try:
-        _row, token = api_tokens.create_token(hotel, name, created_by=None)
+        _row, token = api_tokens.create_token(hotel, name, created_by=None, scopes=scopes or None)
     except LobbyError as error:
-        raise click.ClickException(str(error.message)) from error
+        unknown = any(scope not in api_tokens.SCOPES for scope in scopes)
+        known = f" Scopes: {', '.join(api_tokens.SCOPES)}." if unknown else ""
+        raise click.ClickException(f"{error.message}{known}") from error
     click.echo(token)
 
 

@@ -20,6 +20,7 @@ from app.manage.forms import TAG_LABELS
 from app.models import ActorKind, AuditEntry, Hotel, StaffRole, StaffUser, Stay
 from app.services import audit
 from app.web.fields import row_id
+from app.web.labels import SCOPE_LABELS
 from app.web.locale import money
 from app.web.roles import role_required
 from app.web.templating import ROLE_LABELS, STAY_PHASE_LABELS, TEXT_LABELS, TIER_LABELS, when
@@ -65,6 +66,8 @@ ACTION_LABELS = {
     "stay.booked": _l("Stay booked"),
     "stay.checked_in": _l("Checked in"),
     "stay.checked_out": _l("Checked out"),
+    "api_key.created": _l("API token created"),
+    "api_key.revoked": _l("API token revoked"),
 }
 
 # The kinds of object a manager can filter by, as the filter names them.
@@ -78,6 +81,7 @@ KIND_LABELS = {
     "staff": _l("Staff"),
     "room": _l("Room"),
     "hotel": _l("Hotel"),
+    "api_key": _l("API token"),
 }
 
 PERSON_LABELS = {
@@ -149,6 +153,8 @@ FIELD_LABELS = {
     "gold_discount_percent": _l("Gold guests' discount (percent)"),
     "max_discount_percent": _l("All discounts together at most (percent)"),
     "pre_arrival_days": _l("Offer email: days before arrival"),
+    "prefix": _l("Starts with"),
+    "scopes": _l("What it may do"),
 }
 MONEY_FIELDS = {"price_adult", "price_child", "price_unit", "total", "amount", "paid", "fee"}
 # Values that are codes, in words.
@@ -173,6 +179,7 @@ VALUE_LABELS = {
     "role": ROLE_LABELS,
     "tier": TIER_LABELS,
     "tags": TAG_LABELS,
+    "scopes": SCOPE_LABELS,
     "kind": {
         "slot": _l("Timed activity"),
         "rental": _l("Rental per day"),

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -20,6 +21,7 @@ from sqlalchemy import select
 from app import clock
 from app.extensions import db
 from app.models import ApiCall, ApiToken, Hotel, StaffUser
+from app.services import audit
 from app.services.errors import LobbyError
 from app.services.hotel_rows import hotel_row
 from app.services.locking import write_transaction
@@ -32,7 +34,9 @@ TOKEN_BYTES = 32
 # How much of a token the list shows to tell tokens apart (the column holds 12).
 PREFIX_LENGTH = 12
 NAME_MAX = 80
-# What a key may be allowed to do, each a family of the public API (/api/v1) and what it means.
+# What a key may be allowed to do, each a family of the public API (/api/v1), with what it means in
+# English for developers; screens name them in the reader's language through app/web/labels.py.
+# A scope is "<family>:<read|write>"; the family groups them on the manager's page.
 SCOPES: dict[str, str] = {
     "stays:read": "Read stays (reservations) and their guests",
     "stays:write": "Create, update, cancel, check in and check out stays",
@@ -54,15 +58,42 @@ def digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+def scope_family(scope: str) -> str:
+    """ "stays" for "stays:write": what part of the API the scope is about."""
+    return scope.partition(":")[0]
+
+
+def chosen_scopes(scopes: Iterable[str] | None) -> list[str]:
+    """``scopes`` in :data:`SCOPES`' order, each once; None is every scope.
+
+    An unknown scope is refused, not dropped: a key that silently lacks a right it was
+    given fails later, on a call, far from the typo.
+    """
+    if scopes is None:
+        return list(SCOPES)
+    scopes = [scope.strip() for scope in scopes]
+    unknown = [scope for scope in scopes if scope not in SCOPES]
+    if unknown:
+        raise LobbyError(_("There is no such permission: %(scope)s.", scope=unknown[0]))
+    if not scopes:
+        raise LobbyError(_("Please choose at least one thing the token may do."))
+    return [scope for scope in SCOPES if scope in scopes]
+
+
+# What the audit trail keeps of a key: never the token or its hash.
+AUDITED = ("name", "prefix", "scopes")
+
+
 @operation
 def create_token(
-    hotel: Hotel, name: str, created_by: StaffUser | None, scopes: list[str] | None = None
+    hotel: Hotel, name: str, created_by: StaffUser | None, scopes: Iterable[str] | None = None
 ) -> tuple[ApiToken, str]:
     """A new token for ``hotel``: the stored row and the token itself, to show once.
 
-    ``scopes`` None gives every scope (the command line's tokens); a list gives exactly those.
+    ``scopes`` None gives every scope (the command line's default); else exactly those, at
+    least one, each a name in :data:`SCOPES`.
     """
-    scopes = list(SCOPES) if scopes is None else [scope for scope in SCOPES if scope in scopes]
+    scopes = chosen_scopes(scopes)
     name = name.strip()
     if not name:
         raise LobbyError(_("Please say what the token is for."))
@@ -84,6 +115,7 @@ def create_token(
         scopes=scopes,
     )
     db.session.add(row)
+    audit.record(hotel.id, "api_key.created", row, after=audit.snapshot(row, AUDITED))
     return row, token
 
 
@@ -101,10 +133,16 @@ def hotel_tokens(hotel_id: int) -> list[ApiToken]:
 @operation
 def revoke(hotel: Hotel, token_id: int, now: datetime | None = None) -> ApiToken:
     """The token stops working at once; it stays listed, so it is clear when and that it ended."""
-    row = hotel_row(ApiToken, hotel.id, token_id, _("There is no such token."))
+    row = hotel_key(hotel.id, token_id)
     if row.revoked_at is None:
         row.revoked_at = now or clock.now()
+        audit.record(hotel.id, "api_key.revoked", row, after=audit.snapshot(row, AUDITED))
     return row
+
+
+def hotel_key(hotel_id: int, token_id: int) -> ApiToken:
+    """The hotel's key ``token_id``; another hotel's is :class:`NotFound`, like a missing one."""
+    return hotel_row(ApiToken, hotel_id, token_id, _("There is no such token."))
 
 
 def bearer_token(authorization: str | None) -> str | None:
@@ -174,6 +212,35 @@ def record_call(key_id: int, call: Call, now: datetime | None = None) -> None:
                 replayed=call.replayed,
             )
         )
+
+
+# A page of a key's call log.
+CALLS_PAGE_SIZE = 50
+# The answers' classes the log can be narrowed to: 2 is 2xx (done), 4 is 4xx (refused), 5 is 5xx (failed).
+STATUS_CLASSES = (2, 4, 5)
+
+
+@dataclass(frozen=True)
+class CallPage:
+    calls: list[ApiCall]
+    page: int
+    has_next: bool
+
+
+def key_calls(key: ApiToken, *, status_class: int | None = None, page: int = 1) -> CallPage:
+    """One page of the key's call log, newest first; ``status_class`` 4 keeps only the 4xx answers."""
+    query = select(ApiCall).where(ApiCall.hotel_id == key.hotel_id, ApiCall.token_id == key.id)
+    if status_class in STATUS_CLASSES:
+        query = query.where(ApiCall.status >= status_class * 100, ApiCall.status < (status_class + 1) * 100)
+    page = max(page, 1)
+    found = list(
+        db.session.scalars(
+            query.order_by(ApiCall.at.desc(), ApiCall.id.desc())
+            .offset((page - 1) * CALLS_PAGE_SIZE)
+            .limit(CALLS_PAGE_SIZE + 1)
+        )
+    )
+    return CallPage(found[:CALLS_PAGE_SIZE], page, len(found) > CALLS_PAGE_SIZE)
 
 
 def token_name(token: str) -> str | None:

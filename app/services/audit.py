@@ -25,6 +25,7 @@ from app import clock
 from app.extensions import db
 from app.models import (
     ActorKind,
+    ApiToken,
     AuditEntry,
     Hotel,
     Order,
@@ -104,6 +105,7 @@ OBJECT_KINDS: dict[type, str] = {
     StaffUser: "staff",
     Stay: "stay",
     Room: "room",
+    ApiToken: "api_key",
 }
 
 

@@ -1,4 +1,5 @@
-"""What screens call the domain's codes: ways to pay, request kinds and statuses, room items, offer reasons.
+"""What screens call the domain's codes: ways to pay, request kinds and statuses, room items, offer reasons,
+API key scopes.
 
 The domain keeps the codes (``RequestStatus``, the room items a guest may ask for, the
 offer reason codes); naming them for a person is presentation, so the words live here
@@ -12,7 +13,7 @@ from flask_babel import lazy_gettext as _l
 
 from app.extensions import db
 from app.models import GuestRequest, OrderLine, RequestKind, RequestStatus
-from app.services import guest_requests
+from app.services import api_tokens, guest_requests
 
 # The ways to pay, as the guest's checkout offers them (in the guest's words: "my room").
 PAYMENT_LABELS = {"card": _l("Pay by card now"), "room": _l("Charge to my room")}
@@ -60,6 +61,44 @@ OFFER_REASON_LABELS = {
     "tier": _l("Loyalty discount"),
     "available": _l("Room during the stay"),
 }
+
+# What an API key may do (the scopes of app/services/api_tokens.py), as the manager ticks them.
+SCOPE_LABELS = {
+    "stays:read": _l("Read stays (reservations) and their guests"),
+    "stays:write": _l("Create, change, cancel, check in and check out stays"),
+    "catalog:read": _l("Read packages, services, prices and availability"),
+    "orders:read": _l("Read bookings and what was booked"),
+    "payments:read": _l("Read payments and refunds"),
+    "folio:read": _l("Read room charges (folio lines)"),
+    "folio:write": _l("Mark room charges as taken over by the PMS"),
+    "requests:read": _l("Read guest requests"),
+    "requests:write": _l("Change the status of guest requests"),
+    "feedback:read": _l("Read guest feedback"),
+}
+# The scopes' families, each a group of checkboxes.
+SCOPE_GROUP_LABELS = {
+    "stays": _l("Stays"),
+    "catalog": _l("Catalog"),
+    "orders": _l("Bookings"),
+    "payments": _l("Payments"),
+    "folio": _l("Room charges"),
+    "requests": _l("Guest requests"),
+    "feedback": _l("Feedback"),
+}
+
+
+def scope_groups() -> list[tuple[str, list[str]]]:
+    """Every scope by family, in the services' order: [("stays", ["stays:read", "stays:write"]), …]."""
+    groups: dict[str, list[str]] = {}
+    for scope in api_tokens.SCOPES:
+        groups.setdefault(api_tokens.scope_family(scope), []).append(scope)
+    return list(groups.items())
+
+
+def scope_label(scope: str) -> str:
+    """A scope in words; one this version does not know (a key made by a newer one) as its code."""
+    label = SCOPE_LABELS.get(scope)
+    return str(label) if label is not None else scope
 
 
 def init_app(app: Flask) -> None:

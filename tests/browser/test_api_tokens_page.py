@@ -29,6 +29,8 @@ def test_a_manager_creates_and_revokes_a_token_on_a_small_screen(app, world, liv
     page.press("input[name=password]", "Enter")
     page.goto(f"{live_server}/manage/api-tokens")
     page.get_by_label("What it is for").fill("Opera PMS folio export")
+    page.get_by_label("Read room charges (folio lines)").check()
+    page.get_by_label("Mark room charges as taken over by the PMS").check()
     page.get_by_role("button", name="Create token").click()
 
     token = page.get_by_role("textbox", name="Token").input_value()

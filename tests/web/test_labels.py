@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from app.models import RequestKind, RequestStatus
-from app.services import guest_requests, recommendations
+from app.services import api_tokens, guest_requests, recommendations
 from app.services.errors import NotAllowed
 from app.web import labels
 
@@ -15,6 +15,15 @@ def test_every_code_the_domain_keeps_has_a_label():
     assert set(labels.REQUEST_KIND_LABELS) == set(RequestKind)
     assert set(labels.REQUEST_STATUS_LABELS) == set(RequestStatus)
     assert tuple(labels.OFFER_REASON_LABELS) == recommendations.REASON_CODES
+    assert tuple(labels.SCOPE_LABELS) == tuple(api_tokens.SCOPES)  # same order: the form lists them so
+    assert {family for family, _scopes in labels.scope_groups()} == set(labels.SCOPE_GROUP_LABELS)
+
+
+def test_api_scopes_are_named_and_grouped_by_family(app):
+    with app.test_request_context():
+        assert labels.scope_label("stays:write") == "Create, change, cancel, check in and check out stays"
+        assert labels.scope_label("future:read") == "future:read"  # a key made by a newer Lobby
+    assert labels.scope_groups()[0] == ("stays", ["stays:read", "stays:write"])
 
 
 def test_an_unknown_reason_code_is_shown_as_it_is(app):
