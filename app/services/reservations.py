@@ -16,6 +16,7 @@ from typing import Any
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from sqlalchemy import Select, and_, func, or_, select
+from sqlalchemy.exc import IntegrityError
 
 from app import clock
 from app.extensions import db
@@ -165,7 +166,17 @@ def upsert(hotel: Hotel, reservation: Reservation, source: StaySource) -> tuple[
     errors = problems(hotel, reservation)
     if errors:
         raise ReservationRefused(errors)
-    # The writer lock: two imports of the same reservation cannot both find none and both insert.
+    try:
+        return _upsert_once(hotel, reservation, source)
+    except IntegrityError:
+        # PostgreSQL: another import inserted this reservation between our look and our insert
+        # (the unique constraint said so); looking again finds its stay.
+        return _upsert_once(hotel, reservation, source)
+
+
+def _upsert_once(hotel: Hotel, reservation: Reservation, source: StaySource) -> tuple[Stay, Outcome]:
+    # The writer lock (SQLite): two imports of the same reservation cannot both find none and both
+    # insert. PostgreSQL has no lock on a row not there yet: its unique constraint refuses the second.
     with write_transaction():
         fields = _fields(hotel, reservation)
         stay = find(hotel, reservation.pms_reservation_id)
