@@ -459,3 +459,26 @@ def test_each_hotel_has_its_own_reservation_ids_and_lists(app, client, world, ke
     assert theirs["id"] not in [stay["id"] for stay in listed]
     filtered = client.get("/api/v1/stays", query_string={"pms_reservation_id": "R-900"}, headers=key).json
     assert [stay["id"] for stay in filtered["data"]] == [ours["id"]]
+
+
+def test_the_document_names_each_stays_endpoint_with_its_scope(client, world):
+    paths = client.get("/api/v1/openapi.json").json["paths"]
+    scopes = {
+        (method.upper(), path): operation["x-scope"]
+        for path, operations in paths.items()
+        if path.startswith("/api/v1/stays")
+        for method, operation in operations.items()
+    }
+    assert scopes == {
+        ("GET", "/api/v1/stays"): "stays:read",
+        ("POST", "/api/v1/stays"): "stays:write",
+        ("GET", "/api/v1/stays/{stay_id}"): "stays:read",
+        ("PATCH", "/api/v1/stays/{stay_id}"): "stays:write",
+        ("GET", "/api/v1/stays/by-reservation/{pms_reservation_id}"): "stays:read",
+        ("PUT", "/api/v1/stays/by-reservation/{pms_reservation_id}"): "stays:write",
+        ("POST", "/api/v1/stays/{stay_id}/cancel"): "stays:write",
+        ("POST", "/api/v1/stays/{stay_id}/check-in"): "stays:write",
+        ("POST", "/api/v1/stays/{stay_id}/check-out"): "stays:write",
+    }
+    put = paths["/api/v1/stays/by-reservation/{pms_reservation_id}"]["put"]
+    assert set(put["responses"]) >= {"200", "201", "403", "404", "422"}
