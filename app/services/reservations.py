@@ -76,11 +76,16 @@ class ReservationRefused(LobbyError):
 def problems(hotel: Hotel, reservation: Reservation) -> dict[str, str]:
     """Every field of ``reservation`` that cannot become a stay, with its message."""
     errors: dict[str, str] = {}
-    too_long = _("Please use at most %(num)d characters.")
+
+    def too_long(limit: int) -> str:
+        return ngettext(
+            "Please use at most %(num)d character.", "Please use at most %(num)d characters.", limit
+        )
+
     if not reservation.pms_reservation_id.strip():
         errors["pms_reservation_id"] = _("Please give the reservation's id in your PMS.")
     elif len(reservation.pms_reservation_id.strip()) > PMS_ID_MAX:
-        errors["pms_reservation_id"] = too_long % {"num": PMS_ID_MAX}
+        errors["pms_reservation_id"] = too_long(PMS_ID_MAX)
     if not reservation.surname.strip():
         errors["surname"] = _("Please enter the guest's surname.")
     for name, value, limit in (
@@ -89,7 +94,7 @@ def problems(hotel: Hotel, reservation: Reservation) -> dict[str, str]:
         ("room", reservation.room, ROOM_MAX),
     ):
         if len(value.strip()) > limit:
-            errors[name] = too_long % {"num": limit}
+            errors[name] = too_long(limit)
     for name, day in (("arrival", reservation.arrival), ("departure", reservation.departure)):
         if not FIRST_YEAR <= day.year <= LAST_YEAR:
             errors[name] = _(
@@ -100,7 +105,9 @@ def problems(hotel: Hotel, reservation: Reservation) -> dict[str, str]:
     elif reservation.departure <= reservation.arrival:
         errors["departure"] = _("The departure must be after the arrival.")
     elif (reservation.departure - reservation.arrival).days > MAX_NIGHTS:
-        errors["departure"] = _("A stay can last at most %(num)d nights.", num=MAX_NIGHTS)
+        errors["departure"] = ngettext(
+            "A stay can last at most %(num)d night.", "A stay can last at most %(num)d nights.", MAX_NIGHTS
+        )
     if not 1 <= reservation.adults <= MAX_ADULTS:
         errors["adults"] = _("Please enter a number from 1 to %(max)d.", max=MAX_ADULTS)
     if len(reservation.children_ages) > MAX_CHILDREN:
