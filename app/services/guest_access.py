@@ -77,7 +77,7 @@ def surname_key(surname: str) -> str:
 
 
 def stay_by_room(hotel: Hotel, room: str, surname: str, today: date) -> Stay | None:
-    """The stay in ``room`` today whose surname matches, if it has not checked out."""
+    """The stay in ``room`` today whose surname matches, if it has not checked out or been cancelled."""
     return db.session.scalar(
         select(Stay).where(
             Stay.hotel_id == hotel.id,
@@ -86,18 +86,20 @@ def stay_by_room(hotel: Hotel, room: str, surname: str, today: date) -> Stay | N
             Stay.arrival <= today,
             Stay.departure >= today,
             Stay.checked_out_at.is_(None),
+            Stay.cancelled_at.is_(None),
         )
     )
 
 
 def stay_by_reference(hotel: Hotel, reference: str, surname: str, today: date) -> Stay | None:
-    """A current or future stay by its booking reference, when the surname matches too."""
+    """A current or future stay (not cancelled) by its booking reference, when the surname matches too."""
     stay = db.session.scalar(
         select(Stay).where(
             Stay.hotel_id == hotel.id,
             Stay.booking_reference == normalize_reference(reference),
             Stay.departure >= today,
             Stay.checked_out_at.is_(None),
+            Stay.cancelled_at.is_(None),
         )
     )
     if stay is None or not secrets.compare_digest(stay.surname_key.encode(), surname_key(surname).encode()):
@@ -106,10 +108,14 @@ def stay_by_reference(hotel: Hotel, reference: str, surname: str, today: date) -
 
 
 def stay_by_token(token: str, now: datetime) -> Stay | None:
-    """The stay a room QR code or guest link opens, until the day of departure."""
+    """The stay a room QR code or guest link opens, until the day of departure (never a cancelled one)."""
     if not token or len(token) > 64:
         return None
-    stay = db.session.scalar(select(Stay).where(Stay.access_token == token, Stay.checked_out_at.is_(None)))
+    stay = db.session.scalar(
+        select(Stay).where(
+            Stay.access_token == token, Stay.checked_out_at.is_(None), Stay.cancelled_at.is_(None)
+        )
+    )
     if stay is None or stay.departure < stay.hotel.local(now).date():
         return None
     return stay

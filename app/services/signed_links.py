@@ -73,12 +73,17 @@ def open_token(stay: Stay, path: str) -> str:
 
 
 def read_open_token(token: str, now: datetime) -> tuple[Stay, str] | None:
-    """The stay and path a link opens, or None when tampered, checked out or past its departure day."""
+    """The stay and path a link opens, or None when tampered, checked out, cancelled or past its departure."""
     payload = _load(OPEN_SALT, token)
     if payload is None or len(payload) != 3 or not isinstance(payload[1], str):
         return None
     stay = _stay(payload[0], payload[2])
-    if stay is None or stay.checked_out_at is not None or _local_day(stay, now) > stay.departure:
+    if (
+        stay is None
+        or stay.checked_out_at is not None
+        or stay.cancelled_at is not None
+        or _local_day(stay, now) > stay.departure
+    ):
         return None
     return stay, payload[1]
 

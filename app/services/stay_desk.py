@@ -281,6 +281,8 @@ def check_in_stay(stay: Stay) -> None:
     """A guest booked ahead arrives: the stay is in the house from now on."""
     with write_transaction():  # the stay is read again under the writer lock: two clicks, one check-in
         current = stay_life.phase(stay)
+        if stay.cancelled_at is not None:
+            raise NotAllowed(_("This reservation was cancelled; it cannot be checked in."))
         if current is stay_life.StayPhase.CHECKED_OUT:
             raise NotAllowed(_("This guest has already checked out."))
         if current is stay_life.StayPhase.IN_HOUSE:

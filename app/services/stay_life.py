@@ -30,14 +30,17 @@ def phase(stay: Stay) -> StayPhase:
 
 CHECKED_OUT_MESSAGE = _l("This stay has checked out: nothing more can be booked or asked for.")
 NOT_ARRIVED_MESSAGE = _l("You can ask for this once you have checked in at the desk.")
+CANCELLED_MESSAGE = _l("This reservation was cancelled: nothing can be booked or asked for.")
 
 
 def ensure_open(stay: Stay, *, needs_guest_in_house: bool = False) -> None:
-    """Refuse a sale or request on a checked-out stay, and one that needs the guest here before arrival.
+    """Refuse a sale or request on a checked-out or cancelled stay, and one that needs the guest here yet.
 
     Booking activities ahead of arrival is welcome (the pre-arrival upsell); what is
     delivered to the room or handled by the desk on the spot needs the guest in the house.
     """
+    if stay.cancelled_at is not None:
+        raise NotAllowed(CANCELLED_MESSAGE)
     current = phase(stay)
     if current is StayPhase.CHECKED_OUT:
         raise NotAllowed(CHECKED_OUT_MESSAGE)

@@ -26,6 +26,7 @@ from app.services import (
     guest_requests,
     ordering,
     planning,
+    reservations,
     staff_accounts,
     stay_desk,
     stay_life,
@@ -104,6 +105,21 @@ def test_nothing_is_sold_to_a_checked_out_stay_by_any_path(hotel, world, slot):
     assert folio_lines() == before
     assert db.session.scalar(select(func.count(Order.id)).where(Order.stay_id == stay.id)) == 0
     assert db.session.scalar(select(func.count(GuestRequest.id)).where(GuestRequest.stay_id == stay.id)) == 0
+
+
+CANCELLED = "This reservation was cancelled: nothing can be booked or asked for."
+
+
+def test_nothing_is_sold_to_a_cancelled_reservation_and_it_cannot_be_checked_in(hotel, world, slot):
+    stay = expected_stay(hotel, world, "112", "Gone", arrives_in=0, checked_in_at=None)
+    reservations.cancel(hotel, stay)
+
+    refused(lambda: ordering.add_to_cart(stay, riding(world, slot)), CANCELLED)
+    refused(lambda: ordering.book_now(stay, riding(world, slot)), CANCELLED)
+    refused(lambda: ordering.sell_at_desk(stay, riding(world, slot), PaymentMethod.ROOM), CANCELLED)
+    refused(lambda: guest_requests.guest_asks(stay, RequestKind.HELP, details="A kettle"), CANCELLED)
+    refused(lambda: stay_desk.check_in_stay(stay), "This reservation was cancelled; it cannot be checked in.")
+    assert db.session.scalar(select(func.count(Order.id)).where(Order.stay_id == stay.id)) == 0
 
 
 def test_a_cart_filled_before_check_out_cannot_be_checked_out_after(hotel, world, slot):
