@@ -76,8 +76,8 @@ class PmsProvider(Protocol):
     def changed_reservations(
         self, updated_since: datetime | None, arriving_from: datetime, arriving_until: datetime
     ) -> list[PmsReservation]:
-        """Reservations arriving from now (``arriving_from``) to ``arriving_until``, and every
-        reservation changed since ``updated_since`` (None on the first pull)."""
+        """Reservations arriving from ``arriving_from`` (the start of the hotel's day) to
+        ``arriving_until``, and every reservation changed since ``updated_since`` (None on the first pull)."""
 
     def reservations(self, external_ids: list[str]) -> list[PmsReservation]:
         """These reservations as they are now (a webhook named them)."""

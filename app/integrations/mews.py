@@ -19,6 +19,7 @@ from typing import Any
 import requests
 from babel.numbers import get_currency_precision
 
+from app import clock
 from app.integrations import Charge, PmsRefused, PmsReservation, PmsUnavailable
 
 CLIENT_NAME = "Lobby 1.0"
@@ -142,7 +143,7 @@ class MewsConnector:
             "Reservations",
         )
         if updated_since is not None:
-            now = arriving_from  # the window of arrivals starts now
+            now = clock.now()
             start = max(updated_since, now - MAX_INTERVAL)
             # Every state: a cancellation is an update too.
             raw += self._pages(

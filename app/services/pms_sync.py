@@ -14,7 +14,7 @@ from __future__ import annotations
 import hmac
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 
 from flask import current_app
 from sqlalchemy import exists, func, select, update
@@ -44,6 +44,7 @@ from app.models import (
     Tier,
 )
 from app.services import audit, reservations
+from app.services.errors import NotAllowed
 from app.services.locking import write_transaction
 from app.services.transactions import operation
 
@@ -163,10 +164,14 @@ def _apply(hotel: Hotel, settings: dict, found: list[PmsReservation]) -> tuple[C
             stay = reservations.find(hotel, item.external_id)
             if stay is None:
                 counts["skipped"] += 1  # cancelled before Lobby ever saw it
-            elif reservations.cancel(hotel, stay):
-                counts["cancelled"] += 1
-            else:
-                counts["unchanged"] += 1
+                continue
+            try:
+                cancelled = reservations.cancel(hotel, stay)
+            except NotAllowed as error:  # the guest is in the house or gone: the desk must look
+                counts["refused"] += 1
+                refused.append(f"{item.external_id}: {error.message}")
+                continue
+            counts["cancelled" if cancelled else "unchanged"] += 1
             continue
         try:
             _stay, outcome = reservations.upsert(hotel, as_reservation(hotel, settings, item), StaySource.PMS)
@@ -195,7 +200,10 @@ def pull(
         else:
             days = min(int(settings.get("days_ahead") or DEFAULT_DAYS_AHEAD), MAX_DAYS_AHEAD)
             since = connection.pulled_until - PULL_OVERLAP if connection.pulled_until else None
-            found = provider.changed_reservations(since, now, now + timedelta(days=days + 1))
+            # From the hotel's midnight, not from now: a guest due at 13:00 who has not come by 17:00
+            # is still today's arrival, and the first pull must bring them in.
+            today_began = datetime.combine(hotel.today(), time(0), tzinfo=hotel.tz)
+            found = provider.changed_reservations(since, today_began, now + timedelta(days=days + 1))
     except PmsError as error:
         _note_outcome(connection, [f"{provider_name(connection)}: {error}"])
         return _finish_run(run, Counter(), str(error))

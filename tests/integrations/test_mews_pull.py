@@ -185,3 +185,24 @@ def test_an_enquiry_becomes_a_stay_only_once_mews_confirms_it(app, world, connec
     assert stay_of(app, reservation) is None
     mews.update_reservation(reservation, State="Confirmed")
     assert sync(app, world)["pull"]["created"] == 1
+
+
+def test_a_cancellation_of_a_guest_already_in_the_house_is_refused_with_its_reason(app, world, connected):
+    """Mews cancelling a started stay is a mistake the desk must see; the other reservations still come in."""
+    mews = connected
+    arriving = world.today
+    in_house = mews.add_reservation(
+        mews.add_customer("Home", "Already"), arriving, arriving + timedelta(days=2)
+    )
+    sync(app, world)
+    with app.app_context():
+        from app.services import stay_desk
+
+        stay_desk.check_in_stay(db.session.scalar(select(Stay).where(Stay.pms_reservation_id == in_house)))
+    mews.cancel_reservation(in_house)
+    later = mews.add_reservation(mews.add_customer("Later", "Still"), arriving, arriving + timedelta(days=1))
+    pulled = sync(app, world)["pull"]
+    assert (pulled["ok"], pulled["refused"], pulled["created"]) == (False, 1, 1)
+    assert "in the house" in pulled["error"]
+    assert stay_of(app, in_house).cancelled_at is None
+    assert stay_of(app, later) is not None
