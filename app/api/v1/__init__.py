@@ -23,4 +23,4 @@ api = PublicApi(
     "Each key belongs to one hotel and reaches only that hotel's data.",
 )
 
-from app.api.v1 import docs, hotel  # noqa: E402,F401
+from app.api.v1 import catalog, docs, hotel, orders, payments  # noqa: E402,F401
