@@ -61,8 +61,8 @@ def test_addresses_and_methods_nobody_declared_are_problems_too(client, world, k
     assert "GET" in wrong_method.headers["Allow"]
 
 
-def test_the_rate_limit_is_per_key_and_told_in_headers(app, client, world):
-    app.config["API_RATE_LIMIT"] = "3 per minute"
+def test_the_rate_limit_is_per_key_and_told_in_headers(app, client, world, monkeypatch):
+    monkeypatch.setitem(app.config, "API_RATE_LIMIT", "3 per minute")  # the app is the session's: put back
     first, second = bearer(make_key(app)), bearer(make_key(app, name="Other"))
     answers = [client.get("/api/v1/hotel", headers=first) for _ in range(4)]
     assert [a.status_code for a in answers] == [200, 200, 200, 429]
