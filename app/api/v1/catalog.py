@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from datetime import date as Date  # for a field named date
 from typing import Literal
 
@@ -97,7 +97,9 @@ class CancellationOut(BaseModel):
 
 class WeeklyTimeOut(BaseModel):
     weekday: int = Field(ge=0, le=6, description="0 = Monday")
-    start_time: time = Field(description="On the hotel's wall clock (its time zone)")
+    start_time: str = Field(
+        pattern=r"^\d{2}:\d{2}$", description="HH:MM on the hotel's wall clock (its time zone)"
+    )
     minutes: int
 
 
@@ -241,7 +243,9 @@ def _service(service: Service) -> ServiceOut:
             capacity=pool.capacity,
             timezone=current.timezone,
             weekly=[
-                WeeklyTimeOut(weekday=item.weekday, start_time=item.start_time, minutes=item.minutes)
+                WeeklyTimeOut(
+                    weekday=item.weekday, start_time=item.start_time.strftime("%H:%M"), minutes=item.minutes
+                )
                 for item in sorted(pool.schedules, key=lambda item: (item.weekday, item.start_time))
             ]
             if pool.mode is PoolMode.SESSIONS

@@ -91,8 +91,8 @@ def test_a_service_shows_its_texts_prices_rules_and_schedule(client, world, key)
     assert (schedule["mode"], schedule["capacity"], schedule["timezone"]) == ("sessions", 6, "Europe/Vienna")
     assert len(schedule["weekly"]) == 14
     assert schedule["weekly"][:2] == [
-        {"weekday": 0, "start_time": "09:00:00", "minutes": 90},
-        {"weekday": 0, "start_time": "14:00:00", "minutes": 90},
+        {"weekday": 0, "start_time": "09:00", "minutes": 90},
+        {"weekday": 0, "start_time": "14:00", "minutes": 90},
     ]
     assert service["on_sale"] is True
 
