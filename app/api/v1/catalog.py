@@ -9,7 +9,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from app.api.v1 import api
-from app.api.v1.kit import hotel
+from app.api.v1.kit import MAX_ID, hotel
 from app.api.v1.paging import Page, PageQuery, page
 from app.api.v1.problems import ApiProblem, FieldError
 from app.models import Hotel, Package, PoolMode, Service, ServiceKind
@@ -18,7 +18,6 @@ from app.models.i18n import LocalizedText
 from app.services import catalog, catalog_admin, planning
 from app.services.catalog import on_sale
 
-MAX_ID = 2**31 - 1
 MAX_DAYS = 31
 Texts = dict[str, str]
 TEXTS = "The text in each language it is written in (language code to text)"

@@ -13,12 +13,10 @@ from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field
 
 from app.api.v1 import api
 from app.api.v1.catalog import TEXTS, Texts, texts
-from app.api.v1.kit import hotel
+from app.api.v1.kit import MAX_ID, hotel
 from app.api.v1.paging import Page, PageQuery, page
 from app.models import LineStatus, Order, OrderLine, OrderStatus, PaymentMethod
 from app.services import ordering
-
-MAX_ID = 2**31 - 1
 
 
 def _in_utc(moment: datetime) -> datetime:

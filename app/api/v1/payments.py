@@ -12,12 +12,11 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 from app.api.v1 import api
-from app.api.v1.kit import hotel
+from app.api.v1.kit import MAX_ID, hotel
 from app.api.v1.paging import Page, PageQuery, page
 from app.models import Payment, PaymentStatus, Refund, RefundStatus
 from app.services import payments
 
-MAX_ID = 2**31 - 1
 PROVIDERS = Literal["stripe", "room"]
 
 
