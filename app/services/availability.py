@@ -102,6 +102,11 @@ def day_slots(service: Service, first_day: date, last_day: date) -> list[Slot]:
     return _pool_slots(service, Slot.local_date, Slot.local_date >= first_day, Slot.local_date <= last_day)
 
 
+def slots_between(service: Service, first_day: date, last_day: date) -> list[Slot]:
+    """Every slot of the pool starting on a hotel-local day ``first_day``..``last_day``, in time order."""
+    return _pool_slots(service, Slot.starts_at, Slot.local_date >= first_day, Slot.local_date <= last_day)
+
+
 def _pool_slots(service: Service, order: InstrumentedAttribute, *window: ColumnElement[bool]) -> list[Slot]:
     """The slots of the service's pool within ``window``, ordered by ``order``."""
     return list(

@@ -7,12 +7,12 @@ On sale means active (not paused) and not archived. Archiving also pauses, so ev
 from __future__ import annotations
 
 from flask_babel import gettext as _
-from sqlalchemy import ColumnElement, select
+from sqlalchemy import ColumnElement, Select, select
 from sqlalchemy.orm import selectinload
 from sqlalchemy.sql.base import ExecutableOption
 
 from app.extensions import db
-from app.models import Package, Service
+from app.models import Package, ResourcePool, Service, ServiceKind, package_service
 from app.services.errors import NotFound
 
 
@@ -65,3 +65,47 @@ def bookable_service(hotel_id: int, service_id: int) -> Service:
     if service is None or service.hotel_id != hotel_id or not on_sale(service):
         raise NotFound(_("This service is not available."))
     return service
+
+
+# The hotel's own systems (the public API) see the whole catalog, paused and archived items too, each
+# saying whether it is on sale: an order line may name a service that is no longer sold. One item by
+# its id, on sale or not, is catalog_admin.hotel_service / hotel_package.
+
+
+def hotel_packages(hotel_id: int, on_sale: bool | None = None) -> Select[tuple[Package]]:
+    """The hotel's packages with their services' ids; ``on_sale`` keeps those that are (or are not)."""
+    statement = select(Package).where(Package.hotel_id == hotel_id).options(selectinload(Package.services))
+    if on_sale is not None:
+        statement = statement.where(_on_sale_condition(Package, on_sale))
+    return statement
+
+
+def hotel_services(
+    hotel_id: int,
+    *,
+    package_id: int | None = None,
+    kind: ServiceKind | None = None,
+    on_sale: bool | None = None,
+) -> Select[tuple[Service]]:
+    """The hotel's services with what describes them (packages, pool and its weekly times)."""
+    statement = (
+        select(Service)
+        .where(Service.hotel_id == hotel_id)
+        .options(
+            selectinload(Service.packages),
+            selectinload(Service.pool).selectinload(ResourcePool.schedules),
+        )
+    )
+    if package_id is not None:
+        in_package = select(package_service.c.service_id).where(package_service.c.package_id == package_id)
+        statement = statement.where(Service.id.in_(in_package))
+    if kind is not None:
+        statement = statement.where(Service.kind == kind)
+    if on_sale is not None:
+        statement = statement.where(_on_sale_condition(Service, on_sale))
+    return statement
+
+
+def _on_sale_condition(model: type[Package] | type[Service], on_sale: bool) -> ColumnElement[bool]:
+    selling = model.active.is_(True) & model.archived.is_(False)
+    return selling if on_sale else ~selling

@@ -9,7 +9,8 @@ from datetime import datetime, timedelta
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import Select, select
+from sqlalchemy.orm import selectinload
 
 from app import clock
 from app.extensions import db
@@ -422,3 +423,48 @@ def stay_orders(stay: Stay) -> list[Order]:
             .order_by(Order.placed_at.desc())
         )
     )
+
+
+def placed_orders(
+    hotel_id: int,
+    *,
+    stay_id: int | None = None,
+    status: OrderStatus | None = None,
+    placed_from: datetime | None = None,
+    placed_until: datetime | None = None,
+) -> Select[tuple[Order]]:
+    """The hotel's orders with their lines and services, carts left out: a cart is the guest's own basket.
+
+    ``placed_from`` is inclusive, ``placed_until`` exclusive; either leaves out orders never placed.
+    """
+    statement = (
+        select(Order)
+        .where(Order.hotel_id == hotel_id, Order.status != OrderStatus.CART)
+        .options(selectinload(Order.lines).selectinload(OrderLine.service))
+    )
+    if stay_id is not None:
+        statement = statement.where(Order.stay_id == stay_id)
+    if status is not None:
+        statement = statement.where(Order.status == status)
+    if placed_from is not None:
+        statement = statement.where(Order.placed_at >= placed_from)
+    if placed_until is not None:
+        statement = statement.where(Order.placed_at < placed_until)
+    return statement
+
+
+def hotel_order(hotel_id: int, order_id: int) -> Order:
+    """One of the hotel's placed orders; a cart or another hotel's order is simply not found."""
+    order = db.session.get(Order, order_id)
+    if order is None or order.hotel_id != hotel_id or order.status is OrderStatus.CART:
+        raise NotFound(_("We could not find that booking."))
+    return order
+
+
+def hotel_order_line(hotel_id: int, order_id: int, line_id: int) -> OrderLine:
+    """A line of one of the hotel's placed orders, found only under its own order."""
+    order = hotel_order(hotel_id, order_id)
+    line = db.session.get(OrderLine, line_id)
+    if line is None or line.order_id != order.id:
+        raise NotFound(_("We could not find that booking."))
+    return line

@@ -14,8 +14,9 @@ from datetime import datetime
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
 
 from app import clock
 from app.extensions import db
@@ -480,3 +481,36 @@ def recent_refunds(hotel_id: int, needing_attention: bool = False, limit: int = 
     if needing_attention:
         query = query.where(Refund.status.in_([RefundStatus.FAILED, RefundStatus.PENDING]))
     return list(db.session.scalars(query.order_by(Refund.id.desc()).limit(limit)))
+
+
+def hotel_payments(
+    hotel_id: int,
+    *,
+    order_id: int | None = None,
+    status: PaymentStatus | None = None,
+    provider: str | None = None,
+) -> Select[tuple[Payment]]:
+    """The hotel's payments with their refunds, every one: money moved whatever became of its order."""
+    statement = select(Payment).where(Payment.hotel_id == hotel_id).options(selectinload(Payment.refunds))
+    if order_id is not None:
+        statement = statement.where(Payment.order_id == order_id)
+    if status is not None:
+        statement = statement.where(Payment.status == status)
+    if provider is not None:
+        statement = statement.where(Payment.provider == provider)
+    return statement
+
+
+def hotel_refunds(
+    hotel_id: int, *, payment_id: int | None = None, status: RefundStatus | None = None
+) -> Select[tuple[Refund]]:
+    statement = select(Refund).where(Refund.hotel_id == hotel_id).options(selectinload(Refund.payment))
+    if payment_id is not None:
+        statement = statement.where(Refund.payment_id == payment_id)
+    if status is not None:
+        statement = statement.where(Refund.status == status)
+    return statement
+
+
+def hotel_refund(hotel_id: int, refund_id: int) -> Refund:
+    return hotel_row(Refund, hotel_id, refund_id, _("We could not find that payment."))

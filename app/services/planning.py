@@ -188,3 +188,51 @@ def _seats_left_message(left: int) -> str:
     if left <= 0:
         return _("Sorry, this is sold out. Please choose another time.")
     return ngettext("Only %(num)d place left.", "Only %(num)d places left.", left)
+
+
+@dataclass(frozen=True)
+class OpenSlot:
+    """A slot as a booking would find it: ``bookable`` when on sale, open, in time and not full."""
+
+    slot: Slot
+    bookable: bool
+
+
+@dataclass(frozen=True)
+class OpenDay:
+    day: date
+    slots: list[OpenSlot]
+
+    @property
+    def available(self) -> bool:
+        return any(item.bookable for item in self.slots)
+
+
+def open_days(service: Service, first: date, last: date, now: datetime | None = None) -> list[OpenDay]:
+    """What a booking of ``service`` could find on each day ``first``..``last`` (inclusive), for any stay.
+
+    The rules that do not depend on the stay: on sale, the lead time (for a by-day service,
+    its earliest day, as :func:`_plan_by_day` counts it), a time not closed and a seat left.
+    A stay's own dates and party are checked when it books.
+    """
+    now = now or clock.now()
+    selling = service.active and not service.archived
+    slots = availability.slots_between(service, first, last)
+    if service.kind.by_day:
+        earliest = service.hotel.local(now + timedelta(minutes=service.lead_time_minutes)).date()
+
+        def bookable(slot: Slot) -> bool:
+            return slot.local_date >= earliest
+    else:
+        lead = timedelta(minutes=service.lead_time_minutes)
+
+        def bookable(slot: Slot) -> bool:
+            return slot.starts_at - lead >= now
+
+    by_day: dict[date, list[OpenSlot]] = {}
+    for slot in slots:
+        fits = selling and not slot.closed and slot.seats_left > 0 and bookable(slot)
+        by_day.setdefault(slot.local_date, []).append(OpenSlot(slot, fits))
+    # Counted, not stepped past ``last``: the last day may be the calendar's last.
+    days = (first + timedelta(days=i) for i in range((last - first).days + 1))
+    return [OpenDay(day, by_day.get(day, [])) for day in days]

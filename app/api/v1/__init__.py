@@ -23,4 +23,14 @@ api = PublicApi(
     "Each key belongs to one hotel and reaches only that hotel's data.",
 )
 
-from app.api.v1 import docs, feedback, folio, guest_requests, hotel, stays  # noqa: E402,F401
+from app.api.v1 import (  # noqa: E402,F401
+    catalog,
+    docs,
+    feedback,
+    folio,
+    guest_requests,
+    hotel,
+    orders,
+    payments,
+    stays,
+)
