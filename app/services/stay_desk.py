@@ -372,10 +372,15 @@ def post_late_charge(stay: Stay, amount: int, description: str, staff: StaffUser
 
 
 def arrivals(hotel_id: int, day: date) -> list[Stay]:
-    """Everyone due to arrive on ``day``, whether still expected or already in (``stay_life.phase``)."""
+    """Everyone due to arrive on ``day``, whether still expected or already in (``stay_life.phase``).
+
+    A cancelled reservation is nobody's arrival: the desk would wait for a guest who is not coming.
+    """
     return list(
         db.session.scalars(
-            select(Stay).where(Stay.hotel_id == hotel_id, Stay.arrival == day).order_by(Stay.room, Stay.id)
+            select(Stay)
+            .where(Stay.hotel_id == hotel_id, Stay.arrival == day, Stay.cancelled_at.is_(None))
+            .order_by(Stay.room, Stay.id)
         )
     )
 
@@ -389,6 +394,7 @@ def departures(hotel: Hotel, day: date) -> list[Stay]:
             select(Stay)
             .where(
                 Stay.hotel_id == hotel.id,
+                Stay.cancelled_at.is_(None),
                 or_(
                     and_(Stay.departure == day, Stay.checked_out_at.is_(None)),
                     and_(Stay.checked_out_at >= day_starts, Stay.checked_out_at < day_ends),

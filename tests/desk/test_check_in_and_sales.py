@@ -206,15 +206,24 @@ def test_today_lists_arrivals_and_departures(app, world, desk):
         factories.make_stay(
             hotel, room="140", surname="Later", arrival=today + timedelta(1), departure=today + timedelta(4)
         )
+        # A reservation the PMS cancelled arrives nowhere and leaves nowhere.
+        for surname, arrival, departure in (
+            ("Unbooked", today, today + timedelta(2)),
+            ("Void", today - timedelta(2), today),
+        ):
+            cancelled = factories.make_stay(
+                hotel, room="150", surname=surname, arrival=arrival, departure=departure
+            )
+            cancelled.cancelled_at = cancelled.created_at
         db.session.commit()
 
     page = text(desk.client.get("/desk/today"))
     arrivals, departures = page.split("<h2>Departures</h2>", 1)
     arrivals = arrivals.split("<h2>Arrivals</h2>", 1)[1]
     assert "Arriving" in arrivals
-    assert all(name not in arrivals for name in ("Leaving", "Gone", "Later", "Garcia", "Novak"))
+    assert all(name not in arrivals for name in ("Leaving", "Gone", "Later", "Garcia", "Novak", "Unbooked"))
     assert "Leaving" in departures and "Gone" in departures  # who left today is listed as gone
-    assert all(name not in departures for name in ("Arriving", "Later", "Garcia", "Novak"))
+    assert all(name not in departures for name in ("Arriving", "Later", "Garcia", "Novak", "Void"))
     assert departures.count("Check out") == 1
     assert departures.count("Checked out") == 1
 
