@@ -189,3 +189,26 @@ def send_due_messages_command() -> None:
     waitlist.expire_offers(clock.now())
     report = messages.send_due_messages(clock.now())
     click.echo(report.summary())
+
+
+@lobby.command("deliver-webhooks")
+@click.option("--loop", is_flag=True, help="Keep running, a pass every few seconds (for systemd).")
+@click.option("--every", default=5.0, show_default=True, help="Seconds between passes with --loop.")
+def deliver_webhooks_command(loop: bool, every: float) -> None:
+    """Send the hotels' webhook events that are due, with retries; one pass, or for ever with --loop.
+
+    Several can run at once (cron, a systemd service, more than one machine): each delivery is
+    claimed in the database first, so it goes out once per attempt.
+    """
+    import time
+
+    from app.services import webhooks
+
+    while True:
+        report = webhooks.deliver_due()
+        if report.fanned_out or report.delivered or report.retrying or report.failed or not loop:
+            click.echo(report.summary())
+        if not loop:
+            return
+        db.session.remove()
+        time.sleep(every)

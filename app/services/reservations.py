@@ -21,7 +21,7 @@ from app.extensions import db
 from app.models import Hotel, Stay, StaySource, Tier
 from app.models.ages import OLDEST_CHILD
 from app.models.stays import party_kind
-from app.services import audit, guest_access
+from app.services import audit, guest_access, signals
 from app.services.errors import LobbyError
 from app.services.locking import write_transaction
 from app.services.stay_desk import MAX_ADULTS, MAX_CHILDREN, STAY_AUDITED, normalized_email
@@ -162,6 +162,7 @@ def upsert(hotel: Hotel, reservation: Reservation, source: StaySource) -> tuple[
                 **fields,
             )
             audit.record(hotel.id, "stay.imported", stay, after=audit.snapshot(stay, STAY_AUDITED))
+            signals.stay_changed.send(stay, change="created")
             return stay, Outcome.CREATED
         before = audit.snapshot(stay, STAY_AUDITED) | {"cancelled": stay.cancelled_at is not None}
         fields |= {
@@ -176,6 +177,7 @@ def upsert(hotel: Hotel, reservation: Reservation, source: StaySource) -> tuple[
             setattr(stay, name, value)
         was, now = audit.changes(before, audit.snapshot(stay, STAY_AUDITED) | {"cancelled": False})
         audit.record(hotel.id, "stay.updated", stay, before=was, after=now)
+        signals.stay_changed.send(stay, change="updated")
     return stay, Outcome.UPDATED
 
 
@@ -191,4 +193,5 @@ def cancel(hotel: Hotel, stay: Stay) -> bool:
         stay.cancelled_at = clock.now()
         guest_access.end_guest_sessions(stay)
         audit.record(hotel.id, "stay.cancelled", stay, after={"cancelled": True})
+        signals.stay_changed.send(stay, change="cancelled")
     return True
