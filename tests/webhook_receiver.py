@@ -11,8 +11,8 @@ import json
 import threading
 import time
 from dataclasses import dataclass
-from pathlib import Path
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 
 from tests.servers import free_port
 
@@ -36,6 +36,12 @@ class Receiver:
         self.delay = 0.0
         self.answer = "ok"
         self._lock = threading.Lock()
+        # With ``wait_for_company`` the first request is held until a second one arrives alongside it
+        # (at most a few seconds): proof that two senders were at work at the same moment.
+        self.wait_for_company = False
+        self.most_at_once = 0
+        self._in_flight = 0
+        self._company = threading.Condition()
         self._server: ThreadingHTTPServer | None = None
 
     @property
@@ -46,13 +52,23 @@ class Receiver:
         receiver = self
 
         class Handler(BaseHTTPRequestHandler):
-            def do_POST(self):  # noqa: N802 (http.server's name)
+            def do_POST(self):
                 body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
                 with receiver._lock:
                     receiver.received.append(Received(self.path, dict(self.headers.items()), body))
                     status, delay, answer = receiver.status, receiver.delay, receiver.answer
-                if delay:
-                    time.sleep(delay)
+                with receiver._company:
+                    receiver._in_flight += 1
+                    receiver.most_at_once = max(receiver.most_at_once, receiver._in_flight)
+                    receiver._company.notify_all()
+                    if receiver.wait_for_company:
+                        receiver._company.wait_for(lambda: receiver.most_at_once >= 2, timeout=5)
+                try:
+                    if delay:
+                        time.sleep(delay)
+                finally:
+                    with receiver._company:
+                        receiver._in_flight -= 1
                 payload = answer.encode()
                 try:
                     self.send_response(status)
@@ -105,5 +121,5 @@ def readme_verify():
     after_mark = text[text.index(SNIPPET_MARK) :]
     code = after_mark.split("```python\n", 1)[1].split("```", 1)[0]
     namespace: dict = {}
-    exec(compile(code, "README.md (webhook snippet)", "exec"), namespace)  # noqa: S102
+    exec(compile(code, "README.md (webhook snippet)", "exec"), namespace)
     return namespace["verify"]

@@ -293,7 +293,8 @@ def _record_placed(order: Order) -> None:
     signals.order_placed.send(order)
     if order.status is OrderStatus.CONFIRMED:  # booked on the room: its payment succeeded with it
         for payment in db.session.scalars(select(Payment).where(Payment.order_id == order.id)):
-            if payment.status is PaymentStatus.SUCCEEDED:
+            # Nothing charged yet (every line waits for the desk's approval) is no payment to tell of.
+            if payment.status is PaymentStatus.SUCCEEDED and payment.amount > 0:
                 signals.payment_changed.send(payment)
 
 

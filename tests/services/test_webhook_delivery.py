@@ -1,4 +1,4 @@
-"""Webhook deliveries reach a real receiver: signed as the README says, retried with backoff, then given up."""
+"""Webhook deliveries reach a real receiver: signed as the README says, retried with backoff, given up."""
 
 from __future__ import annotations
 
