@@ -55,7 +55,7 @@ from app.models import (
     WebhookEndpoint,
 )
 from app.services import audit, signals, webhook_payloads
-from app.services.errors import LobbyError
+from app.services.errors import LobbyError, NotFound
 from app.services.hotel_rows import hotel_row
 from app.services.transactions import operation
 
@@ -325,9 +325,11 @@ def recent_deliveries(endpoint: WebhookEndpoint, limit: int = 50) -> list[Webhoo
 
 
 @operation
-def send_again(hotel: Hotel, delivery_id: int) -> WebhookDelivery:
+def send_again(hotel: Hotel, endpoint_id: int, delivery_id: int) -> WebhookDelivery:
     """The delivery goes out again at the next run, with a new round of retries (a failed one too)."""
     delivery = hotel_row(WebhookDelivery, hotel.id, delivery_id, _("There is no such delivery."))
+    if delivery.endpoint_id != endpoint_id:
+        raise NotFound(_("There is no such delivery."))
     delivery.status = DeliveryStatus.PENDING
     delivery.attempts = 0
     delivery.next_attempt_at = clock.now()

@@ -153,7 +153,7 @@ def test_a_delivery_is_given_up_after_a_day_of_failures_and_can_be_sent_again(ho
     assert webhooks.deliver_due().retrying == 0  # failed stays failed
 
     receiver.recover()
-    webhooks.send_again(hotel, delivery.id)
+    webhooks.send_again(hotel, delivery.endpoint_id, delivery.id)
     assert only_delivery().status is DeliveryStatus.PENDING
     assert webhooks.deliver_due().delivered == 1
     assert only_delivery().status is DeliveryStatus.DELIVERED
