@@ -202,8 +202,10 @@ def check_url(url: str, allow_http: bool) -> str:
     url = (url or "").strip()
     if not url:
         raise LobbyError(_("Please enter the address."))
-    if len(url) > URL_MAX or any(ord(char) <= 32 or ord(char) == 127 for char in url):
-        raise LobbyError(_("Please enter a web address of at most %(num)d characters.", num=URL_MAX))
+    if len(url) > URL_MAX:
+        raise LobbyError(_("Too long. Character limit: %(max)d.", max=URL_MAX))
+    if any(ord(char) <= 32 or ord(char) == 127 for char in url):
+        raise LobbyError(_("Please enter a valid web address."))
     try:
         parts = urlsplit(url)
         parts.port  # noqa: B018  (raises on a port that is not a number)
@@ -244,7 +246,7 @@ def check_events(events: list[str]) -> list[str]:
 def _check_description(description: str) -> str:
     description = (description or "").strip()
     if len(description) > DESCRIPTION_MAX:
-        raise LobbyError(_("Please use at most %(num)d characters.", num=DESCRIPTION_MAX))
+        raise LobbyError(_("Too long. Character limit: %(max)d.", max=DESCRIPTION_MAX))
     return description
 
 
