@@ -164,7 +164,17 @@ def test_card_payments_and_refunds_that_fail(hotel, world, slot, listening):
         external_id="pi_taken",
         idempotency_key="lobby-pay-test-2",
     )
-    db.session.add_all([declined, taken])
+    late = Payment(
+        hotel_id=hotel.id,
+        order=order,
+        provider="stripe",
+        status=PaymentStatus.PENDING,
+        amount=6000,
+        currency="EUR",
+        external_id="pi_late",
+        idempotency_key="lobby-pay-test-3",
+    )
+    db.session.add_all([declined, taken, late])
     db.session.commit()
     mark = last_event_id()
 
@@ -172,13 +182,18 @@ def test_card_payments_and_refunds_that_fail(hotel, world, slot, listening):
         declined.id,
         IntentState("pi_declined", IntentStatus.FAILED, 6000, "EUR", failure_code="card_declined"),
     )
+    # A card success for an order already booked otherwise: it succeeded, and goes straight back.
+    payments.record_intent_state(late.id, IntentState("pi_late", IntentStatus.SUCCEEDED, 6000, "EUR"))
+    assert written(mark) == ["payment.failed", "refund.created", "payment.succeeded"]
+    assert event_data("payment.succeeded")["method"] == "stripe"
+    mark = last_event_id()
     with write_transaction():
         refund = payments.refund_within_transaction(taken, 6000, "Guest left early")
     payments.record_refund_state(
         refund.id, RefundState("re_1", RefundStatus.FAILED, "expired_or_canceled_card")
     )
 
-    assert written(mark) == ["payment.failed", "refund.created", "refund.failed"]
+    assert written(mark) == ["refund.created", "refund.failed"]
     failed = event_data("payment.failed")
     assert (failed["status"], failed["failure_code"], failed["method"]) == (
         "failed",
