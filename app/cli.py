@@ -202,13 +202,20 @@ def deliver_webhooks_command(loop: bool, every: float) -> None:
     """
     import time
 
+    from flask import current_app
+
     from app.services import webhooks
 
+    if not loop:
+        click.echo(webhooks.deliver_due().summary())
+        return
     while True:
-        report = webhooks.deliver_due()
-        if report.fanned_out or report.delivered or report.retrying or report.failed or not loop:
-            click.echo(report.summary())
-        if not loop:
-            return
+        try:
+            report = webhooks.deliver_due()
+            if report.fanned_out or report.delivered or report.retrying or report.failed:
+                click.echo(report.summary())
+        except Exception:  # the database restarting, say: log it and try again next pass
+            current_app.logger.exception("Webhook delivery pass failed; trying again")
+            db.session.rollback()
         db.session.remove()
         time.sleep(every)
