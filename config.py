@@ -66,6 +66,10 @@ class Config:
     PAYMENT_HOLD_MINUTES = int(os.environ.get("PAYMENT_HOLD_MINUTES", "15"))
     # Seats freed for a waiting guest are set aside for them this long, then offered to the next.
     WAITLIST_OFFER_MINUTES = int(os.environ.get("WAITLIST_OFFER_MINUTES", "60"))
+    # Webhooks out (`flask lobby deliver-webhooks`): how long one endpoint may take to answer, and
+    # whether plain http to localhost/127.0.0.1 is allowed (development and tests; never production).
+    WEBHOOKS_TIMEOUT = float(os.environ.get("WEBHOOKS_TIMEOUT", "10"))
+    WEBHOOKS_ALLOW_HTTP = False
 
     # Guest emails (`flask lobby send-due-messages`). USE_TLS is STARTTLS on a plain port (587);
     # USE_SSL is TLS from the start (465). An empty user name means the server needs no login.
@@ -94,6 +98,8 @@ class DevelopmentConfig(Config):
     # The demo runs over plain http on 127.0.0.1; browsers drop Secure cookies there.
     SESSION_COOKIE_SECURE = False
     REMEMBER_COOKIE_SECURE = False
+    # A developer's webhook receiver on this machine may listen on plain http.
+    WEBHOOKS_ALLOW_HTTP = True
 
 
 class ProductionConfig(Config):

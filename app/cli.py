@@ -274,3 +274,32 @@ def pms_connect_command(
         click.echo(
             f"Webhook URL for Mews: <Lobby's address>/api/pms/mews/{hotel.slug}/webhook?secret=<the secret>"
         )
+
+@lobby.command("deliver-webhooks")
+@click.option("--loop", is_flag=True, help="Keep running, a pass every few seconds (for systemd).")
+@click.option("--every", default=5.0, show_default=True, help="Seconds between passes with --loop.")
+def deliver_webhooks_command(loop: bool, every: float) -> None:
+    """Send the hotels' webhook events that are due, with retries; one pass, or for ever with --loop.
+
+    Several can run at once (cron, a systemd service, more than one machine): each delivery is
+    claimed in the database first, so it goes out once per attempt.
+    """
+    import time
+
+    from flask import current_app
+
+    from app.services import webhooks
+
+    if not loop:
+        click.echo(webhooks.deliver_due().summary())
+        return
+    while True:
+        try:
+            report = webhooks.deliver_due()
+            if report.fanned_out or report.delivered or report.retrying or report.failed:
+                click.echo(report.summary())
+        except Exception:  # the database restarting, say: log it and try again next pass
+            current_app.logger.exception("Webhook delivery pass failed; trying again")
+            db.session.rollback()
+        db.session.remove()
+        time.sleep(every)

@@ -142,3 +142,14 @@ def phone(app, world) -> GuestActions:
     phone = GuestActions(app.test_client())
     assert phone.sign_in().status_code == 302
     return phone
+
+
+@pytest.fixture
+def receiver():
+    """A webhook receiver on a free port, answering 200 until told otherwise."""
+    from tests.webhook_receiver import Receiver
+
+    receiver = Receiver()
+    receiver.start()
+    yield receiver
+    receiver.stop()

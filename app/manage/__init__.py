@@ -16,4 +16,5 @@ from app.manage import (  # noqa: E402,F401
     routes,
     sla,
     staff,
+    webhooks,
 )

@@ -71,6 +71,7 @@ def decline(hotel_id: int, request_id: int, staff: StaffUser, message: str = "")
         if message.strip():
             guest_requests.tell_guest(guest_request, message, staff)
         _record_answer(line, "order.line_declined", message)
+        signals.order_cancelled.send(line.order, line=line)
     return guest_request
 
 

@@ -217,6 +217,7 @@ def _record_cancelled(line: OrderLine, was: LineStatus, reason: str) -> None:
     after = {"line": line.id, "line_status": line.status, "fee": line.cancellation_fee}
     before = {"line": line.id, "line_status": was}
     audit.record(line.hotel_id, "order.cancelled", line.order, before=before, after=after, reason=reason)
+    signals.order_cancelled.send(line.order, line=line)
 
 
 def _withdraw_request(line: OrderLine, reason: str = "Cancelled by the guest") -> None:

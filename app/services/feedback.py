@@ -10,7 +10,7 @@ from sqlalchemy import Select, select
 from app import clock
 from app.extensions import db
 from app.models import Feedback, GuestRequest, LineStatus, Order, OrderLine, RequestKind, StaffUser, Stay
-from app.services import guest_requests
+from app.services import guest_requests, signals
 from app.services.errors import LobbyError, NotAllowed, NotFound
 from app.services.hotel_rows import hotel_row
 from app.services.transactions import operation
@@ -98,6 +98,7 @@ def _save(stay: Stay, feedback: Feedback, comment: str) -> Feedback:
     feedback.comment = comment
     db.session.add(feedback)
     db.session.flush()
+    signals.feedback_given.send(feedback)
     if feedback.low:
         guest_requests.open_request(
             stay,

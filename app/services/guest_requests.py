@@ -31,7 +31,7 @@ from app.models import (
     Stay,
     Tier,
 )
-from app.services import stay_life
+from app.services import signals, stay_life
 from app.services.audit import current_actor
 from app.services.errors import LobbyError, NotAllowed, NotFound
 from app.services.hotel_rows import hotel_row
@@ -122,6 +122,7 @@ def open_request(
     )
     db.session.add(guest_request)
     _record(guest_request, "created", staff, by_guest, now, to_value=RequestStatus.NEW.value)
+    signals.request_changed.send(guest_request, change="created")
     return guest_request
 
 
@@ -196,6 +197,7 @@ def move(
     if not to.open:
         guest_request.resolved_at = now
     _record(guest_request, "status", staff, staff is None, now, from_value=before.value, to_value=to.value)
+    signals.request_changed.send(guest_request, change="updated")
 
 
 def _labels(before: RequestStatus, after: RequestStatus) -> dict[str, str]:

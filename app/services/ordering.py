@@ -291,6 +291,12 @@ def _record_placed(order: Order) -> None:
     """The audit entry of a checkout, a desk sale or a waiting-list booking: booked (room) or held (card)."""
     after = {"reference": order.reference, "status": order.status, "payment_method": order.payment_method}
     audit.record(order.hotel_id, "order.placed", order, after=after | {"total": order.total})
+    signals.order_placed.send(order)
+    if order.status is OrderStatus.CONFIRMED:  # booked on the room: its payment succeeded with it
+        for payment in db.session.scalars(select(Payment).where(Payment.order_id == order.id)):
+            # Nothing charged yet (every line waits for the desk's approval) is no payment to tell of.
+            if payment.status is PaymentStatus.SUCCEEDED and payment.amount > 0:
+                signals.payment_changed.send(payment)
 
 
 def _approval_goes_on_the_room() -> NotAllowed:

@@ -48,7 +48,7 @@ from app.payments import (
 # Re-exported, so the webhook view names the provider's refusals through services only.
 from app.payments import InvalidEvent as InvalidEvent
 from app.payments import MalformedEvent as MalformedEvent
-from app.services import audit, ordering
+from app.services import audit, ordering, signals
 from app.services.errors import LobbyError, NotAllowed, NotFound
 from app.services.hotel_rows import hotel_row
 from app.services.locking import write_transaction
@@ -214,6 +214,8 @@ def _record_payment(payment: Payment, was: PaymentStatus) -> None:
     audit.record(
         payment.hotel_id, f"payment.{payment.status.value}", payment.order, before=before, after=after
     )
+    if payment.status in (PaymentStatus.SUCCEEDED, PaymentStatus.FAILED):
+        signals.payment_changed.send(payment)
 
 
 def _late_payment_reason() -> str:
@@ -241,6 +243,7 @@ def _new_refund(
     db.session.flush()
     after = {"payment": payment.id, "refund": refund.id, "amount": amount, "paid": payment.amount}
     audit.record(payment.hotel_id, "refund.created", payment.order, after=after, reason=refund.reason)
+    signals.refund_changed.send(refund, change="created")
     return refund
 
 
@@ -256,6 +259,8 @@ def refund_within_transaction(payment: Payment, amount: int, reason: str, order_
     if provider is not None and provider.settles_at_once:
         line = next((item for item in payment.order.lines if item.id == order_line_id), None)
         provider.reverse(refund, line, clock.now())
+        if refund.status is RefundStatus.SUCCEEDED:  # a room refund is final at once
+            signals.refund_changed.send(refund, change="succeeded")
     return refund
 
 
@@ -304,6 +309,8 @@ def record_refund_state(refund_id: int, state: RefundState) -> None:
                 after=after,
                 reason=refund.failure_reason or "",
             )
+            if refund.status in (RefundStatus.SUCCEEDED, RefundStatus.FAILED):
+                signals.refund_changed.send(refund, change=refund.status.value)
 
 
 def check_refund(payment: Payment, amount: int, reason: str) -> None:

@@ -23,7 +23,7 @@ from app.extensions import db
 from app.models import Hotel, LineStatus, Order, OrderLine, Stay, StaySource, Tier
 from app.models.ages import OLDEST_CHILD
 from app.models.stays import party_kind
-from app.services import audit, guest_access, stay_life
+from app.services import audit, guest_access, signals, stay_life
 from app.services.availability import local_datetime
 from app.services.errors import LobbyError, NotAllowed
 from app.services.locking import write_transaction
@@ -195,6 +195,7 @@ def _upsert_once(hotel: Hotel, reservation: Reservation, source: StaySource) -> 
                 **fields,
             )
             audit.record(hotel.id, "stay.imported", stay, after=audit.snapshot(stay, STAY_AUDITED))
+            signals.stay_changed.send(stay, change="created")
             return stay, Outcome.CREATED
         outcome = _apply(hotel, stay, fields | {"cancelled_at": None})
     return stay, outcome
@@ -216,6 +217,7 @@ def _apply(hotel: Hotel, stay: Stay, fields: dict[str, Any]) -> Outcome:
     for name, value in differing.items():
         setattr(stay, name, value)
     audit.record(hotel.id, "stay.updated", stay, before=before, after=_audited(stay))
+    signals.stay_changed.send(stay, change="updated")
     return Outcome.UPDATED
 
 
@@ -324,6 +326,7 @@ def cancel(hotel: Hotel, stay: Stay) -> bool:
         stay.cancelled_at = clock.now()
         guest_access.end_guest_sessions(stay)
         audit.record(hotel.id, "stay.cancelled", stay, after={"cancelled": True})
+        signals.stay_changed.send(stay, change="cancelled")
     return True
 
 

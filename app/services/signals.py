@@ -23,3 +23,31 @@ seats_wanted = _signals.signal("seats-wanted")
 """A sale is about to take seats (sent before its transaction, with ``now``): seats set aside
 whose time is up (offers to waiting guests nobody answered) go back first, so the sale
 sees them free."""
+
+# What happened to the hotel's stays, orders, money, requests and feedback, for whoever tells the
+# hotel's own systems about it (the webhook outbox). Each is sent inside the write transaction of
+# the change, after the change is made, with the changed row; receivers only add to the session.
+
+stay_changed = _signals.signal("stay-changed")
+"""A stay was made or changed: sent with ``stay`` and ``change``, one of "created", "updated",
+"cancelled", "checked_in", "checked_out"."""
+
+order_placed = _signals.signal("order-placed")
+"""An order was placed (booked on the room, or held while the guest pays by card): ``order``."""
+
+order_cancelled = _signals.signal("order-cancelled")
+"""A line of an order, or the whole order, was cancelled or declined: ``order`` and ``line``."""
+
+payment_changed = _signals.signal("payment-changed")
+"""A payment succeeded or failed (card or room): ``payment``; other states are not sent."""
+
+refund_changed = _signals.signal("refund-changed")
+"""A refund was created, or settled as succeeded or failed: ``refund`` and ``change``, one of
+"created", "succeeded", "failed"."""
+
+request_changed = _signals.signal("request-changed")
+"""A guest request was opened (``change`` "created") or moved to another status ("updated"):
+``guest_request``."""
+
+feedback_given = _signals.signal("feedback-given")
+"""A guest rated a service or the stay, or answered the recommendation question: ``feedback``."""

@@ -31,7 +31,7 @@ from app.models import (
 )
 from app.models.ages import OLDEST_CHILD
 from app.payments import room_charge
-from app.services import audit, guest_access, ordering, rooms, stay_life
+from app.services import audit, guest_access, ordering, rooms, signals, stay_life
 from app.services.errors import LobbyError, NotAllowed
 from app.services.locking import write_transaction
 
@@ -172,6 +172,9 @@ def check_in(hotel: Hotel, details: CheckIn) -> Stay:
             stay,
             after=audit.snapshot(stay, STAY_AUDITED) | {"phase": stay_life.phase(stay)},
         )
+        signals.stay_changed.send(stay, change="created")
+        if stay.checked_in_at:
+            signals.stay_changed.send(stay, change="checked_in")
     return stay
 
 
@@ -299,6 +302,7 @@ def check_in_stay(stay: Stay) -> None:
             )
         stay.checked_in_at = clock.now()
         _record_phase(stay, "stay.checked_in", stay_life.StayPhase.EXPECTED)
+        signals.stay_changed.send(stay, change="checked_in")
 
 
 def _record_phase(stay: Stay, action: str, was: stay_life.StayPhase) -> None:
@@ -316,6 +320,7 @@ def check_out(stay: Stay) -> None:
         stay.checked_out_at = clock.now()
         guest_access.end_guest_sessions(stay)
         _record_phase(stay, "stay.checked_out", stay_life.StayPhase.IN_HOUSE)
+        signals.stay_changed.send(stay, change="checked_out")
 
 
 def post_late_charge(stay: Stay, amount: int, description: str, staff: StaffUser) -> Order:
