@@ -275,6 +275,7 @@ def pms_connect_command(
             f"Webhook URL for Mews: <Lobby's address>/api/pms/mews/{hotel.slug}/webhook?secret=<the secret>"
         )
 
+
 @lobby.command("deliver-webhooks")
 @click.option("--loop", is_flag=True, help="Keep running, a pass every few seconds (for systemd).")
 @click.option("--every", default=5.0, show_default=True, help="Seconds between passes with --loop.")
