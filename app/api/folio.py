@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from functools import wraps
 
 from flask import abort, g, jsonify, request, url_for
@@ -25,9 +26,12 @@ def _unauthorized(error: str | None, description: str):
     return answer, 401
 
 
-def hotel_token_required(view):
-    """The hotel's own API token, as ``Authorization: Bearer <token>``, or 401."""
+def hotel_token_required(scope: str):
+    """The hotel's own API token holding ``scope``, as ``Authorization: Bearer <token>``; 401 or 403."""
+    return functools.partial(_token_required, scope=scope)
 
+
+def _token_required(view, scope: str):
     @wraps(view)
     def wrapped(slug: str, *args, **kwargs):
         header = request.headers.get("Authorization")
@@ -38,8 +42,18 @@ def hotel_token_required(view):
             return _unauthorized("invalid_request", "the Authorization header must be: Bearer <token>")
         g.hotel = db.session.scalar(select(Hotel).where(Hotel.slug == slug))
         # An unknown hotel answers like a wrong token: a token tells nothing about other hotels.
-        if g.hotel is None or api_tokens.authenticate(g.hotel, token) is None:
+        key = api_tokens.authenticate(g.hotel, token) if g.hotel is not None else None
+        if key is None:
             return _unauthorized("invalid_token", "the token is unknown, revoked or another hotel's")
+        if scope not in (key.scopes or []):
+            # RFC 6750's answer to a token that is good but may not do this.
+            answer = jsonify(
+                error="insufficient_scope", error_description=f"the token lacks the scope {scope}"
+            )
+            answer.headers["WWW-Authenticate"] = (
+                f'Bearer realm="lobby", error="insufficient_scope", scope="{scope}"'
+            )
+            return answer, 403
         return view(*args, **kwargs)
 
     return wrapped
@@ -47,7 +61,7 @@ def hotel_token_required(view):
 
 @bp.post("/api/hotels/<slug>/folio/exports")
 @csrf.exempt  # a machine with a bearer token, not a browser with cookies
-@hotel_token_required
+@hotel_token_required("folio:write")
 def folio_export_new():
     """Start an export run: every folio line not exported before, each exactly once."""
     run = folio.new_export(g.hotel)
@@ -55,14 +69,14 @@ def folio_export_new():
 
 
 @bp.get("/api/hotels/<slug>/folio/exports/<int:run_id>")
-@hotel_token_required
+@hotel_token_required("folio:read")
 def folio_export_again(run_id: int):
     run = folio.export_run(g.hotel, run_id) or abort(404)
     return _run_json(run)
 
 
 @bp.get("/api/hotels/<slug>/folio/exports/<int:run_id>.csv")
-@hotel_token_required
+@hotel_token_required("folio:read")
 def folio_export_csv(run_id: int):
     run = folio.export_run(g.hotel, run_id) or abort(404)
     return csv_response(f"folio-{g.hotel.slug}-{run.id}.csv", *folio.csv_table(folio.run_lines(run)))

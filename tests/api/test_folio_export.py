@@ -166,3 +166,18 @@ def test_the_csv_cannot_run_a_formula_and_opens_in_a_spreadsheet(app, client, st
         assert body.startswith(b"\xef\xbb\xbf")  # the UTF-8 byte-order mark
         (row,) = csv.DictReader(io.StringIO(body.decode("utf-8-sig")))
         assert (row["room"], row["amount"], row["currency"]) == ("'=2+5", "60.00", "EUR")
+
+
+def test_the_export_needs_the_folio_scopes_of_the_token(app, client, world):
+    """A key made for reading stays cannot take the room charges away through the older export address."""
+    with app.app_context():
+        hotel = db.session.scalar(select(Hotel).where(Hotel.slug == "test-lodge"))
+        _row, reader = api_tokens.create_token(hotel, "Stays only", created_by=None, scopes=["stays:read"])
+        _row, viewer = api_tokens.create_token(hotel, "Folio reader", created_by=None, scopes=["folio:read"])
+    refused = client.post(EXPORTS, headers={"Authorization": f"Bearer {reader}"})
+    assert refused.status_code == 403
+    assert 'error="insufficient_scope"' in refused.headers["WWW-Authenticate"]
+    assert client.post(EXPORTS, headers={"Authorization": f"Bearer {viewer}"}).status_code == 403
+    run = client.post(EXPORTS, headers={"Authorization": f"Bearer {hotel_token(app)}"}).json["run"]
+    assert client.get(f"{EXPORTS}/{run}", headers={"Authorization": f"Bearer {viewer}"}).status_code == 200
+    assert client.get(f"{EXPORTS}/{run}", headers={"Authorization": f"Bearer {reader}"}).status_code == 403
