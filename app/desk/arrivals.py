@@ -57,7 +57,10 @@ def arrivals_upload():
         form.arrivals.errors = [_("Please choose the arrivals file to upload.")]
         return _page(form, 400)
     # One byte past the limit is enough to know the file is too large.
-    data = upload.stream.read(arrival_imports.MAX_BYTES + 1)
+    try:
+        data = upload.stream.read(arrival_imports.MAX_BYTES + 1)
+    finally:
+        upload.close()  # a large upload is a temporary file: let it go now
     with attempt(form.arrivals) as refused:
         record, ignored = arrival_imports.import_arrivals(
             g.hotel, upload.filename, data, current_user._get_current_object()

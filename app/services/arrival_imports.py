@@ -227,6 +227,7 @@ def _csv_lines(text: str) -> Iterator[list[str]]:
 def _xlsx_lines(data: bytes) -> Iterator[tuple[Any, ...]]:
     from openpyxl import load_workbook  # only needed here; loading it is not free
 
+    workbook = None
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
         sheet = workbook.worksheets[0]
@@ -237,6 +238,9 @@ def _xlsx_lines(data: bytes) -> Iterator[tuple[Any, ...]]:
         raise ArrivalFileRefused(_not_readable()) from error
     except Exception as error:  # openpyxl raises many kinds of error for a damaged workbook
         raise ArrivalFileRefused(_not_readable()) from error
+    finally:
+        if workbook is not None:
+            workbook.close()  # a read-only workbook keeps its archive open until closed
 
 
 def read_sheet(data: bytes) -> Sheet:

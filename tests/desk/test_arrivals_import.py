@@ -10,6 +10,8 @@ from datetime import date, datetime, timedelta
 import pytest
 from openpyxl import Workbook
 from sqlalchemy import select
+from werkzeug.datastructures import FileStorage
+from werkzeug.test import encode_multipart
 
 from app.extensions import db
 from app.models import AuditEntry, StaffRole, Stay, StaySource, Tier
@@ -32,7 +34,11 @@ def desk(app, staff, world):
 
 def upload(staff, content: bytes | str, filename: str = "arrivals.csv"):
     data = content.encode() if isinstance(content, str) else content
-    return staff.post(PAGE, {"arrivals": (io.BytesIO(data), filename)}, content_type="multipart/form-data")
+    # Encoded in memory: the test client would spool a large body to a temporary file it never closes.
+    boundary, body = encode_multipart(
+        {"csrf_token": staff.csrf(PAGE), "arrivals": FileStorage(io.BytesIO(data), filename)}
+    )
+    return staff.client.post(PAGE, data=body, content_type=f"multipart/form-data; boundary={boundary}")
 
 
 def imported_stays(app) -> dict[str, Stay]:
