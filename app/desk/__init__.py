@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("desk", __name__, url_prefix="/desk")
 
-from app.desk import feedback, front, queue, routes, sales  # noqa: E402,F401
+from app.desk import arrivals, feedback, front, queue, routes, sales  # noqa: E402,F401
