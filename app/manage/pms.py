@@ -10,7 +10,7 @@ from wtforms.validators import Optional
 
 from app.manage import bp
 from app.models import StaffRole
-from app.services import pms_connections
+from app.services import pms_connections, pms_sync
 from app.web.fields import WholeNumberField, text_field
 from app.web.forms import LobbyForm, PlainForm
 from app.web.messages import NOT_A_CHOICE
@@ -91,7 +91,13 @@ def _page(form: PmsForm | None = None, status: int = 200):
             name: pms_connections.masked(credentials.get(name, "")) for name in pms_connections.SECRET_NAMES
         },
         keep_saved=KEEP_SAVED,
-        webhook_url=request.host_url.rstrip("/") + f"/api/pms/mews/{g.hotel.slug}/webhook",
+        # The whole address Mews is given, its secret included (Mews signs nothing: the URL is the proof).
+        webhook_url=url_for(
+            "api.mews_webhook",
+            slug=g.hotel.slug,
+            secret=(connection.settings or {}).get("webhook_secret", "") if connection else "",
+            _external=True,
+        ),
         state=pms_connections.status(g.hotel),
         posting_labels=pms_connections.STATUS_LABELS,
     )
@@ -137,4 +143,20 @@ def pms_new_webhook_secret():
         pms_connections.new_webhook_secret(g.hotel)
     if not refused:
         flash(_("New webhook secret made: paste the new address into Mews."), "success")
+    return redirect(url_for("manage.pms_page"))
+
+
+@bp.post("/pms/sync")
+@role_required(MANAGER)
+def pms_sync_now():
+    """Pull reservations and post waiting charges now, instead of at the next scheduled run."""
+    if not PlainForm().validate_on_submit():
+        abort(400)
+    runs = pms_sync.sync_hotel(g.hotel)
+    if not runs:
+        flash(_("The connection is paused or not set up: nothing was synced."), "error")
+    elif all(run.ok for run in runs):
+        flash(_("Synced with the PMS."), "success")
+    else:
+        flash(_("The PMS answered with an error: see the last error below."), "error")
     return redirect(url_for("manage.pms_page"))

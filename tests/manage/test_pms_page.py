@@ -61,7 +61,7 @@ def test_the_connection_is_saved_and_its_tokens_are_masked(app, manager, world):
     page = text(manager.client.get(PAGE))
     assert CLIENT_TOKEN not in page and ACCESS_TOKEN not in page
     assert "••••••••" + CLIENT_TOKEN[-4:] in page and "••••••••" + ACCESS_TOKEN[-4:] in page
-    assert "http://localhost/api/pms/mews/test-lodge/webhook" in page
+    assert f"http://localhost/api/pms/mews/test-lodge/webhook?secret={settings['webhook_secret']}" in page
     assert settings["webhook_secret"] in page
     assert "VIP = gold\nLoyal = silver" in page
 
