@@ -1,0 +1,62 @@
+"""The OpenAPI document says what the API really sends: answers validate against their own schemas."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, time, timedelta, timezone
+
+import jsonschema_rs
+from flask import Blueprint
+from pydantic import BaseModel
+
+from app.api.v1 import openapi
+from app.api.v1.kit import PublicApi
+
+
+class OpeningOut(BaseModel):
+    opens: time
+    closes: time | None
+    changed_at: datetime
+
+
+class OpeningQuery(BaseModel):
+    at: time | None = None
+
+
+def little_api() -> PublicApi:
+    api = PublicApi(Blueprint("little", __name__, url_prefix="/x"), title="t", version="1", description="d")
+
+    @api.route("/opening", scope="catalog:read", summary="s", tags=["t"], responses={200: OpeningOut})
+    def opening(): ...
+
+    @api.route(
+        "/openings", scope="catalog:read", summary="s", tags=["t"], responses={200: None}, query=OpeningQuery
+    )
+    def openings(): ...
+
+    return api
+
+
+def validator(document: dict, name: str):
+    schema = {"$ref": f"#/components/schemas/{name}", "components": document["components"]}
+    return jsonschema_rs.Draft202012Validator(schema, validate_formats=True)
+
+
+def test_a_time_of_day_in_an_answer_validates_against_the_document():
+    """A wall-clock time (no offset) was documented as JSON Schema's "time", which needs one: the
+    fuzzer found every service answer broke its own document. Both kinds validate now."""
+    document = openapi.build(little_api())
+    check = validator(document, "OpeningOut")
+    for opens in (
+        time(9, 0),
+        time(9, 30, 15, 500),
+        time(9, 0, tzinfo=UTC),
+        time(9, tzinfo=timezone(timedelta(hours=4))),
+    ):
+        answer = OpeningOut(opens=opens, closes=None, changed_at=datetime(2026, 12, 4, 9, tzinfo=UTC))
+        assert check.is_valid(answer.model_dump(mode="json")), answer.model_dump(mode="json")
+    assert not check.is_valid({"opens": "9 o'clock", "closes": None, "changed_at": "2026-12-04T09:00:00Z"})
+    # A query of times reads the same pattern, and what it allows pydantic accepts.
+    (parameter,) = document["paths"]["/x/openings"]["get"]["parameters"]
+    assert "pattern" in str(parameter["schema"])
+    for sent in ("09:00", "09:00:00", "09:00:00.5", "09:00:00Z", "09:00+01:00"):
+        assert OpeningQuery.model_validate({"at": sent}).at is not None
