@@ -60,7 +60,7 @@ def add_every_object(hotel: Hotel, *, room: str = "112", surname: str = "Haddad"
         surname=surname,
         first_name="Layla",
         email=f"layla.{room}@example.com",
-        pms_reservation_id=f"R-{mark}",
+        pms_reservation_id=f"PMS-{room}",
     )
 
     order = placed_order(hotel.id, stay.id, f"ORD-{mark}", now - timedelta(hours=2), currency=hotel.currency)
