@@ -8,8 +8,11 @@ import jsonschema_rs
 from flask import Blueprint
 from pydantic import BaseModel
 
+from app import create_app
 from app.api.v1 import openapi
-from app.api.v1.kit import PublicApi
+from app.api.v1.kit import PublicApi, answer_errors
+from config import TestConfig
+from tests.api.v1.conftest import bearer, make_key
 
 
 class OpeningOut(BaseModel):
@@ -60,3 +63,32 @@ def test_a_time_of_day_in_an_answer_validates_against_the_document():
     assert "pattern" in str(parameter["schema"])
     for sent in ("09:00", "09:00:00", "09:00:00.5", "09:00:00Z", "09:00+01:00"):
         assert OpeningQuery.model_validate({"at": sent}).at is not None
+
+
+def test_an_id_past_the_database_is_not_found_whatever_the_method(app, database_url, world):
+    """Past 2**31-1 the router answered 405 to every method but GET (schemathesis's coverage phase
+    sent the document's maximum plus one): now every method gets the documented 404, after the scope."""
+    blueprint = Blueprint("ids", __name__, url_prefix="/ids")
+    answer_errors(blueprint)
+    ids = PublicApi(blueprint, title="t", version="1", description="d")
+
+    @ids.route("/things/<int:thing_id>", scope="stays:read", summary="s", tags=["t"], responses={204: None})
+    def read_thing(thing_id: int) -> None:
+        return None
+
+    @ids.route(
+        "/things/<int:thing_id>", "PATCH", scope="stays:write", summary="s", tags=["t"], responses={204: None}
+    )
+    def change_thing(thing_id: int) -> None:
+        return None
+
+    other = create_app(TestConfig, SQLALCHEMY_DATABASE_URI=database_url)
+    other.register_blueprint(blueprint)
+    client = other.test_client()
+    key, reader = bearer(make_key(app)), bearer(make_key(app, scopes=["stays:read"], name="Reader"))
+    assert client.patch("/ids/things/2147483647", headers=key).status_code == 204
+    for huge in ("2147483648", "99999999999999999999999"):
+        for method in ("GET", "PATCH"):
+            answer = client.open(f"/ids/things/{huge}", method=method, headers=key)
+            assert (answer.status_code, answer.json["type"]) == (404, "/api/v1/problems/not-found"), method
+    assert client.patch("/ids/things/2147483648", headers=reader).status_code == 403
