@@ -29,6 +29,7 @@ _PATH_SCHEMAS = {
 WALL_CLOCK_TIME = (
     r"^([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\.[0-9]{1,6})?)?(Z|[+-]([01][0-9]|2[0-3]):[0-5][0-9])?$"
 )
+_SUCCESS_TEXT = {200: "OK", 201: "Created", 202: "Accepted", 204: "Done; no body"}
 _ERROR_TEXT = {
     400: "The request is not well-formed",
     401: "No API key, or one that is unknown or revoked",
@@ -145,7 +146,11 @@ def _parameters(endpoint: Endpoint, refs: dict) -> list[dict[str, Any]]:
 def _responses(endpoint: Endpoint, refs: dict) -> dict[str, Any]:
     responses: dict[str, Any] = {}
     for status, model in endpoint.responses.items():
-        answer: dict[str, Any] = {"description": "OK" if status < 300 else _ERROR_TEXT.get(status, "Error")}
+        answer: dict[str, Any] = {
+            "description": _SUCCESS_TEXT.get(status, "OK")
+            if status < 300
+            else _ERROR_TEXT.get(status, "Error")
+        }
         if model is not None:
             answer["content"] = {"application/json": {"schema": refs[(model, "serialization")]}}
         responses[str(status)] = answer

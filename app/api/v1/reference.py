@@ -7,6 +7,7 @@ StayOut") with the limits beside them; a referenced schema links to its own tabl
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -38,7 +39,7 @@ class Row:
     name: str
     type: Markup
     required: bool
-    description: str
+    description: Markup
     limits: list[str]
     where: str = ""  # a parameter's place: path, query, header
 
@@ -46,7 +47,7 @@ class Row:
 @dataclass
 class Schema:
     name: str
-    description: str
+    description: Markup
     rows: list[Row]
     type: Markup | None = None  # a schema that is not an object with fields
 
@@ -70,7 +71,7 @@ class Operation:
     path: str
     scope: str
     summary: str
-    description: str
+    description: Markup
     parameters: list[Row]
     body: Markup | None
     answers: list[Answer]
@@ -88,6 +89,15 @@ class Reference:
     tags: dict[str, list[Operation]] = field(default_factory=dict)
     schemas: list[Schema] = field(default_factory=list)
     problems: list[tuple[str, int, str]] = field(default_factory=list)
+
+
+def prose(text: str) -> Markup:
+    """A docstring or description as written in code: ````name```` and ```name``` become code."""
+    parts = re.split(r"``?([^`]+)``?", text)
+    return Markup("").join(
+        Markup("<code>{}</code>").format(part) if index % 2 else escape(part)
+        for index, part in enumerate(parts)
+    )
 
 
 def schema_anchor(name: str) -> str:
@@ -129,14 +139,14 @@ def _operation(method: str, path: str, operation: dict[str, Any]) -> Operation:
         path=path,
         scope=operation.get("x-scope", ""),
         summary=operation.get("summary", ""),
-        description=operation.get("description", ""),
+        description=prose(operation.get("description", "")),
         parameters=[
             Row(
                 name=parameter["name"],
                 where=parameter["in"],
                 type=type_of(parameter["schema"]),
                 required=parameter.get("required", False),
-                description=parameter.get("description", parameter["schema"].get("description", "")),
+                description=prose(parameter.get("description", parameter["schema"].get("description", ""))),
                 limits=limits(parameter["schema"]),
             )
             for parameter in operation.get("parameters", [])
@@ -149,16 +159,18 @@ def _operation(method: str, path: str, operation: dict[str, Any]) -> Operation:
 def _schema(name: str, schema: dict[str, Any]) -> Schema:
     required = set(schema.get("required", []))
     if "properties" not in schema:
-        return Schema(name=name, description=schema.get("description", ""), rows=[], type=type_of(schema))
+        return Schema(
+            name=name, description=prose(schema.get("description", "")), rows=[], type=type_of(schema)
+        )
     return Schema(
         name=name,
-        description=schema.get("description", ""),
+        description=prose(schema.get("description", "")),
         rows=[
             Row(
                 name=field_name,
                 type=type_of(prop),
                 required=field_name in required,
-                description=prop.get("description", ""),
+                description=prose(prop.get("description", "")),
                 limits=limits(prop),
             )
             for field_name, prop in schema["properties"].items()

@@ -6,6 +6,7 @@ import re
 
 from app.api.v1 import api
 from app.api.v1.problems import TYPES
+from app.api.v1.reference import prose, type_of
 
 
 def test_the_page_lists_every_endpoint_with_its_scope_and_schemas(client, world):
@@ -56,3 +57,14 @@ def test_the_page_chrome_speaks_the_readers_language(client, world):
     assert '<html lang="ru"' in html
     # The schema's own descriptions stay English, marked as such for screen readers and translators.
     assert '<td lang="en">Read stays (reservations) and their guests</td>' in html
+
+
+def test_descriptions_read_as_written_in_code():
+    """Docstrings quote names as ``name``: the page shows them as code, and escapes everything else."""
+    assert prose("Sends ``outcome`` or `state` <b>") == (
+        "Sends <code>outcome</code> or <code>state</code> &lt;b&gt;"
+    )
+    assert str(type_of({"anyOf": [{"$ref": "#/components/schemas/StayOut"}, {"type": "null"}]})) == (
+        '<a href="#schema-StayOut">StayOut</a> | null'
+    )
+    assert str(type_of({"type": "array", "items": {"type": "integer"}})) == "array[integer]"
