@@ -19,12 +19,9 @@ from __future__ import annotations
 import functools
 import inspect
 import re
-import time as clock_time
-import types
-import typing
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, time
 from typing import Any
 
 from flask import Blueprint, Response, current_app, g, json, request
@@ -128,7 +125,7 @@ def _unbounded(rule: str) -> str:
 
 
 def _handle(endpoint: Endpoint, **path_args: Any) -> Response:
-    started = clock_time.perf_counter()
+    started = time.perf_counter()
     g.api_started = started
     key = _authenticate()
     g.api_key, g.api_hotel = key, key.hotel
@@ -263,8 +260,12 @@ def _validated(model: type[BaseModel], data: Any, where: str) -> BaseModel:
     return validated
 
 
-# What starts an ISO 8601 date (and so a datetime) or a time of day, the forms the document promises.
-_ISO_START = {date: re.compile(r"\d{4}-\d{2}-\d{2}"), time: re.compile(r"\d{2}:\d{2}")}
+# What starts each ISO 8601 text the document promises, by its JSON Schema format.
+_ISO_START = {
+    "date": re.compile(r"\d{4}-\d{2}-\d{2}"),
+    "date-time": re.compile(r"\d{4}-\d{2}-\d{2}"),
+    "time": re.compile(r"\d{2}:\d{2}"),
+}
 
 
 def _not_iso_times(model: type[BaseModel], data: Any, where: str) -> list[FieldError]:
@@ -277,32 +278,24 @@ def _not_iso_times(model: type[BaseModel], data: Any, where: str) -> list[FieldE
     if not isinstance(data, dict):
         return []
     errors = []
-    for name, info in model.model_fields.items():
-        value = data.get(info.alias or name)
-        kinds = _temporal_kinds(info.annotation)
-        if value is None or not kinds:
-            continue
-        if not isinstance(value, str) or not any(_ISO_START[kind].match(value) for kind in kinds):
+    for name, starts in _iso_fields(model).items():
+        value = data.get(name)
+        if value is not None and not (isinstance(value, str) and any(s.match(value) for s in starts)):
             errors.append(FieldError(field=f"{where}.{name}", message="Input should be an ISO 8601 text"))
     return errors
 
 
-def _temporal_kinds(annotation: Any) -> set[type]:
-    """``{date}`` for a date or datetime (optional or not), ``{time}`` for a time; empty for
-    anything else, a union with other types included (their text forms are theirs to judge)."""
-    if typing.get_origin(annotation) not in (None, typing.Union, types.UnionType):
-        return set()  # a list of dates, a dict…: pydantic judges the items
-    kinds = set()
-    for kind in typing.get_args(annotation) or (annotation,):
-        if kind is type(None):
-            continue
-        if isinstance(kind, type) and issubclass(kind, date):  # datetime is a date
-            kinds.add(date)
-        elif isinstance(kind, type) and issubclass(kind, time):
-            kinds.add(time)
-        else:
-            return set()
-    return kinds
+@functools.cache
+def _iso_fields(model: type[BaseModel]) -> dict[str, list[re.Pattern]]:
+    """The model's top-level fields the document shows as a date, date-time or time string (or null),
+    whatever type says so (``date``, ``AwareDatetime``, an ``Annotated`` one), by their name on the wire."""
+    fields = {}
+    for name, schema in model.model_json_schema().get("properties", {}).items():
+        options = [option for option in schema.get("anyOf", [schema]) if option.get("type") != "null"]
+        formats = {option.get("format") for option in options}
+        if options and formats <= set(_ISO_START):
+            fields[name] = [_ISO_START[kind] for kind in formats]
+    return fields
 
 
 def _as_response(result: Any, endpoint: Endpoint) -> Response:
@@ -332,7 +325,7 @@ def _log_and_label(response: Response) -> Response:
         method=request.method,
         path=request.path,
         status=response.status_code,
-        duration_ms=round((clock_time.perf_counter() - g.api_started) * 1000),
+        duration_ms=round((time.perf_counter() - g.api_started) * 1000),
         idempotency_key=g.get("api_idempotency_key"),
         replayed=g.get("api_replayed", False),
     )

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta, timezone
+from typing import Annotated
 
 import jsonschema_rs
 from flask import Blueprint
-from pydantic import BaseModel
+from pydantic import AfterValidator, AwareDatetime, BaseModel
 
 from app import create_app
 from app.api.v1 import openapi
@@ -97,7 +98,9 @@ def test_an_id_past_the_database_is_not_found_whatever_the_method(app, database_
 class SinceQuery(BaseModel):
     since: datetime | None = None
     day: date | None = None
+    until: Annotated[AwareDatetime, AfterValidator(lambda moment: moment)] | None = None
     limit: int = 10
+    days: list[date] = []
 
 
 def test_dates_are_iso_text_as_documented_not_seconds_since_1970(app, database_url, world):
@@ -116,9 +119,14 @@ def test_dates_are_iso_text_as_documented_not_seconds_since_1970(app, database_u
     other = create_app(TestConfig, SQLALCHEMY_DATABASE_URI=database_url)
     other.register_blueprint(blueprint)
     client, key = other.test_client(), bearer(make_key(app))
-    good = {"since": "2026-12-04T09:00:00Z", "day": "2026-12-04", "limit": "5"}
+    good = {
+        "since": "2026-12-04T09:00:00Z",
+        "day": "2026-12-04",
+        "until": "2026-12-05T09:00:00+01:00",
+        "limit": "5",
+    }
     assert client.get("/since/things", query_string=good, headers=key).status_code == 204
-    for bad in ({"since": "0.5"}, {"day": "0"}, {"since": "1733302800"}):
+    for bad in ({"since": "0.5"}, {"day": "0"}, {"since": "1733302800"}, {"until": "0.5"}):
         answer = client.get("/since/things", query_string=bad, headers=key)
         assert answer.status_code == 422, bad
         ((name,),) = [bad.keys()]
