@@ -6,12 +6,14 @@ from datetime import UTC, date, datetime, time, timedelta, timezone
 from typing import Annotated
 
 import jsonschema_rs
+import pytest
 from flask import Blueprint
 from pydantic import AfterValidator, AwareDatetime, BaseModel
 
 from app import create_app
 from app.api.v1 import openapi
 from app.api.v1.kit import PublicApi, answer_errors
+from app.extensions import db
 from config import TestConfig
 from tests.api.v1.conftest import bearer, make_key
 
@@ -40,6 +42,23 @@ def little_api() -> PublicApi:
     return api
 
 
+@pytest.fixture
+def serve(database_url):
+    """``serve(blueprint)``: a test client of an app of its own with ``blueprint``, on the test database."""
+    apps = []
+
+    def serving(blueprint: Blueprint):
+        other = create_app(TestConfig, SQLALCHEMY_DATABASE_URI=database_url)
+        other.register_blueprint(blueprint)
+        apps.append(other)
+        return other.test_client()
+
+    yield serving
+    for other in apps:  # its own engine: closed here, not left to the garbage collector
+        with other.app_context():
+            db.engine.dispose()
+
+
 def validator(document: dict, name: str):
     schema = {"$ref": f"#/components/schemas/{name}", "components": document["components"]}
     return jsonschema_rs.Draft202012Validator(schema, validate_formats=True)
@@ -66,7 +85,7 @@ def test_a_time_of_day_in_an_answer_validates_against_the_document():
         assert OpeningQuery.model_validate({"at": sent}).at is not None
 
 
-def test_an_id_past_the_database_is_not_found_whatever_the_method(app, database_url, world):
+def test_an_id_past_the_database_is_not_found_whatever_the_method(app, serve, world):
     """Past 2**31-1 the router answered 405 to every method but GET (schemathesis's coverage phase
     sent the document's maximum plus one): now every method gets the documented 404, after the scope."""
     blueprint = Blueprint("ids", __name__, url_prefix="/ids")
@@ -83,9 +102,7 @@ def test_an_id_past_the_database_is_not_found_whatever_the_method(app, database_
     def change_thing(thing_id: int) -> None:
         return None
 
-    other = create_app(TestConfig, SQLALCHEMY_DATABASE_URI=database_url)
-    other.register_blueprint(blueprint)
-    client = other.test_client()
+    client = serve(blueprint)
     key, reader = bearer(make_key(app)), bearer(make_key(app, scopes=["stays:read"], name="Reader"))
     assert client.patch("/ids/things/2147483647", headers=key).status_code == 204
     for huge in ("2147483648", "99999999999999999999999"):
@@ -103,7 +120,7 @@ class SinceQuery(BaseModel):
     days: list[date] = []
 
 
-def test_dates_are_iso_text_as_documented_not_seconds_since_1970(app, database_url, world):
+def test_dates_are_iso_text_as_documented_not_seconds_since_1970(app, serve, world):
     """pydantic reads "0.5" as a time in 1970; the document says an ISO string, so the kit refuses it
     (schemathesis's negative data found every date filter taking a number)."""
     blueprint = Blueprint("since", __name__, url_prefix="/since")
@@ -116,9 +133,7 @@ def test_dates_are_iso_text_as_documented_not_seconds_since_1970(app, database_u
     def things(query: SinceQuery) -> None:
         return None
 
-    other = create_app(TestConfig, SQLALCHEMY_DATABASE_URI=database_url)
-    other.register_blueprint(blueprint)
-    client, key = other.test_client(), bearer(make_key(app))
+    client, key = serve(blueprint), bearer(make_key(app))
     good = {
         "since": "2026-12-04T09:00:00Z",
         "day": "2026-12-04",
