@@ -248,10 +248,12 @@ def _validated(model: type[BaseModel], data: Any, where: str) -> BaseModel:
     try:
         validated = model.model_validate(data)
     except ValidationError as error:
-        errors = not_iso + [
+        errors = [
             FieldError(field=".".join([where, *map(str, item["loc"])]), message=item["msg"])
             for item in error.errors(include_url=False)
         ]
+        named = {field_error.field for field_error in errors}
+        errors += [iso for iso in not_iso if iso.field not in named]  # each field told once
         raise ApiProblem(
             "validation-error", f"{len(errors)} field(s) did not validate.", errors=errors
         ) from error

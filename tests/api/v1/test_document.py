@@ -148,3 +148,6 @@ def test_dates_are_iso_text_as_documented_not_seconds_since_1970(app, serve, wor
         assert [error["field"] for error in answer.json["errors"]] == [f"query.{name}"]
     both = client.get("/since/things", query_string={"day": "0", "limit": "x"}, headers=key)
     assert {error["field"] for error in both.json["errors"]} == {"query.day", "query.limit"}
+    # A field pydantic refuses too is told once.
+    twice = client.get("/since/things", query_string={"day": "not a day"}, headers=key)
+    assert [error["field"] for error in twice.json["errors"]] == ["query.day"]
