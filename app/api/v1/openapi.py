@@ -10,7 +10,8 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any
 
-from pydantic.json_schema import models_json_schema
+from pydantic.json_schema import GenerateJsonSchema, JsonSchemaValue, models_json_schema
+from pydantic_core import core_schema
 
 from app.api.v1.problems import MEDIA_TYPE, TYPES, Problem
 from app.services.api_tokens import SCOPES
@@ -24,6 +25,11 @@ _PATH_SCHEMAS = {
     "int": {"type": "integer", "minimum": 1, "maximum": 2**31 - 1},
     "string": {"type": "string", "minLength": 1, "maxLength": 100, "pattern": "^[^/\\x00-\\x1f]+$"},
 }
+# A time of day as pydantic reads and writes it: "09:00", "09:00:00.5", with an offset only if it has one.
+WALL_CLOCK_TIME = (
+    r"^([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\.[0-9]{1,6})?)?(Z|[+-]([01][0-9]|2[0-3]):[0-5][0-9])?$"
+)
+_SUCCESS_TEXT = {200: "OK", 201: "Created", 202: "Accepted", 204: "Done; no body"}
 _ERROR_TEXT = {
     400: "The request is not well-formed",
     401: "No API key, or one that is unknown or revoked",
@@ -36,13 +42,28 @@ _ERROR_TEXT = {
 }
 
 
+class ApiJsonSchema(GenerateJsonSchema):
+    """pydantic's JSON Schema, with times of day as the API writes them.
+
+    pydantic says ``format: time`` for a ``datetime.time``, which JSON Schema (RFC 3339's
+    full-time) reads as "with an offset"; a wall-clock time (a schedule in the hotel's own
+    zone) has none, so every answer holding one broke its own document. A pattern says
+    what is really sent and accepted.
+    """
+
+    def time_schema(self, schema: core_schema.TimeSchema) -> JsonSchemaValue:
+        return {"type": "string", "pattern": WALL_CLOCK_TIME}
+
+
 def build(api: PublicApi) -> dict[str, Any]:
     models = {(Problem, "serialization")}
     for endpoint in api.endpoints:
         models.update((model, "validation") for model in (endpoint.body, endpoint.query) if model is not None)
         models.update((model, "serialization") for model in endpoint.responses.values() if model is not None)
     refs, top = models_json_schema(
-        sorted(models, key=lambda pair: (pair[0].__name__, pair[1])), ref_template=REF
+        sorted(models, key=lambda pair: (pair[0].__name__, pair[1])),
+        ref_template=REF,
+        schema_generator=ApiJsonSchema,
     )
     paths: dict[str, dict[str, Any]] = {}
     for endpoint in api.endpoints:
@@ -101,7 +122,7 @@ def _parameters(endpoint: Endpoint, refs: dict) -> list[dict[str, Any]]:
         for name, kind in endpoint.path_params.items()
     ]
     if endpoint.query is not None:
-        schema = endpoint.query.model_json_schema(ref_template=REF)
+        schema = endpoint.query.model_json_schema(ref_template=REF, schema_generator=ApiJsonSchema)
         required = set(schema.get("required", []))
         for name, prop in schema.get("properties", {}).items():
             parameter = {"name": name, "in": "query", "required": name in required, "schema": prop}
@@ -125,7 +146,11 @@ def _parameters(endpoint: Endpoint, refs: dict) -> list[dict[str, Any]]:
 def _responses(endpoint: Endpoint, refs: dict) -> dict[str, Any]:
     responses: dict[str, Any] = {}
     for status, model in endpoint.responses.items():
-        answer: dict[str, Any] = {"description": "OK" if status < 300 else _ERROR_TEXT.get(status, "Error")}
+        answer: dict[str, Any] = {
+            "description": _SUCCESS_TEXT.get(status, "OK")
+            if status < 300
+            else _ERROR_TEXT.get(status, "Error")
+        }
         if model is not None:
             answer["content"] = {"application/json": {"schema": refs[(model, "serialization")]}}
         responses[str(status)] = answer
