@@ -29,7 +29,7 @@ from app.models import (
     WaitlistStatus,
 )
 from app.seed.demo import DEMO_STAFF, DEMO_STAFF_PASSWORD
-from app.services import api_tokens
+from app.services import api_tokens, arrival_imports
 from config import Config
 
 OTHER_LOCALES = [code for code in Config.LANGUAGES if code != "en"]
@@ -254,6 +254,9 @@ STAFF_ALLOWED_SAME = ALLOWED_SAME | {
     "Our youngest has a cold. Could someone bring a kettle and some honey?",
     "Mews",  # an API token's name
     *api_tokens.SCOPES,  # shown as codes beside their names, as the PMS's settings know them
+    # The arrivals file's column names: a file's header must use them, in whatever language it is read.
+    *arrival_imports.COLUMNS,
+    *(alias for aliases in arrival_imports.COLUMNS.values() for alias in aliases),
 }
 
 

@@ -56,7 +56,7 @@ def test_a_new_token_is_shown_once_and_kept_only_as_its_hash(app, staff, manager
 
 
 def test_the_token_opens_the_export_and_its_last_use_is_shown(app, client, staff, manager, frozen_now):
-    token = shown_token(create(staff))
+    token = shown_token(create(staff, scopes=("folio:read", "folio:write")))  # taking charges needs write
     moment = frozen_now(clock.now().replace(microsecond=0))
     answer = client.post(EXPORTS, headers={"Authorization": f"Bearer {token}"})
     assert answer.status_code == 201

@@ -21,7 +21,7 @@ from sqlalchemy import select
 
 from app.api.v1 import api
 from app.extensions import db
-from app.models import Hotel
+from app.models import ApiToken, Hotel
 from tests.api.v1.conftest import bearer, make_key
 from tests.api.v1.every_object import add_every_object
 from tests.factories import make_hotel
@@ -66,9 +66,13 @@ def two_hotels(app, world, monkeypatch) -> dict[str, Any]:
         other = make_hotel(B_SLUG, name={"en": "Brennan Lodge"}, currency="CHF")
         b_id = other.id
         b_ids = add_every_object(other, room="113", surname="Brennan")
+    no_scope = make_key(app, name="Hotel A, no scope", scopes=["stays:read"])
+    with app.app_context():  # a manager cannot make a key that may do nothing; the database can hold one
+        db.session.scalar(select(ApiToken).where(ApiToken.name == "Hotel A, no scope")).scopes = []
+        db.session.commit()
     return {
         "key": bearer(make_key(app, name="Hotel A")),
-        "no_scope": bearer(make_key(app, name="Hotel A, no scope", scopes=[])),
+        "no_scope": bearer(no_scope),
         "a": a_ids,
         "b": b_ids,
         "b_hotel_id": b_id,
