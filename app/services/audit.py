@@ -12,7 +12,7 @@ the operation it describes, so an entry exists exactly when its change does.
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -59,19 +59,29 @@ class Actor:
 
 SYSTEM = Actor(ActorKind.SYSTEM, name="Lobby")
 
-_current: ContextVar[Actor] = ContextVar("lobby_audit_actor", default=SYSTEM)
+# The actor, or a function that finds it: most requests record nothing, so the web layer
+# hands over how to find who is asking and it is looked up only when an entry is written.
+_current: ContextVar[Actor | Callable[[], Actor]] = ContextVar("lobby_audit_actor", default=SYSTEM)
 
 
 def current_actor() -> Actor:
-    return _current.get()
+    actor = _current.get()
+    if isinstance(actor, Actor):
+        return actor
+    found = actor()
+    _current.set(found)  # once per block: the block's reset puts the previous actor back
+    return found
 
 
 @contextmanager
-def acting_as(actor: Actor) -> Iterator[Actor]:
-    """Everything recorded inside the block is done by ``actor``; the previous actor comes back after."""
+def acting_as(actor: Actor | Callable[[], Actor]) -> Iterator[None]:
+    """Everything recorded inside the block is done by ``actor`` (or whom it finds, when first needed).
+
+    The previous actor comes back after the block.
+    """
     token = _current.set(actor)
     try:
-        yield actor
+        yield
     finally:
         _current.reset(token)
 

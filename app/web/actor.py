@@ -45,7 +45,8 @@ def _begin() -> None:
     if request.endpoint == "static":
         return  # a file changes nothing: no need to read the session for it
     stack = ExitStack()
-    stack.enter_context(audit.acting_as(request_actor()))
+    # Found only if the request records something: a page view reads no stay or token for it.
+    stack.enter_context(audit.acting_as(request_actor))
     setattr(g, _STACK, stack)
 
 

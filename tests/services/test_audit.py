@@ -224,6 +224,26 @@ def test_the_actor_comes_back_after_the_block_and_defaults_to_the_system(hotel, 
     assert audit.staff_actor(user).name == user.email  # no name: the email names them
 
 
+def test_an_actor_found_on_demand_is_looked_up_once_and_only_when_something_is_recorded(hotel, world):
+    """A request hands over how to find who is asking; a page that records nothing never asks."""
+    looked_up = []
+
+    def the_desk() -> audit.Actor:
+        looked_up.append(True)
+        return audit.pms_actor("Opera")
+
+    with audit.acting_as(the_desk):
+        pass
+    assert looked_up == []
+    with audit.acting_as(the_desk):
+        staff_member(hotel, StaffRole.RECEPTIONIST, "")
+        assert audit.current_actor().name == "Opera"
+    assert looked_up == [True]
+    assert audit.current_actor() == audit.SYSTEM  # the block's lookup does not outlive it
+    created = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "staff.created")).all()[-1]
+    assert (created.actor_kind, created.actor_name) == (ActorKind.PMS, "Opera")
+
+
 def test_changes_keep_only_what_differs_and_saving_nothing_records_nothing(hotel, world):
     assert audit.changes({"a": 1, "b": 2}, {"a": 1, "b": 3}) == ({"b": 2}, {"b": 3})
     assert audit.changes({"slot": 4, "closed": False}, {"slot": 4, "closed": True}) == (
