@@ -6,7 +6,7 @@ PORT ?= 5000
 HOST ?= 127.0.0.1
 export FLASK_APP := wsgi
 
-.PHONY: run test pytest lint lock format translations compile-translations chromium axe bench bench-live bench-dashboard bench-offers bench-pages clean
+.PHONY: run test pytest lint lock format translations compile-translations chromium axe bench bench-live bench-dashboard bench-offers bench-pages bench-guest clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -102,6 +102,9 @@ bench-offers: $(VENV)/.installed-dev
 
 bench-pages: $(VENV)/.installed-dev
 	$(BIN)/python -m bench.all_pages
+
+bench-guest: $(VENV)/.installed-dev
+	$(BIN)/python -m bench.guest_pages
 
 clean:
 	rm -rf $(VENV) $(LOCK_VENV) instance/*.sqlite3* translations/*/LC_MESSAGES/*.mo
