@@ -6,27 +6,18 @@ until it is placed (a pending card checkout whose hold ran out goes back to bein
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
-from typing import Annotated, Literal
+from datetime import date, datetime
+from typing import Literal
 
-from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from app.api.v1 import api
 from app.api.v1.catalog import TEXTS, Texts, texts
 from app.api.v1.kit import MAX_ID, hotel
 from app.api.v1.paging import Page, PageQuery, page
+from app.api.v1.times import UtcDateTime
 from app.models import LineStatus, Order, OrderLine, OrderStatus, PaymentMethod
 from app.services import ordering
-
-
-def _in_utc(moment: datetime) -> datetime:
-    try:
-        return moment.astimezone(UTC)
-    except OverflowError:  # 0001-01-01T00:00+01:00 is before the first UTC instant
-        raise ValueError("The time is outside the calendar once in UTC.") from None
-
-
-UtcDatetime = Annotated[AwareDatetime, AfterValidator(_in_utc)]
 
 
 class PriceLineOut(BaseModel):
@@ -95,8 +86,8 @@ class OrderOut(BaseModel):
 class OrderQuery(PageQuery):
     stay_id: int | None = Field(None, ge=1, le=MAX_ID)
     status: Literal["pending", "confirmed", "cancelled"] | None = None
-    placed_from: UtcDatetime | None = Field(None, description="Placed at or after (ISO 8601 with offset)")
-    placed_until: UtcDatetime | None = Field(None, description="Placed before (ISO 8601 with offset)")
+    placed_from: UtcDateTime | None = Field(None, description="Placed at or after (ISO 8601 with offset)")
+    placed_until: UtcDateTime | None = Field(None, description="Placed before (ISO 8601 with offset)")
 
 
 def _line(line: OrderLine) -> OrderLineOut:
