@@ -179,6 +179,9 @@ class Service(HotelScoped, TimestampMixin, db.Model):
     pinned: Mapped[bool] = mapped_column(default=False)
     # What kind of thing this is (ServiceTag values), edited by managers and read by the offers.
     tags: Mapped[list[str]] = mapped_column(JSON, default=list, server_default="[]")
+    # Every language's title and summary, folded (app/services/catalog_search.py), so a guest's
+    # search is one LIKE in either database, whatever the language or accents.
+    search_text: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
 
     pool: Mapped[ResourcePool] = relationship()
     packages: Mapped[list[Package]] = relationship(secondary=package_service, back_populates="services")

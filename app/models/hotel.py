@@ -37,6 +37,9 @@ class Hotel(TimestampMixin, db.Model):
     gold_sla_percent: Mapped[int] = mapped_column(default=50)
     # The offer email goes out this many days before arrival.
     pre_arrival_days: Mapped[int] = mapped_column(default=5)
+    # Bumped with every change a guest's offers read from the catalog (services, packages, prices,
+    # discounts, pools, schedules): cached offers are keyed by it (app/services/offer_cache.py).
+    catalog_version: Mapped[int] = mapped_column(default=1, server_default="1")
 
     @property
     def tz(self) -> ZoneInfo:

@@ -68,6 +68,9 @@ class Stay(HotelScoped, TimestampMixin, db.Model):
     # Bumped when the guest signs out (or the stay checks out): every guest cookie issued
     # before stops working, even a copy taken earlier, as for staff sessions.
     session_version: Mapped[int] = mapped_column(default=1, server_default="1")
+    # Bumped with every change of the stay's cart, bookings or party, in the same transaction:
+    # the stay's cached offers are keyed by it (app/services/offer_cache.py).
+    bookings_version: Mapped[int] = mapped_column(default=1, server_default="1")
     # The guest asked for no more emails (the unsubscribe link); the stay's other messages are kept.
     unsubscribed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     source: Mapped[StaySource] = mapped_column(
