@@ -30,6 +30,9 @@ class Config:
     # its own rate-limit bucket; 0 (no proxy) ignores the headers.
     TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", "0"))
 
+    # Redis, when several workers must share state: rate limits, cached offers and the buffered
+    # counts of offers shown and page views. Empty: each worker keeps its own (one process, or SQLite).
+    REDIS_URL = os.environ.get("REDIS_URL", "")
     # Flask-Limiter: memory is fine for one process; several workers share Redis.
     RATELIMIT_STORAGE_URI = os.environ.get("REDIS_URL", "memory://")
     RATELIMIT_HEADERS_ENABLED = True
