@@ -33,6 +33,9 @@ class Config:
     # Redis, when several workers must share state: rate limits, cached offers and the buffered
     # counts of offers shown and page views. Empty: each worker keeps its own (one process, or SQLite).
     REDIS_URL = os.environ.get("REDIS_URL", "")
+    # Offers shown and service page views are buffered (per worker, or in Redis) and written at most
+    # this many seconds apart, after a response has gone out; also at exit and before the dashboard.
+    COUNTS_FLUSH_SECONDS = float(os.environ.get("COUNTS_FLUSH_SECONDS", "10"))
     # Flask-Limiter: memory is fine for one process; several workers share Redis.
     RATELIMIT_STORAGE_URI = os.environ.get("REDIS_URL", "memory://")
     RATELIMIT_HEADERS_ENABLED = True

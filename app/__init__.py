@@ -30,7 +30,7 @@ def create_app(config_class: type[Config] | None = None, **overrides) -> Flask:
     from app import auth, cli, security
     from app.extensions import csrf, db, limiter, login_manager, migrate
     from app.services.locking import configure_engine
-    from app.web import actor, errors, labels, locale, mail, templating
+    from app.web import actor, after_response, errors, labels, locale, mail, templating
     from app.web import forms as web_forms
 
     db.init_app(app)
@@ -50,6 +50,7 @@ def create_app(config_class: type[Config] | None = None, **overrides) -> Flask:
     labels.init_app(app)  # the status names the domain's refusals use
     mail.init_app(app)  # the guest emails' templates and links, handed to services/messages.py
     actor.init_app(app)  # who each request acts as, for the audit trail
+    after_response.init_app(app)  # the buffered counts of offers shown and page views, written later
     _connect_reactions()
 
     from app.api import bp as api_bp

@@ -200,6 +200,18 @@ def send_due_messages_command() -> None:
     click.echo(report.summary())
 
 
+@lobby.command("flush-counts")
+def flush_counts_command() -> None:
+    """Write the buffered offers shown and page views to the database (with REDIS_URL: every worker's).
+
+    Workers flush on their own every COUNTS_FLUSH_SECONDS and when they stop; cron this every
+    minute so the tables are current even when the site is quiet.
+    """
+    from app.services import view_counts
+
+    click.echo(f"{view_counts.flush()} counts written.")
+
+
 @lobby.command("pms-sync")
 @click.option(
     "--hotel", "hotel_slug", default="", help="Only this hotel; every hotel with a connection when empty."

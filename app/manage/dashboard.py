@@ -13,7 +13,7 @@ from markupsafe import Markup
 
 from app.manage import bp
 from app.models import OfferPlace, StaffRole
-from app.services import analytics, csv_files
+from app.services import analytics, csv_files, view_counts
 from app.web.downloads import csv_response
 from app.web.labels import REQUEST_KIND_LABELS, offer_reason_label
 from app.web.locale import money
@@ -77,6 +77,7 @@ def _offer_rows(figures: list[analytics.OfferFigures], label) -> list[list]:
 
 def _tables(period: analytics.Period) -> dict[str, tuple[list[str], list[list]]]:
     """Every chart's data as (header, rows), for the page and for its CSV alike."""
+    view_counts.flush()  # this worker's and Redis's buffered views and offers shown, up to now
     hotel = g.hotel
     services = analytics.service_figures(hotel, period)
     sla = analytics.sla_figures(hotel, period)

@@ -52,7 +52,7 @@ from app.models import (
     Stay,
     package_service,
 )
-from app.services import upsert
+from app.services import view_counts
 
 
 @dataclass(frozen=True)
@@ -68,15 +68,8 @@ class Period:
 
 
 def count_view(service: Service, day: date) -> None:
-    """One more view of a service's page, as one upsert: cheap enough for every page view."""
-    upsert.add_to_counters(
-        db.session,
-        ServiceViewDay,
-        {"service_id": service.id, "day": day, "hotel_id": service.hotel_id, "views": 1},
-        conflict=["service_id", "day"],
-        add=["views"],
-    )
-    db.session.commit()  # the upsert made this a short writer transaction (app.services.locking)
+    """One more view of a service's page: counted in a buffer, written later (``view_counts``)."""
+    view_counts.count_view(service.hotel_id, service.id, day)
 
 
 def _sales_in(hotel: Hotel, period: Period):

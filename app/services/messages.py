@@ -37,7 +37,7 @@ from app.models import (
     WaitlistEntry,
     WaitlistStatus,
 )
-from app.services import signed_links
+from app.services import signed_links, view_counts
 from app.services.locking import write_transaction
 from app.services.mail import Email, Mailer, MailError, build_message
 
@@ -320,7 +320,11 @@ def _context(
                 pages,
                 stay,
                 pages.path(
-                    "guest.service", service_id=offer.service.id, offer="email", why=offer.reason_code
+                    "guest.service",
+                    service_id=offer.service.id,
+                    offer="email",
+                    why=offer.reason_code,
+                    sig=signed_links.offer_link_signature(stay, offer.service.id, "email", offer.reason_code),
                 ),
             )
             for offer in offers
@@ -448,8 +452,7 @@ def send_due(due: Due, mailer: Mailer, now: datetime, report: SendReport) -> Non
     if offers:
         from app.services.recommendations import record_impressions
 
-        with write_transaction():
-            record_impressions(stay, offers, OfferPlace.EMAIL, now)
+        record_impressions(stay, offers, OfferPlace.EMAIL, now)
     report.sent[due.kind] += 1
 
 
@@ -460,4 +463,5 @@ def send_due_messages(now: datetime) -> SendReport:
         for hotel in db.session.scalars(select(Hotel).order_by(Hotel.id)).all():
             for due in due_messages(hotel, now):
                 send_due(due, mailer, now, report)
+    view_counts.flush()  # the offers the emails showed, counted now rather than when cron's process ends
     return report

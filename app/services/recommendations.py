@@ -31,7 +31,6 @@ from app.extensions import db
 from app.models import (
     Hotel,
     LineStatus,
-    OfferImpression,
     OfferPlace,
     Order,
     OrderLine,
@@ -45,7 +44,7 @@ from app.models import (
 )
 from app.models.ages import ADULT_AGE, FAMILY_CHILD_UNDER
 from app.models.stays import party_kind
-from app.services import upsert
+from app.services import signed_links, view_counts
 from app.services.availability import local_datetime
 from app.services.catalog import on_sale, services_on_sale
 
@@ -490,51 +489,33 @@ def count_co_bookings(hotel_id: int, since: datetime | None = None) -> CoBooking
     return counts
 
 
-# One impression row per stay, service and place: showing it again adds to ``times``.
-IMPRESSION_COUNTERS = {
-    "conflict": ["stay_id", "service_id", "place"],
-    "add": ["times"],
-    "replace": ["last_shown_at"],
-}
-
-
 def record_impressions(stay: Stay, offers: list[ServiceOffer], place: OfferPlace, now: datetime) -> None:
-    """Count the offers shown at ``place``: one upsert for the whole list, however often it is shown."""
+    """Count the offers shown at ``place``; counted in a buffer, written later (``view_counts``)."""
     if not offers:
         return
-    day = stay.hotel.local(now).date()
-    rows = [
-        {
-            "hotel_id": stay.hotel_id,
-            "stay_id": stay.id,
-            "service_id": offer.service.id,
-            "place": place.value,
-            "reason": offer.reason_code,
-            "day": day,
-            "first_shown_at": now,
-            "last_shown_at": now,
-            "times": 1,
-        }
-        # In one order whatever the ranking: two pages upserting the same rows then lock
-        # them in the same order on PostgreSQL instead of deadlocking.
-        for offer in sorted(offers, key=lambda offer: offer.service.id)
-    ]
-    upsert.add_to_counters(db.session, OfferImpression, rows, **IMPRESSION_COUNTERS)
-    db.session.commit()  # the upsert made this a short writer transaction (app.services.locking)
+    view_counts.count_shown(
+        stay.hotel_id,
+        stay.id,
+        [(offer.service.id, offer.reason_code) for offer in offers],
+        place.value,
+        stay.hotel.local(now).date(),
+        now,
+    )
 
 
-def attribution(stay: Stay, service_id: int, place: str | None, reason: str | None) -> tuple[str, str] | None:
-    """The offer a booking came from, if the stay really was shown it there (links can be edited)."""
+def attribution(
+    stay: Stay, service_id: int, place: str | None, reason: str | None, signature: str | None
+) -> tuple[str, str] | None:
+    """The offer a booking came from, if its link was signed for this stay and service (links can be edited).
+
+    The signature, not an impression row, is the proof: the row may still sit in another
+    worker's buffer when the guest books (``view_counts``).
+    """
     if not place or not reason or place not in OfferPlace.__members__.values() or reason not in REASON_CODES:
         return None
-    shown = db.session.scalar(
-        select(OfferImpression.id).where(
-            OfferImpression.stay_id == stay.id,
-            OfferImpression.service_id == service_id,
-            OfferImpression.place == place,
-        )
-    )
-    return (place, reason) if shown is not None else None
+    if not signed_links.offer_link_ok(stay, service_id, place, reason, signature):
+        return None
+    return place, reason
 
 
 @dataclass(frozen=True)

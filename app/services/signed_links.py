@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from flask import current_app
-from itsdangerous import BadData, URLSafeSerializer
+from itsdangerous import BadData, Signer, URLSafeSerializer
 
 from app.extensions import db
 from app.models import Stay
@@ -21,6 +21,7 @@ from app.services.guest_access import access_fingerprint
 OPEN_SALT = "lobby-email-open"
 FEEDBACK_SALT = "lobby-email-feedback"
 UNSUBSCRIBE_SALT = "lobby-email-unsubscribe"
+OFFER_SALT = "lobby-offer-link"
 
 # The thank-you arrives on departure day or later (up to 2 days), when the guest pages are closed;
 # its feedback link only lets the guest answer "would you recommend us", so it may live a week.
@@ -114,3 +115,26 @@ def read_unsubscribe_token(token: str) -> Stay | None:
     if payload is None or len(payload) != 1:
         return None
     return _stay(payload[0])
+
+
+# An offer's link (on the home page, after a booking, in an email, at the desk) carries the place
+# and reason it was shown with, signed with the stay and service: a booking from it is credited to
+# the offer without looking for the impression row, which may not be written yet (view_counts).
+# No fingerprint: it proves where a link came from, it signs nobody in.
+
+
+def _offer_value(stay: Stay, service_id: int, place: str, reason: str) -> str:
+    return f"{stay.id}|{service_id}|{place}|{reason}"
+
+
+def offer_link_signature(stay: Stay, service_id: int, place: str, reason: str) -> str:
+    signer = Signer(current_app.config["SECRET_KEY"], salt=OFFER_SALT)
+    return signer.get_signature(_offer_value(stay, service_id, place, reason)).decode()
+
+
+def offer_link_ok(stay: Stay, service_id: int, place: str, reason: str, signature: str | None) -> bool:
+    """Whether ``signature`` was made for this stay, service, place and reason (compared in constant time)."""
+    if not signature or len(signature) > 100 or not signature.isascii():
+        return False
+    signer = Signer(current_app.config["SECRET_KEY"], salt=OFFER_SALT)
+    return signer.verify_signature(_offer_value(stay, service_id, place, reason), signature)

@@ -24,9 +24,10 @@ def booking_request(
     reads the time (in ``time_field``: the waiting list's button carries its own) and who
     comes. A time that did not parse is left out, so a total can still be priced for the
     party while the guest is choosing one. The offer the guest came from rides along in the
-    page's query string, also when posting, and counts only if the stay was shown it.
+    page's query string, also when posting, and counts only if its link was signed for the stay.
     """
-    offer = recommendations.attribution(stay, service.id, request.args.get("offer"), request.args.get("why"))
+    args = request.args
+    offer = recommendations.attribution(stay, service.id, args.get("offer"), args.get("why"), args.get("sig"))
     if service.kind.by_day:
         return BookingRequest(
             service_id=service.id,

@@ -16,7 +16,7 @@ from markupsafe import Markup, escape
 
 from app.models import RequestStatus, StaffRole
 from app.models.i18n import LocalizedText
-from app.services import rich_text, stay_life
+from app.services import rich_text, signed_links, stay_life
 from app.services.i18n import text_direction
 from app.services.pricing import price_line_label
 from app.web import labels
@@ -107,6 +107,8 @@ def init_app(app: Flask) -> None:
         text_label=lambda name: str(TEXT_LABELS[name]),
         price_line_label=price_line_label,
     )
+    # Offer links carry their proof of origin: a booking from one is credited (recommendations.attribution).
+    app.jinja_env.globals["offer_link_signature"] = signed_links.offer_link_signature
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True

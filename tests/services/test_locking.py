@@ -13,7 +13,7 @@ from sqlalchemy import select
 from app import clock
 from app.extensions import db
 from app.models import OfferImpression, OfferPlace, Service, ServiceViewDay, Stay
-from app.services import analytics, recommendations
+from app.services import analytics, recommendations, view_counts
 from app.services.errors import PendingWrites
 from app.services.locking import write_transaction
 
@@ -35,7 +35,9 @@ def test_offer_impressions_after_another_page_committed(app, world):
         ):  # page B (its own session): another guest's home page finishes first
             other = db.session.get(Stay, world.stays["other"])
             recommendations.record_impressions(other, offers, OfferPlace.DESK, clock.now())
+            view_counts.flush()
         recommendations.record_impressions(stay, offers, OfferPlace.HOME, clock.now())
+        view_counts.flush()  # in page A's session, which read before page B wrote
         shown = db.session.scalars(select(OfferImpression.place).where(OfferImpression.stay_id == stay.id))
         assert list(shown) == ["home"] * len(offers)
 
@@ -46,7 +48,9 @@ def test_page_views_after_another_page_committed(app, world):
         day = world.today
         with app.app_context(), app.test_request_context():
             analytics.count_view(db.session.get(Service, service.id), day)
+            view_counts.flush()
         analytics.count_view(service, day)
+        view_counts.flush()
         assert (
             db.session.scalar(select(ServiceViewDay.views).where(ServiceViewDay.service_id == service.id))
             == 2

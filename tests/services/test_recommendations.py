@@ -21,7 +21,7 @@ from app.models import (
     Slot,
     Stay,
 )
-from app.services import availability, ordering, planning, recommendations
+from app.services import availability, ordering, planning, recommendations, signed_links, view_counts
 from tests.factories import make_service, make_stay
 
 
@@ -235,6 +235,8 @@ def test_impressions_are_counted_once_per_stay_service_and_place(ctx):
     recommendations.record_impressions(guest_stay, found, OfferPlace.HOME, now)
     recommendations.record_impressions(guest_stay, found, OfferPlace.HOME, now + timedelta(minutes=5))
     recommendations.record_impressions(guest_stay, found[:2], OfferPlace.AFTER_BOOKING, now)
+    assert db.session.scalars(select(OfferImpression)).all() == []  # buffered, not written yet
+    view_counts.flush()
 
     rows = db.session.scalars(select(OfferImpression)).all()
     assert len(rows) == len(found) + 2
@@ -245,18 +247,24 @@ def test_impressions_are_counted_once_per_stay_service_and_place(ctx):
     assert {row.reason for row in home} == {offer.reason_code for offer in found}
 
 
-def test_a_booking_is_attributed_only_to_an_offer_the_stay_was_shown(ctx):
+def test_a_booking_is_attributed_only_from_a_link_signed_for_the_stay_and_service(ctx):
     guest_stay = stay(ctx)
     found = offers(ctx)
-    recommendations.record_impressions(guest_stay, found, OfferPlace.HOME, clock.now())
     shown = found[0].service.id
+    signed = signed_links.offer_link_signature(guest_stay, shown, "home", "children")
 
-    assert recommendations.attribution(guest_stay, shown, "home", "children") == ("home", "children")
-    assert recommendations.attribution(guest_stay, shown, "email", "children") is None  # not shown there
-    assert recommendations.attribution(guest_stay, shown, "home", "made-up") is None
-    assert recommendations.attribution(guest_stay, shown, "<script>", "children") is None
+    # Nothing was counted or flushed: the signature alone proves the stay was shown the offer.
+    assert recommendations.attribution(guest_stay, shown, "home", "children", signed) == ("home", "children")
+    assert recommendations.attribution(guest_stay, shown, "home", "children", None) is None
+    assert recommendations.attribution(guest_stay, shown, "email", "children", signed) is None  # edited place
+    assert recommendations.attribution(guest_stay, shown, "home", "pinned", signed) is None  # edited reason
+    assert recommendations.attribution(guest_stay, found[1].service.id, "home", "children", signed) is None
+    assert recommendations.attribution(guest_stay, shown, "home", "made-up", signed) is None
+    assert recommendations.attribution(guest_stay, shown, "<script>", "children", signed) is None
+    tampered = signed[:-1] + ("A" if signed[-1] != "A" else "B")
+    assert recommendations.attribution(guest_stay, shown, "home", "children", tampered) is None
     other = stay(ctx, "other")
-    assert recommendations.attribution(other, shown, "home", "children") is None
+    assert recommendations.attribution(other, shown, "home", "children", signed) is None
 
 
 def test_book_now_from_an_offer_records_where_it_came_from(ctx):

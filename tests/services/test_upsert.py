@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import OfferImpression, Stay
-from app.services import recommendations, upsert
+from app.services import upsert, view_counts
 from tests.conftest import utc
 
 
@@ -27,7 +27,7 @@ def shown(world, stay: Stay, service: str, at, times: int = 1) -> dict:
 
 
 def add(rows) -> None:
-    upsert.add_to_counters(db.session, OfferImpression, rows, **recommendations.IMPRESSION_COUNTERS)
+    upsert.add_to_counters(db.session, OfferImpression, rows, **view_counts.IMPRESSION_COUNTERS)
     db.session.commit()
 
 

@@ -6,11 +6,11 @@ from datetime import date
 
 from werkzeug.datastructures import MultiDict
 
-from app import clock
 from app.desk.forms import SaleForm
 from app.extensions import db
 from app.guest.forms import DailyBookingForm, TimedBookingForm, WaitlistForm
-from app.models import OfferImpression, Service, Stay
+from app.models import Service, Stay
+from app.services import signed_links
 from app.web.booking import booking_request
 
 
@@ -60,25 +60,18 @@ def test_the_waiting_list_and_the_desk_read_a_party_as_the_service_page_does(app
     assert (booked.slot_id, booked.adults, booked.child_indexes) == (9, 2, [0])
 
 
-def test_the_offer_in_the_query_string_counts_only_if_the_stay_was_shown_it(app, world):
-    with app.test_request_context("/?offer=home&why=pinned"):
+def test_the_offer_in_the_query_string_counts_only_if_its_link_was_signed_for_the_stay(app, world):
+    with app.app_context():
         stay, riding = _garcia_and(world, "horse_riding")
-        form = _filled(TimedBookingForm, {"slot": "7", "adults": "2"})
-        unseen = booking_request(stay, riding, form)
-        now = clock.now()
-        db.session.add(
-            OfferImpression(
-                hotel_id=stay.hotel_id,
-                stay_id=stay.id,
-                service_id=riding.id,
-                place="home",
-                reason="pinned",
-                day=now.date(),
-                first_shown_at=now,
-                last_shown_at=now,
-            )
-        )
-        db.session.flush()
-        seen = booking_request(stay, riding, form)
-    assert unseen.offer is None
-    assert seen.offer == ("home", "pinned")
+        signature = signed_links.offer_link_signature(stay, riding.id, "home", "pinned")
+    form_data = {"slot": "7", "adults": "2"}
+    offers = {}
+    for name, query in {
+        "unsigned": "offer=home&why=pinned",
+        "signed": f"offer=home&why=pinned&sig={signature}",
+        "edited": f"offer=home&why=children&sig={signature}",
+    }.items():
+        with app.test_request_context(f"/?{query}"):
+            stay, riding = _garcia_and(world, "horse_riding")
+            offers[name] = booking_request(stay, riding, _filled(TimedBookingForm, form_data)).offer
+    assert offers == {"unsigned": None, "signed": ("home", "pinned"), "edited": None}
