@@ -1,0 +1,77 @@
+"""A guest's GET writes nothing to the database before its response is out (issue #13).
+
+Offers shown and page views are counted in a buffer (app/services/view_counts.py); each SQL
+statement the pages send is watched here, and only reads may go out while a page is answered.
+The buffer's flush runs once the server closes the response (after its last byte).
+"""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+
+import pytest
+from sqlalchemy import event, func, select
+
+from app.extensions import db
+from app.models import OfferImpression, ServiceViewDay
+from tests.desk.helpers import signed_in_guest
+
+WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE")
+
+
+@contextmanager
+def writes_seen(app):
+    """The write statements sent to the database inside the block."""
+    seen: list[str] = []
+
+    def watch(_connection, _cursor, statement, _parameters, _context, _executemany):
+        if statement.lstrip().upper().startswith(WRITES):
+            seen.append(statement)
+
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", watch)
+    try:
+        yield seen
+    finally:
+        event.remove(engine, "before_cursor_execute", watch)
+
+
+def counted(app) -> tuple[int, int]:
+    with app.app_context():
+        return (
+            db.session.scalar(select(func.count()).select_from(OfferImpression)),
+            db.session.scalar(select(func.coalesce(func.sum(ServiceViewDay.views), 0))),
+        )
+
+
+@pytest.fixture
+def flush_at_once(app):
+    """Every page's counts are due at once, so the flush after the response is seen below."""
+    before = app.config["COUNTS_FLUSH_SECONDS"]
+    app.config["COUNTS_FLUSH_SECONDS"] = 0
+    yield
+    app.config["COUNTS_FLUSH_SECONDS"] = before
+
+
+def test_guest_pages_write_nothing_until_their_response_is_closed(app, world, flush_at_once):
+    guest = signed_in_guest(app)
+    pages = [
+        "/home",
+        "/packages/nature",
+        f"/services/{world.services['horse_riding']}",
+        f"/services/{world.services['car_rental']}",  # booked by the day: its own form
+        "/stay",
+        "/cart",
+    ]
+    for path in pages:
+        with writes_seen(app) as writes:
+            page = guest.client.get(path)
+            assert page.status_code == 200, path
+            assert writes == [], f"{path} wrote while answering: {writes}"
+            page.close()  # what the server does after the last byte: the due flush runs now
+        if path == "/home":
+            assert writes and counted(app)[0] > 0, "the home page's offers are written after it"
+        if path.startswith("/services/"):
+            assert writes, "the view is written after the page"
+    assert counted(app)[1] == 2  # one view of each service page, no more
