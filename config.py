@@ -36,6 +36,8 @@ class Config:
     # Offers shown and service page views are buffered (per worker, or in Redis) and written at most
     # this many seconds apart, after a response has gone out; also at exit and before the dashboard.
     COUNTS_FLUSH_SECONDS = float(os.environ.get("COUNTS_FLUSH_SECONDS", "10"))
+    # And from a timer thread that long after a count, so a worker left idle writes its counts too.
+    COUNTS_FLUSH_IN_BACKGROUND = True
     # Flask-Limiter: memory is fine for one process; several workers share Redis.
     RATELIMIT_STORAGE_URI = os.environ.get("REDIS_URL", "memory://")
     RATELIMIT_HEADERS_ENABLED = True
@@ -120,6 +122,8 @@ class ProductionConfig(Config):
 class TestConfig(DevelopmentConfig):
     TESTING = True
     RECOMMENDATION_REFRESH_SECONDS = 0  # each test's bookings count at once
+    # A flush from a thread would write in the middle of a later test; tests flush when they mean to.
+    COUNTS_FLUSH_IN_BACKGROUND = False
     SECRET_KEY = "test"
     RATELIMIT_STORAGE_URI = "memory://"
 

@@ -209,7 +209,7 @@ def flush_counts_command() -> None:
     """
     from app.services import view_counts
 
-    click.echo(f"{view_counts.flush()} counts written.")
+    click.echo(f"Counter rows written: {view_counts.flush()}.")
 
 
 @lobby.command("pms-sync")

@@ -4,7 +4,8 @@ A write on every guest GET makes every page queue for SQLite's one writer lock (
 PostgreSQL contends for the same counter rows). So the pages only add to a buffer, and the
 buffer is flushed into the same tables with the same upserts (``app.services.upsert``) now
 and then: when due (``COUNTS_FLUSH_SECONDS``, or ``FLUSH_AT_SIZE`` keys), after the response
-has gone out (``app.web.after_response``), when a worker exits (atexit: gunicorn stops its
+has gone out (``app.web.after_response``); from a timer thread that long after a count, so an
+idle worker writes too (``COUNTS_FLUSH_IN_BACKGROUND``); when a worker exits (atexit: gunicorn stops its
 workers with SIGTERM, which ends them through ``sys.exit``), from ``flask lobby flush-counts``
 and before the dashboard reads its figures.
 
@@ -106,6 +107,20 @@ class _Buffer:
         self.counts = Counts()
         self.last_flush = monotonic()
         self.counted = False  # counted anything since the last flush (also into Redis)
+        self.timer: threading.Timer | None = None
+
+    def flush_later(self, app: Flask, seconds: float) -> None:
+        """Flush in ``seconds`` from a thread of this worker, unless one is on its way already.
+
+        So a worker that counted and then got no more requests still writes its counts.
+        """
+        with self.lock:
+            pending = self.timer is not None and self.timer.is_alive()
+            if pending and self.timer is not threading.current_thread():  # (the timer itself puts back)
+                return
+            self.timer = threading.Timer(seconds, flush_in, args=(app,))
+            self.timer.daemon = True  # never keeps a stopping worker waiting: atexit flushes instead
+            self.timer.start()
 
     def add(self, counts: Counts) -> None:
         with self.lock:
@@ -149,16 +164,21 @@ def count_view(hotel_id: int, service_id: int, day: date) -> None:
 
 def _add(counts: Counts, *, older: bool = False) -> None:
     """Into Redis when there is one, else (or when it fails) into this worker's buffer."""
+    buffer = _buffer()
     client = shared_store.redis()
-    if client is not None:
-        try:
-            _add_to_redis(client, counts, older=older)
-            with _buffer().lock:
-                _buffer().counted = True
-            return
-        except RedisError as error:
+    try:
+        if client is None:
+            raise RedisError("no REDIS_URL")
+        _add_to_redis(client, counts, older=older)
+        with buffer.lock:
+            buffer.counted = True
+    except RedisError as error:
+        if client is not None:
             log.warning("counting in this worker: Redis failed (%s)", error)
-    _buffer().add(counts)
+        buffer.add(counts)
+    config = current_app.config
+    if config["COUNTS_FLUSH_IN_BACKGROUND"]:
+        buffer.flush_later(current_app._get_current_object(), config["COUNTS_FLUSH_SECONDS"])
 
 
 def due() -> bool:

@@ -176,3 +176,17 @@ def test_a_flush_that_fails_keeps_every_count_for_the_next(app, impatient, world
         assert view_counts.flush() == 2
         assert views() == {(riding, today): 4}
         assert impressions() == [(garcia, riding, "desk", "pinned", today, now, now, 1)]
+
+
+def test_cron_flushes_with_flask_lobby_flush_counts(app, world, where):
+    riding = world.services["horse_riding"]
+    with app.app_context():
+        view_counts.count_view(world.hotel_id, riding, world.today)
+        view_counts.count_view(world.hotel_id, riding, world.today)
+
+    result = app.test_cli_runner().invoke(args=["lobby", "flush-counts"])
+
+    assert result.exit_code == 0, result.output
+    assert result.output.strip() == "Counter rows written: 1."
+    with app.app_context():
+        assert views() == {(riding, world.today): 2}
