@@ -15,9 +15,10 @@ Where the buffer lives:
   share it). Several workers each flush their own; a worker killed with SIGKILL loses what
   it had not flushed yet.
 - With Redis (``shared_store.redis()``), in one hash that every worker adds to
-  (HINCRBY, HSETNX), so the counts of all workers are one. A flusher takes the whole hash by
-  renaming it to a key of its own (atomic: a count is drained once, by one flusher), writes it,
-  then deletes that key. If Redis cannot be reached, the worker buffers in memory instead.
+  (HINCRBY, HSETNX), so the counts of all workers are one. A flusher reads and deletes the
+  whole hash in one MULTI/EXEC (atomic: each count is taken by one flusher, once), then
+  writes it; the counts are in that worker's memory until written or put back. If Redis
+  cannot be reached, the worker buffers in memory instead.
 
 A flush that fails (the database locked or gone) puts its counts back, so the next one writes
 them; nothing here ever raises into a page.
@@ -28,11 +29,10 @@ from __future__ import annotations
 import atexit
 import logging
 import threading
-import uuid
 import weakref
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from time import monotonic, time
+from time import monotonic
 
 from flask import Flask, current_app
 from redis import Redis, RedisError
@@ -47,9 +47,6 @@ log = logging.getLogger(__name__)
 
 FLUSH_AT_SIZE = 1000  # keys in a worker's buffer: flushed then, however recent the last flush
 REDIS_KEY = "lobby:view-counts"
-DRAINING = "lobby:view-counts:draining:"  # + the time it was taken + a random part
-# A drained key still there after this long belongs to a flusher that died before deleting it.
-ABANDONED_AFTER_SECONDS = 300
 
 # One impression row per stay, service and place: showing it again adds to ``times``.
 IMPRESSION_COUNTERS = {
@@ -197,10 +194,9 @@ def flush() -> int:
     """
     counts = _buffer().take()
     client = shared_store.redis()
-    drained: list[str] = []
     if client is not None:
         try:
-            drained = _drain(client, counts)
+            counts.merge(_drain(client))
         except RedisError as error:
             log.warning("could not drain the counts in Redis (%s); next flush", error)
     if not counts:
@@ -217,15 +213,8 @@ def flush() -> int:
         db.session.rollback()
         log.warning("could not write %d counts (%s); kept for the next flush", len(counts), error)
         _put_back(counts)
-        written = 0
-    else:
-        written = len(counts)
-    if drained:
-        try:
-            client.delete(*drained)  # written, or put back: either way counted once
-        except RedisError as error:
-            log.warning("could not delete drained counts %s (%s)", drained, error)
-    return written
+        return 0
+    return len(counts)
 
 
 def flush_in(app: Flask) -> None:
@@ -324,24 +313,13 @@ def _add_to_redis(client: Redis, counts: Counts, *, older: bool) -> None:
     pipe.execute()
 
 
-def _drain(client: Redis, into: Counts) -> list[str]:
-    """Take the shared counts (and any a dead flusher left behind) into ``into``; the keys taken."""
-    taken = []
-    candidates = [REDIS_KEY]
-    for name in client.scan_iter(match=f"{DRAINING}*", count=100):
-        name = name.decode()
-        started = name.removeprefix(DRAINING).split(":")[0]
-        if started.isdigit() and time() - int(started) > ABANDONED_AFTER_SECONDS:
-            candidates.append(name)
-    for source in candidates:
-        mine = f"{DRAINING}{int(time())}:{uuid.uuid4().hex}"
-        try:
-            client.rename(source, mine)
-        except RedisError:  # nothing counted since the last drain, or another flusher took it
-            continue
-        taken.append(mine)
-        into.merge(_parse(client.hgetall(mine)))
-    return taken
+def _drain(client: Redis) -> Counts:
+    """Take the shared counts: read and delete the hash in one MULTI/EXEC, so each is taken once."""
+    pipe = client.pipeline(transaction=True)
+    pipe.hgetall(REDIS_KEY)
+    pipe.delete(REDIS_KEY)
+    fields, _deleted = pipe.execute()
+    return _parse(fields)
 
 
 def _parse(fields: dict[bytes, bytes]) -> Counts:
