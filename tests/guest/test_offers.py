@@ -149,3 +149,26 @@ def test_a_rental_with_too_few_units_left_says_so_instead_of_failing(app, world)
 
     assert refused.status_code == 409
     assert "Only 1 place left." in text(refused)
+
+
+def test_a_booking_from_a_signed_offer_link_is_attributed_before_any_flush_and_a_tampered_one_is_not(
+    app, world
+):
+    guest = signed_in_guest(app)
+    home = text(guest.client.get("/home"))
+    link = next(link for link in offer_links(home) if f"/services/{world.services['pony_ride']}?" in link)
+    assert "&sig=" in link
+    with app.app_context():
+        assert db.session.scalars(select(OfferImpression)).all() == []  # still in the buffer
+    tampered = link.replace("why=children", "why=pinned")
+    page = text(guest.client.get(tampered))
+    slot = re.search(r'name="slot" value="(\d+)"[^>]*checked', page).group(1)
+    form = {"slot": slot, "adults": 0, "children": ["0"], "then": "book"}
+
+    assert guest.post(tampered, form, page=tampered).status_code == 302
+    assert guest.post(link, form, page=link).status_code == 302
+
+    assert [(place, reason) for _service, place, reason, _status in booked_lines(app)] == [
+        (None, None),
+        ("home", "children"),
+    ]
