@@ -75,8 +75,12 @@ def _bump(session: Session, model, column, ids: Iterable[int] | Select) -> None:
         .execution_options(synchronize_session=False)
     )
     # Loaded copies would still show the old number until the commit: read it again when asked.
-    for item in list(session.identity_map.values()):
-        if isinstance(item, model) and (isinstance(ids, Select) or item.id in ids):
+    if isinstance(ids, Select):
+        loaded = [item for item in session.identity_map.values() if isinstance(item, model)]
+    else:
+        loaded = [session.identity_map.get(session.identity_key(model, row_id)) for row_id in ids]
+    for item in loaded:
+        if item is not None:
             session.expire(item, [column.key])
 
 

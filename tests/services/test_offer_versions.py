@@ -7,7 +7,7 @@ from datetime import time, timedelta
 from sqlalchemy import select
 
 from app.extensions import db
-from app.models import Hotel, Package, PromoCode, PromoKind, ResourcePool, Service, Slot, Stay
+from app.models import Hotel, Order, Package, PromoCode, PromoKind, ResourcePool, Service, Slot, Stay
 from app.services import availability, cancellations, capacity, catalog_admin, ordering, planning, waitlist
 from tests.factories import riding_slot
 
@@ -149,3 +149,13 @@ def test_a_slot_is_never_written_by_the_orm_for_its_seats_but_would_not_count_if
     db.session.commit()
 
     assert moved(start, versions(world)) == {}
+
+
+def test_the_loaded_stay_shows_its_new_version_before_the_commit(ctx, world):
+    garcia = stay(world)
+    was = garcia.bookings_version
+
+    db.session.add(Order(hotel_id=world.hotel_id, stay_id=garcia.id, reference="CART-1", currency="EUR"))
+    db.session.flush()
+
+    assert garcia.bookings_version == was + 1
