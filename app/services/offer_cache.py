@@ -32,7 +32,7 @@ from cachetools import TTLCache
 from flask import current_app
 from flask_babel import get_locale
 from redis import Redis, RedisError
-from sqlalchemy import select
+from sqlalchemy import inspect, select
 
 from app.extensions import db
 from app.models import Package, Service, Slot, Stay
@@ -100,9 +100,11 @@ def _rebuilt(stay: Stay, now: datetime, entry: Entry) -> list[ServiceOffer] | No
     """The cached offers as objects of this session; None when a slot no longer fits (rank again)."""
     if not entry:
         return []
-    services = _by_id(Service, stay.hotel_id, [item["service"] for item in entry])
+    # The home page has just loaded its packages and their services: those are not read twice.
+    # Seats are always read afresh: checking them is the point.
+    services = _by_id(Service, stay.hotel_id, [item["service"] for item in entry], loaded_will_do=True)
     openings = _by_id(Slot, stay.hotel_id, [item["opening"] for item in entry])
-    bundles = _by_id(Package, stay.hotel_id, [item["bundle"] for item in entry])
+    bundles = _by_id(Package, stay.hotel_id, [item["bundle"] for item in entry], loaded_will_do=True)
     offers = []
     for item in entry:
         service = services.get(item["service"])
@@ -126,12 +128,22 @@ def _rebuilt(stay: Stay, now: datetime, entry: Entry) -> list[ServiceOffer] | No
     return offers
 
 
-def _by_id(model, hotel_id: int, ids: list[int | None]) -> dict:
+def _by_id(model, hotel_id: int, ids: list[int | None], loaded_will_do: bool = False) -> dict:
+    """The hotel's rows of ``model`` with these ids, in one query (none if ``loaded_will_do`` and all are)."""
+    session = db.session
     wanted = {row_id for row_id in ids if row_id is not None}
-    if not wanted:
-        return {}
-    rows = db.session.scalars(select(model).where(model.id.in_(wanted), model.hotel_id == hotel_id))
-    return {row.id: row for row in rows}
+    found = {}
+    if loaded_will_do:
+        for row_id in wanted:
+            row = session.identity_map.get(session.identity_key(model, row_id))
+            # An expired row would be read again attribute by attribute: one query for all is cheaper.
+            if row is not None and not inspect(row).expired_attributes and row.hotel_id == hotel_id:
+                found[row_id] = row
+    missing = wanted - found.keys()
+    if missing:
+        rows = session.scalars(select(model).where(model.id.in_(missing), model.hotel_id == hotel_id))
+        found.update((row.id, row) for row in rows)
+    return found
 
 
 def _still_open(slot: Slot | None, service: Service, item: dict, stay: Stay, now: datetime) -> bool:
