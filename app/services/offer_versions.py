@@ -126,7 +126,7 @@ def _note(session: Session, item: object, stays: set, hotels: set, whole_row: bo
         line = item.line if item.line is not None else _get(session, OrderLine, item.line_id)
         stays.add(_line_stay(session, line) if line is not None else None)
     elif isinstance(item, WaitlistEntry):
-        stays.add(item.stay_id if item.stay_id is not None else item.stay.id)
+        stays.add(item.stay_id if item.stay_id is not None else getattr(item.stay, "id", None))
 
 
 def _changed(item: object, only: Iterable[str] | None = None, exclude: set[str] = frozenset()) -> bool:
