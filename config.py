@@ -62,6 +62,9 @@ class Config:
     # Card payments are offered only when both keys are set; room charge always works.
     # Co-booking counts behind the offers are recomputed at most this often, per worker.
     RECOMMENDATION_REFRESH_SECONDS = int(os.environ.get("RECOMMENDATION_REFRESH_SECONDS", "600"))
+    # A stay's offers are ranked once per change of its bookings or the catalog, and again at
+    # least this often as the clock moves (lead times, next times, days left); 0 ranks every view.
+    OFFER_CACHE_SECONDS = int(os.environ.get("OFFER_CACHE_SECONDS", "300"))
 
     STRIPE_SECRET_KEY = os.environ.get("STRIPE_SECRET_KEY", "")
     STRIPE_PUBLISHABLE_KEY = os.environ.get("STRIPE_PUBLISHABLE_KEY", "")

@@ -77,12 +77,13 @@ def _connect_reactions() -> None:
     and the sales roll-up checks before it listens, so building several apps (the tests do)
     connects each reaction once.
     """
-    from app.services import catalog_search, sales_days, signals, waitlist, webhooks
+    from app.services import catalog_search, offer_versions, sales_days, signals, waitlist, webhooks
 
     signals.seats_freed.connect(waitlist.offer_on_seats_freed)
     signals.seats_wanted.connect(waitlist.expire_on_seats_wanted)
     sales_days.listen_for_flushes()
     catalog_search.listen_for_flushes()  # the folded texts a guest's search reads
+    offer_versions.listen_for_flushes()  # what cached offers are keyed by
     webhooks.connect()  # what happened, into the webhook outbox
 
 

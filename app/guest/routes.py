@@ -47,6 +47,7 @@ from app.services import (
     catalog,
     discounts,
     guest_access,
+    offer_cache,
     ordering,
     payments,
     photos,
@@ -172,7 +173,7 @@ def home():
 def _offers_shown(place: OfferPlace, exclude: frozenset[int] = frozenset()):
     """The stay's offers for ``place``, counted as shown."""
     now = clock.now()
-    offers = recommendations.offers_for_stay(g.stay, now, exclude=exclude)
+    offers = offer_cache.offers_for_stay(g.stay, now, exclude=exclude)
     recommendations.record_impressions(g.stay, offers, place, now)
     return offers
 

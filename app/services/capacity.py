@@ -15,8 +15,8 @@ from sqlalchemy import delete, func, select, update
 
 from app import clock
 from app.extensions import db
-from app.models import LineStatus, OrderLine, ResourcePool, Schedule, SeatAllocation, Slot
-from app.services import audit, availability, signals, waitlist
+from app.models import LineStatus, Order, OrderLine, ResourcePool, Schedule, SeatAllocation, Slot
+from app.services import audit, availability, offer_versions, signals, waitlist
 from app.services.errors import LobbyError, NotFound
 from app.services.hotel_rows import hotel_row
 from app.services.locking import write_transaction
@@ -68,6 +68,7 @@ def set_capacity(pool: ResourcePool, capacity: int) -> None:
             .values(capacity=capacity)
             .execution_options(synchronize_session=False)
         )
+        offer_versions.catalog_changed(pool.hotel_id)  # the slots above were written without the ORM
         over = db.session.scalars(
             select(Slot.id).where(Slot.pool_id == pool.id, Slot.starts_at >= now, Slot.taken > capacity)
         ).all()
@@ -116,6 +117,11 @@ def set_schedule(pool: ResourcePool, times: list[WeeklyTime]) -> None:
         if dropped:
             gone = [slot.id for slot in dropped]
             # Carts may still point at a time that is going away; those lines go with it.
+            offer_versions.bookings_changed(
+                select(Order.stay_id)
+                .join(OrderLine, OrderLine.order_id == Order.id)
+                .where(OrderLine.slot_id.in_(gone), OrderLine.status == LineStatus.CART)
+            )
             db.session.execute(
                 delete(OrderLine).where(OrderLine.slot_id.in_(gone), OrderLine.status == LineStatus.CART)
             )

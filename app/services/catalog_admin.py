@@ -11,7 +11,7 @@ from sqlalchemy import func, select, update
 from app.extensions import db
 from app.models import Hotel, Package, Service, ServiceTag, package_service
 from app.models.i18n import LocalizedText
-from app.services import audit
+from app.services import audit, offer_versions
 from app.services.errors import LobbyError, NotFound
 from app.services.hotel_rows import hotel_row
 from app.services.transactions import operation
@@ -284,4 +284,5 @@ def _write_member_order(package: Package, services: list[Service]) -> None:
             .where(package_service.c.package_id == package.id, package_service.c.service_id == service.id)
             .values(position=index)
         )
+    offer_versions.catalog_changed(package.hotel_id)  # the link rows were written without the ORM
     db.session.expire(package, ["services"])

@@ -114,6 +114,8 @@ class ServiceOffer:
     score: float
     slot: Slot | None = None  # the soonest time with room (timed services), a hint for the booking form
     bundle: Package | None = None  # a package deal it is part of, shown with its discount
+    # The soonest slot with room, by-day services' too (their first free day): cached offers check it.
+    opening: Slot | None = None
 
 
 @dataclass
@@ -203,6 +205,7 @@ def offers_for_stay(
                 round(candidate.score, 2),
                 slot,
                 bundles.get(candidate.service.id),
+                opening,
             )
         )
     return offers

@@ -19,7 +19,7 @@ from sqlalchemy import delete, func, select, update
 from app import clock
 from app.extensions import db
 from app.models import Order, PaymentMethod, Slot, Stay, WaitlistEntry, WaitlistStatus
-from app.services import availability, catalog, discounts, ordering, planning
+from app.services import availability, catalog, discounts, offer_versions, ordering, planning
 from app.services.errors import LobbyError, NotAllowed, SoldOut
 from app.services.hotel_rows import stay_row
 from app.services.locking import write_transaction
@@ -179,6 +179,7 @@ def expire_on_seats_wanted(_sender: object, *, now: datetime) -> None:
 
 def forget_slots(slot_ids: list[int]) -> None:
     """Inside the write transaction that deletes empty times (a new weekly schedule): their lists go too."""
+    offer_versions.bookings_changed(select(WaitlistEntry.stay_id).where(WaitlistEntry.slot_id.in_(slot_ids)))
     db.session.execute(
         delete(WaitlistEntry)
         .where(WaitlistEntry.slot_id.in_(slot_ids))
@@ -319,6 +320,7 @@ def _close_passed(now: datetime) -> None:
     if not stale:
         return  # the common case: no write lock taken
     with write_transaction():
+        offer_versions.bookings_changed(select(WaitlistEntry.stay_id).where(WaitlistEntry.id.in_(stale)))
         db.session.execute(
             update(WaitlistEntry)
             .where(WaitlistEntry.id.in_(stale), WaitlistEntry.status == WaitlistStatus.WAITING)
