@@ -193,7 +193,7 @@ class ServiceFilterForm(LobbyForm):
 
     def offer(self, has_children: bool) -> ServiceFilterForm:
         """The age fits this stay can ask for: the one about children only when it has some."""
-        fits = [SelectChoice("", _l("Anyone")), SelectChoice("party", _l("Everyone in my party"))]
+        fits = [SelectChoice("", _l("No preference")), SelectChoice("party", _l("Everyone in my party"))]
         if has_children:
             fits.append(SelectChoice("children", _l("Something for my children")))
         self.fit.choices = fits
