@@ -5,10 +5,9 @@ URL has every table dropped first), grows its catalog to SERVICES services when 
 (``app.seed.big_catalog``; 0, the default, keeps the demo's), signs the demo guest in
 (room 204, Garcia), puts one timed service in the cart, then starts two gunicorn servers
 with GUNICORN_WORKERS sync workers each: Lobby (``wsgi:app``) and ``bench.hello_app:app``.
-For ROUNDS rounds it
-alternates load between them page by page: SECONDS of CLIENTS keep-alive clients (Python
-threads with http.client) on a Lobby page, then SECONDS on hello. Prints per page the
-median req/s of each, their ratio, Lobby's p50/p99 latency and errors (any answer that is
+For ROUNDS rounds it alternates load between them page by page: SECONDS of CLIENTS
+keep-alive clients (Python threads with http.client) on a Lobby page, then SECONDS on hello.
+Prints per page the median req/s of each, their ratio, Lobby's p50/p99 latency and errors (any answer that is
 not 2xx/3xx), plus SQL statements and bytes for one warm request per page, counted in
 process through the Flask test client on the same database. Exits non-zero on any 5xx or
 dropped connection. Run: `make bench-guest`.
