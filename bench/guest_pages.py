@@ -1,12 +1,13 @@
 """Lobby's guest pages against a bare Flask "hello" under the same gunicorn settings (issue #13).
 
 Seeds the demo hotel in BENCH_DATABASE_URL (default: a temporary SQLite file; a PostgreSQL
-URL has every table dropped first), signs the demo guest in (room 204, Garcia), puts one
-timed service in the cart, then starts two gunicorn servers with GUNICORN_WORKERS sync
-workers each: Lobby (``wsgi:app``) and ``bench.hello_app:app``. For ROUNDS rounds it
-alternates load between them page by page: SECONDS of CLIENTS keep-alive clients (Python
-threads with http.client) on a Lobby page, then SECONDS on hello. Prints per page the
-median req/s of each, their ratio, Lobby's p50/p99 latency and errors (any answer that is
+URL has every table dropped first), grows its catalog to SERVICES services when that is set
+(``app.seed.big_catalog``; 0, the default, keeps the demo's), signs the demo guest in
+(room 204, Garcia), puts one timed service in the cart, then starts two gunicorn servers
+with GUNICORN_WORKERS sync workers each: Lobby (``wsgi:app``) and ``bench.hello_app:app``.
+For ROUNDS rounds it alternates load between them page by page: SECONDS of CLIENTS
+keep-alive clients (Python threads with http.client) on a Lobby page, then SECONDS on hello.
+Prints per page the median req/s of each, their ratio, Lobby's p50/p99 latency and errors (any answer that is
 not 2xx/3xx), plus SQL statements and bytes for one warm request per page, counted in
 process through the Flask test client on the same database. Exits non-zero on any 5xx or
 dropped connection. Run: `make bench-guest`.
@@ -38,6 +39,7 @@ from sqlalchemy import event
 
 from app import create_app
 from app.extensions import db
+from app.seed.big_catalog import grow_catalog
 from app.seed.demo import seed_demo
 from config import DevelopmentConfig
 from tests import database
@@ -48,6 +50,8 @@ GUNICORN_WORKERS = int(os.environ.get("GUNICORN_WORKERS", "2"))
 CLIENTS = int(os.environ.get("CLIENTS", "16"))
 SECONDS = float(os.environ.get("SECONDS", "5"))
 ROUNDS = int(os.environ.get("ROUNDS", "3"))
+# Grow the demo's catalog to this many services before measuring (copies of its own); 0 = as seeded.
+SERVICES = int(os.environ.get("SERVICES", "0"))
 ROOM, SURNAME = "204", "Garcia"
 # The issue's targets: Lobby's req/s as a share of hello's, and SQL statements per page.
 TARGETS = {"home": 0.25, "package": 0.40, "service": 0.40, "my stay": 0.30, "cart": 0.30}
@@ -235,7 +239,9 @@ def main() -> int:
     url = os.environ.get("BENCH_DATABASE_URL") or f"sqlite:///{folder / 'bench.sqlite3'}"
     app = database.fresh_app(url)
     with app.app_context():
-        seed_demo()
+        hotel, _stays = seed_demo()
+        if SERVICES:
+            grow_catalog(hotel, SERVICES)
         db.engine.dispose()
     load_before = os.getloadavg()
     lobby_runs: dict[str, list[Run]] = {}
@@ -259,7 +265,8 @@ def main() -> int:
     counted = queries_and_bytes(url, paths)
 
     print(
-        f"{url.split(':', 1)[0]}, {GUNICORN_WORKERS} sync workers each, {CLIENTS} clients, "
+        f"{url.split(':', 1)[0]}, {SERVICES or 'demo'} services, {GUNICORN_WORKERS} sync workers each, "
+        f"{CLIENTS} clients, "
         f"{ROUNDS} rounds x {SECONDS:g} s per page and server, median of rounds"
     )
     print(f"load average before {load_before[0]:.2f}, after {load_after[0]:.2f} (1 min)")

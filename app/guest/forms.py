@@ -3,11 +3,19 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import RadioField, SelectChoice, TextAreaField
+from wtforms import RadioField, SearchField, SelectChoice, TextAreaField
 from wtforms.validators import InputRequired, NumberRange
 
 from app.security import MAX_ID
-from app.web.fields import WholeNumberField, choice_field, count_field, date_field, row_id, text_field
+from app.web.fields import (
+    MoneyField,
+    WholeNumberField,
+    choice_field,
+    count_field,
+    date_field,
+    row_id,
+    text_field,
+)
 from app.web.forms import LobbyForm, MultiCheckboxField
 from app.web.labels import PAYMENT_LABELS
 from app.web.messages import NOT_A_CHOICE
@@ -151,3 +159,42 @@ class RecommendForm(LobbyForm):
         invalid_value_message=_l("Please choose a number from 0 to 10."),
     )
     comment = text_field(_l("What could we do better? (optional)"), limit=2000, kind=TextAreaField)
+
+
+class ServiceFilterForm(LobbyForm):
+    """Search and filters on a package's page: a GET that changes nothing; each field may stay empty."""
+
+    class Meta:
+        csrf = False  # a GET search changes nothing
+
+    q = text_field(_l("Search"), limit=80, kind=SearchField, render_kw={"autocomplete": "off"})
+    kind = choice_field(
+        _l("Kind"),
+        default="",
+        choices=[
+            SelectChoice("", _l("All kinds")),
+            SelectChoice("slot", _l("Activities at set times")),
+            SelectChoice("ticket", _l("Event tickets")),
+            SelectChoice("rental", _l("Rentals by the day")),
+            SelectChoice("amenity", _l("Items on request")),
+        ],
+    )
+    fit = choice_field(_l("Who it suits"), default="")
+    setting = choice_field(
+        _l("Indoors or outdoors"),
+        default="",
+        choices=[
+            SelectChoice("", _l("Either")),
+            SelectChoice("indoor", _l("Indoors")),
+            SelectChoice("outdoor", _l("Outdoors")),
+        ],
+    )
+    price = MoneyField(_l("Price up to"))
+
+    def offer(self, has_children: bool) -> ServiceFilterForm:
+        """The age fits this stay can ask for: the one about children only when it has some."""
+        fits = [SelectChoice("", _l("No preference")), SelectChoice("party", _l("Everyone in my party"))]
+        if has_children:
+            fits.append(SelectChoice("children", _l("Something for my children")))
+        self.fit.choices = fits
+        return self

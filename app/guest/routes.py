@@ -33,10 +33,20 @@ from app.guest.forms import (
     PromoForm,
     ReferenceSignInForm,
     RoomSignInForm,
+    ServiceFilterForm,
     TimedBookingForm,
     WaitlistForm,
 )
-from app.models import LineStatus, OfferPlace, OrderStatus, PaymentMethod, PromoCode, Service, Slot
+from app.models import (
+    LineStatus,
+    OfferPlace,
+    OrderStatus,
+    PaymentMethod,
+    PromoCode,
+    Service,
+    ServiceKind,
+    Slot,
+)
 from app.models.ages import ADULT_AGE
 from app.security import MAX_ID, allow_payment_scripts
 from app.services import (
@@ -45,6 +55,7 @@ from app.services import (
     calendar,
     cancellations,
     catalog,
+    catalog_browse,
     discounts,
     guest_access,
     offer_cache,
@@ -165,9 +176,13 @@ def media(name: str):
 @bp.get("/home")
 @guest_required
 def home():
-    packages = recommendations.packages_for_stay(g.stay, catalog.active_packages(g.stay.hotel_id))
     chosen = _offers_shown(OfferPlace.HOME)
-    return render_template("guest/home.html", offers=packages, chosen=chosen, place=OfferPlace.HOME.value)
+    # Read after the offers: recording them as shown commits, which would expire rows read before.
+    packages = recommendations.packages_for_stay(g.stay, catalog.active_packages(g.stay.hotel_id))
+    previews = catalog_browse.package_previews([offer.package.id for offer in packages])
+    return render_template(
+        "guest/home.html", offers=packages, previews=previews, chosen=chosen, place=OfferPlace.HOME.value
+    )
 
 
 def _offers_shown(place: OfferPlace, exclude: frozenset[int] = frozenset()):
@@ -181,7 +196,35 @@ def _offers_shown(place: OfferPlace, exclude: frozenset[int] = frozenset()):
 @bp.get("/packages/<code>")
 @guest_required
 def package(code: str):
-    return render_template("guest/package.html", package=catalog.active_package(g.stay.hotel_id, code))
+    package = catalog.active_package(g.stay.hotel_id, code)
+    form = ServiceFilterForm(formdata=request.args).offer(has_children=bool(g.stay.children_ages))
+    form.validate()  # a field refused says why beside it and filters nothing; the rest still apply
+    filters = _service_filters(form)
+    party = catalog_browse.Party(g.stay.adults, tuple(g.stay.children_ages))
+    page = catalog_browse.package_services(package, party, filters, _arg_int("page", 1, MAX_PAGE) or 1)
+    # Page links keep what the guest typed, refused or not, so the form reads the same on every page.
+    kept = {name: value for name in FILTER_ARGS if (value := request.args.get(name, "").strip())}
+    return render_template(
+        "guest/package.html", package=package, form=form, filters=filters, page=page, kept=kept
+    )
+
+
+FILTER_ARGS = ("q", "kind", "fit", "setting", "price")
+MAX_PAGE = 100_000
+
+
+def _service_filters(form: ServiceFilterForm) -> catalog_browse.ServiceFilters:
+    def valid(field):
+        return None if field.errors or not field.data else field.data
+
+    kind, fit, setting = valid(form.kind), valid(form.fit), valid(form.setting)
+    return catalog_browse.ServiceFilters(
+        query=valid(form.q) or "",
+        kind=ServiceKind(kind) if kind else None,
+        fit=catalog_browse.AgeFit(fit) if fit else None,
+        setting=catalog_browse.Setting(setting) if setting else None,
+        price_up_to=None if form.price.errors else form.price.data,
+    )
 
 
 def _booking_form(service: Service, slots: list[Slot] | None = None, formdata=None, meta=None):

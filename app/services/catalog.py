@@ -26,13 +26,11 @@ def _on_sale_at(model: type[Package] | type[Service], hotel_id: int) -> tuple[Co
 
 
 def active_packages(hotel_id: int) -> list[Package]:
-    """Every active package with its services, in two queries whatever the catalog's size."""
+    """Every active package, in the manager's order; their services come a few at a time
+    (``catalog_browse``): a package may hold hundreds."""
     return list(
         db.session.scalars(
-            select(Package)
-            .where(*_on_sale_at(Package, hotel_id))
-            .options(selectinload(Package.services))
-            .order_by(Package.position, Package.id)
+            select(Package).where(*_on_sale_at(Package, hotel_id)).order_by(Package.position, Package.id)
         )
     )
 
