@@ -29,6 +29,7 @@ def _item_form() -> RoomItemForm:
 def _live_context() -> dict:
     now = clock.now()
     said = feedback.stay_feedback(g.stay)
+    entries, places = waitlist.entries_and_positions(g.stay, now)
     return {
         "orders": ordering.stay_orders(g.stay),
         "guest_requests": guest_requests.requests_for_stay(g.stay),
@@ -46,8 +47,8 @@ def _live_context() -> dict:
         "recommend_form": RecommendForm(prefix="nps"),
         "ask_form": MessageForm(prefix="ask"),
         # The waiting lists live here too, so an offer of places shows up without a reload.
-        "waitlist_entries": waitlist.entries_for_stay(g.stay, now),
-        "waitlist_position": waitlist.position,
+        "waitlist_entries": entries,
+        "waitlist_position": lambda entry: places[entry.id],
         "waitlist_price": waitlist.price,
         "waitlist_method": ordering.preferred_method(g.hotel),
     }

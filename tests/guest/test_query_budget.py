@@ -3,7 +3,8 @@
 Counted as the issue counts them: every statement the app sends, SQLite's own BEGINs included,
 with a fresh session per request as under gunicorn (the test holds no app context while it
 counts). The demo guest (room 204, Garcia) has booked a timed service, has it in the cart
-again and has asked the desk for help, so each page has rows of every kind to show; each
+again, has asked the desk for help and waits for a full time, so each page has rows of every
+kind to show; each
 page's content is checked too, so a page that gets under the budget by showing less fails.
 """
 
@@ -19,7 +20,7 @@ import pytest
 from sqlalchemy import event, select
 
 from app.extensions import db
-from app.models import Order, OrderStatus, Package, Service
+from app.models import Order, OrderStatus, Package, Service, Slot, WaitlistEntry
 from app.services.money import format_money
 
 MAX_STATEMENTS = 8
@@ -58,6 +59,7 @@ class DemoGuest:
     slot_id: str
     reference: str
     booked_line_id: int
+    waiting_id: int
     package_code: str
     package_service_ids: list[int]
 
@@ -80,15 +82,24 @@ def demo_guest(app, demo_template, guest) -> DemoGuest:
     assert placed.status_code == 302
     assert guest.post(path, {"slot": slots[-1], "adults": 1}).status_code == 302  # in the cart again
     assert guest.post("/stay/requests/help", {"help-details": HELP}, page="/stay").status_code == 302
+    with app.app_context():  # another time of the service fills up: the guest waits for it
+        full = db.session.get(Slot, int(slots[0]))
+        full.taken = full.capacity
+        db.session.commit()
+    waiting = guest.post(f"{path}/waitlist", {"waitlist_slot": slots[0], "adults": 1}, page=path)
+    assert waiting.status_code == 302 and waiting.headers["Location"].endswith("/stay")
     with app.app_context():
         booked = db.session.scalar(select(Order).where(Order.status == OrderStatus.CONFIRMED))
         reference, booked_line_id = booked.reference, booked.lines[0].id
+        waiting_id = db.session.scalar(select(WaitlistEntry.id))
         package = db.session.scalars(
             select(Package).join(Package.services).where(Service.id == service_id)
         ).first()
         package_service_ids = [service.id for service in package.services if service.active]
         db.session.remove()
-    return DemoGuest(service_id, slots[-1], reference, booked_line_id, package.code, package_service_ids)
+    return DemoGuest(
+        service_id, slots[-1], reference, booked_line_id, waiting_id, package.code, package_service_ids
+    )
 
 
 def visit(app, client, path: str) -> Visit:
@@ -116,6 +127,8 @@ def test_my_stay(app, guest, demo_guest):
     assert f'id="line-{demo_guest.booked_line_id}"' in seen.page  # the booking
     assert f"/bookings/{demo_guest.booked_line_id}/cancel" in seen.page  # and how to cancel it
     assert HELP in seen.page  # the request to the desk
+    assert f"/stay/waitlist/{demo_guest.waiting_id}/leave" in seen.page  # the waiting list
+    assert re.search(r"Your place in the queue: 1\b", seen.page)
     within_budget(seen)
 
 
