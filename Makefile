@@ -6,7 +6,7 @@ PORT ?= 5000
 HOST ?= 127.0.0.1
 export FLASK_APP := wsgi
 
-.PHONY: run test pytest lint lock format translations compile-translations chromium axe bench bench-live bench-dashboard bench-offers bench-pages bench-guest bench-catalog clean
+.PHONY: run test pytest lint lock format translations compile-translations chromium axe bench bench-live bench-dashboard bench-offers bench-pages bench-guest bench-catalog profile-page clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -108,6 +108,11 @@ bench-guest: $(VENV)/.installed-dev
 
 bench-catalog: $(VENV)/.installed-dev
 	$(BIN)/python -m bench.catalog_pages
+
+# One guest page under cProfile, with its SQL and lazy loads: `make profile-page PAGE=/stay`.
+PAGE ?= /home
+profile-page: $(VENV)/.installed-dev
+	$(BIN)/python -m bench.profile_page $(PAGE)
 
 clean:
 	rm -rf $(VENV) $(LOCK_VENV) instance/*.sqlite3* translations/*/LC_MESSAGES/*.mo

@@ -9,6 +9,7 @@ from functools import wraps
 from flask import Flask, abort, current_app, g, redirect, request, session, url_for
 from flask.sessions import SecureCookieSessionInterface, SessionMixin
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from app import clock
 from app.extensions import db
@@ -52,7 +53,12 @@ def load_guest() -> None:
     g.stay = None
     stay_id, fingerprint, version = ([*(session.get("stay") or []), None, None, None])[:3]
     if stay_id is not None:
-        stay = db.session.get(Stay, stay_id) if isinstance(stay_id, int) else None
+        # The stay with its hotel in one statement: every guest page needs both.
+        stay = (
+            db.session.get(Stay, stay_id, options=[joinedload(Stay.hotel)])
+            if isinstance(stay_id, int)
+            else None
+        )
         if (
             stay
             and guest_access.access_fingerprint(stay) == fingerprint

@@ -28,16 +28,18 @@ def _item_form() -> RoomItemForm:
 
 def _live_context() -> dict:
     now = clock.now()
+    said = feedback.stay_feedback(g.stay)
+    entries, places = waitlist.entries_and_positions(g.stay, now)
     return {
         "orders": ordering.stay_orders(g.stay),
         "guest_requests": guest_requests.requests_for_stay(g.stay),
         "guest_may_cancel": guest_requests.guest_may_cancel,
         "policy": cancellations.cancel_policy,
         "rateable": lambda line: feedback.rateable(line, now),
-        "ratings": feedback.ratings_by_line(g.stay),
-        "recommendation": feedback.stay_recommendation(g.stay),
-        "recommendation_due": feedback.recommendation_due(g.stay, g.hotel.today()),
-        "stay_rating": feedback.stay_rating(g.stay),
+        "ratings": said.ratings_by_line,
+        "recommendation": said.recommendation,
+        "recommendation_due": said.recommendation_due(g.hotel.today()),
+        "stay_rating": said.stay_rating,
         "stay_rating_open": feedback.stay_rating_open(g.stay, g.hotel.today()),
         "stay_rating_form": RatingForm(prefix="stay"),
         "plain_form": PlainForm(),
@@ -45,8 +47,8 @@ def _live_context() -> dict:
         "recommend_form": RecommendForm(prefix="nps"),
         "ask_form": MessageForm(prefix="ask"),
         # The waiting lists live here too, so an offer of places shows up without a reload.
-        "waitlist_entries": waitlist.entries_for_stay(g.stay, now),
-        "waitlist_position": waitlist.position,
+        "waitlist_entries": entries,
+        "waitlist_position": lambda entry: places[entry.id],
         "waitlist_price": waitlist.price,
         "waitlist_method": ordering.preferred_method(g.hotel),
     }

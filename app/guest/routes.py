@@ -441,11 +441,11 @@ def _checkout_form(form: CheckoutForm | None = None) -> CheckoutForm:
 
 
 def _cart_page(form: CheckoutForm | None = None, status: int = 200, promo_form: PromoForm | None = None):
-    order = ordering.cart_for(g.stay)
+    order, pending = ordering.cart_and_pending(g.stay)
     return render_template(
         "guest/cart.html",
         order=order,
-        pending=ordering.pending_order(g.stay),
+        pending=pending,
         form=_checkout_form(form),
         remove_form=PlainForm(),
         promo_form=promo_form or PromoForm(),

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from flask_babel import gettext as _
 from sqlalchemy import ColumnElement, Select, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.sql.base import ExecutableOption
 
 from app.extensions import db
@@ -59,7 +59,8 @@ def services_on_sale(hotel_id: int, *options: ExecutableOption) -> list[Service]
 
 def bookable_service(hotel_id: int, service_id: int) -> Service:
     """A service on sale at this hotel; another hotel's, a paused or an archived one is simply not found."""
-    service = db.session.get(Service, service_id)
+    # Its photos in the same statement: the service page shows them.
+    service = db.session.get(Service, service_id, options=[joinedload(Service.photos)])
     if service is None or service.hotel_id != hotel_id or not on_sale(service):
         raise NotFound(_("This service is not available."))
     return service

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime
 
 from flask_babel import gettext as _
@@ -38,7 +39,34 @@ def stay_recommendation(stay: Stay) -> Feedback | None:
 
 def recommendation_due(stay: Stay, today: date) -> bool:
     """Asked from the last night of the stay on, once."""
-    return (stay.departure - today).days <= 1 and stay_recommendation(stay) is None
+    return _recommendation_due(stay, today, stay_recommendation(stay))
+
+
+def _recommendation_due(stay: Stay, today: date, recommendation: Feedback | None) -> bool:
+    return (stay.departure - today).days <= 1 and recommendation is None
+
+
+@dataclass(frozen=True)
+class StayFeedback:
+    """Everything the stay said: what My stay shows, read in one statement."""
+
+    stay: Stay
+    ratings_by_line: dict[int, Feedback]
+    recommendation: Feedback | None  # as stay_recommendation() would answer
+    stay_rating: Feedback | None  # as stay_rating() would answer
+
+    def recommendation_due(self, today: date) -> bool:
+        return _recommendation_due(self.stay, today, self.recommendation)
+
+
+def stay_feedback(stay: Stay) -> StayFeedback:
+    rows = list(db.session.scalars(select(Feedback).where(Feedback.stay_id == stay.id).order_by(Feedback.id)))
+    return StayFeedback(
+        stay=stay,
+        ratings_by_line={row.order_line_id: row for row in rows if row.order_line_id is not None},
+        recommendation=next((row for row in rows if row.nps is not None), None),
+        stay_rating=next((row for row in rows if row.order_line_id is None and row.rating is not None), None),
+    )
 
 
 def stay_rating(stay: Stay) -> Feedback | None:

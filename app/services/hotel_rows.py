@@ -6,9 +6,11 @@ a URL tells nothing.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TypeVar
 
 from sqlalchemy import ColumnElement, select
+from sqlalchemy.sql.base import ExecutableOption
 
 from app.extensions import db
 from app.models import Order, Stay, WaitlistEntry
@@ -27,11 +29,23 @@ def hotel_row(model: type[Row], hotel_id: int, row_id: int, missing: str) -> Row
     return row
 
 
-def stay_row(model: type[StayRow], stay: Stay, missing: str, *where: ColumnElement[bool]) -> StayRow:
-    """This stay's ``model`` row matching ``where``, else :class:`NotFound` saying ``missing``."""
-    row = db.session.scalar(
-        select(model).where(*where, model.stay_id == stay.id, model.hotel_id == stay.hotel_id)
-    )
+def stay_row(
+    model: type[StayRow],
+    stay: Stay,
+    missing: str,
+    *where: ColumnElement[bool],
+    options: Sequence[ExecutableOption] = (),
+) -> StayRow:
+    """This stay's ``model`` row matching ``where`` (loaded with ``options``), else :class:`NotFound`."""
+    row = (
+        db.session.scalars(
+            select(model)
+            .where(*where, model.stay_id == stay.id, model.hotel_id == stay.hotel_id)
+            .options(*options)
+        )
+        .unique()
+        .first()
+    )  # unique(): joined collections repeat the row
     if row is None:
         raise NotFound(missing)
     return row

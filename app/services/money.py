@@ -20,11 +20,13 @@ Pure functions: the locale and the currency are arguments, nothing is read from 
 from __future__ import annotations
 
 import unicodedata
+from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
 
 from babel import Locale
 from babel.numbers import (
-    format_currency,
+    NumberPattern,
     format_decimal,
     get_currency_precision,
     get_currency_symbol,
@@ -51,13 +53,42 @@ class AmountError(LobbyError):
     """What was typed is not an amount this reader and currency agree on; ``message`` says why."""
 
 
+@lru_cache(maxsize=4096)
 def format_money(amount_minor: int, currency: str, locale: str, fallback_locale: str | None = None) -> str:
-    """Integer minor units as the locale writes a price: 200000 VND -> "₫200,000" in en."""
-    text = format_currency(_major(amount_minor, currency), currency, locale=locale)
-    sign = currency_sign(currency, locale, fallback_locale)
-    if sign != currency and get_currency_symbol(currency, locale) == currency:
-        text = text.replace(currency, sign)
+    """Integer minor units as the locale writes a price: 200000 VND -> "₫200,000" in en.
+
+    Remembered: a pure function of its arguments, and the same few prices fill every page.
+    """
+    money_format = _money_format(currency, locale, fallback_locale)
+    # What babel.numbers.format_currency does, minus parsing the locale and finding its pattern.
+    text = money_format.pattern.apply(
+        _major(amount_minor, currency),
+        money_format.locale,
+        currency=currency,
+        currency_digits=True,
+        decimal_quantization=True,
+        group_separator=True,
+        numbering_system="latn",
+    )
+    if money_format.sign is not None:
+        text = text.replace(currency, money_format.sign)
     return text
+
+
+@dataclass(frozen=True)
+class _MoneyFormat:
+    locale: Locale
+    pattern: NumberPattern
+    sign: str | None  # put in place of the currency code, where CLDR has no sign for this pair
+
+
+@lru_cache(maxsize=256)
+def _money_format(currency: str, locale: str, fallback_locale: str | None) -> _MoneyFormat:
+    """The parsed locale, its currency pattern and the sign to show, once per (currency, locale)."""
+    parsed = Locale.parse(locale)
+    sign = currency_sign(currency, locale, fallback_locale)
+    replace = sign != currency and get_currency_symbol(currency, locale) == currency
+    return _MoneyFormat(parsed, parsed.currency_formats["standard"], sign if replace else None)
 
 
 def currency_sign(currency: str, locale: str, fallback_locale: str | None = None) -> str:
@@ -147,7 +178,12 @@ def _ambiguous(text: str, amounts: list[int], currency: str, locale: str) -> Amo
 
 
 def _major(amount_minor: int, currency: str) -> Decimal:
-    return Decimal(amount_minor).scaleb(-get_currency_precision(currency))
+    return Decimal(amount_minor).scaleb(-_precision(currency))
+
+
+@lru_cache(maxsize=256)
+def _precision(currency: str) -> int:
+    return get_currency_precision(currency)
 
 
 def _minor(amount: Decimal, currency: str) -> int:

@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import Select, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from app import clock
 from app.extensions import db
@@ -380,6 +380,24 @@ def change_pending_order(stay: Stay) -> None:
             return_to_cart(order)
 
 
+def cart_and_pending(stay: Stay) -> tuple[Order | None, Order | None]:
+    """The stay's cart and its order waiting for payment, the cart's lines and their services loaded:
+    everything the cart page shows, in one statement."""
+    orders = db.session.scalars(
+        select(Order)
+        .where(
+            Order.stay_id == stay.id,
+            Order.hotel_id == stay.hotel_id,
+            Order.status.in_((OrderStatus.CART, OrderStatus.PENDING)),
+        )
+        .options(joinedload(Order.lines).joinedload(OrderLine.service))
+    ).unique()
+    by_status: dict[OrderStatus, Order] = {}
+    for order in orders:
+        by_status.setdefault(order.status, order)
+    return by_status.get(OrderStatus.CART), by_status.get(OrderStatus.PENDING)
+
+
 def pending_order(stay: Stay) -> Order | None:
     return db.session.scalar(
         select(Order).where(
@@ -407,6 +425,7 @@ def stay_order(stay: Stay, reference: str) -> Order:
         _("We could not find that booking."),
         Order.reference == reference,
         Order.status != OrderStatus.CART,
+        options=[joinedload(Order.lines).joinedload(OrderLine.service)],  # what its pages list
     )
 
 
@@ -427,7 +446,9 @@ def stay_orders(stay: Stay) -> list[Order]:
                 Order.status != OrderStatus.CART,
             )
             .order_by(Order.placed_at.desc())
-        )
+            # Their lines and services too: My stay and the desk list them.
+            .options(joinedload(Order.lines).joinedload(OrderLine.service))
+        ).unique()
     )
 
 

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, timedelta, tzinfo
+from functools import lru_cache
 
-from babel import Locale
+from babel import Locale, dates
 from babel.dates import format_skeleton, get_datetime_format
 from babel.lists import format_list
 from babel.numbers import format_percent
 from flask import Flask, g
-from flask_babel import format_date, format_datetime, format_time, format_timedelta, get_locale, get_timezone
+from flask_babel import format_date, format_datetime, format_timedelta, get_locale, get_timezone
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
 
@@ -25,24 +26,59 @@ from app.web.locale import enabled_locales, money
 
 def language_choices() -> list[tuple[str, str]]:
     """Each enabled language named in itself, as a guest looks for it."""
-    return [(code, Locale.parse(code).get_display_name(code).capitalize()) for code in enabled_locales()]
+    return [(code, language_name(code)) for code in enabled_locales()]
+
+
+@lru_cache(maxsize=64)
+def language_name(code: str) -> str:
+    """A language named in itself ("Tiếng việt"): on every page's picker, so parsed once per language."""
+    return Locale.parse(code).get_display_name(code).capitalize()
+
+
+# Dates and times are formatted once per (moment, language, time zone) and remembered: a page
+# repeats the same slot times, and Babel parses and applies patterns on every call. Each cached
+# function is a pure function of its arguments, calling Babel exactly as Flask-Babel would.
+
+
+@lru_cache(maxsize=64)
+def _parsed(locale: str) -> Locale:
+    return Locale.parse(locale)
 
 
 def short_day(value: date | datetime) -> str:
     """ "Tue, Nov 24" in the guest's language; a datetime is first put in the hotel's zone."""
+    return _short_day(value, str(get_locale()), get_timezone())
+
+
+@lru_cache(maxsize=4096)
+def _short_day(value: date | datetime, locale: str, zone: tzinfo) -> str:
     if isinstance(value, datetime):
-        value = value.astimezone(get_timezone())
-    return format_skeleton("MMMEd", value, locale=get_locale())
+        value = value.astimezone(zone)
+    return format_skeleton("MMMEd", value, locale=_parsed(locale))
 
 
 def short_time(value: datetime) -> str:
-    return format_time(value, "short")
+    return _short_time(value, str(get_locale()), get_timezone())
+
+
+@lru_cache(maxsize=4096)
+def _short_time(value: datetime, locale: str, zone: tzinfo) -> str:
+    return dates.format_time(value, "short", tzinfo=zone, locale=_parsed(locale))
 
 
 def when(value: datetime) -> str:
     """Day and time joined the way the locale joins them (CLDR's date-time glue pattern)."""
-    glue = get_datetime_format("medium", locale=get_locale())
-    return glue.replace("'", "").replace("{1}", short_day(value)).replace("{0}", short_time(value))
+    return _when(value, str(get_locale()), get_timezone())
+
+
+@lru_cache(maxsize=4096)
+def _when(value: datetime, locale: str, zone: tzinfo) -> str:
+    glue = get_datetime_format("medium", locale=_parsed(locale))
+    return (
+        glue.replace("'", "")
+        .replace("{1}", _short_day(value, locale, zone))
+        .replace("{0}", _short_time(value, locale, zone))
+    )
 
 
 def locale_list(items: list[str]) -> str:
@@ -131,5 +167,5 @@ def init_app(app: Flask) -> None:
             "stay_phase_labels": lambda: STAY_PHASE_LABELS,
             "manager_role": StaffRole.MANAGER,
             "role_labels": lambda: ROLE_LABELS,
-            "language_name": lambda code: Locale.parse(code).get_display_name(code).capitalize(),
+            "language_name": language_name,
         }
