@@ -177,7 +177,6 @@ def media(name: str):
 @guest_required
 def home():
     chosen = _offers_shown(OfferPlace.HOME)
-    # Read after the offers: recording them as shown commits, which would expire rows read before.
     packages = recommendations.packages_for_stay(g.stay, catalog.active_packages(g.stay.hotel_id))
     previews = catalog_browse.package_previews([offer.package.id for offer in packages])
     return render_template(

@@ -15,6 +15,7 @@ reasons sell) and as a sentence in the guest's language.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from time import monotonic  # datetime.time owns the name `time` here
@@ -24,7 +25,7 @@ from flask import current_app
 from flask_babel import format_date, get_locale, ngettext
 from flask_babel import gettext as _
 from sqlalchemy import func, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import defer
 
 from app import clock
 from app.extensions import db
@@ -41,12 +42,13 @@ from app.models import (
     Slot,
     Stay,
     Tier,
+    package_service,
 )
 from app.models.ages import ADULT_AGE, FAMILY_CHILD_UNDER
 from app.models.stays import party_kind
 from app.services import signed_links, view_counts
 from app.services.availability import local_datetime
-from app.services.catalog import on_sale, services_on_sale
+from app.services.catalog import services_on_sale
 
 OFFERS_SHOWN = 6  # the brief: 6–8 relevant extras, never the whole catalog
 LOOK_AHEAD_DAYS = 7  # availability is checked this far ahead (the service page lists as far)
@@ -118,12 +120,17 @@ class ServiceOffer:
     opening: Slot | None = None
 
 
+# A reason's sentence, said only if the offer makes the shortlist: translating and formatting one
+# for each of 2,000 services on sale cost more than ranking them.
+Sentence = Callable[[], str]
+
+
 @dataclass
 class _Candidate:
     service: Service
-    points: list[tuple[float, str, str]] = field(default_factory=list)  # (weight, code, sentence)
+    points: list[tuple[float, str, Sentence | None]] = field(default_factory=list)  # (weight, code, sentence)
 
-    def add(self, weight: float, code: str = "", sentence: str = "") -> None:
+    def add(self, weight: float, code: str = "", sentence: Sentence | None = None) -> None:
         self.points.append((weight, code, sentence))
 
     @property
@@ -132,13 +139,13 @@ class _Candidate:
 
     def reason(self, worn_out: set[str]) -> tuple[str, str]:
         """The most telling reason (REASON_CODES is in that order) not ``worn_out`` by the offers above."""
-        explained = {code: sentence for _weight, code, sentence in self.points if code}
+        explained = {code: sentence for _weight, code, sentence in self.points if code and sentence}
         ordered = [code for code in REASON_CODES if code in explained]
         for code in ordered:
             if code not in worn_out:
-                return code, explained[code]
+                return code, explained[code]()
         if ordered:
-            return ordered[0], explained[ordered[0]]
+            return ordered[0], explained[ordered[0]]()
         return "available", _("There is room for you during your stay.")
 
 
@@ -158,12 +165,14 @@ def offers_for_stay(
     today = hotel.local(now).date()
     if stay.departure < today:
         return []
-    services = services_on_sale(stay.hotel_id, selectinload(Service.packages))
+    # The texts are read for the shortlist only (_with_texts): at 2,000 services, decoding every
+    # title, summary and description was most of the ranking's time.
+    services = services_on_sale(stay.hotel_id, *(defer(column) for column in _TEXTS))
     booked = _booked_services(stay)
     history = co_bookings(stay.hotel_id)
     party = stay.party or party_kind(stay.adults, stay.children_ages)
     openings = openings_during_stay(stay, services, hotel, now)
-    bundles = _bundle_packages(services)
+    bundles = _bundle_packages(stay.hotel_id)
     candidates = []
     for service in services:
         if service.id in exclude:
@@ -177,7 +186,7 @@ def offers_for_stay(
         if service.id in booked and (service.kind.by_day or service.kind is ServiceKind.AMENITY):
             continue  # no second crib, no second car
         if service.pinned:
-            candidate.add(WEIGHTS.pinned, "pinned", _("Recommended by the hotel."))
+            candidate.add(WEIGHTS.pinned, "pinned", lambda: _("Recommended by the hotel."))
         if service.id in booked:
             candidate.add(WEIGHTS.booked_already)
         else:
@@ -190,6 +199,7 @@ def offers_for_stay(
             candidate.add(WEIGHTS.earns)
         candidates.append((candidate, opening))
     candidates.sort(key=lambda pair: (-pair[0].score, pair[0].service.position, pair[0].service.id))
+    _with_texts([candidate.service.id for candidate, _opening in candidates[:limit]])
     offers = []
     said: Counter[str] = Counter()
     for candidate, opening in candidates[:limit]:
@@ -249,9 +259,9 @@ def _fits_party(candidate: _Candidate, stay: Stay, service: Service) -> bool:
     if young and not children:
         candidate.add(WEIGHTS.young_left_out)
     elif children and for_children:
-        candidate.add(WEIGHTS.for_the_children, "children", _children_sentence(service, children))
+        candidate.add(WEIGHTS.for_the_children, "children", lambda: _children_sentence(service, children))
     elif children and len(children) == len(stay.children_ages) and adults:
-        candidate.add(WEIGHTS.whole_party, "whole_party", _("All of you can join, the children too."))
+        candidate.add(WEIGHTS.whole_party, "whole_party", lambda: _("All of you can join, the children too."))
     return True
 
 
@@ -273,7 +283,7 @@ def _weigh_history(candidate: _Candidate, history: CoBookings, party: str, booke
     popularity = history.share(service_id, party)
     candidate.add(WEIGHTS.history * popularity)
     if popularity >= WEIGHTS.popular_from:
-        candidate.add(0, "popular", _popular_sentence(party))
+        candidate.add(0, "popular", lambda: _popular_sentence(party))
     best, partner = 0.0, None
     for other in booked:
         if other == service_id:
@@ -283,8 +293,7 @@ def _weigh_history(candidate: _Candidate, history: CoBookings, party: str, booke
             best, partner = likelihood, other
     candidate.add(WEIGHTS.together * best)
     if partner is not None and best >= WEIGHTS.often_with_from:
-        title = db.session.get(Service, partner).title
-        candidate.add(0, "often_with", _("Often booked with %(service)s.", service=title))
+        candidate.add(0, "often_with", lambda: _("Often booked with %(service)s.", service=_title(partner)))
 
 
 def _popular_sentence(party: str) -> str:
@@ -299,25 +308,29 @@ def _weigh_stay(candidate: _Candidate, stay: Stay, today: date) -> None:
     service = candidate.service
     before_or_first_day = today <= stay.arrival
     if service.kind is ServiceKind.AMENITY and before_or_first_day:
-        candidate.add(WEIGHTS.on_arrival, "arrival", _("Ready in your room when you arrive."))
+        candidate.add(WEIGHTS.on_arrival, "arrival", lambda: _("Ready in your room when you arrive."))
     days_left = (stay.departure - max(today, stay.arrival)).days
     tags = service.tags or ()
     if days_left >= LONG_STAY_NIGHTS and ServiceTag.RENTAL in tags and ServiceTag.EXCURSION not in tags:
         candidate.add(WEIGHTS.long_stay_rental)
     if days_left >= LONG_STAY_NIGHTS and ServiceTag.EXCURSION in tags:
-        if today < stay.arrival:
-            sentence = ngettext(
-                "You are staying %(num)d night: time for a day out.",
-                "You are staying %(num)d nights: time for a day out.",
-                days_left,
-            )
-        else:
-            sentence = ngettext(
-                "You are here for %(num)d more night: time for a day out.",
-                "You are here for %(num)d more nights: time for a day out.",
-                days_left,
-            )
-        candidate.add(WEIGHTS.long_stay_day_out, "long_stay", sentence)
+        candidate.add(
+            WEIGHTS.long_stay_day_out, "long_stay", lambda: _day_out_sentence(days_left, today < stay.arrival)
+        )
+
+
+def _day_out_sentence(days_left: int, before_arrival: bool) -> str:
+    if before_arrival:
+        return ngettext(
+            "You are staying %(num)d night: time for a day out.",
+            "You are staying %(num)d nights: time for a day out.",
+            days_left,
+        )
+    return ngettext(
+        "You are here for %(num)d more night: time for a day out.",
+        "You are here for %(num)d more nights: time for a day out.",
+        days_left,
+    )
 
 
 def _weigh_opening(candidate: _Candidate, opening: Slot, today: date, hotel: Hotel) -> None:
@@ -325,18 +338,22 @@ def _weigh_opening(candidate: _Candidate, opening: Slot, today: date, hotel: Hot
     days_away = (opening.local_date - today).days
     if left > FEW_LEFT or not opening.taken or days_away > 2:
         return  # a small pool nobody booked yet is not "only 2 left"
+    candidate.add(
+        WEIGHTS.few_left, "few_left", lambda: _few_left_sentence(left, days_away, opening.local_date)
+    )
+
+
+def _few_left_sentence(left: int, days_away: int, day: date) -> str:
     if days_away <= 0:
-        sentence = ngettext("Only %(num)d place left today.", "Only %(num)d places left today.", left)
-    elif days_away == 1:
-        sentence = ngettext("Only %(num)d place left tomorrow.", "Only %(num)d places left tomorrow.", left)
-    else:
-        sentence = ngettext(
-            "Only %(num)d place left on %(day)s.",
-            "Only %(num)d places left on %(day)s.",
-            left,
-            day=format_date(opening.local_date, "EEEE"),
-        )
-    candidate.add(WEIGHTS.few_left, "few_left", sentence)
+        return ngettext("Only %(num)d place left today.", "Only %(num)d places left today.", left)
+    if days_away == 1:
+        return ngettext("Only %(num)d place left tomorrow.", "Only %(num)d places left tomorrow.", left)
+    return ngettext(
+        "Only %(num)d place left on %(day)s.",
+        "Only %(num)d places left on %(day)s.",
+        left,
+        day=format_date(day, "EEEE"),
+    )
 
 
 def _weigh_bundle(candidate: _Candidate, package: Package | None) -> None:
@@ -345,7 +362,7 @@ def _weigh_bundle(candidate: _Candidate, package: Package | None) -> None:
     candidate.add(
         WEIGHTS.bundle,
         "bundle",
-        _(
+        lambda: _(
             "Book %(num)d from %(package)s together and save %(percent)d%%.",
             num=package.bundle_size,
             package=package.title,
@@ -360,22 +377,46 @@ def _weigh_tier(candidate: _Candidate, stay: Stay, hotel: Hotel) -> None:
     )
     if percent and not candidate.service.is_free:
         candidate.add(
-            WEIGHTS.tier, "tier", _("Your loyal guest discount of %(percent)d%% applies.", percent=percent)
+            WEIGHTS.tier,
+            "tier",
+            lambda: _("Your loyal guest discount of %(percent)d%% applies.", percent=percent),
         )
 
 
-def _bundle_packages(services: list[Service]) -> dict[int, Package]:
-    """For each service, the best active package deal it is part of."""
+def _bundle_packages(hotel_id: int) -> dict[int, Package]:
+    """For each service, the best package deal on sale it is part of: one query over the deals only."""
+    deals = db.session.execute(
+        select(package_service.c.service_id, Package)
+        .join(Package, Package.id == package_service.c.package_id)
+        .where(
+            Package.hotel_id == hotel_id,
+            Package.active.is_(True),
+            Package.archived.is_(False),
+            Package.bundle_size.is_not(None),
+            Package.bundle_percent > 0,
+        )
+    ).all()
     best: dict[int, Package] = {}
-    for service in services:
-        for package in service.packages:
-            deal = package.bundle_size and package.bundle_percent
-            if not on_sale(package) or not deal:
-                continue
-            current = best.get(service.id)
-            if current is None or package.bundle_percent > current.bundle_percent:
-                best[service.id] = package
+    for service_id, package in deals:
+        current = best.get(service_id)
+        if current is None or package.bundle_percent > current.bundle_percent:
+            best[service_id] = package
     return best
+
+
+# What a guest reads of a service; left out of the ranking's query and read for the shortlist alone.
+_TEXTS = (Service.title, Service.summary, Service.description, Service.search_text)
+
+
+def _with_texts(service_ids: list[int]) -> None:
+    """Load the shortlist's texts in one query (into the same objects: the identity map fills them in)."""
+    if service_ids:
+        db.session.scalars(select(Service).where(Service.id.in_(service_ids))).all()
+
+
+def _title(service_id: int) -> str:
+    service = db.session.get(Service, service_id)
+    return str(service.title) if service is not None else ""
 
 
 def openings_during_stay(stay: Stay, services: list[Service], hotel: Hotel, now: datetime) -> dict[int, Slot]:

@@ -109,19 +109,10 @@ def walk(client, path: str) -> tuple[list[int], list[str]]:
     return ids, pages
 
 
-# /home still computes the offers on every view from every service on sale, loading their packages
-# in batches of 500 (recommendations.offers_for_stay): three more statements at 2,000 services. The
-# offers cached per stay change (helper "offers", issue #13) take that off a second view; then this
-# passes, and the mark must go.
-OFFERS_PER_VIEW = pytest.mark.xfail(
-    strict=True, reason="offers computed per view, in batches of 500 services"
-)
-
-
 @pytest.mark.parametrize(
     "page",
     [
-        pytest.param("home", marks=OFFERS_PER_VIEW),
+        "home",
         "package",
         "filtered package",
         "service",
