@@ -6,7 +6,7 @@ PORT ?= 5000
 HOST ?= 127.0.0.1
 export FLASK_APP := wsgi
 
-.PHONY: run test pytest lint lock format translations compile-translations chromium axe bench bench-live bench-dashboard bench-offers bench-pages bench-guest clean
+.PHONY: run test pytest lint lock format translations compile-translations chromium axe bench bench-live bench-dashboard bench-offers bench-pages bench-guest bench-rush clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -105,6 +105,9 @@ bench-pages: $(VENV)/.installed-dev
 
 bench-guest: $(VENV)/.installed-dev
 	$(BIN)/python -m bench.guest_pages
+
+bench-rush: $(VENV)/.installed-dev
+	$(BIN)/python -m bench.checkout_rush
 
 clean:
 	rm -rf $(VENV) $(LOCK_VENV) instance/*.sqlite3* translations/*/LC_MESSAGES/*.mo

@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import Select, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from app import clock
 from app.extensions import db
@@ -183,6 +183,7 @@ def checkout(stay: Stay, method: PaymentMethod = PaymentMethod.ROOM) -> Order:
     seats for the hold time while the guest pays (``app.services.payments``).
     """
     check_payment_method(stay, method)
+    _refuse_sold_out_cart(stay)
     try:
         with write_transaction():
             order = cart_for(stay)
@@ -202,6 +203,19 @@ def checkout(stay: Stay, method: PaymentMethod = PaymentMethod.ROOM) -> Order:
             )
         ) from refused
     return order
+
+
+def _refuse_sold_out_cart(stay: Stay) -> None:
+    """Refuse a cart with a sold-out time before queuing for the writer lock (one plain read)."""
+    seats_left = (Slot.capacity - Slot.taken).label("seats_left")
+    timed_lines = db.session.execute(
+        select(OrderLine, seats_left)
+        .join(Order, Order.id == OrderLine.order_id)
+        .join(Slot, Slot.id == OrderLine.slot_id)
+        .where(Order.stay_id == stay.id, Order.hotel_id == stay.hotel_id, Order.status == OrderStatus.CART)
+        .options(joinedload(OrderLine.service))
+    ).all()
+    availability.refuse_if_sold_out([(line, left) for line, left in timed_lines])
 
 
 def sell_at_desk(stay: Stay, booking: planning.BookingRequest, method: PaymentMethod) -> Order:
