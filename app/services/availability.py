@@ -137,7 +137,8 @@ def take_seats(claims: list[tuple[OrderLine, list[Slot]]]) -> None:
         db.session.add(SeatAllocation(line=line, slot_id=slot.id, seats=seats))
     db.session.flush()
     for slot, _line in ordered:
-        db.session.refresh(slot)
+        # The UPDATE bypassed the session: the next read of ``taken`` loads it, and only if one comes.
+        db.session.expire(slot)
 
 
 def refuse_if_sold_out(lines: list[tuple[OrderLine, int]]) -> None:

@@ -87,10 +87,12 @@ def quote_alone(stay: Stay, booking: planning.BookingRequest, now: datetime | No
 
 
 def cart_for(stay: Stay) -> Order | None:
-    return db.session.scalar(
-        select(Order).where(
-            Order.stay_id == stay.id, Order.hotel_id == stay.hotel_id, Order.status == OrderStatus.CART
-        )
+    return db.session.scalar(_cart_statement(stay))
+
+
+def _cart_statement(stay: Stay) -> Select[tuple[Order]]:
+    return select(Order).where(
+        Order.stay_id == stay.id, Order.hotel_id == stay.hotel_id, Order.status == OrderStatus.CART
     )
 
 
@@ -186,7 +188,7 @@ def checkout(stay: Stay, method: PaymentMethod = PaymentMethod.ROOM) -> Order:
     _refuse_sold_out_cart(stay)
     try:
         with write_transaction():
-            order = cart_for(stay)
+            order = _cart_to_place(stay)
             if order is None or not order.lines:
                 raise LobbyError(_("Your cart is empty."))
             discounts.reprice(order, stay)
@@ -203,6 +205,15 @@ def checkout(stay: Stay, method: PaymentMethod = PaymentMethod.ROOM) -> Order:
             )
         ) from refused
     return order
+
+
+def _cart_to_place(stay: Stay) -> Order | None:
+    """The cart with its lines, their services and slots: two statements, not one per line and part."""
+    return db.session.scalar(
+        _cart_statement(stay).options(
+            selectinload(Order.lines).options(joinedload(OrderLine.service), joinedload(OrderLine.slot))
+        )
+    )
 
 
 def _refuse_sold_out_cart(stay: Stay) -> None:
