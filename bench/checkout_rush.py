@@ -129,7 +129,7 @@ class Guest:
     """One phone: its own cookie jar and keep-alive connection."""
 
     def __init__(self, base: str, token: str, tally: Tally):
-        self.base, self.tally = base, tally
+        self.base, self.tally, self.token = base, tally, token
         self.web = requests.Session()
         self.web.get(f"{base}/s/{token}", timeout=TIMEOUT, allow_redirects=False).raise_for_status()
         self.csrf = ""
@@ -194,13 +194,14 @@ def distinct_slots(base: str, seeded: Seeded) -> tuple[Tally, float]:
     return tally, time.monotonic() - began
 
 
-def one_slot(base: str, seeded: Seeded) -> tuple[Tally, float, list[int]]:
+def one_slot(base: str, seeded: Seeded) -> tuple[Tally, float, dict[str, int | str]]:
+    """Every rush stay checks out at once: the tally, seconds to the last answer, status by sign-in token."""
     tally = Tally()
     guests = [Guest(base, token, tally) for token in seeded.rush_tokens]
     for guest in guests:
         guest.page_token("/cart")
     start = threading.Barrier(RUSH + 1)
-    statuses: list[int | str] = []
+    statuses: dict[str, int | str] = {}
 
     def client(guest: Guest) -> None:
         start.wait()
@@ -208,7 +209,7 @@ def one_slot(base: str, seeded: Seeded) -> tuple[Tally, float, list[int]]:
         status = guest.post("checkout", "/checkout", {"payment_method": "room"})
         took = time.monotonic() - began
         with tally.lock:
-            statuses.append(status)
+            statuses[guest.token] = status
             (tally.checkout if status == 302 else tally.losers).append(took)
 
     threads = [threading.Thread(target=client, args=(guest,)) for guest in guests]
@@ -232,7 +233,7 @@ def sold_in_database(app, slot_id: int) -> tuple[int, int]:
         return taken, allocated
 
 
-def statements_per_checkout(url: str, seeded: Seeded) -> dict[str, tuple[int, int]]:
+def statements_per_checkout(url: str, seeded: Seeded, loser: str) -> dict[str, tuple[int, int]]:
     """(statements, writes) of one checkout request, counted in process on the same database after the run.
 
     "booked": a phase-1 guest adds a time and checks out; "refused": a phase-2 loser tries again.
@@ -251,7 +252,7 @@ def statements_per_checkout(url: str, seeded: Seeded) -> dict[str, tuple[int, in
     found = {}
     for name, token, slot in (
         ("booked", seeded.tokens[0], seeded.slot_ids[0][0]),
-        ("refused", seeded.rush_tokens[-1], None),
+        ("refused", loser, None),
     ):
         client = app.test_client()
         client.get(f"/s/{token}")
@@ -302,7 +303,8 @@ def main() -> int:
         first, first_seconds = distinct_slots(base, seeded)
         rush, rush_seconds, statuses = one_slot(base, seeded)
     taken, allocated = sold_in_database(app, seeded.rush_slot_id)
-    statements = statements_per_checkout(url, seeded)
+    loser = next(token for token, status in statuses.items() if status == 409)
+    statements = statements_per_checkout(url, seeded, loser)
 
     print(f"{url.split(':', 1)[0]}, {GUNICORN_WORKERS} gunicorn workers; load before {load_before[0]:.1f}")
     booked = len(first.checkout)
@@ -311,7 +313,7 @@ def main() -> int:
     print(f"  checkout request: {percentiles(first.checkout)}")
     print(f"  add + checkout:   {percentiles(first.round_trip)}")
     print(f"  answers: {dict(sorted(first.statuses.items(), key=str))}; errors {first.fatal}")
-    counts = Counter(statuses)
+    counts = Counter(statuses.values())
     winners = counts.get(302, 0)
     print(f"phase 2: {RUSH} checkouts at once for {SEATS} seats, all answered in {rush_seconds:.2f} s")
     losers = dict(sorted(((status, n) for status, n in counts.items() if status != 302), key=str))
