@@ -6,7 +6,7 @@ PORT ?= 5000
 HOST ?= 127.0.0.1
 export FLASK_APP := wsgi
 
-.PHONY: run test pytest lint lock format translations compile-translations chromium axe bench bench-live bench-dashboard bench-offers bench-pages bench-guest bench-catalog profile-page clean
+.PHONY: run test pytest lint lock format translations compile-translations chromium axe bench bench-live bench-dashboard bench-offers bench-pages bench-guest bench-catalog profile-page bench-rush clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -113,6 +113,9 @@ bench-catalog: $(VENV)/.installed-dev
 PAGE ?= /home
 profile-page: $(VENV)/.installed-dev
 	$(BIN)/python -m bench.profile_page $(PAGE)
+
+bench-rush: $(VENV)/.installed-dev
+	$(BIN)/python -m bench.checkout_rush
 
 clean:
 	rm -rf $(VENV) $(LOCK_VENV) instance/*.sqlite3* translations/*/LC_MESSAGES/*.mo

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable
 from datetime import date, datetime, time, timedelta
 
@@ -136,7 +137,26 @@ def take_seats(claims: list[tuple[OrderLine, list[Slot]]]) -> None:
         db.session.add(SeatAllocation(line=line, slot_id=slot.id, seats=seats))
     db.session.flush()
     for slot, _line in ordered:
-        db.session.refresh(slot)
+        # The UPDATE bypassed the session: the next read of ``taken`` loads it, and only if one comes.
+        db.session.expire(slot)
+
+
+def refuse_if_sold_out(lines: list[tuple[OrderLine, int]]) -> None:
+    """Raise :class:`SoldOut` when a timed line no longer fits its slot, from seats left read without a lock.
+
+    ``lines`` pairs each timed line with its slot's ``capacity - taken`` as a plain read
+    saw it: the last committed figure, read without queuing for the lock (no ``FOR UPDATE``
+    on PostgreSQL, no ``BEGIN IMMEDIATE`` on SQLite). A crowd at a sold-out time is
+    refused here at once instead of one by one behind the writer lock. Seats this read
+    sees free may be gone a moment later, so it only ever refuses; :func:`take_seats`
+    and its guarded UPDATE stay the truth.
+    """
+    wanted: Counter[int] = Counter()
+    for line, _left in lines:
+        wanted[line.slot_id] += line.seats
+    for line, left in lines:
+        if wanted[line.slot_id] > left:
+            raise SoldOut(_sold_out_message(line.service))
 
 
 def release_seats(line: OrderLine) -> None:

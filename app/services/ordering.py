@@ -87,10 +87,12 @@ def quote_alone(stay: Stay, booking: planning.BookingRequest, now: datetime | No
 
 
 def cart_for(stay: Stay) -> Order | None:
-    return db.session.scalar(
-        select(Order).where(
-            Order.stay_id == stay.id, Order.hotel_id == stay.hotel_id, Order.status == OrderStatus.CART
-        )
+    return db.session.scalar(_cart_statement(stay))
+
+
+def _cart_statement(stay: Stay) -> Select[tuple[Order]]:
+    return select(Order).where(
+        Order.stay_id == stay.id, Order.hotel_id == stay.hotel_id, Order.status == OrderStatus.CART
     )
 
 
@@ -183,15 +185,16 @@ def checkout(stay: Stay, method: PaymentMethod = PaymentMethod.ROOM) -> Order:
     seats for the hold time while the guest pays (``app.services.payments``).
     """
     check_payment_method(stay, method)
+    _refuse_sold_out_cart(stay)
     try:
         with write_transaction():
-            order = cart_for(stay)
+            order = _cart_to_place(stay)
             if order is None or not order.lines:
                 raise LobbyError(_("Your cart is empty."))
             discounts.reprice(order, stay)
             discounts.use_promo(order, stay, stay.hotel.today())
-            _place(order, method)
-            _record_placed(order)
+            posted = _place(order, method)
+            _record_placed(order, posted)
     except discounts.PromoUnavailable as refused:
         order = cart_for(stay)
         discounts.remove_promo(order, stay)
@@ -202,6 +205,28 @@ def checkout(stay: Stay, method: PaymentMethod = PaymentMethod.ROOM) -> Order:
             )
         ) from refused
     return order
+
+
+def _cart_to_place(stay: Stay) -> Order | None:
+    """The cart with its lines, their services and slots: two statements, not one per line and part."""
+    return db.session.scalar(
+        _cart_statement(stay).options(
+            selectinload(Order.lines).options(joinedload(OrderLine.service), joinedload(OrderLine.slot))
+        )
+    )
+
+
+def _refuse_sold_out_cart(stay: Stay) -> None:
+    """Refuse a cart with a sold-out time before queuing for the writer lock (one plain read)."""
+    seats_left = (Slot.capacity - Slot.taken).label("seats_left")
+    timed_lines = db.session.execute(
+        select(OrderLine, seats_left)
+        .join(Order, Order.id == OrderLine.order_id)
+        .join(Slot, Slot.id == OrderLine.slot_id)
+        .where(Order.stay_id == stay.id, Order.hotel_id == stay.hotel_id, Order.status == OrderStatus.CART)
+        .options(joinedload(OrderLine.service))
+    ).all()
+    availability.refuse_if_sold_out([(line, left) for line, left in timed_lines])
 
 
 def sell_at_desk(stay: Stay, booking: planning.BookingRequest, method: PaymentMethod) -> Order:
@@ -219,8 +244,8 @@ def place_alone(stay: Stay, planned: planning.PlannedLine, method: PaymentMethod
     _add_line(order, planned)
     db.session.flush()
     discounts.reprice(order, stay)
-    _place(order, method)
-    _record_placed(order)
+    posted = _place(order, method)
+    _record_placed(order, posted)
     return order
 
 
@@ -248,8 +273,11 @@ def check_payment_method(stay: Stay, method: PaymentMethod) -> None:
     signals.seats_wanted.send(now=clock.now())  # and those set aside elsewhere whose time is up
 
 
-def _place(order: Order, method: PaymentMethod) -> None:
-    """Inside a write transaction: claim the order's seats, then book it (room) or hold it (card)."""
+def _place(order: Order, method: PaymentMethod) -> Payment | None:
+    """Inside a write transaction: claim the order's seats, then book it (room) or hold it (card).
+
+    Returns the room charge it posted, if it booked the order on the room.
+    """
     # Checked again here: the stay may have checked out since the cart was filled.
     stay_life.ensure_open(order.stay)
     now = clock.now()
@@ -270,7 +298,7 @@ def _place(order: Order, method: PaymentMethod) -> None:
         order.hold_expires_at = now + timedelta(minutes=current_app.config["PAYMENT_HOLD_MINUTES"])
         for line in order.lines:
             line.status = LineStatus.HELD
-        return
+        return None
     confirm_order(order, now)
     room = room_charge()
     payment = Payment(
@@ -285,18 +313,20 @@ def _place(order: Order, method: PaymentMethod) -> None:
     )
     db.session.add(payment)
     room.charge(payment, now)
+    return payment
 
 
-def _record_placed(order: Order) -> None:
-    """The audit entry of a checkout, a desk sale or a waiting-list booking: booked (room) or held (card)."""
+def _record_placed(order: Order, posted: Payment | None) -> None:
+    """The audit entry of a checkout, a desk sale or a waiting-list booking: booked (room) or held (card).
+
+    ``posted`` is the room charge :func:`_place` made, passed on rather than read back.
+    """
     after = {"reference": order.reference, "status": order.status, "payment_method": order.payment_method}
     audit.record(order.hotel_id, "order.placed", order, after=after | {"total": order.total})
     signals.order_placed.send(order)
-    if order.status is OrderStatus.CONFIRMED:  # booked on the room: its payment succeeded with it
-        for payment in db.session.scalars(select(Payment).where(Payment.order_id == order.id)):
-            # Nothing charged yet (every line waits for the desk's approval) is no payment to tell of.
-            if payment.status is PaymentStatus.SUCCEEDED and payment.amount > 0:
-                signals.payment_changed.send(payment)
+    # Nothing charged yet (every line waits for the desk's approval) is no payment to tell of.
+    if posted is not None and posted.status is PaymentStatus.SUCCEEDED and posted.amount > 0:
+        signals.payment_changed.send(posted)
 
 
 def _approval_goes_on_the_room() -> NotAllowed:
