@@ -25,7 +25,6 @@ from flask import current_app
 from flask_babel import format_date, get_locale, ngettext
 from flask_babel import gettext as _
 from sqlalchemy import func, select
-from sqlalchemy.orm import defer
 
 from app import clock
 from app.extensions import db
@@ -48,7 +47,7 @@ from app.models.ages import ADULT_AGE, FAMILY_CHILD_UNDER
 from app.models.stays import party_kind
 from app.services import signed_links, view_counts
 from app.services.availability import local_datetime
-from app.services.catalog import services_on_sale
+from app.services.catalog import service_facts_on_sale
 
 OFFERS_SHOWN = 6  # the brief: 6–8 relevant extras, never the whole catalog
 LOOK_AHEAD_DAYS = 7  # availability is checked this far ahead (the service page lists as far)
@@ -120,6 +119,31 @@ class ServiceOffer:
     opening: Slot | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class ServiceFacts:
+    """What the ranking weighs of a service: read as plain columns for the whole catalog."""
+
+    id: int
+    kind: ServiceKind
+    pool_id: int
+    min_age: int | None
+    max_age: int | None
+    tags: list[str]
+    pinned: bool
+    position: int
+    lead_time_minutes: int
+    is_free: bool
+
+    @classmethod
+    def on_sale(cls, hotel_id: int) -> list[ServiceFacts]:
+        prices = (Service.price_adult, Service.price_child, Service.price_unit)
+        rows = service_facts_on_sale(hotel_id, *(getattr(Service, name) for name in _FACTS), *prices)
+        return [cls(*row[: len(_FACTS)], is_free=not any(row[len(_FACTS) :])) for row in rows]
+
+
+_FACTS = ("id", "kind", "pool_id", "min_age", "max_age", "tags", "pinned", "position", "lead_time_minutes")
+
+
 # A reason's sentence, said only if the offer makes the shortlist: translating and formatting one
 # for each of 2,000 services on sale cost more than ranking them.
 Sentence = Callable[[], str]
@@ -127,7 +151,7 @@ Sentence = Callable[[], str]
 
 @dataclass
 class _Candidate:
-    service: Service
+    service: ServiceFacts
     points: list[tuple[float, str, Sentence | None]] = field(default_factory=list)  # (weight, code, sentence)
 
     def add(self, weight: float, code: str = "", sentence: Sentence | None = None) -> None:
@@ -165,9 +189,9 @@ def offers_for_stay(
     today = hotel.local(now).date()
     if stay.departure < today:
         return []
-    # The texts are read for the shortlist only (_with_texts): at 2,000 services, decoding every
-    # title, summary and description was most of the ranking's time.
-    services = services_on_sale(stay.hotel_id, *(defer(column) for column in _TEXTS))
+    # Plain columns for the whole catalog, objects for the shortlist only (_shortlisted): at 2,000
+    # services, building and decoding every service was most of the ranking's time.
+    services = ServiceFacts.on_sale(stay.hotel_id)
     booked = _booked_services(stay)
     history = co_bookings(stay.hotel_id)
     party = stay.party or party_kind(stay.adults, stay.children_ages)
@@ -199,7 +223,7 @@ def offers_for_stay(
             candidate.add(WEIGHTS.earns)
         candidates.append((candidate, opening))
     candidates.sort(key=lambda pair: (-pair[0].score, pair[0].service.position, pair[0].service.id))
-    _with_texts([candidate.service.id for candidate, _opening in candidates[:limit]])
+    shortlist = _shortlisted([candidate.service.id for candidate, _opening in candidates[:limit]])
     offers = []
     said: Counter[str] = Counter()
     for candidate, opening in candidates[:limit]:
@@ -209,7 +233,7 @@ def offers_for_stay(
         slot = opening if not candidate.service.kind.by_day else None
         offers.append(
             ServiceOffer(
-                candidate.service,
+                shortlist[candidate.service.id],
                 code,
                 sentence,
                 round(candidate.score, 2),
@@ -232,7 +256,7 @@ def _booked_services(stay: Stay) -> set[int]:
     )
 
 
-def _who_may_join(stay: Stay, service: Service) -> tuple[int, list[int]]:
+def _who_may_join(stay: Stay, service: ServiceFacts) -> tuple[int, list[int]]:
     """How many adults and which children's ages may take part in ``service``."""
     adults_allowed = service.max_age is None or service.max_age >= ADULT_AGE
     adults = stay.adults if adults_allowed and (service.min_age or 0) <= ADULT_AGE else 0
@@ -245,7 +269,7 @@ def _who_may_join(stay: Stay, service: Service) -> tuple[int, list[int]]:
     return adults, children
 
 
-def _fits_party(candidate: _Candidate, stay: Stay, service: Service) -> bool:
+def _fits_party(candidate: _Candidate, stay: Stay, service: ServiceFacts) -> bool:
     adults, children = _who_may_join(stay, service)
     if not adults and not children:
         return False
@@ -265,7 +289,7 @@ def _fits_party(candidate: _Candidate, stay: Stay, service: Service) -> bool:
     return True
 
 
-def _children_sentence(service: Service, ages: list[int]) -> str:
+def _children_sentence(service: ServiceFacts, ages: list[int]) -> str:
     if service.min_age:
         return _("For children aged %(age)d and over, like yours.", age=service.min_age)
     listed = format_list([str(age) for age in sorted(ages)], locale=str(get_locale()))
@@ -404,14 +428,14 @@ def _bundle_packages(hotel_id: int) -> dict[int, Package]:
     return best
 
 
-# What a guest reads of a service; left out of the ranking's query and read for the shortlist alone.
-_TEXTS = (Service.title, Service.summary, Service.description, Service.search_text)
-
-
-def _with_texts(service_ids: list[int]) -> None:
-    """Load the shortlist's texts in one query (into the same objects: the identity map fills them in)."""
-    if service_ids:
-        db.session.scalars(select(Service).where(Service.id.in_(service_ids))).all()
+def _shortlisted(service_ids: list[int]) -> dict[int, Service]:
+    """The services to show, as objects, in one query."""
+    if not service_ids:
+        return {}
+    return {
+        service.id: service
+        for service in db.session.scalars(select(Service).where(Service.id.in_(service_ids)))
+    }
 
 
 def _title(service_id: int) -> str:
@@ -419,7 +443,9 @@ def _title(service_id: int) -> str:
     return str(service.title) if service is not None else ""
 
 
-def openings_during_stay(stay: Stay, services: list[Service], hotel: Hotel, now: datetime) -> dict[int, Slot]:
+def openings_during_stay(
+    stay: Stay, services: list[ServiceFacts], hotel: Hotel, now: datetime
+) -> dict[int, Slot]:
     """Each service's soonest slot with room during the rest of the stay, from one query.
 
     Looks at most ``LOOK_AHEAD_DAYS`` ahead, like the service page, and respects each
