@@ -17,7 +17,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from app import create_app
 from app.extensions import db
@@ -26,6 +26,7 @@ from app.seed.big_catalog import grow_catalog
 from app.seed.demo import seed_demo
 from config import DevelopmentConfig
 from tests import database
+from tests.statements import statements_sent
 
 SERVICES = int(os.environ.get("SERVICES", "2000"))
 VIEWS = int(os.environ.get("VIEWS", "30"))
@@ -48,11 +49,6 @@ def main() -> int:
     with app.app_context():
         engine = db.engine
         services = db.session.scalar(select(db.func.count()).select_from(db.metadata.tables["service"]))
-    statements = [0]
-
-    def counted(*_args) -> None:
-        statements[0] += 1
-
     client = app.test_client()
     client.post("/signin", data={"method": "room", "room-room": "204", "room-surname": "Garcia"})
     print(f"{url.split(':', 1)[0]}: {services} services ({added} added), {VIEWS} warm views per page")
@@ -61,10 +57,8 @@ def main() -> int:
         for _ in range(3):
             answer = client.get(path)
             assert answer.status_code == 200, f"{path}: {answer.status_code}"
-        event.listen(engine, "before_cursor_execute", counted)
-        statements[0] = 0
-        client.get(path)
-        event.remove(engine, "before_cursor_execute", counted)
+        with statements_sent(app) as statements:
+            client.get(path)
         times = []
         for _ in range(VIEWS):
             began = time.perf_counter()
@@ -72,7 +66,7 @@ def main() -> int:
             times.append(time.perf_counter() - began)
         print(
             f"{path:58} {statistics.median(times) * 1000:9.1f} {min(times) * 1000:8.1f} "
-            f"{len(answer.data):7} {statements[0]:4}"
+            f"{len(answer.data):7} {len(statements):4}"
         )
     engine.dispose()
     return 0

@@ -38,7 +38,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import requests
-from sqlalchemy import event, func, select, update
+from sqlalchemy import func, select, update
 
 from app import create_app
 from app.extensions import db
@@ -46,6 +46,7 @@ from app.models import Hotel, SeatAllocation, Slot
 from app.services import availability, ordering, planning
 from config import DevelopmentConfig
 from tests import database, factories, servers
+from tests.statements import is_write, statements_sent
 
 GUNICORN_WORKERS = int(os.environ.get("GUNICORN_WORKERS", "4"))
 CLIENTS = int(os.environ.get("CLIENTS", "32"))
@@ -241,14 +242,6 @@ def statements_per_checkout(url: str, seeded: Seeded, loser: str) -> dict[str, t
     app = create_app(
         DevelopmentConfig, SQLALCHEMY_DATABASE_URI=url, SECRET_KEY="bench", WTF_CSRF_ENABLED=False
     )
-    with app.app_context():
-        engine = db.engine
-    count = [0, 0]
-
-    def counted(_connection, _cursor, statement: str, *_args) -> None:
-        count[0] += 1
-        count[1] += statement.lstrip().split(None, 1)[0].upper() in {"INSERT", "UPDATE", "DELETE"}
-
     found = {}
     for name, token, slot in (
         ("booked", seeded.tokens[0], seeded.slot_ids[0][0]),
@@ -258,13 +251,12 @@ def statements_per_checkout(url: str, seeded: Seeded, loser: str) -> dict[str, t
         client.get(f"/s/{token}")
         if slot is not None:
             client.post(f"/services/{seeded.service_id}", data={"slot": slot, "adults": "1"})
-        event.listen(engine, "before_cursor_execute", counted)
-        count[:] = [0, 0]
-        status = client.post("/checkout", data={"payment_method": "room"}).status_code
-        event.remove(engine, "before_cursor_execute", counted)
+        with statements_sent(app) as sent:
+            status = client.post("/checkout", data={"payment_method": "room"}).status_code
         assert status == (302 if slot is not None else 409), f"{name}: {status}"
-        found[name] = tuple(count)
-    engine.dispose()
+        found[name] = (len(sent), sum(map(is_write, sent)))
+    with app.app_context():
+        db.engine.dispose()
     return found
 
 

@@ -35,7 +35,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import requests
-from sqlalchemy import event
 
 from app import create_app
 from app.extensions import db
@@ -44,6 +43,7 @@ from app.seed.demo import seed_demo
 from config import DevelopmentConfig
 from tests import database
 from tests.servers import free_port
+from tests.statements import is_write, statements_sent
 
 ROOT = Path(__file__).resolve().parent.parent
 GUNICORN_WORKERS = int(os.environ.get("GUNICORN_WORKERS", "2"))
@@ -202,30 +202,21 @@ def queries_and_bytes(url: str, paths: dict[str, str]) -> dict[str, tuple[int, i
         DevelopmentConfig, SQLALCHEMY_DATABASE_URI=url, SECRET_KEY="bench", WTF_CSRF_ENABLED=False
     )
     found: dict[str, tuple[int, int, int, int]] = {}
-    with app.app_context():
-        engine = db.engine
-    count = [0, 0]
-
-    def counted(_connection, _cursor, statement: str, *_args) -> None:
-        count[0] += 1
-        count[1] += statement.lstrip().split(None, 1)[0].upper() in {"INSERT", "UPDATE", "DELETE"}
-
     # No app context held here: each request gets its own, and with it a fresh session,
     # as in gunicorn (one held open would keep the identity map across requests).
-    event.listen(engine, "before_cursor_execute", counted)
     client = app.test_client()
     client.post("/signin", data={"method": "room", "room-room": ROOM, "room-surname": SURNAME})
     for name, path in paths.items():
         counts, size = [], 0
         for _ in range(2):
-            count[:] = [0, 0]
-            answer = client.get(path)
+            with statements_sent(app) as sent:
+                answer = client.get(path)
             assert answer.status_code == 200, f"{path}: {answer.status_code}"
-            counts.append(tuple(count))
+            counts.append((len(sent), sum(map(is_write, sent))))
             size = len(answer.data)
         found[name] = (*counts[0], counts[1][0], size)
-    event.remove(engine, "before_cursor_execute", counted)
-    engine.dispose()
+    with app.app_context():
+        db.engine.dispose()
     return found
 
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from urllib.parse import urlencode
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from app.extensions import db, limiter
 from app.models import Hotel, Package, Service, package_service
@@ -22,6 +22,7 @@ from app.services.catalog_search import fold
 from tests.browsing import text
 from tests.conftest import GuestActions
 from tests.database import empty_tables
+from tests.statements import statements_sent
 
 SERVICES = 2000
 MAX_BYTES = 60 * 1024
@@ -82,15 +83,8 @@ def count_services(app) -> int:
 def statements(app, client, path: str) -> int:
     """SQL statements sent for one view of ``path``, after a first view warmed it up."""
     assert client.get(path).status_code == 200
-    with app.app_context():
-        engine = db.engine
-    sent = []
-    listener = lambda *_args: sent.append(1)  # noqa: E731
-    event.listen(engine, "before_cursor_execute", listener)
-    try:
+    with statements_sent(app) as sent:
         answer = client.get(path)
-    finally:
-        event.remove(engine, "before_cursor_execute", listener)
     assert answer.status_code == 200
     return len(sent)
 

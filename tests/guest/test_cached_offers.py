@@ -16,7 +16,6 @@ from datetime import datetime, time, timedelta
 import pytest
 import redis
 from flask_babel import force_locale
-from sqlalchemy import event
 
 from app import clock, create_app
 from app.extensions import db
@@ -26,6 +25,7 @@ from config import TestConfig
 from tests.desk.helpers import signed_in_guest
 from tests.factories import riding_slot
 from tests.manage.test_catalog_editor import service_form
+from tests.statements import statements_sent
 
 # A database of its own on the shared Redis, flushed by each test that uses it.
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
@@ -53,23 +53,6 @@ def ranked_now(app, stay_id: int, locale: str = "en") -> list[tuple[int, str, st
             (offer.service.id, offer.reason_code, offer.reason, offer.slot.id if offer.slot else None)
             for offer in offers
         ]
-
-
-@contextmanager
-def statements(app) -> Iterator[list[str]]:
-    """Every SQL statement ``app`` sends while the block runs."""
-    with app.app_context():
-        engine = db.engine
-    seen: list[str] = []
-
-    def note(_connection, _cursor, statement, *_args) -> None:
-        seen.append(statement)
-
-    event.listen(engine, "before_cursor_execute", note)
-    try:
-        yield seen
-    finally:
-        event.remove(engine, "before_cursor_execute", note)
 
 
 def ranked(seen: list[str]) -> bool:
@@ -100,9 +83,9 @@ def early_tomorrow(app, world, frozen_now) -> datetime:
 
 def test_a_second_view_reads_the_offers_instead_of_ranking_them(app, world, early_tomorrow):
     guest = signed_in_guest(app)
-    with statements(app) as first:
+    with statements_sent(app) as first:
         first_offers = shown(home(guest))
-    with statements(app) as second:
+    with statements_sent(app) as second:
         second_offers = shown(home(guest))
 
     assert ranked(first) and not ranked(second)
@@ -208,7 +191,7 @@ def test_the_offers_are_ranked_again_when_the_time_bucket_ends(app, world, early
     guest = signed_in_guest(app)
     home(guest)
     frozen_now(early_tomorrow + timedelta(seconds=app.config["OFFER_CACHE_SECONDS"]))
-    with statements(app) as later:
+    with statements_sent(app) as later:
         offers = shown(home(guest))
 
     assert ranked(later)
@@ -230,7 +213,7 @@ def test_the_confirmation_page_caches_its_offers_apart_from_home(app, world, ear
     assert versions(app, world)[0] > before
 
     confirmation = guest.client.get(booked.location).get_data(as_text=True)
-    with statements(app) as again:
+    with statements_sent(app) as again:
         assert shown(guest.client.get(booked.location).get_data(as_text=True)) == shown(confirmation)
 
     assert shown(confirmation)
@@ -264,10 +247,10 @@ def test_two_workers_share_one_cached_entry_through_redis(database_url, world, s
         second_app(database_url, REDIS_URL=shared_redis) as first,
         second_app(database_url, REDIS_URL=shared_redis) as second,
     ):
-        with statements(first) as ranking:
+        with statements_sent(first) as ranking:
             offers = shown(home(signed_in_guest(first)))
         guest = signed_in_guest(second)
-        with statements(second) as reading:
+        with statements_sent(second) as reading:
             again = shown(home(guest))
 
     assert ranked(ranking) and not ranked(reading)
@@ -279,7 +262,7 @@ def test_two_workers_share_one_cached_entry_through_redis(database_url, world, s
 def test_without_redis_each_worker_ranks_for_itself(database_url, world, early_tomorrow):
     with second_app(database_url) as first, second_app(database_url) as second:
         home(signed_in_guest(first))
-        with statements(second) as reading:
+        with statements_sent(second) as reading:
             home(signed_in_guest(second))
 
     assert ranked(reading)
@@ -289,7 +272,7 @@ def test_an_unreachable_redis_still_gives_the_page(database_url, world, early_to
     with second_app(database_url, REDIS_URL="redis://127.0.0.1:9/1") as lost:
         guest = signed_in_guest(lost)
         first = home(guest)
-        with statements(lost) as second:
+        with statements_sent(lost) as second:
             again = home(guest)
 
     assert shown(first) and shown(again) == shown(first)

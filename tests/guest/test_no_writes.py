@@ -7,34 +7,17 @@ The buffer's flush runs once the server closes the response (after its last byte
 
 from __future__ import annotations
 
-from contextlib import contextmanager
-
 import pytest
-from sqlalchemy import event, func, select
+from sqlalchemy import func, select
 
 from app.extensions import db
 from app.models import OfferImpression, ServiceViewDay
 from tests.desk.helpers import signed_in_guest
+from tests.statements import is_write, statements_sent
 
-WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE")
 
-
-@contextmanager
-def writes_seen(app):
-    """The write statements sent to the database inside the block."""
-    seen: list[str] = []
-
-    def watch(_connection, _cursor, statement, _parameters, _context, _executemany):
-        if statement.lstrip().upper().startswith(WRITES):
-            seen.append(statement)
-
-    with app.app_context():
-        engine = db.engine
-    event.listen(engine, "before_cursor_execute", watch)
-    try:
-        yield seen
-    finally:
-        event.remove(engine, "before_cursor_execute", watch)
+def writes_in(sent: list[str]) -> list[str]:
+    return [statement for statement in sent if is_write(statement)]
 
 
 def counted(app) -> tuple[int, int]:
@@ -65,13 +48,13 @@ def test_guest_pages_write_nothing_until_their_response_is_closed(app, world, fl
         "/cart",
     ]
     for path in pages:
-        with writes_seen(app) as writes:
+        with statements_sent(app) as sent:
             page = guest.client.get(path)
             assert page.status_code == 200, path
-            assert writes == [], f"{path} wrote while answering: {writes}"
+            assert writes_in(sent) == [], f"{path} wrote while answering: {writes_in(sent)}"
             page.close()  # what the server does after the last byte: the due flush runs now
         if path == "/home":
-            assert writes and counted(app)[0] > 0, "the home page's offers are written after it"
+            assert writes_in(sent) and counted(app)[0] > 0, "the home page's offers are written after it"
         if path.startswith("/services/"):
-            assert writes, "the view is written after the page"
+            assert writes_in(sent), "the view is written after the page"
     assert counted(app)[1] == 2  # one view of each service page, no more

@@ -12,16 +12,15 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from app.extensions import db
 from app.models import Order, OrderStatus, Package, Service, Slot, WaitlistEntry
 from app.services.money import format_money
+from tests.statements import statements_sent
 
 MAX_STATEMENTS = 8
 HELP = "Could we have a late check-out?"
@@ -31,22 +30,6 @@ HELP = "Could we have a late check-out?"
 class Visit:
     statements: list[str]
     page: str
-
-
-@contextmanager
-def counted(app) -> Iterator[list[str]]:
-    with app.app_context():
-        engine = db.engine
-    statements: list[str] = []
-
-    def record(_connection, _cursor, statement, *_args) -> None:
-        statements.append(" ".join(statement.split()))
-
-    event.listen(engine, "before_cursor_execute", record)
-    try:
-        yield statements
-    finally:
-        event.remove(engine, "before_cursor_execute", record)
 
 
 def _slots(page: str) -> list[str]:
@@ -104,7 +87,7 @@ def demo_guest(app, demo_template, guest) -> DemoGuest:
 
 def visit(app, client, path: str) -> Visit:
     client.get(path)  # warm: a first view may fill caches that later ones reuse
-    with counted(app) as statements:
+    with statements_sent(app) as statements:
         answer = client.get(path)
     assert answer.status_code == 200, path
     return Visit(statements, html.unescape(answer.get_data(as_text=True)))
