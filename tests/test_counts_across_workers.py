@@ -56,26 +56,10 @@ def shared_redis():
         client.flushdb()
 
 
-def csrf(session: requests.Session, url: str) -> str:
-    page = session.get(url, timeout=TIMEOUT).text
-    return re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
-
-
 def guest_visits(base: str) -> tuple[int, set[int]]:
     """A guest opens /home M times and one service page N times; that service and the offers shown."""
     phone = requests.Session()
-    signed_in = phone.post(
-        f"{base}/signin",
-        data={
-            "csrf_token": csrf(phone, f"{base}/signin"),
-            "method": "room",
-            "room-room": "204",
-            "room-surname": "Garcia",
-        },
-        allow_redirects=False,
-        timeout=TIMEOUT,
-    )
-    assert signed_in.status_code == 302
+    assert servers.sign_in_guest(phone, base).status_code == 302
     offered: list[set[int]] = []
     for _ in range(HOME_VIEWS):
         home = phone.get(f"{base}/home", timeout=TIMEOUT)
@@ -150,7 +134,7 @@ def test_the_dashboard_drains_the_counts_of_every_worker_from_redis(
         signed_in = desk.post(
             f"{base}/staff/signin",
             data={
-                "csrf_token": csrf(desk, f"{base}/staff/signin"),
+                "csrf_token": servers.csrf(desk, f"{base}/staff/signin"),
                 "email": DEMO_STAFF[1][0],  # the manager
                 "password": DEMO_STAFF_PASSWORD,
             },

@@ -8,7 +8,6 @@ workers on the test database and checks both, and that more than one worker answ
 from __future__ import annotations
 
 import os
-import re
 import time
 
 import pytest
@@ -41,19 +40,13 @@ def gunicorn(app, database_url, tmp_path, demo_template):
         yield base, tmp_path / "access.log"
 
 
-def csrf(session: requests.Session, url: str) -> str:
-    return re.search(r'name="csrf_token"[^>]*value="([^"]+)"', session.get(url, timeout=TIMEOUT).text).group(
-        1
-    )
-
-
 def test_live_queue_and_sign_in_limits_across_three_workers(gunicorn):
     base, access_log = gunicorn
     desk, phone = requests.Session(), requests.Session()
     signed_in = desk.post(
         f"{base}/staff/signin",
         data={
-            "csrf_token": csrf(desk, f"{base}/staff/signin"),
+            "csrf_token": servers.csrf(desk, f"{base}/staff/signin"),
             "email": DEMO_STAFF[0][0],
             "password": DEMO_STAFF_PASSWORD,
         },
@@ -75,19 +68,14 @@ def test_live_queue_and_sign_in_limits_across_three_workers(gunicorn):
             == 304
         )
 
-    phone.post(
-        f"{base}/signin",
-        data={
-            "csrf_token": csrf(phone, f"{base}/signin"),
-            "method": "room",
-            "room-room": "204",
-            "room-surname": "Garcia",
-        },
-        timeout=TIMEOUT,
-    )
+    servers.sign_in_guest(phone, base)
     asked = phone.post(
         f"{base}/stay/requests/item",
-        data={"csrf_token": csrf(phone, f"{base}/stay"), "item-item": "pillows", "item-quantity": "1"},
+        data={
+            "csrf_token": servers.csrf(phone, f"{base}/stay"),
+            "item-item": "pillows",
+            "item-quantity": "1",
+        },
         allow_redirects=False,
         timeout=TIMEOUT,
     )
@@ -100,7 +88,7 @@ def test_live_queue_and_sign_in_limits_across_three_workers(gunicorn):
 
     # Five wrong passwords for one account, whichever worker takes them, then 429 (Redis counts).
     attacker = requests.Session()
-    token = csrf(attacker, f"{base}/staff/signin")
+    token = servers.csrf(attacker, f"{base}/staff/signin")
     codes = [
         attacker.post(
             f"{base}/staff/signin",

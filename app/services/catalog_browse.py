@@ -186,17 +186,10 @@ def _accepts(age: int) -> ColumnElement[bool]:
     )
 
 
-def _adults_join() -> ColumnElement[bool]:
-    return and_(
-        or_(Service.max_age.is_(None), Service.max_age >= ADULT_AGE),
-        or_(Service.min_age.is_(None), Service.min_age <= ADULT_AGE),
-    )
-
-
 def _suits_everyone(party: Party) -> ColumnElement[bool]:
     conditions = [_accepts(age) for age in sorted(set(party.children_ages))]
     if party.adults:
-        conditions.append(_adults_join())
+        conditions.append(_accepts(ADULT_AGE))  # an adult counts as ADULT_AGE, as in the offers
     return and_(true(), *conditions)
 
 

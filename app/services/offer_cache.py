@@ -100,8 +100,8 @@ def _rebuilt(stay: Stay, now: datetime, entry: Entry) -> list[ServiceOffer] | No
     """The cached offers as objects of this session; None when a slot no longer fits (rank again)."""
     if not entry:
         return []
-    # The home page has just loaded its packages and their services: those are not read twice.
-    # Seats are always read afresh: checking them is the point.
+    # Services and package deals a page has already loaded are not read twice; seats are always
+    # read afresh: checking them is the point.
     services = _by_id(Service, stay.hotel_id, [item["service"] for item in entry], loaded_will_do=True)
     openings = _by_id(Slot, stay.hotel_id, [item["opening"] for item in entry])
     bundles = _by_id(Package, stay.hotel_id, [item["bundle"] for item in entry], loaded_will_do=True)

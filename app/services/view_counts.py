@@ -296,7 +296,7 @@ def _put_back(counts: Counts) -> None:
 
 def _add_to_redis(client: Redis, counts: Counts, *, older: bool) -> None:
     """Add ``counts``; ``older`` ones (put back after a failed flush) keep their first showing."""
-    # One MULTI/EXEC: a drain (RENAME) sees a showing's "t", "f" and "l" together or not at all.
+    # One MULTI/EXEC: a drain (HGETALL and DEL) sees a showing's "t", "f" and "l" together or not at all.
     pipe = client.pipeline(transaction=True)
     for (stay_id, service_id, place), shown in counts.shown.items():
         key = f"{stay_id}|{service_id}|{place}"

@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import ngettext
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import Select, delete, func, select, update
 from sqlalchemy.orm import aliased, contains_eager, joinedload
 
 from app import clock
@@ -342,17 +342,7 @@ def entries_and_positions(stay: Stay, now: datetime) -> tuple[list[WaitlistEntry
 
 
 def _entries_with_positions(stay: Stay, now: datetime) -> list[tuple[WaitlistEntry, int]]:
-    ahead = aliased(WaitlistEntry)
-    place = (
-        select(func.count(ahead.id))
-        .where(
-            ahead.slot_id == WaitlistEntry.slot_id,
-            ahead.status == WaitlistStatus.WAITING,
-            ahead.id <= WaitlistEntry.id,
-        )
-        .correlate(WaitlistEntry)
-        .scalar_subquery()
-    )
+    place = _queue_place(WaitlistEntry.slot_id, WaitlistEntry.id).correlate(WaitlistEntry).scalar_subquery()
     return [
         (entry, place)
         for entry, place in db.session.execute(
@@ -380,10 +370,15 @@ def price(entry: WaitlistEntry) -> Quote:
 
 def position(entry: WaitlistEntry) -> int:
     """Where a waiting entry stands among those waiting for its time (1 = next)."""
-    return db.session.scalar(
-        select(func.count(WaitlistEntry.id)).where(
-            WaitlistEntry.slot_id == entry.slot_id,
-            WaitlistEntry.status == WaitlistStatus.WAITING,
-            WaitlistEntry.id <= entry.id,
-        )
+    return db.session.scalar(_queue_place(entry.slot_id, entry.id))
+
+
+def _queue_place(slot_id, entry_id) -> Select[tuple[int]]:
+    """How many wait for ``slot_id`` up to ``entry_id`` included: that entry's place in the queue.
+
+    Values for one entry, or columns of ``WaitlistEntry`` for each row of a query around it.
+    """
+    ahead = aliased(WaitlistEntry)
+    return select(func.count(ahead.id)).where(
+        ahead.slot_id == slot_id, ahead.status == WaitlistStatus.WAITING, ahead.id <= entry_id
     )
