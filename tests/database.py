@@ -2,9 +2,22 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime
+
 from flask import Flask
 from flask_migrate import upgrade
-from sqlalchemy import Connection, MetaData, create_engine, text
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Connection,
+    Date,
+    DateTime,
+    Integer,
+    MetaData,
+    Table,
+    create_engine,
+    text,
+)
 
 from app import create_app
 from config import TestConfig
@@ -47,3 +60,14 @@ def fresh_app(url: str, **settings) -> Flask:
     with app.app_context():
         upgrade()
     return app
+
+
+def insert_old_row(connection, table_name: str, **values) -> None:
+    """A row as the previous schema took it: every required column not given gets a plain value."""
+    table = Table(table_name, MetaData(), autoload_with=connection)
+    plain = {Integer: 0, Boolean: False, DateTime: datetime(2026, 1, 1), JSON: {}, Date: date(2026, 1, 1)}
+    for column in table.columns:
+        if column.name in values or column.nullable or column.server_default is not None:
+            continue
+        values[column.name] = next((v for kind, v in plain.items() if isinstance(column.type, kind)), "")
+    connection.execute(table.insert().values(**values))

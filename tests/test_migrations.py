@@ -12,9 +12,14 @@ from pprint import pformat
 
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import Column, MetaData, String
+from flask_migrate import upgrade
+from sqlalchemy import Column, MetaData, String, select
 
+from app import create_app
 from app.extensions import db
+from app.models import StaffMembership, StaffRole
+from config import TestConfig
+from tests.database import insert_old_row
 
 
 def schema_drift(metadata: MetaData) -> list:
@@ -40,3 +45,32 @@ def test_a_column_without_a_migration_is_caught(app):
         drift = schema_drift(models)
     added = [(change[0], change[2], change[3].name) for change in drift]
     assert added == [("add_column", "stay", "nickname")]
+
+
+def test_every_staff_account_keeps_its_hotel_and_role_as_a_membership(tmp_path):
+    """Accounts made when staff worked in one hotel each still open it, with the same role."""
+    url = f"sqlite:///{tmp_path / 'before.sqlite3'}"
+    app = create_app(TestConfig, SQLALCHEMY_DATABASE_URI=url)
+    with app.app_context():
+        upgrade(revision="5961b64925f3")
+        with db.engine.begin() as connection:
+            for hotel_id in (1, 2):
+                insert_old_row(
+                    connection, "hotel", id=hotel_id, slug=f"h{hotel_id}", name={"en": "H"}, currency="EUR"
+                )
+            insert_old_row(connection, "staff_user", id=1, hotel_id=1, email="a@example.com", role="manager")
+            insert_old_row(
+                connection, "staff_user", id=2, hotel_id=2, email="b@example.com", role="receptionist"
+            )
+        upgrade()
+        memberships = db.session.execute(
+            select(StaffMembership.staff_user_id, StaffMembership.hotel_id, StaffMembership.role).order_by(
+                StaffMembership.staff_user_id
+            )
+        ).all()
+        assert [tuple(row) for row in memberships] == [
+            (1, 1, StaffRole.MANAGER),
+            (2, 2, StaffRole.RECEPTIONIST),
+        ]
+        db.session.remove()
+        db.engine.dispose()

@@ -18,7 +18,7 @@ from app.models.catalog import (
 from app.models.discounts import PromoCode, PromoKind
 from app.models.feedback import Feedback
 from app.models.guest_requests import GuestRequest, RequestEvent, RequestKind, RequestStatus, SlaTarget
-from app.models.hotel import Hotel
+from app.models.hotel import ExchangeRate, Hotel, HotelGroup, HotelHost, MarketingConsent
 from app.models.i18n import LocalizedText
 from app.models.integrations import (
     ArrivalImport,
@@ -41,8 +41,8 @@ from app.models.orders import (
 )
 from app.models.payments import Payment, PaymentStatus, Refund, RefundStatus, WebhookEvent
 from app.models.rooms import Room
-from app.models.staff import StaffRole, StaffUser
-from app.models.stays import Stay, StaySource, Tier
+from app.models.staff import StaffMembership, StaffRole, StaffUser
+from app.models.stays import ConsentRecord, Stay, StaySource, Tier
 from app.models.waitlist import WaitlistEntry, WaitlistStatus
 from app.models.webhooks import DeliveryStatus, OutboxEvent, WebhookAttempt, WebhookDelivery, WebhookEndpoint
 
@@ -52,15 +52,20 @@ __all__ = [
     "ApiToken",
     "ArrivalImport",
     "AuditEntry",
+    "ConsentRecord",
     "DeliveryStatus",
+    "ExchangeRate",
     "Feedback",
     "FolioExport",
     "FolioLine",
     "GuestRequest",
     "Hotel",
+    "HotelGroup",
+    "HotelHost",
     "IdempotentAnswer",
     "LineStatus",
     "LocalizedText",
+    "MarketingConsent",
     "MessageKind",
     "MessageStatus",
     "OfferImpression",
@@ -98,6 +103,7 @@ __all__ = [
     "ServiceViewDay",
     "SlaTarget",
     "Slot",
+    "StaffMembership",
     "StaffRole",
     "StaffUser",
     "Stay",

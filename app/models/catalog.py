@@ -6,24 +6,13 @@ import enum
 from datetime import date, datetime, time
 
 import sqlalchemy as sa
-from sqlalchemy import JSON, Column, Enum, ForeignKey, Index, String, Table, UniqueConstraint
+from sqlalchemy import JSON, Column, ForeignKey, Index, String, Table, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
-from app.models.base import TimestampMixin, UTCDateTime
+from app.models.base import TimestampMixin, UTCDateTime, str_enum
 from app.models.hotel import HotelScoped
 from app.models.i18n import I18nText, LocalizedText
-
-
-def str_enum(enum_class: type[enum.Enum]) -> Enum:
-    """Enums stored as plain strings, so adding a member never needs a PostgreSQL type change."""
-    return Enum(
-        enum_class,
-        native_enum=False,
-        length=20,
-        values_callable=lambda members: [m.value for m in members],
-        validate_strings=True,
-    )
 
 
 class ServiceKind(enum.StrEnum):

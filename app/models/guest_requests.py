@@ -22,6 +22,7 @@ class RequestKind(enum.StrEnum):
     FOLLOW_UP = "follow_up"  # a question about a booking
     COMPLAINT = "complaint"
     RECOVERY = "recovery"  # raised by a low rating: someone calls the guest
+    ERASURE = "erasure"  # the guest asked for their personal data to be erased
 
 
 class RequestStatus(enum.StrEnum):

@@ -1,15 +1,14 @@
-"""Staff accounts: who works the desk or runs the offer, with what role, in which language."""
+"""Staff accounts: who works the desk or runs the offer, in which hotels, with what role in each."""
 
 from __future__ import annotations
 
 import enum
 
-from sqlalchemy import String
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import ForeignKey, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
-from app.models.base import TimestampMixin
-from app.models.catalog import str_enum
+from app.models.base import TimestampMixin, str_enum
 from app.models.hotel import HotelScoped
 
 
@@ -41,6 +40,12 @@ class StaffUser(HotelScoped, TimestampMixin, db.Model):
     # Bumped at sign-out (and on password or role changes): every cookie issued before
     # stops working, even a copy taken earlier (flask-login issue 480).
     session_version: Mapped[int] = mapped_column(default=1)
+    # A member of the group's office: works in every hotel of the group, and sees the group dashboard.
+    group_id: Mapped[int | None] = mapped_column(ForeignKey("hotel_group.id"), index=True)
+
+    memberships: Mapped[list[StaffMembership]] = relationship(
+        back_populates="staff_user", cascade="all, delete-orphan", order_by="StaffMembership.hotel_id"
+    )
 
     # --- What flask-login asks of a signed-in user -------------------------------------------------
 
@@ -58,3 +63,16 @@ class StaffUser(HotelScoped, TimestampMixin, db.Model):
     @property
     def is_anonymous(self) -> bool:
         return False
+
+
+class StaffMembership(HotelScoped, TimestampMixin, db.Model):
+    """One hotel a staff member works in, with their role there (a receptionist at one hotel may
+    manage another). ``StaffUser.hotel_id`` is the hotel the account was made in."""
+
+    __table_args__ = (UniqueConstraint("staff_user_id", "hotel_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    staff_user_id: Mapped[int] = mapped_column(ForeignKey("staff_user.id"), index=True)
+    role: Mapped[StaffRole] = mapped_column(str_enum(StaffRole))
+
+    staff_user: Mapped[StaffUser] = relationship(back_populates="memberships")

@@ -5,13 +5,12 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Index, String, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.extensions import db
 from app.models.ages import PARTY_BABY_UNDER, PARTY_CHILD_UNDER
-from app.models.base import TimestampMixin, UTCDateTime
-from app.models.catalog import str_enum
+from app.models.base import TimestampMixin, UTCDateTime, str_enum, utcnow
 from app.models.hotel import HotelScoped
 
 
@@ -81,6 +80,12 @@ class Stay(HotelScoped, TimestampMixin, db.Model):
     pms_account_id: Mapped[str | None] = mapped_column(String(100))
     # The reservation was cancelled (in the PMS or through the API): the guest can no longer sign in.
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Marketing emails (offers before arrival, the thank-you): None until the guest answers; the
+    # hotel's MarketingConsent rule decides what None means. Every answer is kept in ConsentRecord.
+    marketing_consent: Mapped[bool | None]
+    # Names, addresses and free texts removed (retention or the guest's erasure request); the
+    # bookings, amounts and ratings stay, so the hotel's figures do not change.
+    anonymised_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     @property
     def children(self) -> int:
@@ -89,3 +94,15 @@ class Stay(HotelScoped, TimestampMixin, db.Model):
     @property
     def nights(self) -> int:
         return (self.departure - self.arrival).days
+
+
+class ConsentRecord(HotelScoped, db.Model):
+    """Each answer a guest gave about marketing emails: what, when, and where it was given."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    stay_id: Mapped[int] = mapped_column(ForeignKey("stay.id"), index=True)
+    purpose: Mapped[str] = mapped_column(String(20), default="marketing")
+    given: Mapped[bool]
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # Where it was given: "my_stay", "sign_in", "desk", "api", "pms", "unsubscribe_link".
+    source: Mapped[str] = mapped_column(String(20))

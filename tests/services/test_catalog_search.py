@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
-
 from flask_migrate import upgrade
-from sqlalchemy import JSON, Boolean, Date, DateTime, Integer, MetaData, Table, select
+from sqlalchemy import select
 
 from app import create_app
 from app.extensions import db
@@ -13,6 +11,7 @@ from app.models import Service
 from app.services import catalog_search
 from config import TestConfig
 from tests import factories
+from tests.database import insert_old_row
 
 
 def test_folding_drops_case_accents_and_extra_spaces():
@@ -50,17 +49,6 @@ def test_a_service_is_found_by_any_language_and_kept_up_to_date(app):
         assert _found(hotel.id, "horse") == []
 
 
-def _insert_old_row(connection, table_name: str, **values) -> None:
-    """A row as the previous schema took it: every required column not given gets a plain value."""
-    table = Table(table_name, MetaData(), autoload_with=connection)
-    plain = {Integer: 0, Boolean: False, DateTime: datetime(2026, 1, 1), JSON: {}, Date: date(2026, 1, 1)}
-    for column in table.columns:
-        if column.name in values or column.nullable or column.server_default is not None:
-            continue
-        values[column.name] = next((v for kind, v in plain.items() if isinstance(column.type, kind)), "")
-    connection.execute(table.insert().values(**values))
-
-
 def test_the_migration_folds_the_services_already_there(tmp_path):
     """Services written before the column existed are searchable after the upgrade."""
     url = f"sqlite:///{tmp_path / 'before.sqlite3'}"
@@ -68,11 +56,11 @@ def test_the_migration_folds_the_services_already_there(tmp_path):
     with app.app_context():
         upgrade(revision="675cc7edf6d0")
         with db.engine.begin() as connection:
-            _insert_old_row(
+            insert_old_row(
                 connection, "hotel", id=1, slug="old", name={"en": "Old"}, currency="EUR", timezone="UTC"
             )
-            _insert_old_row(connection, "resource_pool", id=1, hotel_id=1, code="boats", mode="sessions")
-            _insert_old_row(
+            insert_old_row(connection, "resource_pool", id=1, hotel_id=1, code="boats", mode="sessions")
+            insert_old_row(
                 connection,
                 "service",
                 id=1,
