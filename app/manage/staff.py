@@ -67,9 +67,7 @@ def staff_add():
     if created:
         flash(_("Account created for %(email)s.", email=user.email), "success")
     else:
-        flash(
-            _("%(email)s now works at this hotel too, with their own password.", email=user.email), "success"
-        )
+        flash(_("%(email)s now works at this hotel too.", email=user.email), "success")
     return redirect(url_for("manage.staff_list"))
 
 
