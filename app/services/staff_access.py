@@ -3,10 +3,11 @@ member of a group's office — every hotel of that group as a manager. Hotels of
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 from flask_babel import gettext as _
-from sqlalchemy import Select, and_, case, func, literal, or_, select
+from sqlalchemy import Integer, Select, and_, bindparam, case, func, or_, select
 
 from app.extensions import db
 from app.models import Hotel, StaffMembership, StaffRole, StaffUser
@@ -43,31 +44,40 @@ def _role(explicit: StaffRole | None, in_group: bool) -> StaffRole:
     return explicit
 
 
-def _allowed(user: StaffUser, *columns) -> Select:
-    """``columns`` of every hotel ``user`` may work in, with their membership's role and whether the
-    hotel is of the user's group (one outer join: no query per hotel)."""
-    joined = and_(StaffMembership.hotel_id == Hotel.id, StaffMembership.staff_user_id == user.id)
-    allowed = StaffMembership.id.is_not(None)
-    in_group = literal(False) if user.group_id is None else Hotel.group_id == user.group_id
-    if user.group_id is not None:
-        allowed = or_(allowed, in_group)
+def _allowed(*columns) -> Select:
+    """``columns`` of every hotel the staff member ``:user_id`` (of the group ``:group_id``, or NULL)
+    may work in, with their membership's role and whether the hotel is of their group: one outer
+    join, no query per hotel. The parameters are bound, so the statement is built once."""
+    joined = and_(StaffMembership.hotel_id == Hotel.id, StaffMembership.staff_user_id == bindparam("user_id"))
+    in_group = and_(Hotel.group_id.is_not(None), Hotel.group_id == bindparam("group_id", type_=Integer))
     return (
         select(*columns, StaffMembership.role, in_group)
         .select_from(Hotel)
         .outerjoin(StaffMembership, joined)
-        .where(allowed)
+        .where(or_(StaffMembership.id.is_not(None), in_group))
     )
+
+
+def _params(user: StaffUser, **more) -> dict:
+    return {"user_id": user.id, "group_id": user.group_id, **more}
+
+
+@functools.cache
+def _workplace_query() -> Select:
+    # Built once: a staff page, and each of the desk's live polls, runs it.
+    preference = case(
+        (Hotel.id == bindparam("chosen", type_=Integer), 0),
+        (Hotel.id == bindparam("own_hotel", type_=Integer), 1),
+        else_=2,
+    )
+    return _allowed(Hotel, func.count().over()).order_by(preference, Hotel.id).limit(1)
 
 
 def workplace(user: StaffUser, chosen_hotel_id: int | None = None) -> Workplace | None:
     """Where a staff request works, in one statement: the hotel chosen in the switcher if still
     allowed, else the account's own hotel if allowed, else the first allowed; None when none is."""
-    preference = []
-    if chosen_hotel_id is not None:
-        preference.append((Hotel.id == chosen_hotel_id, 0))
-    preference.append((Hotel.id == user.hotel_id, 1))
-    query = _allowed(user, Hotel, func.count().over()).order_by(case(*preference, else_=2), Hotel.id).limit(1)
-    row = db.session.execute(query).first()
+    params = _params(user, chosen=chosen_hotel_id, own_hotel=user.hotel_id)
+    row = db.session.execute(_workplace_query(), params).first()
     if row is None:
         return None
     hotel, count, explicit, in_group = row
@@ -76,7 +86,7 @@ def workplace(user: StaffUser, chosen_hotel_id: int | None = None) -> Workplace 
 
 def hotel_choices(user: StaffUser) -> list[HotelChoice]:
     """Every hotel ``user`` may work in, with their role there, in the order the switcher lists them."""
-    rows = db.session.execute(_allowed(user, Hotel.id, Hotel.name).order_by(Hotel.id)).all()
+    rows = db.session.execute(_allowed(Hotel.id, Hotel.name).order_by(Hotel.id), _params(user)).all()
     return [
         HotelChoice(hotel_id, name, _role(explicit, bool(group))) for hotel_id, name, explicit, group in rows
     ]
@@ -84,7 +94,7 @@ def hotel_choices(user: StaffUser) -> list[HotelChoice]:
 
 def role_at(user: StaffUser, hotel_id: int) -> StaffRole | None:
     """``user``'s role at ``hotel_id``, or None when they may not work there."""
-    row = db.session.execute(_allowed(user, Hotel.id).where(Hotel.id == hotel_id)).first()
+    row = db.session.execute(_allowed(Hotel.id).where(Hotel.id == hotel_id), _params(user)).first()
     return None if row is None else _role(row[1], bool(row[2]))
 
 
@@ -98,5 +108,5 @@ def choose_hotel(user: StaffUser, hotel_id: int) -> StaffRole:
 
 def works_elsewhere(user: StaffUser, hotel_id: int) -> bool:
     """Whether ``user`` may work in some hotel other than ``hotel_id``."""
-    query = _allowed(user, Hotel.id).where(Hotel.id != hotel_id).limit(1)
-    return db.session.execute(query).first() is not None
+    query = _allowed(Hotel.id).where(Hotel.id != hotel_id).limit(1)
+    return db.session.execute(query, _params(user)).first() is not None
