@@ -153,7 +153,34 @@ def create_staff_command(email: str, role: str, name: str, hotel_slug: str, pass
     except LobbyError as error:
         raise click.ClickException(str(error.message)) from error
     db.session.commit()
-    click.echo(f"Created {user.email} ({user.role.value}) for {hotel.slug}.")
+    click.echo(f"Created {user.email} ({role}) for {hotel.slug}.")
+
+
+@lobby.command("add-staff-to-hotel")
+@click.argument("email")
+@click.option("--hotel", "hotel_slug", required=True, help="Slug of the hotel they will also work in.")
+@click.option(
+    "--role",
+    type=click.Choice(["receptionist", "manager", "admin"]),
+    default="receptionist",
+    show_default=True,
+)
+def add_staff_to_hotel_command(email: str, hotel_slug: str, role: str) -> None:
+    """Let an existing staff account work in another hotel too, with a role there (same password)."""
+    from app.models import StaffRole
+    from app.services import staff_accounts
+    from app.services.errors import LobbyError
+
+    hotel = _hotel_named(hotel_slug)
+    user = staff_accounts.account_named(email)
+    if user is None:
+        raise click.ClickException(f"No staff account {email}; create it with `flask lobby create-staff`.")
+    try:
+        staff_accounts.add_membership(hotel, user, StaffRole(role))
+    except LobbyError as error:
+        raise click.ClickException(str(error.message)) from error
+    db.session.commit()
+    click.echo(f"{user.email} now works at {hotel.slug} ({role}).")
 
 
 @lobby.command("create-api-token")

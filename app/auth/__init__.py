@@ -6,6 +6,7 @@ from flask import Blueprint, Flask
 
 from app.extensions import db, login_manager
 from app.models import StaffUser
+from app.web.roles import staff_hotel_choices
 
 bp = Blueprint("auth", __name__, url_prefix="/staff")
 
@@ -23,6 +24,7 @@ def load_staff(user_id: str) -> StaffUser | None:
 
 def init_app(app: Flask) -> None:
     login_manager.user_loader(load_staff)
+    app.add_template_global(staff_hotel_choices)
     login_manager.login_view = "auth.signin"
     # Strong protection would drop the session when a phone changes networks; the
     # session version and the time-outs are what end staff sessions here.

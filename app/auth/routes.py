@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import current_app, flash, redirect, render_template, request, session, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 from wtforms import SelectChoice
@@ -10,10 +10,12 @@ from wtforms import SelectChoice
 from app.auth import bp, sessions
 from app.auth.forms import StaffSignInForm
 from app.extensions import limiter
-from app.services import staff_accounts
+from app.models import StaffRole
+from app.services import staff_access, staff_accounts
 from app.web.forms import LanguageForm, PlainForm
 from app.web.locale import enabled_locales
 from app.web.redirects import safe_next
+from app.web.roles import CHOSEN_HOTEL
 from app.web.sessions import fresh_session
 
 
@@ -70,3 +72,21 @@ def language():
         else:
             session["lang"] = form.lang.data
     return redirect(safe_next(form.next.data, url_for("auth.signin")))
+
+
+@bp.post("/hotel")
+def switch_hotel():
+    """The hotel switcher: work in another of one's hotels, kept in the session; never one not one's own."""
+    if not current_user.is_authenticated:
+        abort(401)
+    if not PlainForm().validate_on_submit():
+        abort(400)
+    chosen = request.form.get("hotel", "")
+    if not chosen.isdigit():
+        abort(400)
+    role = staff_access.choose_hotel(current_user._get_current_object(), int(chosen))  # 404 if not theirs
+    session[CHOSEN_HOTEL] = int(chosen)
+    # Back to the same part of the staff pages when the role there allows it, else the desk.
+    if request.form.get("area") == "manage" and role.allows(StaffRole.MANAGER):
+        return redirect(url_for("manage.home"))
+    return redirect(url_for("desk.queue"))

@@ -218,9 +218,7 @@ def late_charge(stay_id: int):
     if form.validate_on_submit():
         amount = form.amount.data  # minor units, read by the shared money field
         with attempt() as refused:
-            order = stay_desk.post_late_charge(
-                stay, amount, form.description.data, current_user._get_current_object()
-            )
+            order = stay_desk.post_late_charge(stay, amount, form.description.data, g.staff_role)
         if refused:
             status = refused.status
         else:

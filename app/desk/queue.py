@@ -22,7 +22,7 @@ RECEPTIONIST = StaffRole.RECEPTIONIST
 
 
 def _colleagues() -> list[StaffUser]:
-    return [person for person in staff_accounts.hotel_staff(g.hotel.id) if person.active]
+    return [member.user for member in staff_accounts.hotel_staff(g.hotel.id) if member.user.active]
 
 
 def _filters_form() -> tuple[QueueFilterForm, guest_requests.QueueFilters]:

@@ -63,6 +63,8 @@ ACTION_LABELS = {
     "staff.role_changed": _l("Role changed"),
     "staff.deactivated": _l("Account deactivated"),
     "staff.reactivated": _l("Account reactivated"),
+    "staff.joined": _l("Colleague from another hotel added"),
+    "staff.removed": _l("Removed from this hotel"),
     "stay.booked": _l("Stay booked"),
     "stay.checked_in": _l("Checked in"),
     "stay.checked_out": _l("Checked out"),

@@ -298,9 +298,11 @@ def upload_too_large(error):
     """
     if request.endpoint != "manage.photo_add":
         return render_error(413)
-    if not (current_user.is_authenticated and current_user.role.allows(MANAGER)):
+    if not current_user.is_authenticated:
         return render_error(403)
     load_staff_hotel()
+    if g.staff_role is None or not g.staff_role.allows(MANAGER):
+        return render_error(403)
     try:
         service = catalog_admin.hotel_service(g.hotel.id, request.view_args["service_id"])
     except LobbyError as error:

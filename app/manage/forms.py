@@ -34,12 +34,15 @@ class StaffForm(LobbyForm):
     email = text_field(
         _l("Email"), limit=254, required=_l("Please enter your email address."), kind=EmailField
     )
+    # Not required: a colleague who already has an account (at another hotel) keeps their password.
     password = text_field(
         _l("First password"),
         limit=200,
-        required=_l("Please enter your password."),
         kind=PasswordField,
-        description=_l("At least 10 characters. Tell it to your colleague in person."),
+        description=_l(
+            "At least 10 characters. Tell it to your colleague in person. Leave it empty for someone who "
+            "already has an account at another of our hotels: they are added here and keep their password."
+        ),
     )
     role = choice_field(_l("Role"))
 

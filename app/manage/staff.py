@@ -1,4 +1,5 @@
-"""Managing staff accounts: add, change roles, deactivate; the last admin is never locked out."""
+"""Managing the hotel's staff: add (a new account or one from another hotel), change their role here,
+deactivate or remove from this hotel; the last admin is never locked out."""
 
 from __future__ import annotations
 
@@ -20,7 +21,7 @@ from app.web.templating import ROLE_LABELS
 def _role_choices(offered_only: bool = True) -> list[SelectChoice]:
     """The roles the signed-in person may grant (a manager is never offered Admin). Posted forms
     validate against every role, so a forged "admin" gets the service's reason, not "not a choice"."""
-    roles = staff_accounts.grantable_roles(_me()) if offered_only else list(StaffRole)
+    roles = staff_accounts.grantable_roles(g.staff_role) if offered_only else list(StaffRole)
     return [SelectChoice(role.value, str(ROLE_LABELS[role.value])) for role in roles]
 
 
@@ -35,7 +36,7 @@ def _page(form: StaffForm | None = None, status: int = 200):
         form=form,
         role_form=role_form,
         plain_form=PlainForm(),
-        may_change=lambda person: staff_accounts.may_change(_me(), person),
+        may_change=lambda role: staff_accounts.may_change(g.staff_role, role),
     ), status
 
 
@@ -53,12 +54,20 @@ def staff_add():
     if not form.validate_on_submit():
         return _page(form, 400)
     with attempt() as refused:
-        user = staff_accounts.add_staff(
-            _me(), form.email.data, form.password.data, StaffRole(form.role.data), form.name.data or ""
+        user, created = staff_accounts.add_staff(
+            g.staff_role,
+            g.hotel,
+            form.email.data,
+            form.password.data or "",
+            StaffRole(form.role.data),
+            form.name.data or "",
         )
     if refused:
         return _page(form, refused.status)
-    flash(_("Account created for %(email)s.", email=user.email), "success")
+    if created:
+        flash(_("Account created for %(email)s.", email=user.email), "success")
+    else:
+        flash(_("%(email)s now works at this hotel too.", email=user.email), "success")
     return redirect(url_for("manage.staff_list"))
 
 
@@ -69,7 +78,9 @@ def staff_role(staff_id: int):
     form.role.choices = _role_choices(offered_only=False)
     if not form.validate_on_submit():
         abort(400)
-    return _change(lambda: staff_accounts.change_role(_me(), staff_id, StaffRole(form.role.data)))
+    return _change(
+        lambda: staff_accounts.change_role(g.staff_role, g.hotel.id, staff_id, StaffRole(form.role.data))
+    )
 
 
 @bp.post("/staff/<int:staff_id>/active")
@@ -78,7 +89,7 @@ def staff_active(staff_id: int):
     if not PlainForm().validate_on_submit():
         abort(400)
     activate = request.form.get("active") == "1"
-    return _change(lambda: staff_accounts.set_active(_me(), staff_id, activate))
+    return _change(lambda: staff_accounts.set_active(_me(), g.staff_role, g.hotel.id, staff_id, activate))
 
 
 def _change(action):

@@ -31,7 +31,7 @@ from app.models import (
     Stay,
     Tier,
 )
-from app.services import signals, stay_life
+from app.services import signals, staff_access, stay_life
 from app.services.audit import current_actor
 from app.services.errors import LobbyError, NotAllowed, NotFound
 from app.services.hotel_rows import hotel_row
@@ -220,7 +220,8 @@ def name_statuses_with(namer: Callable[[RequestStatus], str] | None) -> None:
 
 @operation
 def assign(guest_request: GuestRequest, assignee: StaffUser | None, staff: StaffUser) -> None:
-    if assignee is not None and assignee.hotel_id != guest_request.hotel_id:
+    # Anyone who works in the request's hotel (a member, or the group's office), not only its own staff.
+    if assignee is not None and staff_access.role_at(assignee, guest_request.hotel_id) is None:
         raise NotFound(_("We could not find that colleague."))
     before = guest_request.assignee_id
     guest_request.assignee_id = assignee.id if assignee is not None else None

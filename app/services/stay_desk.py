@@ -25,7 +25,6 @@ from app.models import (
     PaymentMethod,
     PaymentStatus,
     StaffRole,
-    StaffUser,
     Stay,
     Tier,
 )
@@ -323,12 +322,13 @@ def check_out(stay: Stay) -> None:
         signals.stay_changed.send(stay, change="checked_out")
 
 
-def post_late_charge(stay: Stay, amount: int, description: str, staff: StaffUser) -> Order:
+def post_late_charge(stay: Stay, amount: int, description: str, role: StaffRole) -> Order:
     """A manager puts a charge found after check-out (the minibar) on the folio, marked as late.
 
-    The only way anything reaches a checked-out stay's bill (``stay_life.ensure_open``).
+    The only way anything reaches a checked-out stay's bill (``stay_life.ensure_open``). ``role`` is
+    the caller's role in the stay's hotel.
     """
-    if not staff.role.allows(StaffRole.MANAGER):
+    if not role.allows(StaffRole.MANAGER):
         raise NotAllowed(_("Only a manager can post a late charge."))
     description = description.strip()
     if not description:

@@ -34,7 +34,7 @@ def ids(app, world) -> dict:
     with app.app_context():
         return {
             "order": db.session.scalar(select(Order.id).where(Order.stay_id == world.stays["garcia"])),
-            "manager": db.session.scalar(select(StaffUser.id).where(StaffUser.role == StaffRole.MANAGER)),
+            "manager": db.session.scalar(select(StaffUser.id).where(StaffUser.email == "manager@lodge.test")),
         }
 
 
@@ -137,7 +137,7 @@ def test_stay_order_service_and_pool_pages_link_to_their_trail(manager, busy, wo
 def test_a_price_change_reads_in_money(app, manager, world):
     with app.test_request_context():
         hotel = db.session.get(Hotel, world.hotel_id)
-        boss = db.session.scalar(select(StaffUser).where(StaffUser.role == StaffRole.MANAGER))
+        boss = db.session.scalar(select(StaffUser).where(StaffUser.email == "manager@lodge.test"))
         service = catalog_admin.hotel_service(hotel.id, world.services["farm_visit"])
         with audit.acting_as(audit.staff_actor(boss)):
             was = audit.snapshot(service, catalog_admin.SERVICE_PRICES)

@@ -189,7 +189,7 @@ def test_a_refused_operation_leaves_no_entry(hotel, world):
         with pytest.raises(LobbyError):  # more than was paid
             payments.staff_refund(payment.id, hotel.id, 99999, "Too much", boss)
         with pytest.raises(LobbyError):  # the guest is still in the house
-            stay_desk.post_late_charge(stay, 500, "Minibar", boss)
+            stay_desk.post_late_charge(stay, 500, "Minibar", StaffRole.MANAGER)
     db.session.rollback()
     assert count() == before
 
