@@ -62,6 +62,16 @@ def test_every_staff_account_keeps_its_hotel_and_role_as_a_membership(tmp_path):
             insert_old_row(
                 connection, "staff_user", id=2, hotel_id=2, email="b@example.com", role="receptionist"
             )
+            # Something points at an account, so dropping staff_user.role must not copy the table.
+            insert_old_row(
+                connection,
+                "audit_entry",
+                hotel_id=1,
+                actor_kind="staff",
+                actor_staff_id=1,
+                action="x",
+                object_kind="x",
+            )
         upgrade()
         memberships = db.session.execute(
             select(StaffMembership.staff_user_id, StaffMembership.hotel_id, StaffMembership.role).order_by(

@@ -34,7 +34,6 @@ class StaffUser(HotelScoped, TimestampMixin, db.Model):
     email: Mapped[str] = mapped_column(String(254), unique=True)
     name: Mapped[str] = mapped_column(String(120), default="")
     password_hash: Mapped[str] = mapped_column(String(255), default="")
-    role: Mapped[StaffRole] = mapped_column(str_enum(StaffRole), default=StaffRole.RECEPTIONIST)
     active: Mapped[bool] = mapped_column(default=True)
     locale: Mapped[str] = mapped_column(String(10), default="en")
     # Bumped at sign-out (and on password or role changes): every cookie issued before
