@@ -142,6 +142,10 @@ def build_hotel(slug: str, name: str, surname: str, room: str, currency: str) ->
     for role in StaffRole:
         staff[role], staff_names[role] = f"{role.value}@{slug}.test", f"{initial} {role.value}"
         staff_accounts.create_staff(hotel, staff[role], PASSWORD, role, name=staff_names[role])
+    # The account routes name by id (role, active): not an actor of the walk, who would lock itself out.
+    spare = staff_accounts.create_staff(
+        hotel, f"spare@{slug}.test", PASSWORD, StaffRole.RECEPTIONIST, name=f"{initial} Spare"
+    )
     db.session.commit()
     manager = db.session.scalar(select(StaffUser).where(StaffUser.email == staff[StaffRole.MANAGER]))
 
@@ -200,7 +204,9 @@ def build_hotel(slug: str, name: str, surname: str, room: str, currency: str) ->
     )
     db.session.add(delivery)
 
-    token_row, token = api_tokens.create_token(hotel, f"{initial} PMS key", manager)
+    key_row, token = api_tokens.create_token(hotel, f"{initial} PMS key", manager)
+    # The token routes name by id (revoke): not the walk's key, which would lock itself out.
+    token_row, _spare_token = api_tokens.create_token(hotel, f"{initial} Spare key", manager)
     db.session.commit()
 
     pms_secret = f"{slug}-webhook-secret-0123456789"
@@ -247,7 +253,7 @@ def build_hotel(slug: str, name: str, surname: str, room: str, currency: str) ->
         "room_id": room_id,
         "photo_id": photo.id,
         "photo_name": f"{photo.name}-{photo.widths[0]}.webp",
-        "staff_id": manager.id,
+        "staff_id": spare.id,
         "endpoint_id": endpoint.id,
         "delivery_id": delivery.id,
         "token_id": token_row.id,
@@ -269,6 +275,8 @@ def build_hotel(slug: str, name: str, surname: str, room: str, currency: str) ->
         f"{initial} guest needs a lantern",
         f"{surname}son needs a pump",
         f"{initial} PMS key",
+        f"{initial} Spare key",
+        f"{initial} Spare",
         f"{initial} hook",
         f"hooks.{slug}.example",
         f"{slug}-arrivals.csv",
@@ -276,6 +284,7 @@ def build_hotel(slug: str, name: str, surname: str, room: str, currency: str) ->
         str(every["pms_reservation_id"]),
         promo_code,
         token_row.prefix,
+        key_row.prefix,
     )
     return HotelWorld(
         hotel_id=hotel.id,

@@ -313,6 +313,8 @@ def form_body(token: str, a: HotelWorld, b: HotelWorld) -> dict[str, str]:
         "password": PASSWORD + "-wrong",
         # booking, waiting list, cart
         "slot": str(b.values["slot_id"]),
+        "pool": str(b.values["pool_id"]),
+        "services": str(b.values["service_id"]),
         "waitlist_slot": str(b.values["slot_id"]),
         "adults": "1",
         "quantity": "1",
@@ -409,7 +411,11 @@ def judge(actor: str, endpoint: str, response, values: list[Value], b: HotelWorl
     return f"answered {status} to B's id (expected 401/403/404)"
 
 
-def walk(app, actor: str, a: HotelWorld, b: HotelWorld, refusals: list[str]) -> list[Answer]:
+def walk(
+    app, actor: str, a: HotelWorld, b: HotelWorld, refusals: list[str], path_of: HotelWorld | None = None
+) -> list[Answer]:
+    """Every route as A's ``actor``; the path filled with B's values (or ``path_of``'s), bodies naming B's."""
+    path_of = path_of or b
     client, token, headers = actor_client(app, actor, a)
     body = form_body(token, a, b)
     answers = []
@@ -422,7 +428,9 @@ def walk(app, actor: str, a: HotelWorld, b: HotelWorld, refusals: list[str]) -> 
             # Every answer so far was given to A's actor, not to someone a route signed in instead.
             answers += still_who_they_were(client, actor, a, headers)
             checked_identity = True
-        for path, values in fill_rule(rule, b):
+        for path, values in fill_rule(rule, path_of):
+            if path_of is not b:
+                values = [shared(value.text) for value in values]  # A's own objects: A may answer
             if endpoint in SESSION_ENDING:  # the guest's and the staff's sign-out both start a fresh session
                 body["csrf_token"] = StaffActions(client).csrf("/signin")
             query = {}
@@ -465,6 +473,36 @@ def still_who_they_were(client, actor: str, a: HotelWorld, headers: dict[str, st
     return [Answer(actor, "(identity)", "GET", path, response.status_code, problem)] if problem else []
 
 
+def cross_hotel_references() -> list[str]:
+    """Rows of one hotel pointing at another hotel's row (a foreign key between hotel-owned tables).
+
+    Staff accounts are left out: one account may work for several hotels (``StaffMembership``).
+    """
+    found = []
+    with db.engine.connect() as connection:
+        for table in db.metadata.sorted_tables:
+            if "hotel_id" not in table.c:
+                continue
+            for column in table.c:
+                for key in column.foreign_keys:
+                    parent = key.column.table
+                    if "hotel_id" not in parent.c or parent.name in ("staff_user", "hotel"):
+                        continue
+                    child_hotel = table.c.hotel_id
+                    if parent is table:
+                        continue
+                    rows = connection.execute(
+                        select(table.c.id if "id" in table.c else column, child_hotel, parent.c.hotel_id)
+                        .select_from(table.join(parent, column == key.column))
+                        .where(child_hotel != parent.c.hotel_id)
+                    ).all()
+                    found += [
+                        f"{table.name}.{column.name} of hotel {r[1]} -> {parent.name} of hotel {r[2]}"
+                        for r in rows
+                    ]
+    return found
+
+
 def test_every_rule_is_covered(app, hotels):
     """A rule whose parameters this file cannot fill would escape the walk."""
     _a, b = hotels
@@ -498,15 +536,53 @@ def test_hotel_a_reaches_nothing_of_hotel_b(app, hotels, actor, csrf_refusals):
     )
 
 
+@pytest.mark.parametrize("actor", ACTORS)
+def test_hotel_as_own_ids_with_hotel_bs_ids_in_the_body(app, hotels, actor, csrf_refusals):
+    """A's own objects in the path, B's in the form (a slot, a pool, a service, a promo code, a guest):
+    whatever A's people do to their own hotel, nothing of B's shows or changes, and no row of A ends up
+    pointing at a row of B. Runs after the walks with B's ids: it changes A's own rows freely."""
+    a, b = hotels
+    limiter.reset()
+    with app.app_context():
+        before = rows_of(b.hotel_id)
+        assert cross_hotel_references() == []
+    answers = walk(app, actor, a, b, csrf_refusals, path_of=a)
+    RESULTS[f"own ids: {actor}"] = answers
+    with app.app_context():
+        db.session.remove()
+        after = rows_of(b.hotel_id)
+        crossing = cross_hotel_references()
+    changed = sorted(name for name in before if before[name] != after.get(name))
+    offending = [f"{x.actor} {x.method} {x.path} -> {x.status}: {x.problem}" for x in answers if x.problem]
+    offending = [
+        line for line in offending if "no longer A's actor" not in line
+    ]  # A's own check-out, sign-out
+    assert not offending and not changed and not crossing, (
+        f"B's tables changed: {changed}; rows pointing across hotels: {crossing}\n" + "\n".join(offending)
+    )
+
+
 def test_write_the_coverage_table(app, hotels):
     """With ISOLATION_TABLE set, the routes × actors table of answers (after the walks above)."""
     target = os.environ.get("ISOLATION_TABLE")
     if not target or not RESULTS:
         return
+    with open(target, "w") as out:
+        out.write(coverage_table(app, {actor: RESULTS[actor] for actor in ACTORS if actor in RESULTS}))
+    own = {actor: RESULTS[f"own ids: {actor}"] for actor in ACTORS if f"own ids: {actor}" in RESULTS}
+    if own:
+        with open(f"{target}.own-ids.md", "w") as out:
+            out.write(coverage_table(app, own))
+
+
+def coverage_table(app, results: dict[str, list[Answer]]) -> str:
+    """Markdown: a row per (method, rule), a column per actor, the answers' statuses with their counts."""
     per_route: dict[tuple[str, str], dict[str, Counter]] = defaultdict(lambda: defaultdict(Counter))
-    for actor, answers in RESULTS.items():
+    for actor, answers in results.items():
         for answer in answers:
-            rule = next(r.rule for r in app.url_map.iter_rules() if r.endpoint == answer.endpoint)
+            rule = next(
+                (r.rule for r in app.url_map.iter_rules() if r.endpoint == answer.endpoint), answer.path
+            )
             per_route[(answer.method, rule)][actor][answer.status] += 1
     lines = ["| method | rule | " + " | ".join(ACTORS) + " |", "|---|---|" + "---|" * len(ACTORS)]
     totals: dict[str, Counter] = defaultdict(Counter)
@@ -524,5 +600,4 @@ def test_write_the_coverage_table(app, hotels):
         + " | ".join(", ".join(f"{s}×{n}" for s, n in sorted(totals[actor].items())) for actor in ACTORS)
         + " |"
     )
-    with open(target, "w") as out:
-        out.write("\n".join(lines) + "\n")
+    return "\n".join(lines) + "\n"
