@@ -150,6 +150,7 @@ REFUSED_BEFORE_LOOKUP: dict[str, str] = {}
 
 DENIED = {401, 403, 404}
 ACTORS = ["anonymous", "guest", "receptionist", "manager", "admin", "api_key"]
+SIGNED_IN = ACTORS[1:]  # an anonymous visitor can change nothing of A's to walk with
 
 
 def tampered(token: str) -> str:
@@ -536,7 +537,29 @@ def test_hotel_a_reaches_nothing_of_hotel_b(app, hotels, actor, csrf_refusals):
     )
 
 
-@pytest.mark.parametrize("actor", ACTORS)
+@pytest.mark.parametrize("link", ["access_token", "open_token"])
+def test_hotel_bs_own_link_on_hotel_as_phone_never_mixes_the_two(app, hotels, link):
+    """B's real link (room QR code, email link) opened on a phone signed in to A: either refused, A's
+    guest staying signed in, or B's guest signed in *instead* — never a session seeing both."""
+    a, b = hotels
+    client, _token, _headers = actor_client(app, "guest", a)
+    path = f"/s/{b.values[link]}" if link == "access_token" else f"/e/{b.values[link]}"
+    opened = client.get(path)
+    page = client.get("/stay")
+    body = page.get_data(as_text=True)
+    assert page.status_code == 200
+    if (
+        opened.status_code == 404
+    ):  # the site is A's (a host name or /h/<slug>/ naming A): B's link opens nothing
+        assert a.guest_surname in body
+        assert leaked_markers(page, b, []) == []
+    else:
+        assert opened.status_code == 302, opened.status_code
+        assert b.guest_surname in body
+        assert leaked_markers(page, a, []) == [], "B's guest sees A's guest's data"
+
+
+@pytest.mark.parametrize("actor", SIGNED_IN)
 def test_hotel_as_own_ids_with_hotel_bs_ids_in_the_body(app, hotels, actor, csrf_refusals):
     """A's own objects in the path, B's in the form (a slot, a pool, a service, a promo code, a guest):
     whatever A's people do to their own hotel, nothing of B's shows or changes, and no row of A ends up
