@@ -64,7 +64,8 @@ class HotelWorld:
     hotel_id: int
     slug: str
     values: dict[str, object] = field(default_factory=dict)  # path parameter name -> this hotel's value
-    markers: tuple[str, ...] = ()  # strings only this hotel's rows hold
+    markers: tuple[str, ...] = ()  # strings only this hotel's rows hold, about its guests and its office
+    public_markers: tuple[str, ...] = ()  # what its own public pages show anyone (its name)
     guest_room: str = ""
     guest_surname: str = ""
     staff_emails: dict[StaffRole, str] = field(default_factory=dict)
@@ -154,6 +155,8 @@ def build_hotel(slug: str, name: str, surname: str, room: str, currency: str) ->
         hotel, room=room, surname=surname, first_name=f"{initial}ina", email=f"{surname.lower()}@{slug}.test"
     )
     every = add_every_object(hotel, room=str(int(room) + 1), surname=f"{surname}son")
+    # Due today, not in yet: on the desk's lists of the day.
+    make_stay(hotel, room=str(int(room) + 2), surname=f"{surname}dottir", arrival=today, checked_in_at=None)
 
     slot = db.session.scalar(
         select(Slot)
@@ -239,6 +242,7 @@ def build_hotel(slug: str, name: str, surname: str, room: str, currency: str) ->
     values: dict[str, object] = {
         **every,
         "slug": slug,
+        "hotel_id": hotel.id,
         "run_id": every["export_id"],
         "import_id": imported.id,
         "reference": reference,
@@ -264,9 +268,9 @@ def build_hotel(slug: str, name: str, surname: str, room: str, currency: str) ->
         "access_token": guest.access_token,
     }
     markers = (
-        name,
         surname,
         f"{surname}son",
+        f"{surname}dottir",
         guest.email,
         f"{initial} Horse Trek",
         f"{initial} Canoe Voyage",
@@ -291,6 +295,7 @@ def build_hotel(slug: str, name: str, surname: str, room: str, currency: str) ->
         slug=slug,
         values=values,
         markers=markers,
+        public_markers=(name,),
         guest_room=room,
         guest_surname=surname,
         staff_emails=staff,

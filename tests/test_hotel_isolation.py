@@ -72,6 +72,7 @@ def of_b(*keys: str) -> Callable[[HotelWorld], list[Value]]:
 # Path parameter name -> B's value(s). Each value is tried (several parameters: every combination).
 SUBSTITUTIONS: dict[str, Callable[[HotelWorld], list[Value]]] = {
     "slug": of_b("slug"),
+    "hotel_id": of_b("hotel_id"),
     "run_id": of_b("run_id"),
     "export_id": of_b("export_id"),
     "import_id": of_b("import_id"),
@@ -252,13 +253,15 @@ def rows_of(hotel_id: int) -> dict[str, str]:
     return digests
 
 
-def leaked_markers(response, b: HotelWorld, sent: list[str]) -> list[str]:
+def leaked_markers(response, b: HotelWorld, sent: list[str], public: bool = False) -> list[str]:
+    """B's markers in the answer (its public ones too, unless the route is one of B's public pages)."""
     body = response.get_data().decode("utf-8", errors="replace")
     seen = body + "\n" + response.headers.get("Location", "")
     for value in sorted(sent, key=len, reverse=True):
         if value:
             seen = seen.replace(value, "")
-    return [marker for marker in b.markers if marker and marker in seen]
+    markers = b.markers if public else (*b.markers, *b.public_markers)
+    return [marker for marker in markers if marker and marker in seen]
 
 
 def to_sign_in(response) -> bool:
@@ -303,15 +306,6 @@ def form_body(token: str, a: HotelWorld, b: HotelWorld) -> dict[str, str]:
     """One body for every form: fields each form checks, with B's ids wherever a field names one."""
     return {
         "csrf_token": token,
-        # guest sign-in with B's guest: A's site must not find it
-        "method": "room",
-        "room-room": b.guest_room,
-        "room-surname": b.guest_surname,
-        "ref-reference": b.stay_reference,
-        "ref-surname": b.guest_surname,
-        # staff sign-in with B's manager and a wrong password
-        "email": b.staff_emails[StaffRole.MANAGER],
-        "password": PASSWORD + "-wrong",
         # booking, waiting list, cart
         "slot": str(b.values["slot_id"]),
         "pool": str(b.values["pool_id"]),
@@ -352,6 +346,25 @@ def form_body(token: str, a: HotelWorld, b: HotelWorld) -> dict[str, str]:
         "step": "1",
         "direction": "up",
     }
+
+
+def sign_in_body(endpoint: str, b: HotelWorld) -> dict[str, str]:
+    """The sign-in forms get B's people: B's guest on A's site, B's manager with a wrong password.
+
+    Only there: a page that shows back what was typed has every value sent taken out of it
+    before the markers are looked for, and B's surname must stay a marker everywhere else.
+    """
+    if endpoint == "guest.signin":
+        return {
+            "method": "room",
+            "room-room": b.guest_room,
+            "room-surname": b.guest_surname,
+            "ref-reference": b.stay_reference,
+            "ref-surname": b.guest_surname,
+        }
+    if endpoint == "auth.signin":
+        return {"email": b.staff_emails[StaffRole.MANAGER], "password": PASSWORD + "-wrong"}
+    return {}
 
 
 # API bodies that pass validation, so the ownership check is what answers.
@@ -400,7 +413,7 @@ def judge(actor: str, endpoint: str, response, values: list[Value], b: HotelWorl
         return f"server error {status}"
     if status == 429:
         return "rate limited: the walk did not reach the route"
-    leaked = leaked_markers(response, b, sent)
+    leaked = leaked_markers(response, b, sent, public=endpoint in PUBLIC)
     if leaked:
         return f"shows B's data: {leaked}"
     if endpoint in PUBLIC or not any(value.owned for value in values):
@@ -437,16 +450,18 @@ def walk(
             query = {}
             if endpoint == "api.mews_webhook":
                 query["secret"] = a.pms_webhook_secret  # A's own secret on B's hotel
-            sent = [path, *(value.text for value in values), *body.values()]
+            sent = [path, *(value.text for value in values)]  # what the answer may show back
             before_refusals = len(refusals)
             if method == "GET":
                 response = client.get(path, headers=headers, query_string=query)
             elif api:
                 payload = JSON_BODIES.get(endpoint, {})
-                sent += [json.dumps(payload)]
+                sent += [json.dumps(payload), *map(str, payload.values())]
                 response = client.open(path, method=method, headers=headers, json=payload, query_string=query)
             else:
-                response = client.open(path, method=method, headers=headers, data=body, query_string=query)
+                form = body | sign_in_body(endpoint, b)
+                sent += form.values()
+                response = client.open(path, method=method, headers=headers, data=form, query_string=query)
             problem = judge(actor, endpoint, response, values, b, sent)
             response.close()
             if len(refusals) > before_refusals:
