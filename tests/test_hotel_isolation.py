@@ -14,7 +14,13 @@ body that passes the forms' checks where it can (``form_body``, ``JSON_BODIES``)
   references, service titles, request texts, token names…) in the body or the ``Location``, once
   the values the request itself sent are taken out.
 B's rows (every table with a ``hotel_id``, and the rows hanging off them) are digested before and
-after each actor's walk: they must not change.
+after each actor's walk: they must not change. Before its sign-out routes (walked last) each actor
+is checked to still be who it was: no route signed it in as someone of B's.
+
+A second walk puts A's own ids in the path and B's in the form (a slot, a pool, a service, a promo
+code): A's people may then change A's rows, but B's must not change or show, and no row of A may
+end up pointing at a row of B (``cross_hotel_references``). One more test opens B's real room link
+and email link on a phone signed in to A: refused, or B's guest signed in instead, never both.
 
 **Adding a route.** ``test_every_rule_is_covered`` fails for a rule whose parameter this file cannot
 fill. Then:
