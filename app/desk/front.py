@@ -241,7 +241,7 @@ def late_charge(stay_id: int):
 def line_done(line_id: int):
     if not PlainForm().validate_on_submit():
         abort(400)
-    with attempt() as refused:
+    with attempt(missing_is_404=True) as refused:
         line = feedback.mark_done(g.hotel.id, line_id)
     if refused:
         return redirect(url_for("desk.home"))

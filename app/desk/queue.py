@@ -198,7 +198,7 @@ def _answer(request_id: int, decide, done_message: str):
     form = GuestMessageForm()
     if not form.validate_on_submit():
         abort(400)
-    with attempt() as refused:
+    with attempt(missing_is_404=True) as refused:  # another hotel's request: not found, as on its page
         decide(g.hotel.id, request_id, _me(), form.text.data or "")
     if not refused:
         flash(done_message, "success")

@@ -198,7 +198,10 @@ def hotel_feedback_item(hotel_id: int, feedback_id: int) -> Feedback:
 def mark_done(hotel_id: int, line_id: int) -> OrderLine:
     """Staff say the service was delivered: the guest is asked to rate it."""
     line = db.session.get(OrderLine, line_id)
-    if line is None or line.hotel_id != hotel_id or line.status is not LineStatus.BOOKED:
-        raise NotFound(_("We could not find that booking."))
+    if line is None or line.hotel_id != hotel_id:
+        raise NotFound(_("We could not find that booking."))  # another hotel's line: the 404 page
+    if line.status is not LineStatus.BOOKED:
+        # The hotel's own line, cancelled or never booked since the page was drawn: a message, not a 404.
+        raise NotAllowed(_("We could not find that booking."))
     line.done_at = line.done_at or clock.now()
     return line

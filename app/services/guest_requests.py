@@ -45,6 +45,8 @@ DEFAULT_SLA = {
     RequestKind.FOLLOW_UP: (15, 120),
     RequestKind.COMPLAINT: (5, 60),
     RequestKind.RECOVERY: (5, 30),
+    # A guest's erasure request: answered within a day, done within the month the GDPR allows (Art. 12(3)).
+    RequestKind.ERASURE: (24 * 60, 30 * 24 * 60),
 }
 
 # Things a guest can ask to have brought to the room, free of charge (named in app/web/labels.py).
