@@ -7,11 +7,13 @@ redirects) keeps the prefix without any view knowing about it.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from flask import Flask, abort, current_app, g, has_request_context, request
 from werkzeug.routing import Map
 
 from app.models import Hotel
-from app.services import sites
+from app.services import contrast, sites
 
 PREFIX = "/h/"
 # Where the middleware leaves the slug it took off the path, for the request to read.
@@ -64,6 +66,21 @@ def hotel_link(hotel: Hotel, endpoint: str, **values) -> str:
     return public_base_url(hotel) + path
 
 
+DEFAULT_BRAND, DEFAULT_ACCENT = "#1f5f4a", "#f2b441"  # static/css/guest.css's own
+
+
+@lru_cache(maxsize=256)
+def _colours(brand: str, accent: str) -> dict[str, str]:
+    brand = brand if contrast.is_colour(brand) else DEFAULT_BRAND
+    accent = accent if contrast.is_colour(accent) else DEFAULT_ACCENT
+    return {"brand": brand, "brand_dark": contrast.darker(brand), "accent": accent}
+
+
+def face_colours(hotel: Hotel) -> dict[str, str]:
+    """The CSS custom properties of the hotel's guest pages; only ``#rrggbb`` ever reaches the page."""
+    return _colours(hotel.brand_color or "", hotel.accent_color or "")
+
+
 def _unknown_slug_is_not_found() -> None:
     slug = site_slug()
     if slug is not None and site_hotel_id() is None:
@@ -74,3 +91,4 @@ def init_app(app: Flask) -> None:
     sites.listen_for_flushes()
     app.wsgi_app = SitePrefix(app.wsgi_app)
     app.before_request(_unknown_slug_is_not_found)
+    app.jinja_env.globals["face_colours"] = face_colours
