@@ -15,6 +15,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import Hotel, HotelHost, Order
+from app.models.i18n import LocalizedText
 from app.services import audit, contrast, photos, sites
 from app.services.errors import LobbyError
 from app.services.stay_desk import normalized_email
@@ -171,8 +172,8 @@ def save_face(hotel: Hotel, face: Face, languages: list[str]) -> None:
         raise FaceRefused(problems)
     before = _snapshot(hotel)
     enabled = [code for code in languages if code in face.enabled_locales]
-    hotel.name = {code: text.strip() for code, text in face.name.items() if text.strip()}
-    hotel.house_rules = {code: text.strip() for code, text in face.house_rules.items() if text.strip()}
+    hotel.name = LocalizedText({code: text.strip() for code, text in face.name.items()})
+    hotel.house_rules = LocalizedText({code: text.strip() for code, text in face.house_rules.items()})
     hotel.brand_color, hotel.accent_color = face.brand_color, face.accent_color
     hotel.enabled_locales, hotel.default_locale = enabled, face.default_locale
     hotel.currency, hotel.timezone = face.currency, face.timezone
