@@ -91,7 +91,8 @@ def guest_required(view: Callable) -> Callable:
         if g.stay is None:
             if is_fragment_request():
                 abort(401)  # a live region's poll: it sends the person to sign in itself
-            return redirect(url_for("guest.signin", next=request.full_path))
+            # The whole path, /h/<slug> included: back to this hotel's page after signing in.
+            return redirect(url_for("guest.signin", next=request.script_root + request.full_path))
         return view(*args, **kwargs)
 
     return wrapped

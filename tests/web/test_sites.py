@@ -260,3 +260,18 @@ def test_guest_access_by_token_is_scoped_to_the_hotel(app, world, beach):
         resort = db.session.get(Hotel, beach["id"])
         assert guest_access.stay_by_token(lodge, beach["token"], clock.now()) is None
         assert guest_access.stay_by_token(resort, beach["token"], clock.now()).id == beach["stay"]
+
+
+def test_after_signing_in_or_picking_a_language_the_guest_stays_on_the_prefixed_site(app, world, beach):
+    phone = app.test_client()
+    to_signin = phone.get("/h/beach/stay")
+    assert to_signin.headers["Location"] == "/h/beach/signin?next=/h/beach/stay?"
+    beach_phone = on(phone, "http://localhost", "/h/beach")
+    signed_in = beach_phone.post(
+        "/signin?next=/h/beach/stay?", {"method": "room", "room-room": "204", "room-surname": "Garcia"}
+    )
+    assert signed_in.headers["Location"] == "/h/beach/stay"
+    page = text(phone.get("/h/beach/stay"))
+    assert 'name="next" value="/h/beach/stay?"' in page
+    picked = beach_phone.post("/language", {"lang": "en", "next": "/h/beach/stay?"}, page="/stay")
+    assert picked.headers["Location"] == "/h/beach/stay?"
