@@ -9,7 +9,7 @@ from typing import BinaryIO
 from zoneinfo import available_timezones
 
 from babel.numbers import list_currencies
-from flask_babel import format_decimal
+from flask_babel import format_decimal, ngettext
 from flask_babel import gettext as _
 from sqlalchemy import select
 
@@ -108,7 +108,9 @@ def parse_hosts(typed: str) -> list[str]:
 
 def _host_problems(hotel: Hotel, hosts: list[str]) -> str | None:
     if len(hosts) > MAX_HOSTS:
-        return _("At most %(num)d host names, please.", num=MAX_HOSTS)
+        return ngettext(
+            "Please list at most %(num)d host name.", "Please list at most %(num)d host names.", MAX_HOSTS
+        )
     bad = [host for host in hosts if not sites.host_syntax_ok(host)]
     if bad:
         return _(
