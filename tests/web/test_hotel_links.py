@@ -25,13 +25,22 @@ from tests.staff import StaffActions, make_staff
 
 PUBLIC = "https://lobby.example.com"
 HOST = "b.lobby.test"
+LOGO = "0123456789abcdef0123456789abcdef-320.webp"
 
 
 @pytest.fixture(params=["host", "prefix"])
 def second(request, app, world, inbox):  # noqa: F811
     """Hotel B with a guest who has an email address and a booking; its site's base URL."""
     with app.app_context():
-        hotel = factories.make_hotel(slug="beach", name={"en": "Beach Resort", "vi": "Khu nghỉ biển"})
+        hotel = factories.make_hotel(
+            slug="beach",
+            name={"en": "Beach Resort", "vi": "Khu nghỉ biển"},
+            logo=LOGO,
+            brand_color="#0b4f8a",
+            contact_email="desk@beach.example",
+            contact_phone="+60 4 555 0100",
+            address="Pantai Cenang, Langkawi",
+        )
         if request.param == "host":
             hotel.hosts.append(HotelHost(host=HOST))
         pool = factories.make_pool(hotel, "boats", capacity=4)
@@ -71,11 +80,16 @@ def test_an_email_of_hotel_b_links_to_b_and_opens_b(app, world, inbox, frozen_no
         reference = ordering.sell_at_desk(stay, booking, PaymentMethod.ROOM).reference
     assert send(app).sent[MessageKind.CONFIRMATION] == 1
     [message] = inbox.to("mei@example.com")
-    _plain, html = parts(message)
+    plain, html = parts(message)
     links = set(re.findall(r'https?://[^\s"<>]+', html))
     site_links = {link for link in links if "/e/" in link}
     assert site_links and all(link.startswith(second["base"] + "/e/") for link in site_links), links
     assert "Beach Resort" in html and "Test Lodge" not in html
+    # The hotel's face: its logo by absolute address (with its name as alt), colour and contact details.
+    assert f'src="{second["base"]}/media/{LOGO}" alt="Beach Resort"' in html
+    assert "color:#0b4f8a" in html
+    assert "desk@beach.example" in html and "+60 4 555 0100" in html and "Pantai Cenang, Langkawi" in html
+    assert "desk@beach.example" in plain and "Pantai Cenang, Langkawi" in plain
 
     [opening] = [link for link in site_links if "/e/unsubscribe" not in link]
     phone, path, base_url = _client_for(app, opening.replace("&amp;", "&"))
