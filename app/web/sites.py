@@ -29,11 +29,11 @@ class SitePrefix:
     def __call__(self, environ, start_response):
         path = environ.get("PATH_INFO", "")
         if path.startswith(PREFIX):
-            slug, slash, rest = path[len(PREFIX) :].partition("/")
+            slug, _slash, rest = path[len(PREFIX) :].partition("/")
             if sites.SLUG.fullmatch(slug):
                 environ[SLUG_KEY] = slug
                 environ["SCRIPT_NAME"] = environ.get("SCRIPT_NAME", "").rstrip("/") + PREFIX + slug
-                environ["PATH_INFO"] = slash + rest
+                environ["PATH_INFO"] = "/" + rest  # "/h/beach" alone is the hotel's "/"
         return self.inner(environ, start_response)
 
 

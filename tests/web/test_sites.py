@@ -73,6 +73,7 @@ def test_the_prefix_picks_the_hotel_and_every_link_keeps_it(client, beach):
     assert 'action="/h/beach/language"' in page
     assert re.search(r'<form[^>]+method="post"(?![^>]*action="/(?!h/beach))', page)
     assert client.get("/h/beach/").headers["Location"] == "/h/beach/signin"
+    assert client.get("/h/beach").headers["Location"] == "/h/beach/signin"
     assert client.get("/h/beach/static/css/guest.css").status_code == 200
     assert "Test Lodge" in text(client.get("/h/test-lodge/signin"))
 
