@@ -18,6 +18,7 @@ from app.models import HotelHost, Package
 from app.services.money import format_money
 from tests import factories
 from tests.browser.conftest import ARTIFACTS, CHROMIUM
+from tests.browser.test_accessibility import AXE, violations
 
 
 @dataclass(frozen=True)
@@ -86,7 +87,8 @@ def hotel_browser(playwright):
 
 
 def _phone(playwright, browser, locale: str):
-    return browser.new_context(**{**playwright.devices["Pixel 7"], "locale": locale})
+    # bypass_csp: axe-core is injected as a script of its own (tests/browser/test_accessibility.py).
+    return browser.new_context(**{**playwright.devices["Pixel 7"], "locale": locale, "bypass_csp": True})
 
 
 def test_three_hotels_each_on_its_own_host_with_its_own_face(
@@ -163,6 +165,7 @@ def test_phone_screenshots_of_a_hotels_face(playwright, hotel_browser, live_serv
     rules = "الهدوء بعد الساعة 22:00." if language == "ar" else "Quiet after 22:00."
     expect(page.locator(".about-hotel")).to_contain_text(rules)
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    assert violations(page, AXE.read_text()) == []
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=ARTIFACTS / f"hotels-pantai-home-{language}.png", full_page=True)
     context.close()
