@@ -30,7 +30,7 @@ def create_app(config_class: type[Config] | None = None, **overrides) -> Flask:
     from app import auth, cli, security
     from app.extensions import csrf, db, limiter, login_manager, migrate
     from app.services.locking import configure_engine
-    from app.web import actor, after_response, errors, labels, locale, mail, templating
+    from app.web import actor, after_response, errors, labels, locale, mail, sites, templating
     from app.web import forms as web_forms
 
     db.init_app(app)
@@ -51,6 +51,7 @@ def create_app(config_class: type[Config] | None = None, **overrides) -> Flask:
     mail.init_app(app)  # the guest emails' templates and links, handed to services/messages.py
     actor.init_app(app)  # who each request acts as, for the audit trail
     after_response.init_app(app)  # the buffered counts of offers shown and page views, written later
+    sites.init_app(app)  # which hotel a request is for: its /h/<slug> prefix or its host name
     _connect_reactions()
 
     from app.api import bp as api_bp

@@ -99,6 +99,7 @@ def busy_demo(app, demo_template: DemoTemplate) -> DemoSite:
             "/manage/folio",
             "/manage/pools",
             "/manage/sla",
+            "/manage/hotel",
             "/manage/staff",
             "/manage/services/new",
             "/manage/packages/new",

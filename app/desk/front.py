@@ -20,6 +20,7 @@ from app.web.forms import PlainForm
 from app.web.locale import money
 from app.web.operations import attempt
 from app.web.roles import role_required
+from app.web.sites import hotel_link
 from app.web.templating import TIER_LABELS
 
 RECEPTIONIST = StaffRole.RECEPTIONIST
@@ -118,7 +119,7 @@ def _show_on_fields(form: CheckInForm, errors: dict[str, str]) -> None:
 def room_card(stay_id: int):
     """What the guest takes to the room: the QR code and the link it holds, printable, in their language."""
     stay = stay_lookup.hotel_stay(g.hotel.id, stay_id) or abort(404)
-    link = url_for("guest.token_signin", token=stay.access_token, _external=True)
+    link = hotel_link(g.hotel, "guest.token_signin", token=stay.access_token)  # the hotel's own site
     locale = stay.locale if stay.locale in g.hotel.enabled_locales else g.hotel.default_locale
     with force_locale(locale):
         card = render_template(

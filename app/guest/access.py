@@ -6,9 +6,8 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from functools import wraps
 
-from flask import Flask, abort, current_app, g, redirect, request, session, url_for
+from flask import Flask, abort, g, redirect, request, session, url_for
 from flask.sessions import SecureCookieSessionInterface, SessionMixin
-from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from app import clock
@@ -17,6 +16,7 @@ from app.models import Hotel, Stay
 from app.services import guest_access
 from app.web.live import is_fragment_request
 from app.web.sessions import fresh_session
+from app.web.sites import site_hotel_id
 
 
 def sign_in(stay: Stay) -> None:
@@ -49,8 +49,13 @@ class GuestSessionInterface(SecureCookieSessionInterface):
 
 
 def load_guest() -> None:
-    """Set ``g.stay`` and ``g.hotel`` for this request."""
+    """Set ``g.stay`` and ``g.hotel`` for this request: the site's hotel, and its guest if signed in.
+
+    A stay of another hotel is not signed in on this site (its own site still is: the cookie is
+    kept, and signing in here replaces it).
+    """
     g.stay = None
+    site_id = site_hotel_id()
     stay_id, fingerprint, version = ([*(session.get("stay") or []), None, None, None])[:3]
     if stay_id is not None:
         # The stay with its hotel in one statement: every guest page needs both.
@@ -66,19 +71,18 @@ def load_guest() -> None:
             and stay.checked_out_at is None
             and clock.now() < guest_access.session_ends_at(stay)
         ):
-            g.stay = stay
+            if stay.hotel_id == site_id:
+                g.stay = stay
         else:
             session.pop("stay", None)
             session.pop(GUEST_UNTIL, None)
-    g.hotel = g.stay.hotel if g.stay else default_hotel()
+    g.hotel = g.stay.hotel if g.stay else site_hotel()
 
 
-def default_hotel() -> Hotel | None:
-    slug = current_app.config["LOBBY_HOTEL"]
-    query = select(Hotel).order_by(Hotel.id).limit(1)
-    if slug:
-        query = query.where(Hotel.slug == slug)
-    return db.session.scalar(query)
+def site_hotel() -> Hotel | None:
+    """The hotel of this request's site (its prefix, host name, or the deployment's default)."""
+    site_id = site_hotel_id()
+    return db.session.get(Hotel, site_id) if site_id is not None else None
 
 
 def guest_required(view: Callable) -> Callable:
@@ -87,7 +91,8 @@ def guest_required(view: Callable) -> Callable:
         if g.stay is None:
             if is_fragment_request():
                 abort(401)  # a live region's poll: it sends the person to sign in itself
-            return redirect(url_for("guest.signin", next=request.full_path))
+            # The whole path, /h/<slug> included: back to this hotel's page after signing in.
+            return redirect(url_for("guest.signin", next=request.script_root + request.full_path))
         return view(*args, **kwargs)
 
     return wrapped

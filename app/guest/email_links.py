@@ -27,12 +27,17 @@ def _stay_language(stay: Stay) -> str:
     return chosen if chosen in g.hotel.enabled_locales else messages.email_locale(stay, g.hotel)
 
 
+def _of_this_site(stay: Stay) -> bool:
+    """An email's link opens only on its hotel's site: another hotel's is as unknown as a forged one."""
+    return g.hotel is not None and stay.hotel_id == g.hotel.id
+
+
 @bp.get("/e/<token>")
 @limiter.limit(link_limit)
 def email_link(token: str):
     """Sign the guest in from an email and open the page the email pointed at."""
     opened = signed_links.read_open_token(token, clock.now())
-    if opened is None:
+    if opened is None or not _of_this_site(opened[0]):
         return sign_in_link_refused()
     stay, path = opened
     sign_in(stay)
@@ -44,7 +49,7 @@ def email_link(token: str):
 def email_feedback(token: str):
     """The thank-you email's question, answerable without signing in (the guest may have checked out)."""
     stay = signed_links.read_feedback_token(token, clock.now())
-    if stay is None:
+    if stay is None or not _of_this_site(stay):
         return link_refused(_("This link is not valid any more."))
     g.hotel = stay.hotel
     today = g.hotel.today()
@@ -75,8 +80,9 @@ def email_feedback(token: str):
 
 def _unsubscribe_target(token: str) -> Stay | None:
     stay = signed_links.read_unsubscribe_token(token)
-    if stay is not None:
-        g.hotel = stay.hotel
+    if stay is None or not _of_this_site(stay):
+        return None
+    g.hotel = stay.hotel
     return stay
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime, time
+from urllib.parse import urlsplit
 
 from flask import (
     Response,
@@ -74,6 +75,7 @@ from app.web.locale import enabled_locales, money
 from app.web.operations import attempt
 from app.web.payment_answers import card_attempt
 from app.web.redirects import safe_next
+from app.web.sites import public_base_url
 
 
 def signin_limit() -> str:
@@ -140,7 +142,7 @@ def signin():
 @bp.get("/s/<token>")
 @limiter.limit(link_limit)
 def token_signin(token: str):
-    hotel_stay = guest_access.stay_by_token(token, clock.now())
+    hotel_stay = guest_access.stay_by_token(g.hotel, token, clock.now()) if g.hotel else None
     if hotel_stay is None:
         return sign_in_link_refused()
     sign_in(hotel_stay)
@@ -588,7 +590,9 @@ def confirmation(reference: str):
 @guest_required
 def order_calendar(reference: str):
     order = ordering.stay_order(g.stay, reference)
-    body = calendar.order_calendar(order, g.hotel, request.host)
+    # Event UIDs on the hotel's own domain, whichever address the guest opened the page on.
+    domain = urlsplit(public_base_url(g.hotel)).hostname or request.host
+    body = calendar.order_calendar(order, g.hotel, domain)
     return Response(
         body,
         mimetype="text/calendar",

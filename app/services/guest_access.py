@@ -107,13 +107,17 @@ def stay_by_reference(hotel: Hotel, reference: str, surname: str, today: date) -
     return stay
 
 
-def stay_by_token(token: str, now: datetime) -> Stay | None:
-    """The stay a room QR code or guest link opens, until the day of departure (never a cancelled one)."""
+def stay_by_token(hotel: Hotel, token: str, now: datetime) -> Stay | None:
+    """The stay of ``hotel`` a room QR code or guest link opens, until the day of departure (never a
+    cancelled one). Another hotel's token opens nothing here, exactly like an unknown one."""
     if not token or len(token) > 64:
         return None
     stay = db.session.scalar(
         select(Stay).where(
-            Stay.access_token == token, Stay.checked_out_at.is_(None), Stay.cancelled_at.is_(None)
+            Stay.hotel_id == hotel.id,
+            Stay.access_token == token,
+            Stay.checked_out_at.is_(None),
+            Stay.cancelled_at.is_(None),
         )
     )
     if stay is None or stay.departure < stay.hotel.local(now).date():

@@ -265,7 +265,7 @@ class EmailPages(Protocol):
         """The template filled in."""
 
     def link(self, endpoint: str, **values) -> str:
-        """An absolute URL (PUBLIC_BASE_URL) to a page."""
+        """An absolute URL to a page of the hotel's own site."""
 
     def path(self, endpoint: str, **values) -> str:
         """A page's path on the site, for a signed link to open after signing the guest in."""

@@ -48,7 +48,7 @@ def add_photo(service: Service, upload: BinaryIO) -> ServicePhoto:
                 MAX_PHOTOS,
             )
         )
-    image = _open(upload)
+    image = open_image(upload)
     name = secrets.token_hex(16)
     widths = []
     for width in WIDTHS:
@@ -70,7 +70,8 @@ def add_photo(service: Service, upload: BinaryIO) -> ServicePhoto:
     return photo
 
 
-def _open(upload: BinaryIO) -> Image.Image:
+def open_image(upload: BinaryIO) -> Image.Image:
+    """The upload as an image, if its content is one we take (also for a hotel's logo)."""
     refused = LobbyError(_("Please upload a JPEG, PNG or WebP photo."))
     try:
         with warnings.catch_warnings():

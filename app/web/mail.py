@@ -15,20 +15,23 @@ from flask_babel import force_locale, refresh
 
 from app.models import Hotel
 from app.services import messages
+from app.web.sites import public_base_url
 
 
 class FlaskEmailPages:
-    """Renders with the app's templates and links to PUBLIC_BASE_URL (``messages.EmailPages``)."""
+    """Renders with the app's templates and links to the hotel's own site (``messages.EmailPages``)."""
 
     @contextmanager
     def written_for(self, hotel: Hotel, locale: str) -> Iterator[None]:
-        """Render as if on a page of PUBLIC_BASE_URL, for this hotel (time zone) in the stay's language.
+        """Render as if on a page of the hotel's site, for this hotel (time zone) in the stay's language.
 
-        A request context built from the public address makes ``url_for(..., _external=True)``
-        give absolute links (with any path prefix) without setting SERVER_NAME, which would
-        also change how the live app matches incoming requests.
+        A request context built from the hotel's public address (its host name, or
+        PUBLIC_BASE_URL with ``/h/<slug>``: ``sites.public_base_url``) makes
+        ``url_for(..., _external=True)`` give absolute links to that hotel's site (with any path
+        prefix) without setting SERVER_NAME, which would also change how the live app matches
+        incoming requests.
         """
-        with current_app.test_request_context("/", base_url=current_app.config["PUBLIC_BASE_URL"]):
+        with current_app.test_request_context("/", base_url=public_base_url(hotel)):
             # Babel keeps the locale and time zone on ``g``, which the CLI's app context shares.
             before = g.get("hotel"), g.get("stay")
             g.hotel, g.stay = hotel, None

@@ -122,6 +122,6 @@ def test_every_staff_page_passes_axe(browser: Browser, live_server, demo, app, a
     manage = ["/manage/dashboard", "/manage/catalog", "/manage/discounts", "/manage/folio", "/manage/pools"]
     manage += [f"/manage/pools/{ids['pool']}", f"/manage/services/{ids['timed']}", "/manage/services/new"]
     manage += [f"/manage/packages/{ids['package_id']}", "/manage/packages/new"]
-    manage += ["/manage/sla", "/manage/staff", "/manage/audit"]
+    manage += ["/manage/sla", "/manage/staff", "/manage/audit", "/manage/hotel"]
     report |= audit(page, axe_source, live_server, desk + manage)
     assert report == {}, "\n".join(f"{path}: {found}" for path, found in report.items())

@@ -22,6 +22,7 @@ from app.api.v1.problems import ApiProblem, FieldError
 from app.models import Stay, StaySource, Tier
 from app.models.ages import OLDEST_CHILD
 from app.services import reservations, stay_desk
+from app.web.sites import hotel_link
 
 LINE = r"^[^\x00-\x1f\x7f]*$"  # one line of text: no control characters (PostgreSQL refuses NUL)
 PMS_ID = r"^[^\x00-\x1f\x7f/]*$"  # also usable in a path
@@ -183,7 +184,7 @@ def _fields_of(stay: Stay) -> dict:
         "children_ages": list(stay.children_ages),
         "tier": Tier(stay.tier).value,
         "booking_reference": stay.booking_reference,
-        "guest_link": url_for("guest.token_signin", token=stay.access_token, _external=True),
+        "guest_link": hotel_link(stay.hotel, "guest.token_signin", token=stay.access_token),
         "checked_in_at": stay.checked_in_at,
         "checked_out_at": stay.checked_out_at,
         "cancelled_at": stay.cancelled_at,
