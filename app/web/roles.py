@@ -23,7 +23,7 @@ def role_required(needed: StaffRole) -> Callable:
         def wrapped(*args, **kwargs):
             if not current_user.is_authenticated:
                 if request.method == "GET" and not is_fragment_request():
-                    return redirect(url_for("auth.signin", next=request.full_path))
+                    return redirect(url_for("auth.signin", next=request.script_root + request.full_path))
                 abort(401)
             if "staff_role" not in g:
                 load_staff_hotel()
