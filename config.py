@@ -115,11 +115,17 @@ class DevelopmentConfig(Config):
 
 class ProductionConfig(Config):
     SECRET_KEY = os.environ.get("SECRET_KEY", "")
+    # Every QR code, email and API link of a hotel without host names is built on it: no guess.
+    PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "")
 
     @classmethod
     def check(cls) -> None:
         if not cls.SECRET_KEY:
             raise RuntimeError("SECRET_KEY must be set in production")
+        if not cls.PUBLIC_BASE_URL:
+            raise RuntimeError(
+                "PUBLIC_BASE_URL (where guests reach Lobby, e.g. https://guests.example.com) must be set"
+            )
 
 
 class TestConfig(DevelopmentConfig):

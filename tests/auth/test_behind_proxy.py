@@ -90,8 +90,12 @@ def test_the_proxy_says_the_request_came_over_https(app, one_proxy, receptionist
     assert StaffActions(elsewhere).sign_in(receptionist).status_code == 400
 
 
-def test_the_room_card_link_says_https_behind_the_proxy(app, one_proxy, receptionist, world):
-    """The QR code on the room card is built from the request: behind TLS it must say https."""
+def test_the_room_card_link_is_the_guests_address_not_the_desks(
+    app, one_proxy, receptionist, world, monkeypatch
+):
+    """The QR code on the room card is the hotel's public address, whatever address the desk uses
+    (an intranet name, a proxy): a guest's phone scans it from outside."""
+    monkeypatch.setitem(app.config, "PUBLIC_BASE_URL", "https://guests.example.com")
     stay_id = next(iter(world.stays.values()))
     desk = browser_at(
         app, "198.51.100.20", x_forwarded_proto="https", referer="https://localhost/staff/signin"
@@ -99,4 +103,5 @@ def test_the_room_card_link_says_https_behind_the_proxy(app, one_proxy, receptio
     assert StaffActions(desk).sign_in(receptionist).status_code == 302
     card = desk.get(f"/desk/stays/{stay_id}/card").get_data(as_text=True)
     token = world.tokens[next(iter(world.stays))]
-    assert f"https://localhost/s/{token}" in card
+    assert f"https://guests.example.com/s/{token}" in card
+    assert "localhost/s/" not in card

@@ -156,6 +156,7 @@ def test_session_cookie_is_httponly_and_samesite_lax(guest, world):
 
 class _Production(ProductionConfig):
     SECRET_KEY = "production-test-key-" + "x" * 32
+    PUBLIC_BASE_URL = "https://guests.example.com"
 
 
 @pytest.fixture
