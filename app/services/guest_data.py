@@ -39,6 +39,7 @@ from app.models import (
     OutboundMessage,
     Payment,
     Refund,
+    RequestEvent,
     RequestKind,
     RequestStatus,
     StaffUser,
@@ -280,33 +281,80 @@ def _iso(value: datetime | None) -> str | None:
     return value.isoformat() if value is not None else None
 
 
-def export_stay(stay: Stay) -> dict[str, Any]:
-    """Everything Lobby holds about the stay, as the guest may see it (no staff notes, no staff names)."""
+@dataclass
+class StayData:
+    """Everything Lobby holds about one stay, as rows: the readable page shows them, the JSON lists them."""
+
+    stay: Stay
+    orders: list[Order]
+    payments: list[Payment]
+    requests: list[GuestRequest]
+    feedback: list[Feedback]
+    waiting: list[WaitlistEntry]
+    consents: list[ConsentRecord]
+    emails: list[OutboundMessage]
+
+    def guest_history(self, guest_request: GuestRequest) -> list[RequestEvent]:
+        """What the guest saw happen to a request: its creation, status changes and messages, never notes."""
+        return [event for event in guest_request.events if event.action in GUEST_VISIBLE_EVENTS]
+
+
+def collect(stay: Stay) -> StayData:
+    """The stay's rows, for its guest only (no staff notes, no staff names)."""
     if stay.anonymised_at is not None:
         raise LobbyError(_("The personal data of this stay has been erased."))
-    orders = db.session.scalars(
-        select(Order)
-        .where(Order.stay_id == stay.id, Order.hotel_id == stay.hotel_id, Order.status != OrderStatus.CART)
-        .order_by(Order.id)
-    ).all()
-    payments = db.session.scalars(
-        select(Payment).where(Payment.order_id.in_([order.id for order in orders])).order_by(Payment.id)
-    ).all()
-    requests = db.session.scalars(
-        select(GuestRequest).where(GuestRequest.stay_id == stay.id).order_by(GuestRequest.id)
-    ).all()
-    feedback = db.session.scalars(select(Feedback).where(Feedback.stay_id == stay.id).order_by(Feedback.id))
-    consents = db.session.scalars(
-        select(ConsentRecord).where(ConsentRecord.stay_id == stay.id).order_by(ConsentRecord.id)
+    orders = list(
+        db.session.scalars(
+            select(Order)
+            .where(
+                Order.stay_id == stay.id, Order.hotel_id == stay.hotel_id, Order.status != OrderStatus.CART
+            )
+            .order_by(Order.id)
+        )
     )
-    emails = db.session.scalars(
-        select(OutboundMessage)
-        .where(OutboundMessage.stay_id == stay.id, OutboundMessage.status == MessageStatus.SENT)
-        .order_by(OutboundMessage.id)
+    return StayData(
+        stay=stay,
+        orders=orders,
+        payments=list(
+            db.session.scalars(
+                select(Payment)
+                .where(Payment.order_id.in_([order.id for order in orders]))
+                .order_by(Payment.id)
+            )
+        ),
+        requests=list(
+            db.session.scalars(
+                select(GuestRequest).where(GuestRequest.stay_id == stay.id).order_by(GuestRequest.id)
+            )
+        ),
+        feedback=list(
+            db.session.scalars(select(Feedback).where(Feedback.stay_id == stay.id).order_by(Feedback.id))
+        ),
+        waiting=list(
+            db.session.scalars(
+                select(WaitlistEntry).where(WaitlistEntry.stay_id == stay.id).order_by(WaitlistEntry.id)
+            )
+        ),
+        consents=list(
+            db.session.scalars(
+                select(ConsentRecord).where(ConsentRecord.stay_id == stay.id).order_by(ConsentRecord.id)
+            )
+        ),
+        emails=list(
+            db.session.scalars(
+                select(OutboundMessage)
+                .where(OutboundMessage.stay_id == stay.id, OutboundMessage.status == MessageStatus.SENT)
+                .order_by(OutboundMessage.id)
+            )
+        ),
     )
-    waiting = db.session.scalars(
-        select(WaitlistEntry).where(WaitlistEntry.stay_id == stay.id).order_by(WaitlistEntry.id)
-    )
+
+
+def export_stay(stay: Stay) -> dict[str, Any]:
+    """:func:`collect` as JSON: names, dates in ISO form, money in minor units with its currency."""
+    found = collect(stay)
+    orders, payments, requests = found.orders, found.payments, found.requests
+    feedback, consents, emails, waiting = found.feedback, found.consents, found.emails, found.waiting
     return {
         "hotel": {"name": stay.hotel.name.localize(stay.locale), "legal_name": stay.hotel.legal_name},
         "stay": {
@@ -387,10 +435,9 @@ def export_stay(stay: Stay) -> dict[str, Any]:
                         "action": event.action,
                         "from": event.from_value if event.action == "status" else "",
                         "to": event.to_value if event.action == "status" else "",
-                        "text": event.text if event.action == "message" or event.by_guest else "",
+                        "text": event.text if event.action == "message" else "",
                     }
-                    for event in guest_request.events
-                    if event.action in GUEST_VISIBLE_EVENTS
+                    for event in found.guest_history(guest_request)
                 ],
             }
             for guest_request in requests

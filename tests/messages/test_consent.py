@@ -1,4 +1,4 @@
-"""Marketing emails (offers before arrival, the thank-you) follow the hotel's consent rule; the rest always go."""
+"""Marketing emails (offers before arrival, thank-you) follow the hotel's consent rule; the rest always go."""
 
 from __future__ import annotations
 
@@ -26,7 +26,7 @@ def _answer(app, world, key: str, given: bool, source: str = "my_stay") -> None:
 
 @pytest.fixture
 def two_guests(app, world):
-    """Garcia departs today (thank-you due) and books tomorrow's ride; Novak arrives in 3 days (offers due)."""
+    """Garcia departs tomorrow (thank-you due then), Novak arrives in 3 days (offers due)."""
     set_stay(
         app, world.stays["garcia"], email="garcia@example.com", departure=world.today + timedelta(days=1)
     )
