@@ -27,7 +27,7 @@ def privacy():
 @guest_required
 def my_data():
     """Everything Lobby holds about the stay, as a page to read or print."""
-    return render_template("guest/my_data.html", data=guest_data.export_stay(g.stay), form=PlainForm())
+    return render_template("guest/my_data.html", data=guest_data.collect(g.stay))
 
 
 @bp.get("/stay/data.json")
