@@ -387,6 +387,7 @@ def render(stay: Stay, hotel: Hotel, due: Due, now: datetime) -> tuple[Email, li
             "subject": subject,
             "lang": locale.replace("_", "-"),
             "unsubscribe_link": page_url,
+            "privacy_link": pages.link("guest.privacy"),
         }
         email = Email(
             to=stay.email,
