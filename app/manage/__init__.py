@@ -13,6 +13,7 @@ from app.manage import (  # noqa: E402,F401
     discounts,
     pms,
     pools,
+    privacy,
     rooms,
     routes,
     sla,
