@@ -83,7 +83,8 @@ class Traces:
 
     def scrub(self, text: str) -> str:
         for word in self.words:
-            text = re.sub(re.escape(word), REMOVED, text, flags=re.IGNORECASE)
+            # Whole words only: "Li" goes, "delivery" stays.
+            text = re.sub(rf"(?<!\w){re.escape(word)}(?!\w)", REMOVED, text, flags=re.IGNORECASE)
         return text
 
     def scrub_json(self, value: Any) -> Any:
