@@ -37,3 +37,15 @@ def test_a_stay_never_asked_says_null_and_the_document_names_the_field(app, worl
     document = client.get("/api/v1/openapi.json").get_data(as_text=True)
     assert "marketing_consent" in document
     assert _records(app) == []
+
+
+def test_a_reservation_sent_again_after_erasure_brings_no_name_back(app, world, client, key):
+    from app.models import Stay
+    from app.services import guest_data
+
+    made = put(client, key, "R-3", reservation(world))
+    with app.app_context():
+        guest_data.anonymise_stay(db.session.get(Stay, made.json["id"]), "erasure request")
+    again = put(client, key, "R-3", reservation(world))
+    assert again.status_code == 200 and again.json["outcome"] == "unchanged"
+    assert (again.json["surname"], again.json["first_name"], again.json["email"]) == ("—", "", "")
