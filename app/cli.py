@@ -343,3 +343,22 @@ def deliver_webhooks_command(loop: bool, every: float) -> None:
             db.session.rollback()
         db.session.remove()
         time.sleep(every)
+
+
+@lobby.command("apply-retention")
+@click.option(
+    "--hotel", "hotel_slug", default="", help="Only this hotel (its slug); every hotel when left out."
+)
+def apply_retention_command(hotel_slug: str) -> None:
+    """Anonymise guests' personal data kept longer than each hotel's retention days after departure."""
+    from app.models import Hotel
+    from app.services import guest_data
+
+    hotels = (
+        [_hotel_named(hotel_slug)]
+        if hotel_slug
+        else db.session.scalars(select(Hotel).order_by(Hotel.id)).all()
+    )
+    for hotel in hotels:
+        done = guest_data.apply_retention(hotel)
+        click.echo(f"{hotel.slug}: {done} stays anonymised (retention {hotel.retention_days} days)")

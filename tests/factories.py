@@ -12,6 +12,7 @@ from app.extensions import db
 from app.models import (
     Hotel,
     LineStatus,
+    MarketingConsent,
     Order,
     OrderLine,
     OrderStatus,
@@ -116,7 +117,9 @@ def make_rooms(hotel: Hotel, numbers=ROOMS) -> None:
 
 
 def build_world(slot_days: int = 10) -> World:
-    hotel = make_hotel()
+    # Opt-out: its guests with an address get the offers and thank-you emails the tests read, as
+    # before consent was asked; tests/messages/test_consent.py tries both rules.
+    hotel = make_hotel(marketing_consent=MarketingConsent.OPT_OUT)
     today = hotel.today()
     world = World(hotel_id=hotel.id, today=today)
     make_rooms(hotel)

@@ -81,6 +81,10 @@ class CheckInForm(LobbyForm):
         description=_l("For example: 4, 9. Leave empty when no children come."),
     )
     tier = choice_field(_l("Loyalty tier"))
+    marketing_consent = BooleanField(
+        _l("The guest agrees to receive offers by email"),
+        description=_l("Tick only when the guest said yes. Confirmations are sent in any case."),
+    )
 
 
 class ReplyForm(LobbyForm):

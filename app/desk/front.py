@@ -78,6 +78,7 @@ def check_in():
                     adults=form.adults.data,
                     children_ages=ages,
                     tier=Tier(form.tier.data),
+                    marketing_consent=True if form.marketing_consent.data else None,
                 ),
             )
         except stay_desk.CheckInRefused as error:  # a colleague took the room a moment ago

@@ -12,8 +12,9 @@ from app.desk import bp
 from app.desk.forms import AssignForm, GuestMessageForm, NoteForm, QueueFilterForm, StatusForm
 from app.extensions import db
 from app.models import GuestRequest, OrderLine, RequestKind, RequestStatus, StaffRole, StaffUser
-from app.services import approvals, guest_requests, live, staff_accounts
+from app.services import approvals, guest_data, guest_requests, live, staff_accounts
 from app.web import labels
+from app.web.forms import PlainForm
 from app.web.live import etag_value, live_fragment
 from app.web.operations import attempt
 from app.web.roles import role_required
@@ -115,7 +116,11 @@ def request_page(request_id: int):
         line=line,
         places_left=approvals.places_left(line) if line is not None else None,
         order_reference=line.order.reference if line is not None else None,
-        moves=sorted(guest_requests.MOVES.get(found.status, set()), key=list(RequestStatus).index),
+        moves=[
+            to
+            for to in sorted(guest_requests.MOVES.get(found.status, set()), key=list(RequestStatus).index)
+            if not (found.kind is RequestKind.ERASURE and to is RequestStatus.DONE)
+        ],
         status_form=StatusForm(),
         assign_form=assign_form,
         note_form=NoteForm(),
@@ -211,3 +216,22 @@ def _me() -> StaffUser:
 
 def request_title(found: GuestRequest) -> str:
     return labels.describe_request(found)
+
+
+@bp.route("/requests/<int:request_id>/erase", methods=["GET", "POST"])
+@role_required(StaffRole.MANAGER)
+def request_erase(request_id: int):
+    """A guest's erasure request, carried out in one step after a page that says what it does."""
+    found = guest_requests.hotel_request(g.hotel.id, request_id)
+    if found.kind is not RequestKind.ERASURE:
+        abort(404)
+    form = PlainForm()
+    if request.method == "POST":
+        if not form.validate_on_submit():
+            abort(400)
+        with attempt() as refused:
+            guest_data.carry_out_erasure(g.hotel.id, request_id, _me())
+        if not refused:
+            flash(_("Done: the guest's personal data is erased and the request is closed."), "success")
+            return redirect(url_for("desk.request_page", request_id=request_id))
+    return render_template("desk/erase.html", req=found, form=form)

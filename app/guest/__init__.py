@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("guest", __name__)
 
-from app.guest import email_links, my_stay, routes  # noqa: E402,F401
+from app.guest import email_links, my_stay, privacy, routes  # noqa: E402,F401

@@ -14,6 +14,7 @@ from app.manage import (  # noqa: E402,F401
     hotel,
     pms,
     pools,
+    privacy,
     rooms,
     routes,
     sla,

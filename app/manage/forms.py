@@ -205,3 +205,19 @@ class RoomsForm(LobbyForm):
         description=_l("Room numbers or ranges, separated by commas: 101-120, 201, B12."),
         render_kw={"autocomplete": "off"},
     )
+
+
+class PrivacyForm(LobbyForm):
+    legal_name = text_field(
+        _l("Data controller (legal name)"),
+        limit=200,
+        description=_l("The company named on the privacy page; the hotel's name when left empty."),
+    )
+    privacy_email = text_field(
+        _l("Email for questions about data"),
+        limit=254,
+        kind=EmailField,
+        description=_l("Shown on the privacy page; the contact email when left empty."),
+    )
+    retention_days = _whole(_l("Keep guests' personal data for (days after departure)"), 30, 3650)
+    marketing_consent = choice_field(_l("Offers and thank-you emails"))

@@ -37,7 +37,7 @@ from app.models import (
     WaitlistEntry,
     WaitlistStatus,
 )
-from app.services import signed_links, view_counts
+from app.services import consent, signed_links, view_counts
 from app.services.locking import write_transaction
 from app.services.mail import Email, Mailer, MailError, build_message
 
@@ -97,6 +97,7 @@ def _due_pre_arrival(hotel: Hotel, now: datetime, today: date) -> list[Due]:
     stay_ids = db.session.scalars(
         select(Stay.id).where(
             *_reachable(hotel.id),
+            consent.marketing_allowed_clause(hotel),
             *_in_house_or_coming(today),
             Stay.arrival > today,
             Stay.arrival <= today + timedelta(days=hotel.pre_arrival_days),
@@ -153,6 +154,7 @@ def _due_thank_yous(hotel: Hotel, now: datetime, today: date) -> list[Due]:
     stay_ids = db.session.scalars(
         select(Stay.id).where(
             *_reachable(hotel.id),
+            consent.marketing_allowed_clause(hotel),
             Stay.arrival <= today,
             Stay.departure >= today - timedelta(days=THANK_YOU_DAYS_AFTER),
             or_(*left),
@@ -385,6 +387,7 @@ def render(stay: Stay, hotel: Hotel, due: Due, now: datetime) -> tuple[Email, li
             "subject": subject,
             "lang": locale.replace("_", "-"),
             "unsubscribe_link": page_url,
+            "privacy_link": pages.link("guest.privacy"),
         }
         email = Email(
             to=stay.email,
@@ -398,11 +401,12 @@ def render(stay: Stay, hotel: Hotel, due: Due, now: datetime) -> tuple[Email, li
 
 
 def unsubscribe(stay: Stay, now: datetime) -> None:
-    """No more emails for this stay; asking twice keeps the first time."""
+    """No more emails for this stay, and a "no" to marketing on record; asking twice keeps the first time."""
     with write_transaction():
         db.session.execute(
             update(Stay).where(Stay.id == stay.id, Stay.unsubscribed_at.is_(None)).values(unsubscribed_at=now)
         )
+        consent.record_consent(db.session.get(Stay, stay.id), False, "unsubscribe_link", now)
     db.session.refresh(stay)
 
 

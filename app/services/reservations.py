@@ -197,6 +197,9 @@ def _upsert_once(hotel: Hotel, reservation: Reservation, source: StaySource) -> 
             audit.record(hotel.id, "stay.imported", stay, after=audit.snapshot(stay, STAY_AUDITED))
             signals.stay_changed.send(stay, change="created")
             return stay, Outcome.CREATED
+        if stay.anonymised_at is not None:
+            # Its guest's data was erased (retention or their request): sent again, it brings no one back.
+            return stay, Outcome.UNCHANGED
         outcome = _apply(hotel, stay, fields | {"cancelled_at": None})
     return stay, outcome
 

@@ -30,7 +30,7 @@ from app.models import (
 )
 from app.models.ages import OLDEST_CHILD
 from app.payments import room_charge
-from app.services import audit, guest_access, ordering, rooms, signals, stay_life
+from app.services import audit, consent, guest_access, ordering, rooms, signals, stay_life
 from app.services.errors import LobbyError, NotAllowed
 from app.services.locking import write_transaction
 
@@ -52,6 +52,8 @@ class CheckIn:
     adults: int
     children_ages: list[int]
     tier: Tier
+    # True when the guest said yes to offers by email at the desk; None: not asked (the hotel's rule applies).
+    marketing_consent: bool | None = None
 
 
 def parse_ages(text: str) -> list[int]:
@@ -162,6 +164,8 @@ def check_in(hotel: Hotel, details: CheckIn) -> Stay:
             children_ages=details.children_ages,
             tier=tier,
         )
+        if details.marketing_consent is not None:
+            consent.record_consent(stay, details.marketing_consent, "desk")
         if details.arrival <= hotel.today():
             stay.checked_in_at = clock.now()
         action = "stay.checked_in" if stay.checked_in_at else "stay.booked"

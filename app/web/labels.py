@@ -36,6 +36,7 @@ REQUEST_KIND_LABELS = {
     RequestKind.FOLLOW_UP: _l("Question about a booking"),
     RequestKind.COMPLAINT: _l("Complaint"),
     RequestKind.RECOVERY: _l("Service recovery"),
+    RequestKind.ERASURE: _l("Erasure of personal data"),
 }
 
 REQUEST_STATUS_LABELS = {

@@ -21,7 +21,7 @@ from app.api.v1.paging import Page, PageQuery, page
 from app.api.v1.problems import ApiProblem, FieldError
 from app.models import Stay, StaySource, Tier
 from app.models.ages import OLDEST_CHILD
-from app.services import reservations, stay_desk
+from app.services import consent, reservations, stay_desk
 from app.web.sites import hotel_link
 
 LINE = r"^[^\x00-\x1f\x7f]*$"  # one line of text: no control characters (PostgreSQL refuses NUL)
@@ -54,6 +54,14 @@ ChildrenAges = Annotated[
     list[Annotated[int, Field(ge=0, le=OLDEST_CHILD)]],
     Field(max_length=stay_desk.MAX_CHILDREN, description="One age per child, 0 to 17"),
 ]
+MarketingConsentAnswer = Annotated[
+    bool,
+    Field(
+        description="The guest's answer to offers by email (pre-arrival offers, thank-you), recorded "
+        'with its time and source "api"; left out: no answer (the hotel\'s opt-in or opt-out rule applies). '
+        "Confirmations and reminders are sent in any case."
+    ),
+]
 StayStatus = Literal["expected", "in_house", "departed", "cancelled"]
 TierName = Literal["standard", "silver", "gold"]
 
@@ -78,6 +86,7 @@ class ReservationIn(BaseModel):
         ]
         | None
     ) = None
+    marketing_consent: MarketingConsentAnswer | None = None
 
     def reservation(self, pms_reservation_id: str) -> reservations.Reservation:
         return reservations.Reservation(
@@ -114,6 +123,7 @@ class StayUpdate(BaseModel):
     departure: date = None
     adults: Adults = None
     children_ages: ChildrenAges = None
+    marketing_consent: MarketingConsentAnswer = None
 
 
 class StayOut(BaseModel):
@@ -132,6 +142,9 @@ class StayOut(BaseModel):
     adults: int
     children_ages: list[int]
     tier: TierName
+    marketing_consent: bool | None = Field(
+        description="The guest's last answer to offers by email; null when never asked"
+    )
     booking_reference: str = Field(
         description="What the guest types with the surname to sign in before arrival"
     )
@@ -183,6 +196,7 @@ def _fields_of(stay: Stay) -> dict:
         "adults": stay.adults,
         "children_ages": list(stay.children_ages),
         "tier": Tier(stay.tier).value,
+        "marketing_consent": stay.marketing_consent,
         "booking_reference": stay.booking_reference,
         "guest_link": hotel_link(stay.hotel, "guest.token_signin", token=stay.access_token),
         "checked_in_at": stay.checked_in_at,
@@ -262,8 +276,11 @@ def _path_id(pms_reservation_id: str) -> str:
     return pms_reservation_id
 
 
-def _upserted(reservation: reservations.Reservation):
+def _upserted(reservation: reservations.Reservation, marketing_consent: bool | None):
     stay, outcome = reservations.upsert(hotel(), reservation, StaySource.API)
+    answered = marketing_consent is not None and consent.record_consent(stay, marketing_consent, "api")
+    if answered and outcome is reservations.Outcome.UNCHANGED:
+        outcome = reservations.Outcome.UPDATED
     answer = ReservationOut(**_fields_of(stay), outcome=outcome.value)
     if outcome is reservations.Outcome.CREATED:
         return answer, 201, {"Location": url_for("api_v1.get_stay", stay_id=stay.id)}
@@ -286,7 +303,7 @@ def put_reservation(pms_reservation_id: str, body: ReservationIn):
     reservation sent again is live again. The PMS is the truth about dates: new dates are
     taken even when some of the stay's bookings fall outside them (the desk settles those).
     """
-    return _upserted(body.reservation(_path_id(pms_reservation_id)))
+    return _upserted(body.reservation(_path_id(pms_reservation_id)), body.marketing_consent)
 
 
 @api.route(
@@ -300,7 +317,7 @@ def put_reservation(pms_reservation_id: str, body: ReservationIn):
 )
 def post_stay(body: StayIn):
     """As ``PUT /stays/by-reservation/{pms_reservation_id}``, with the id in the body."""
-    return _upserted(body.reservation(body.pms_reservation_id))
+    return _upserted(body.reservation(body.pms_reservation_id), body.marketing_consent)
 
 
 @api.route(
@@ -317,7 +334,11 @@ def patch_stay(stay_id: int, body: StayUpdate) -> StayOut:
     them are refused with 409: move or cancel those bookings first."""
     stay = _stay(stay_id)
     changes = {name: getattr(body, name) for name in body.model_fields_set}
-    reservations.update(hotel(), stay, changes)
+    answer = changes.pop("marketing_consent", None)
+    if changes or answer is None:
+        reservations.update(hotel(), stay, changes)
+    if answer is not None:
+        consent.record_consent(stay, answer, "api")
     return stay_out(stay)
 
 
