@@ -52,23 +52,34 @@ def seed_demo_command(if_empty: bool, base_url: str) -> None:
 
 
 def _print_demo(base_url: str) -> None:
+    from urllib.parse import urlsplit
+
     from app.models import Hotel, Stay
+    from app.seed.demo import DEMO_STAFF, DEMO_STAFF_PASSWORD, GROUP_OFFICE, TWO_HOTELS
 
-    hotel = db.session.scalar(select(Hotel).order_by(Hotel.id))
-    stays = db.session.scalars(select(Stay).where(Stay.hotel_id == hotel.id).order_by(Stay.arrival)).all()
-    click.echo(f"\n  {hotel.name.localize(hotel.default_locale)} is ready at {base_url}/\n")
-    for stay in stays:
-        click.echo(
-            f"  {stay.first_name} {stay.surname}: room {stay.room}, {stay.arrival} to {stay.departure}, "
-            f"booking reference {stay.booking_reference}"
-        )
-        click.echo(f"      one-tap link (room QR code): {base_url}/s/{stay.access_token}")
-    click.echo("\n  Sign in with room 204 + surname Garcia, or a booking reference + surname.")
-    from app.seed.demo import DEMO_STAFF, DEMO_STAFF_PASSWORD
-
-    click.echo(f"\n  Front desk: {base_url}/staff/signin")
+    parts = urlsplit(base_url)
+    port = f":{parts.port}" if parts.port else ""
+    for hotel in db.session.scalars(select(Hotel).order_by(Hotel.id)):
+        stays = db.session.scalars(select(Stay).where(Stay.hotel_id == hotel.id).order_by(Stay.arrival)).all()
+        name = hotel.name.localize(hotel.default_locale)
+        click.echo(f"\n  {name} ({hotel.currency}, {hotel.timezone}, {', '.join(hotel.enabled_locales)})")
+        # Its own host name first (*.localhost is 127.0.0.1 in browsers); the path prefix works anywhere.
+        addresses = [f"{parts.scheme}://{host.host}{port}" for host in hotel.hosts]
+        click.echo(f"      {'/  or  '.join([*addresses, f'{base_url}/h/{hotel.slug}'])}/")
+        links = addresses[0] if addresses else base_url
+        for stay in stays:
+            click.echo(
+                f"      {stay.first_name} {stay.surname}: room {stay.room}, {stay.arrival} to {stay.departure}, "
+                f"booking reference {stay.booking_reference}"
+            )
+            click.echo(f"          one-tap link (room QR code): {links}/s/{stay.access_token}")
+    click.echo("\n  Sign in with a room and surname of a guest in house (at the lodge: 204 + Garcia),")
+    click.echo("  or a booking reference + surname.")
+    click.echo(f"\n  Staff: {base_url}/staff/signin  (password {DEMO_STAFF_PASSWORD} for every account)")
     for email, role, _name in DEMO_STAFF:
-        click.echo(f"      {email} / {DEMO_STAFF_PASSWORD} ({role.value})")
+        click.echo(f"      {email}: {role.value} at the lodge")
+    click.echo(f"      {GROUP_OFFICE[0]}: the group's office, every hotel of the group")
+    click.echo(f"      {TWO_HOTELS[0]}: receptionist at Langkawi, manager at Kakheti")
     click.echo("")
 
 
