@@ -69,8 +69,8 @@ def _print_demo(base_url: str) -> None:
         links = addresses[0] if addresses else base_url
         for stay in stays:
             click.echo(
-                f"      {stay.first_name} {stay.surname}: room {stay.room}, {stay.arrival} to {stay.departure}, "
-                f"booking reference {stay.booking_reference}"
+                f"      {stay.first_name} {stay.surname}: room {stay.room}, "
+                f"{stay.arrival} to {stay.departure}, booking reference {stay.booking_reference}"
             )
             click.echo(f"          one-tap link (room QR code): {links}/s/{stay.access_token}")
     click.echo("\n  Sign in with a room and surname of a guest in house (at the lodge: 204 + Garcia),")

@@ -50,7 +50,7 @@ STAYS = [
         "checked_in": True,
     },
     {
-        "room": "118",
+        "room": "127",
         "surname": "Smirnova",
         "first_name": "Olga",
         "email": "olga.smirnova@example.com",
