@@ -118,7 +118,7 @@ def walk(client, path: str) -> tuple[list[int], list[str]]:
 )
 def test_a_page_sends_the_same_statements_with_2000_services_as_with_the_demo(app, big, page):
     with app.app_context():
-        assert count_services(app) == SERVICES
+        assert count_services(app, big.hotel_id) == SERVICES
     assert statements(app, big.guest.client, big.paths[page]) == big.demo_statements[page]
 
 
