@@ -147,9 +147,9 @@ def _staff(group: HotelGroup, by_slug: dict[str, Hotel]) -> None:
     for email, role, name in DEMO_STAFF:
         _member(staff_accounts.create_staff(lodge, email, DEMO_STAFF_PASSWORD, role, name=name), lodge, role)
     email, name = GROUP_OFFICE
-    office = staff_accounts.create_staff(lodge, email, DEMO_STAFF_PASSWORD, StaffRole.MANAGER, name=name)
+    office = staff_accounts.create_staff(lodge, email, DEMO_STAFF_PASSWORD, StaffRole.ADMIN, name=name)
     office.group_id = group.id
-    _member(office, lodge, StaffRole.MANAGER)
+    _member(office, lodge, StaffRole.ADMIN)
     email, name = TWO_HOTELS
     langkawi, kakheti = by_slug[hotels.langkawi.HOTEL["slug"]], by_slug[hotels.kakheti.HOTEL["slug"]]
     dewi = staff_accounts.create_staff(
