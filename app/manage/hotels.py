@@ -50,12 +50,13 @@ def hotel_new():
         else:
             flash(
                 _(
-                    "%(name)s is open: you are its admin. Copy a catalog into it or build one, then add its rooms.",
+                    "%(name)s is open: you are its admin. Copy a catalog into it or build one, "
+                    "then add its rooms.",
                     name=hotel.name.localize(hotel.default_locale),
                 ),
                 "success",
             )
-            return redirect(url_for("manage.catalog_copy_page"))
+            return redirect(url_for("manage.catalog_copy_page" if group else "manage.catalog"))
     elif request.method == "POST":
         status = 400
     return render_template("manage/hotel_new.html", form=form, group=group), status
