@@ -111,6 +111,7 @@ def busy_demo(app, demo_template: DemoTemplate) -> DemoSite:
             "/manage/packages/new",
             "/manage/audit",
             f"/manage/audit?stay={garcia_id}",
+            "/manage/catalog/copy",
         ]
         for stay_id in db.session.scalars(select(Stay.id).where(Stay.hotel_id == hotel_id).order_by(Stay.id)):
             site.staff_paths += [f"/desk/stays/{stay_id}", f"/desk/stays/{stay_id}/card"]
