@@ -6,6 +6,7 @@ from __future__ import annotations
 import importlib
 from collections import Counter
 
+import pytest
 from sqlalchemy import func, select
 
 from app.extensions import db
@@ -225,3 +226,21 @@ def test_demo_staff_group_office_and_one_person_in_two_hotels(app, demo_template
         }
         assert lodge_roles["manager@lobby.test"] == StaffRole.MANAGER
         assert lodge_roles["reception@lobby.test"] == StaffRole.RECEPTIONIST
+
+
+def _luminance(colour: str) -> float:
+    channels = [int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def _contrast(a: str, b: str) -> float:
+    light, dark = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
+@pytest.mark.parametrize("spec", hotels.HOTELS, ids=lambda spec: spec.HOTEL["slug"])
+def test_each_hotels_colours_pass_wcag_aa(spec):
+    """White text on the brand colour, the ink colour on the accent: at least 4.5:1 (WCAG AA)."""
+    assert _contrast(spec.HOTEL["brand_color"], "#ffffff") >= 4.5
+    assert _contrast(spec.HOTEL["accent_color"], "#1d2a24") >= 4.5
