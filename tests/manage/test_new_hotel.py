@@ -137,3 +137,18 @@ def test_a_manager_cannot_open_a_hotel(app, staff, world):
     staff.sign_in(make_staff(app, world.hotel_id, StaffRole.MANAGER))
     assert staff.client.get("/manage/hotels/new").status_code == 403
     assert "/manage/hotels/new" not in staff.client.get("/manage/catalog/copy").get_data(as_text=True)
+
+
+def test_a_form_without_languages_or_with_strange_values_is_answered_with_messages(app, staff, world):
+    staff.sign_in(make_staff(app, world.hotel_id, StaffRole.ADMIN))
+    form = {"name": "Solo", "slug": "solo", "currency": "EUR", "timezone": "Europe/Vienna"}
+    for extra in (
+        {},
+        {"languages": ["xx"], "default_locale": "en"},
+        {"languages": ["en"], "default_locale": "zz"},
+    ):
+        answer = staff.post("/manage/hotels/new", form | extra, page="/manage/hotels/new")
+        assert answer.status_code == 400, extra
+        assert 'class="error"' in answer.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalar(select(Hotel.id).where(Hotel.slug == "solo")) is None
