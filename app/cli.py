@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import TYPE_CHECKING
 
 import click
@@ -52,23 +51,34 @@ def seed_demo_command(if_empty: bool, base_url: str) -> None:
 
 
 def _print_demo(base_url: str) -> None:
+    from urllib.parse import urlsplit
+
     from app.models import Hotel, Stay
+    from app.seed.demo import DEMO_STAFF, DEMO_STAFF_PASSWORD, GROUP_OFFICE, TWO_HOTELS
 
-    hotel = db.session.scalar(select(Hotel).order_by(Hotel.id))
-    stays = db.session.scalars(select(Stay).where(Stay.hotel_id == hotel.id).order_by(Stay.arrival)).all()
-    click.echo(f"\n  {hotel.name.localize(hotel.default_locale)} is ready at {base_url}/\n")
-    for stay in stays:
-        click.echo(
-            f"  {stay.first_name} {stay.surname}: room {stay.room}, {stay.arrival} to {stay.departure}, "
-            f"booking reference {stay.booking_reference}"
-        )
-        click.echo(f"      one-tap link (room QR code): {base_url}/s/{stay.access_token}")
-    click.echo("\n  Sign in with room 204 + surname Garcia, or a booking reference + surname.")
-    from app.seed.demo import DEMO_STAFF, DEMO_STAFF_PASSWORD
-
-    click.echo(f"\n  Front desk: {base_url}/staff/signin")
+    parts = urlsplit(base_url)
+    port = f":{parts.port}" if parts.port else ""
+    for hotel in db.session.scalars(select(Hotel).order_by(Hotel.id)):
+        stays = db.session.scalars(select(Stay).where(Stay.hotel_id == hotel.id).order_by(Stay.arrival)).all()
+        name = hotel.name.localize(hotel.default_locale)
+        click.echo(f"\n  {name} ({hotel.currency}, {hotel.timezone}, {', '.join(hotel.enabled_locales)})")
+        # Its own host name first (*.localhost is 127.0.0.1 in browsers); the path prefix works anywhere.
+        addresses = [f"{parts.scheme}://{host.host}{port}" for host in hotel.hosts]
+        click.echo(f"      {'/  or  '.join([*addresses, f'{base_url}/h/{hotel.slug}'])}/")
+        links = addresses[0] if addresses else base_url
+        for stay in stays:
+            click.echo(
+                f"      {stay.first_name} {stay.surname}: room {stay.room}, "
+                f"{stay.arrival} to {stay.departure}, booking reference {stay.booking_reference}"
+            )
+            click.echo(f"          one-tap link (room QR code): {links}/s/{stay.access_token}")
+    click.echo("\n  Sign in with a room and surname of a guest in house (at the lodge: 204 + Garcia),")
+    click.echo("  or a booking reference + surname.")
+    click.echo(f"\n  Staff: {base_url}/staff/signin  (password {DEMO_STAFF_PASSWORD} for every account)")
     for email, role, _name in DEMO_STAFF:
-        click.echo(f"      {email} / {DEMO_STAFF_PASSWORD} ({role.value})")
+        click.echo(f"      {email}: {role.value} at the lodge")
+    click.echo(f"      {GROUP_OFFICE[0]}: the group's office, every hotel of the group")
+    click.echo(f"      {TWO_HOTELS[0]}: receptionist at Langkawi, manager at Kakheti")
     click.echo("")
 
 
@@ -76,16 +86,63 @@ def _print_demo(base_url: str) -> None:
 @click.option("--days", default=30, show_default=True, help="How many days ahead to keep slots.")
 def extend_slots_command(days: int) -> None:
     """Create slots from the weekly schedules up to DAYS ahead (safe to run daily from cron)."""
-    from app.models import Hotel, ResourcePool
-    from app.services import availability
+    from app.models import Hotel
+    from app.services import hotel_setup
 
-    created = 0
-    for hotel in db.session.scalars(select(Hotel)):
-        today = hotel.today()
-        for pool in db.session.scalars(select(ResourcePool).where(ResourcePool.hotel_id == hotel.id)):
-            created += availability.ensure_slots(pool, today, today + timedelta(days=days))
+    created = sum(hotel_setup.extend_slots(hotel, days) for hotel in db.session.scalars(select(Hotel)).all())
     db.session.commit()
     click.echo(f"{created} new slots")
+
+
+@lobby.command("create-hotel")
+@click.argument("slug")
+@click.option("--name", required=True, help="The hotel's name, in its default language.")
+@click.option("--currency", required=True, help="ISO 4217 code: VND, MYR, GEL, EUR…")
+@click.option("--timezone", "timezone", required=True, help="e.g. Asia/Kuala_Lumpur")
+@click.option(
+    "--languages", default="en", show_default=True, help="Comma-separated, among the configured LANGUAGES."
+)
+@click.option("--default-language", default="", help="The first of --languages when empty.")
+@click.option("--group", "group_slug", default="", help="Slug of the hotel group it joins.")
+@click.option(
+    "--admin", "admin_email", default="", help="Email of an existing account, made the hotel's admin."
+)
+def create_hotel_command(
+    slug: str,
+    name: str,
+    currency: str,
+    timezone: str,
+    languages: str,
+    default_language: str,
+    group_slug: str,
+    admin_email: str,
+) -> None:
+    """Create an empty hotel (then copy a catalog into it, or build one at /manage/catalog)."""
+    from app.models import StaffUser
+    from app.services import hotel_setup, staff_accounts
+    from app.services.errors import LobbyError
+
+    admin = None
+    if admin_email:
+        email = staff_accounts.normalize_email(admin_email)
+        admin = db.session.scalar(select(StaffUser).where(StaffUser.email == email))
+        if admin is None:
+            raise click.ClickException(
+                f"No account {email}; create it first with `flask lobby create-staff`."
+            )
+    new = hotel_setup.NewHotel(
+        slug, name, currency, timezone, languages.split(","), default_language, group_slug
+    )
+    try:
+        hotel = hotel_setup.create_hotel(new, admin=admin)
+    except LobbyError as error:
+        where = f"--{error.field.replace('_', '-')}: " if isinstance(error, hotel_setup.SetupError) else ""
+        raise click.ClickException(f"{where}{error.message}") from error
+    group = f" in group {hotel.group.slug}" if hotel.group else ""
+    languages = ", ".join(hotel.enabled_locales)
+    click.echo(f"Created {hotel.slug} ({hotel.currency}, {hotel.timezone}, {languages}){group}.")
+    if admin is not None:
+        click.echo(f"{admin.email} is its admin.")
 
 
 @lobby.command("reconcile-payments")

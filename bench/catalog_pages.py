@@ -41,14 +41,16 @@ def main() -> int:
     app = database.fresh_app(url)
     with app.app_context():
         hotel, _stays = seed_demo()
-        added = grow_catalog(db.session.get(Hotel, hotel.id), SERVICES) if SERVICES else 0
+        hotel_id = hotel.id  # the lodge: the demo's other hotels have catalogs of their own
+        added = grow_catalog(db.session.get(Hotel, hotel_id), SERVICES) if SERVICES else 0
         db.engine.dispose()
     app = create_app(
         DevelopmentConfig, SQLALCHEMY_DATABASE_URI=url, SECRET_KEY="bench", WTF_CSRF_ENABLED=False
     )
     with app.app_context():
         engine = db.engine
-        services = db.session.scalar(select(db.func.count()).select_from(db.metadata.tables["service"]))
+        service = db.metadata.tables["service"]
+        services = db.session.scalar(select(db.func.count()).where(service.c.hotel_id == hotel_id))
     client = app.test_client()
     client.post("/signin", data={"method": "room", "room-room": "204", "room-surname": "Garcia"})
     print(f"{url.split(':', 1)[0]}: {services} services ({added} added), {VIEWS} warm views per page")

@@ -39,8 +39,8 @@ SECONDS = float(os.environ.get("SECONDS", "5"))
 def prepare(url: str) -> None:
     app = database.fresh_app(url)
     with app.app_context():
-        seed_demo()
-        stays = db.session.scalars(select(Stay)).all()
+        hotel, _stays = seed_demo()
+        stays = db.session.scalars(select(Stay).where(Stay.hotel_id == hotel.id)).all()  # the lodge's desk
         for number in range(OPEN_REQUESTS):
             guest_requests.open_request(
                 stays[number % len(stays)], RequestKind.HELP, details=f"Request {number}"

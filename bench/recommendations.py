@@ -253,7 +253,10 @@ def main() -> int:
         hotel, _stays = seed_demo()
         db.session.execute(update(Slot).values(capacity=10_000))  # habits decide here, not sold-out slots
         db.session.commit()
-        services = {service.code: service for service in db.session.scalars(select(Service))}
+        services = {
+            service.code: service
+            for service in db.session.scalars(select(Service).where(Service.hotel_id == hotel.id))
+        }
         started = timer.perf_counter()
         build_history(hotel, rng, services)
         print(f"{url.split(':', 1)[0]}: {HISTORY:,} past stays in {timer.perf_counter() - started:.0f} s")

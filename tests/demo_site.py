@@ -44,8 +44,12 @@ def _book(guest: GuestActions, service_id: int, adults: int, children=()) -> Non
 def busy_demo(app, demo_template: DemoTemplate) -> DemoSite:
     """Seed the demo, then a morning: bookings (one on request), done and rated, replies, a refund."""
     with app.app_context():
-        _hotel, stays = demo_template.seed()
-        services = {service.code: service.id for service in db.session.scalars(select(Service))}
+        hotel, stays = demo_template.seed()
+        hotel_id = hotel.id  # the lodge: the group's other hotels are not this manager's
+        services = {
+            service.code: service.id
+            for service in db.session.scalars(select(Service).where(Service.hotel_id == hotel_id))
+        }
         garcia_id = stays.in_house.id
 
     guest = GuestActions(app.test_client())
@@ -83,7 +87,10 @@ def busy_demo(app, demo_template: DemoTemplate) -> DemoSite:
         site = DemoSite()
         site.guest_paths = ["/home", "/cart", "/stay", f"/orders/{reference}"]
         site.guest_paths += [f"/services/{service_id}" for service_id in sorted(services.values())]
-        site.guest_paths += [f"/packages/{code}" for code in db.session.scalars(select(Package.code))]
+        site.guest_paths += [
+            f"/packages/{code}"
+            for code in db.session.scalars(select(Package.code).where(Package.hotel_id == hotel_id))
+        ]
         site.staff_paths = [
             "/desk/",
             "/desk/?q=a",
@@ -105,19 +112,27 @@ def busy_demo(app, demo_template: DemoTemplate) -> DemoSite:
             "/manage/packages/new",
             "/manage/audit",
             f"/manage/audit?stay={garcia_id}",
+            "/manage/catalog/copy",
         ]
-        for stay_id in db.session.scalars(select(Stay.id).order_by(Stay.id)):
+        for stay_id in db.session.scalars(select(Stay.id).where(Stay.hotel_id == hotel_id).order_by(Stay.id)):
             site.staff_paths += [f"/desk/stays/{stay_id}", f"/desk/stays/{stay_id}/card"]
             site.staff_paths += [f"/desk/stays/{stay_id}/sell"]
         site.staff_paths += [f"/desk/stays/{garcia_id}/sell?service={services[code]}" for code in services]
         site.staff_paths += [
-            f"/desk/requests/{request_id}" for request_id in db.session.scalars(select(GuestRequest.id))
+            f"/desk/requests/{request_id}"
+            for request_id in db.session.scalars(
+                select(GuestRequest.id).where(GuestRequest.hotel_id == hotel_id)
+            )
         ]
         site.staff_paths += [f"/manage/services/{service_id}" for service_id in sorted(services.values())]
         site.staff_paths += [
-            f"/manage/packages/{package_id}" for package_id in db.session.scalars(select(Package.id))
+            f"/manage/packages/{package_id}"
+            for package_id in db.session.scalars(select(Package.id).where(Package.hotel_id == hotel_id))
         ]
         site.staff_paths += [
-            f"/manage/pools/{pool_id}" for pool_id in db.session.scalars(select(ResourcePool.id))
+            f"/manage/pools/{pool_id}"
+            for pool_id in db.session.scalars(
+                select(ResourcePool.id).where(ResourcePool.hotel_id == hotel_id)
+            )
         ]
     return site

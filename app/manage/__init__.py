@@ -12,6 +12,7 @@ from app.manage import (  # noqa: E402,F401
     dashboard,
     discounts,
     hotel,
+    hotels,
     pms,
     pools,
     privacy,

@@ -221,3 +221,33 @@ class PrivacyForm(LobbyForm):
     )
     retention_days = _whole(_l("Keep guests' personal data for (days after departure)"), 30, 3650)
     marketing_consent = choice_field(_l("Offers and thank-you emails"))
+
+
+class NewHotelForm(LobbyForm):
+    """Opening a hotel; the service checks each setting (app/services/hotel_setup.py)."""
+
+    name = text_field(_l("Hotel name"), limit=120, required=_l("Please enter the hotel's name."))
+    slug = text_field(
+        _l("Short name"),
+        limit=40,
+        required=_l("Please enter a short name."),
+        description=_l("Lower-case letters, digits and hyphens; part of the hotel's web address (/h/…)."),
+    )
+    currency = text_field(
+        _l("Currency"),
+        limit=3,
+        required=_l("Please enter a currency."),
+        description=_l("Three-letter ISO code, such as EUR, MYR or GEL."),
+    )
+    timezone = text_field(
+        _l("Time zone"),
+        limit=64,
+        required=_l("Please enter a time zone."),
+        description=_l("As in Asia/Kuala_Lumpur or Europe/Berlin."),
+    )
+    languages = choice_field(_l("Languages guests can choose"), kind=MultiCheckboxField)
+    default_locale = choice_field(_l("Default language"))
+
+
+class CopyCatalogForm(LobbyForm):
+    target = choice_field(_l("Copy into"), coerce=int)

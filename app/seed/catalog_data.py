@@ -8,6 +8,8 @@ is, for the offers: only an excursion is "time for a day out", whatever package 
 
 from __future__ import annotations
 
+from app.seed.texts import LODGE as TRANSLATIONS  # noqa: F401 — read by app.seed.demo
+
 EVERY_DAY = [0, 1, 2, 3, 4, 5, 6]
 
 HOTEL = {
@@ -19,7 +21,63 @@ HOTEL = {
     "enabled_locales": ["en", "vi", "ms", "ka", "ru", "ar"],
     "large_family_min_children": 3,
     "large_family_discount_percent": 10,
+    # Its face and its guests' data (the guest pages, emails and the privacy page read these).
+    "brand_color": "#1f5f4a",
+    "accent_color": "#f2b441",
+    "contact_email": "frontdesk@langbiang.example.com",
+    "contact_phone": "+84 263 3820 100",
+    "address": "Lát village road, Lạc Dương, Lâm Đồng, Vietnam",
+    "house_rules": "Quiet hours from 22:00 to 07:00. Smoking only on the terrace by the pines. Children under 12 "
+    "stay with an adult at the lake and the pools. Check-out by 12:00.",
+    "legal_name": "Langbiang Highland Lodge Co., Ltd.",
+    "privacy_email": "privacy@langbiang.example.com",
 }
+HOSTS = ["langbiang.localhost"]  # browsers send *.localhost to 127.0.0.1: no set-up needed
+
+# Three floors; check-in accepts only these.
+ROOMS = [*range(101, 121), *range(201, 221), *range(301, 311)]
+
+# Arrival and departure in days from today; the first three are DemoStays' in_house, large_family
+# and arriving, which many tests sign in as.
+STAYS = [
+    {
+        "room": "204",
+        "surname": "Garcia",
+        "first_name": "Elena",
+        "email": "elena.garcia@example.com",
+        "locale": "en",
+        "arrival": -1,
+        "departure": 5,
+        "adults": 2,
+        "children_ages": [4, 9],
+        "tier": "silver",
+        "checked_in": True,
+    },
+    {
+        "room": "118",
+        "surname": "Okafor",
+        "first_name": "Chidi",
+        "email": "chidi.okafor@example.com",
+        "locale": "en",
+        "arrival": 0,
+        "departure": 4,
+        "adults": 2,
+        "children_ages": [2, 6, 11],
+        "checked_in": True,
+    },
+    {
+        "room": "305",
+        "surname": "Trần",
+        "first_name": "Minh Anh",
+        "email": "minhanh.tran@example.com",
+        "locale": "vi",
+        "arrival": 5,
+        "departure": 9,
+        "adults": 2,
+        "children_ages": [],
+        "tier": "gold",
+    },
+]
 
 # Capacity is counted in people for sessions and events, in units for daily pools.
 POOLS = [

@@ -51,7 +51,9 @@ def big(app, demo_template):
     with app.app_context():
         hotel, stays = demo_template.seed()
         hotel_id, adults, children_ages = hotel.id, stays.in_house.adults, list(stays.in_house.children_ages)
-        riding = db.session.scalar(select(Service.id).where(Service.code == "horse_riding"))
+        riding = db.session.scalar(
+            select(Service.id).where(Service.hotel_id == hotel_id, Service.code == "horse_riding")
+        )
     guest = GuestActions(app.test_client())
     assert guest.sign_in("204", "Garcia").status_code == 302
     slot = re.findall(r'name="slot" value="(\d+)"', text(guest.client.get(f"/services/{riding}")))[-1]
@@ -66,7 +68,7 @@ def big(app, demo_template):
     }
     demo = {name: statements(app, guest.client, path) for name, path in paths.items()}
     with app.app_context():
-        demo_size = count_services(app)
+        demo_size = count_services(app, hotel_id)
         assert grow_catalog(db.session.get(Hotel, hotel_id), SERVICES) == SERVICES - demo_size
     yield BigCatalog(guest, hotel_id, paths, demo, adults, children_ages)
     with app.app_context():
@@ -76,8 +78,8 @@ def big(app, demo_template):
     limiter.reset()
 
 
-def count_services(app) -> int:
-    return db.session.scalar(select(db.func.count()).select_from(Service))
+def count_services(app, hotel_id: int) -> int:
+    return db.session.scalar(select(db.func.count()).select_from(Service).where(Service.hotel_id == hotel_id))
 
 
 def statements(app, client, path: str) -> int:
@@ -116,7 +118,7 @@ def walk(client, path: str) -> tuple[list[int], list[str]]:
 )
 def test_a_page_sends_the_same_statements_with_2000_services_as_with_the_demo(app, big, page):
     with app.app_context():
-        assert count_services(app) == SERVICES
+        assert count_services(app, big.hotel_id) == SERVICES
     assert statements(app, big.guest.client, big.paths[page]) == big.demo_statements[page]
 
 
@@ -124,7 +126,9 @@ def test_home_shows_a_few_services_per_package_and_links_to_all_of_them(app, big
     page = text(big.guest.client.get("/home"))
     assert len(page.encode()) <= MAX_BYTES
     with app.app_context():
-        packages = db.session.scalars(select(Package).where(Package.active.is_(True))).all()
+        packages = db.session.scalars(
+            select(Package).where(Package.hotel_id == big.hotel_id, Package.active.is_(True))
+        ).all()
         on_sale = {
             package.code: db.session.scalar(
                 select(db.func.count())
@@ -143,10 +147,15 @@ def test_home_shows_a_few_services_per_package_and_links_to_all_of_them(app, big
 def test_every_service_is_reachable_through_pages_of_at_most_60_kb(app, big):
     reached = set()
     with app.app_context():
-        codes = db.session.scalars(select(Package.code).where(Package.active.is_(True))).all()
+        codes = db.session.scalars(
+            select(Package.code).where(Package.hotel_id == big.hotel_id, Package.active.is_(True))
+        ).all()
         in_packages = set(
             db.session.scalars(
-                select(Service.id).join(package_service).where(Service.active.is_(True)).distinct()
+                select(Service.id)
+                .join(package_service)
+                .where(Service.hotel_id == big.hotel_id, Service.active.is_(True))
+                .distinct()
             )
         )
     for code in codes:
@@ -214,7 +223,9 @@ def _expected(service: Service, filters: dict, big: BigCatalog) -> bool:
 )
 def test_each_filter_keeps_exactly_the_services_it_names_across_every_page(app, big, filters):
     with app.app_context():
-        family = db.session.scalar(select(Package).where(Package.code == "family"))
+        family = db.session.scalar(
+            select(Package).where(Package.hotel_id == big.hotel_id, Package.code == "family")
+        )
         services = db.session.scalars(
             select(Service)
             .join(package_service)

@@ -31,7 +31,9 @@ def demo_stay(app, demo_template):
         hotel, stays = demo_template.seed()
         stay = stays.in_house
         tomorrow = clock.now().astimezone(hotel.tz).date() + timedelta(days=1)
-        riding = db.session.scalar(select(Service).where(Service.code == "horse_riding"))
+        riding = db.session.scalar(
+            select(Service).where(Service.hotel_id == hotel.id, Service.code == "horse_riding")
+        )
         first, second = db.session.scalars(
             select(Slot)
             .where(Slot.pool_id == riding.pool_id, Slot.local_date == tomorrow)

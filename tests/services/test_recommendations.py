@@ -286,7 +286,10 @@ def test_only_an_excursion_is_time_for_a_day_out_never_an_airport_transfer(app, 
     """The demo lodge's transfer sits in the outdoor package (and the family one); its tag says what it is."""
     with app.test_request_context():
         hotel, _stays = demo_template.seed()
-        services = {service.code: service for service in db.session.scalars(select(Service))}
+        services = {
+            service.code: service
+            for service in db.session.scalars(select(Service).where(Service.hotel_id == hotel.id))
+        }
         # A long stay, arriving in two days: days out are what the ranking should suggest.
         long_stay = make_stay(
             hotel,

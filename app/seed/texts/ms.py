@@ -2,6 +2,7 @@
 
 TEXTS = {
     "hotel.name": "Langbiang Highland Lodge",
+    "hotel.house_rules": "Waktu senyap dari 22:00 hingga 07:00. Merokok hanya di teres tepi hutan pain. Kanak-kanak bawah 12 tahun di tasik dan kolam renang mesti bersama orang dewasa. Daftar keluar sebelum 12:00.",
     "pool.stable.name": "Kandang kuda (6 ekor kuda dan kuda padi)",
     "pool.van.name": "Van ulang-alik (12 tempat duduk)",
     "pool.tour_bus.name": "Bas lawatan (24 tempat duduk)",

@@ -2,6 +2,7 @@
 
 TEXTS = {
     "hotel.name": "Langbiang Highland Lodge",
+    "hotel.house_rules": "Giờ yên tĩnh từ 22:00 đến 07:00. Chỉ hút thuốc ở sân hiên cạnh rừng thông. Trẻ em dưới 12 tuổi ở hồ và hồ bơi phải có người lớn đi cùng. Trả phòng trước 12:00.",
     "pool.stable.name": "Chuồng ngựa (6 ngựa và ngựa lùn)",
     "pool.van.name": "Xe đưa đón (12 chỗ)",
     "pool.tour_bus.name": "Xe tham quan (24 chỗ)",
