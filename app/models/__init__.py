@@ -1,6 +1,13 @@
 """The domain model, one module per part of the domain; import from here."""
 
-from app.models.analytics import OfferImpression, OfferPlace, SalesDay, ServiceViewDay
+from app.models.analytics import (
+    ArrivalDay,
+    OfferImpression,
+    OfferPlace,
+    SalesDay,
+    ServiceViewDay,
+    StayPaidLines,
+)
 from app.models.api_tokens import ApiCall, ApiToken, IdempotentAnswer
 from app.models.audit import ActorKind, AuditEntry
 from app.models.catalog import (
@@ -50,6 +57,7 @@ __all__ = [
     "ActorKind",
     "ApiCall",
     "ApiToken",
+    "ArrivalDay",
     "ArrivalImport",
     "AuditEntry",
     "ConsentRecord",
@@ -107,6 +115,7 @@ __all__ = [
     "StaffRole",
     "StaffUser",
     "Stay",
+    "StayPaidLines",
     "StaySource",
     "SyncKind",
     "Tier",

@@ -35,6 +35,8 @@ class SalesDay(db.Model):
     __table_args__ = (
         PrimaryKeyConstraint("service_id", "day", "offer_place", "offer_reason", "before_arrival"),
         Index("ix_sales_day_hotel_day", "hotel_id", "day"),
+        # The group dashboard sums a year of a hundred hotels' rows from this index alone.
+        Index("ix_sales_day_hotel_day_sums", "hotel_id", "day", "bookings", "revenue"),
     )
 
     service_id: Mapped[int] = mapped_column(ForeignKey("service.id"))
@@ -45,6 +47,32 @@ class SalesDay(db.Model):
     hotel_id: Mapped[int] = mapped_column(ForeignKey("hotel.id"))
     bookings: Mapped[int] = mapped_column(default=0)  # lines booked (not cancelled)
     revenue: Mapped[int] = mapped_column(default=0)  # booked totals plus fees kept, minor units
+
+
+class ArrivalDay(db.Model):
+    """Stays arriving on one hotel-local day, and how many of them bought a paid extra (attach rate).
+
+    Kept by ``app.services.sales_days`` like ``SalesDay``: a new stay adds to its arrival day,
+    a stay's first paid line (booked, above zero) adds to ``with_extra`` and its last one
+    leaving takes it off again, so the group dashboard sums a row per hotel and day instead
+    of asking every arriving stay for its orders.
+    """
+
+    __table_args__ = (PrimaryKeyConstraint("hotel_id", "day"),)
+
+    hotel_id: Mapped[int] = mapped_column(ForeignKey("hotel.id"))
+    day: Mapped[date]
+    stays: Mapped[int] = mapped_column(default=0)
+    with_extra: Mapped[int] = mapped_column(default=0)
+
+
+class StayPaidLines(db.Model):
+    """How many booked lines above zero a stay has: ``ArrivalDay.with_extra`` moves when it leaves
+    or comes back to zero, decided under this row's lock so two bookings never count a stay twice."""
+
+    stay_id: Mapped[int] = mapped_column(ForeignKey("stay.id"), primary_key=True, autoincrement=False)
+    hotel_id: Mapped[int] = mapped_column(ForeignKey("hotel.id"))
+    lines: Mapped[int] = mapped_column(default=0)
 
 
 class OfferPlace(enum.StrEnum):
