@@ -13,6 +13,7 @@ from decimal import Decimal, InvalidOperation
 
 from babel.numbers import get_decimal_symbol
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import select
 
 from app.extensions import db
@@ -59,12 +60,20 @@ def parse_rate(text: str, locale: str) -> Decimal:
         raise RateError(_("A rate must be more than zero."))
     digits = rate.normalize().as_tuple()
     decimals = max(0, -digits.exponent)
-    if decimals > MAX_DECIMALS or len(digits.digits) > MAX_DIGITS:
+    if decimals > MAX_DECIMALS:
         raise RateError(
-            _(
-                "A rate may have at most %(decimals)d decimals and %(digits)d digits in all.",
-                decimals=MAX_DECIMALS,
-                digits=MAX_DIGITS,
+            ngettext(
+                "A rate may have at most %(num)d decimal.",
+                "A rate may have at most %(num)d decimals.",
+                MAX_DECIMALS,
+            )
+        )
+    if len(digits.digits) > MAX_DIGITS:
+        raise RateError(
+            ngettext(
+                "A rate may have at most %(num)d digit in all.",
+                "A rate may have at most %(num)d digits in all.",
+                MAX_DIGITS,
             )
         )
     return rate
