@@ -63,6 +63,7 @@ def group_dashboard():
         in_reporting=lambda amount: money(group_figures.to_minor(amount, reporting), reporting),
         money=money,
         convert=group_figures.convert,
+        as_number=lambda value: format_decimal(value, format="0.############", locale=get_locale()),
     )
 
 
