@@ -32,6 +32,7 @@ from app.models import (
     ExchangeRate,
     Hotel,
     HotelGroup,
+    HotelSalesDay,
     OrderLine,
     PoolMode,
     SalesDay,
@@ -154,12 +155,12 @@ def build(url: str) -> None:
             f"  lines to order {min(low + step, last_order + 1):,}: {time.perf_counter() - started:.0f} s",
             flush=True,
         )
-    # Desk refunds of part of one order in a hundred (on a room payment), some days after it.
+    # Desk refunds of part of one order in 101 (so every hotel has some), on a room payment, days after it.
     _sql(
         """INSERT INTO payment (hotel_id, order_id, provider, status, amount, currency, idempotency_key,
             refunded_late, updated_at, created_at)
         SELECT hotel_id, id, 'room', 'succeeded', 10000, currency, 'bench-' || id, false, placed_at, placed_at
-        FROM guest_order WHERE id % 100 = 0"""
+        FROM guest_order WHERE id % 101 = 0"""
     )
     _sql(
         """INSERT INTO refund (hotel_id, payment_id, amount, currency, status, reason, updated_at, created_at)
@@ -234,6 +235,11 @@ def fill_roll_ups() -> None:
         WHERE l.placed_at IS NOT NULL AND l.status IN ('booked', 'cancelled')
         GROUP BY 1, 2, 3, 4, 5, 6"""
     )
+    _sql("DELETE FROM hotel_sales_day")
+    _sql(
+        """INSERT INTO hotel_sales_day (hotel_id, day, bookings, revenue)
+        SELECT hotel_id, day, sum(bookings), sum(revenue) FROM sales_day GROUP BY hotel_id, day"""
+    )
     hotel_ids = list(db.session.scalars(select(Hotel.id)))
     sales_days.rebuild_arrivals(db.session, hotel_ids)
     db.session.commit()
@@ -248,7 +254,9 @@ def check_sample(hotels: list[Hotel]) -> int:
     """The bulk roll-ups of a few hotels against what the real rebuild writes; returns the mismatches."""
     wrong = 0
     for hotel in hotels:
-        bulk = {model: _rows(model, hotel.id) for model in (SalesDay, ArrivalDay, StayPaidLines)}
+        bulk = {
+            model: _rows(model, hotel.id) for model in (SalesDay, HotelSalesDay, ArrivalDay, StayPaidLines)
+        }
         started = time.perf_counter()
         sales_days.rebuild(db.session.get(Hotel, hotel.id))
         took = time.perf_counter() - started

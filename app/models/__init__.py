@@ -2,6 +2,7 @@
 
 from app.models.analytics import (
     ArrivalDay,
+    HotelSalesDay,
     OfferImpression,
     OfferPlace,
     SalesDay,
@@ -70,6 +71,7 @@ __all__ = [
     "Hotel",
     "HotelGroup",
     "HotelHost",
+    "HotelSalesDay",
     "IdempotentAnswer",
     "LineStatus",
     "LocalizedText",

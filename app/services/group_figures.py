@@ -4,8 +4,9 @@ Each figure means what the hotel dashboard (``app.services.analytics``) means by
 each hotel's own local dates, and comes from one aggregate over every hotel of the group
 (``hotel_id IN (…)`` grouped by hotel), never from a loop of hotel dashboards:
 
-- net revenue: the sales roll-up's revenue less refunds no cancellation accounts for
-  (``analytics.revenue_total(...).net``); bookings: the roll-up's booked lines;
+- net revenue: the sales roll-up's revenue (summed per hotel and day: ``HotelSalesDay``) less
+  refunds no cancellation accounts for (``analytics.revenue_total(...).net``); bookings: the
+  roll-up's booked lines;
 - attach rate: stays arriving in the period with a paid extra, from ``ArrivalDay``;
 - average rating: every 1–5 rating given in the period; NPS as the dashboard's;
 - answered within SLA: requests made in the period and resolved by their deadline, out of
@@ -38,12 +39,12 @@ from app.models import (
     GuestRequest,
     Hotel,
     HotelGroup,
+    HotelSalesDay,
     LineStatus,
     OrderLine,
     Payment,
     Refund,
     RequestStatus,
-    SalesDay,
 )
 from app.services.analytics import _LIVE_REFUND, _UNEXPLAINED_REFUND, Nps, Period
 
@@ -155,10 +156,15 @@ def _instants(hotels: list[Hotel], period: Period, column):
 
 
 def _sales(ids: list[int], period: Period) -> dict[int, tuple[int, int]]:
+    """The sales roll-up's revenue and bookings per hotel (``HotelSalesDay``: ``SalesDay`` per day)."""
     rows = db.session.execute(
-        select(SalesDay.hotel_id, func.sum(SalesDay.revenue), func.sum(SalesDay.bookings))
-        .where(SalesDay.hotel_id.in_(ids), SalesDay.day >= period.first, SalesDay.day <= period.last)
-        .group_by(SalesDay.hotel_id)
+        select(HotelSalesDay.hotel_id, func.sum(HotelSalesDay.revenue), func.sum(HotelSalesDay.bookings))
+        .where(
+            HotelSalesDay.hotel_id.in_(ids),
+            HotelSalesDay.day >= period.first,
+            HotelSalesDay.day <= period.last,
+        )
+        .group_by(HotelSalesDay.hotel_id)
     )
     return {hotel_id: (int(revenue or 0), int(bookings or 0)) for hotel_id, revenue, bookings in rows}
 

@@ -7,7 +7,8 @@ history does not know) and its share now, and add the difference with one upsert
 key. The upserts run in the flush's own transaction, so a rollback takes them back
 with the lines; keys are written in sorted order so two bookings never deadlock.
 
-The same flush keeps the attach rate's roll-up: ``StayPaidLines`` counts each stay's
+The same differences, summed per hotel and day, keep ``HotelSalesDay`` (what the group
+dashboard reads). The same flush keeps the attach rate's roll-up: ``StayPaidLines`` counts each stay's
 paid lines (booked, above zero) and ``ArrivalDay`` the stays arriving per hotel and day
 and how many of them have a paid line. A stay's count is changed with one upsert that
 returns the new count under the row's lock, so whether the stay just got its first paid
@@ -31,7 +32,17 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from app.extensions import db
-from app.models import ArrivalDay, Hotel, LineStatus, Order, OrderLine, SalesDay, Stay, StayPaidLines
+from app.models import (
+    ArrivalDay,
+    Hotel,
+    HotelSalesDay,
+    LineStatus,
+    Order,
+    OrderLine,
+    SalesDay,
+    Stay,
+    StayPaidLines,
+)
 from app.services import upsert
 from app.services.locking import write_transaction
 
@@ -130,6 +141,7 @@ class _Changes:
         changed = {key: delta for key, delta in self.totals.items() if delta[0] or delta[1]}
         if changed:
             _upsert(self.session, sorted(changed.items()))
+            _upsert_hotel_days(self.session, _per_hotel_day(changed.items()))
         for stay_id, change in sorted(self.paid.items()):
             if change:
                 self._count_paid(stay_id, change)
@@ -305,6 +317,27 @@ def _upsert(session: Session, deltas: list[tuple[Key, list[int]]]) -> None:
         )
 
 
+def _per_hotel_day(deltas) -> list[tuple[tuple[int, date], list[int]]]:
+    """(bookings, revenue) differences summed per hotel and day: ``HotelSalesDay``'s keys, sorted."""
+    days: dict[tuple[int, date], list[int]] = defaultdict(lambda: [0, 0])
+    for (hotel_id, _service, day, *_rest), (bookings, revenue) in deltas:
+        days[(hotel_id, day)][0] += bookings
+        days[(hotel_id, day)][1] += revenue
+    return sorted(days.items())
+
+
+def _upsert_hotel_days(session: Session, deltas: list[tuple[tuple[int, date], list[int]]]) -> None:
+    for (hotel_id, day), (bookings, revenue) in deltas:
+        if bookings or revenue:
+            upsert.add_to_counters(
+                session,
+                HotelSalesDay,
+                {"hotel_id": hotel_id, "day": day, "bookings": bookings, "revenue": revenue},
+                conflict=["hotel_id", "day"],
+                add=["bookings", "revenue"],
+            )
+
+
 def rebuild(hotel: Hotel) -> int:
     """Recompute a hotel's roll-up from its lines (streamed, summed per key); returns the rows written.
 
@@ -316,7 +349,7 @@ def rebuild(hotel: Hotel) -> int:
     totals: dict[Key, list[int]] = defaultdict(lambda: [0, 0])
     with write_transaction() as session:
         if session.get_bind().dialect.name == "postgresql":
-            session.execute(text("LOCK TABLE sales_day IN EXCLUSIVE MODE"))
+            session.execute(text("LOCK TABLE sales_day, hotel_sales_day IN EXCLUSIVE MODE"))
         lines = session.execute(
             select(
                 Stay.arrival,
@@ -340,6 +373,13 @@ def rebuild(hotel: Hotel) -> int:
         rows = [_row(key, values) for key, values in sorted(totals.items())]
         for start in range(0, len(rows), _BATCH):
             session.execute(insert(SalesDay.__table__), rows[start : start + _BATCH])
+        session.execute(delete(HotelSalesDay).where(HotelSalesDay.hotel_id == hotel.id))
+        days = [
+            {"hotel_id": hotel_id, "day": day, "bookings": bookings, "revenue": revenue}
+            for (hotel_id, day), (bookings, revenue) in _per_hotel_day(totals.items())
+        ]
+        for start in range(0, len(days), _BATCH):
+            session.execute(insert(HotelSalesDay.__table__), days[start : start + _BATCH])
         rebuild_arrivals(session, [hotel.id])
     return len(rows)
 
