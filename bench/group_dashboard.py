@@ -323,8 +323,7 @@ def main() -> int:
         hotels = group_figures.group_hotels(group)
         lines = db.session.scalar(select(func.count(OrderLine.id)))
         print(f"postgresql: {len(hotels)} hotels, {lines:,} order lines")
-        if not arguments.reuse:
-            errors += check_sample([hotels[0], hotels[1]])
+        errors += check_sample([hotels[0], hotels[1]])
         today = hotels[0].today()
         worst = 0.0
         for label, period in (

@@ -184,17 +184,20 @@ def _refunds(hotels: list[Hotel], period: Period) -> dict[int, int]:
         .where(Refund.order_line_id == OrderLine.id, Refund.status.in_(_LIVE_REFUND))
         .scalar_subquery()
     )
+    # Driven from the few orders with desk refunds (their cancelled lines through
+    # ix_order_line_cancelled), not from every cancelled line of the period.
     orders_with_desk_refunds = (
-        select(Payment.order_id).join(Refund, Refund.payment_id == Payment.id).where(_UNEXPLAINED_REFUND)
+        select(Payment.order_id)
+        .join(Refund, Refund.payment_id == Payment.id)
+        .where(_UNEXPLAINED_REFUND)
+        .distinct()
+        .subquery()
     )
     not_given_back = OrderLine.total - OrderLine.cancellation_fee - refunded_for_line
     twice = db.session.execute(
         select(OrderLine.hotel_id, func.sum(case((not_given_back > 0, not_given_back), else_=0)))
-        .where(
-            OrderLine.status == LineStatus.CANCELLED,
-            _instants(hotels, period, OrderLine.cancelled_at),
-            OrderLine.order_id.in_(orders_with_desk_refunds),
-        )
+        .join(orders_with_desk_refunds, orders_with_desk_refunds.c.order_id == OrderLine.order_id)
+        .where(OrderLine.status == LineStatus.CANCELLED, _instants(hotels, period, OrderLine.cancelled_at))
         .group_by(OrderLine.hotel_id)
     )
     for hotel_id, amount in twice:
