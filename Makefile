@@ -6,7 +6,7 @@ PORT ?= 5000
 HOST ?= 127.0.0.1
 export FLASK_APP := wsgi
 
-.PHONY: run test pytest lint lock format translations compile-translations chromium axe bench bench-live bench-dashboard bench-offers bench-pages bench-guest bench-catalog profile-page bench-rush clean
+.PHONY: run test pytest lint lock format translations compile-translations chromium axe bench bench-live bench-dashboard bench-offers bench-pages bench-guest bench-catalog profile-page bench-rush bench-group clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -116,6 +116,11 @@ profile-page: $(VENV)/.installed-dev
 
 bench-rush: $(VENV)/.installed-dev
 	$(BIN)/python -m bench.checkout_rush
+
+# 100 hotels, 10,000,000 order lines on PostgreSQL (BENCH_DATABASE_URL, every table there dropped);
+# BENCH_ARGS=--reuse times the data a previous run built.
+bench-group: $(VENV)/.installed-dev
+	$(BIN)/python -m bench.group_dashboard $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) $(LOCK_VENV) instance/*.sqlite3* translations/*/LC_MESSAGES/*.mo

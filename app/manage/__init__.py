@@ -11,6 +11,7 @@ from app.manage import (  # noqa: E402,F401
     charts,
     dashboard,
     discounts,
+    group,
     hotel,
     hotels,
     pms,

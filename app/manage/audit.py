@@ -57,6 +57,7 @@ ACTION_LABELS = {
     "promo.deactivated": _l("Promo code switched off"),
     "hotel.discounts_changed": _l("Discount rules changed"),
     "hotel.rooms_added": _l("Rooms added"),
+    "hotel.exchange_rate_set": _l("Exchange rate set"),
     "room.reactivated": _l("Room back in service"),
     "room.deactivated": _l("Room out of service"),
     "staff.created": _l("Staff account created"),
@@ -157,6 +158,7 @@ FIELD_LABELS = {
     "pre_arrival_days": _l("Offer email: days before arrival"),
     "prefix": _l("Starts with"),
     "scopes": _l("What it may do"),
+    "exchange_rate": _l("Exchange rate"),
 }
 MONEY_FIELDS = {"price_adult", "price_child", "price_unit", "total", "amount", "paid", "fee"}
 # Values that are codes, in words.

@@ -1,6 +1,14 @@
 """The domain model, one module per part of the domain; import from here."""
 
-from app.models.analytics import OfferImpression, OfferPlace, SalesDay, ServiceViewDay
+from app.models.analytics import (
+    ArrivalDay,
+    HotelSalesDay,
+    OfferImpression,
+    OfferPlace,
+    SalesDay,
+    ServiceViewDay,
+    StayPaidLines,
+)
 from app.models.api_tokens import ApiCall, ApiToken, IdempotentAnswer
 from app.models.audit import ActorKind, AuditEntry
 from app.models.catalog import (
@@ -50,6 +58,7 @@ __all__ = [
     "ActorKind",
     "ApiCall",
     "ApiToken",
+    "ArrivalDay",
     "ArrivalImport",
     "AuditEntry",
     "ConsentRecord",
@@ -62,6 +71,7 @@ __all__ = [
     "Hotel",
     "HotelGroup",
     "HotelHost",
+    "HotelSalesDay",
     "IdempotentAnswer",
     "LineStatus",
     "LocalizedText",
@@ -107,6 +117,7 @@ __all__ = [
     "StaffRole",
     "StaffUser",
     "Stay",
+    "StayPaidLines",
     "StaySource",
     "SyncKind",
     "Tier",

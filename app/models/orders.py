@@ -6,7 +6,7 @@ import enum
 from datetime import date, datetime
 
 import sqlalchemy as sa
-from sqlalchemy import JSON, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, String, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
@@ -79,6 +79,17 @@ class OrderLine(HotelScoped, TimestampMixin, db.Model):
         ),
         # ... and asks whether a stay bought a paid extra from this one.
         Index("ix_order_line_paid", "order_id", "status", "total"),
+        # Cancelled lines of an order, with what the refund figures read, for orders with desk refunds.
+        Index(
+            "ix_order_line_cancelled",
+            "order_id",
+            "cancelled_at",
+            "hotel_id",
+            "total",
+            "cancellation_fee",
+            postgresql_where=text("status = 'cancelled'"),
+            sqlite_where=text("status = 'cancelled'"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -77,7 +77,8 @@ class Refund(HotelScoped, TimestampMixin, db.Model):
     status: Mapped[RefundStatus] = mapped_column(str_enum(RefundStatus), default=RefundStatus.PENDING)
     reason: Mapped[str] = mapped_column(String(300), default="")
     # Which order line's cancellation caused it, if any.
-    order_line_id: Mapped[int | None] = mapped_column(ForeignKey("order_line.id"))
+    # Indexed: the dashboards ask what was refunded for each cancelled line.
+    order_line_id: Mapped[int | None] = mapped_column(ForeignKey("order_line.id"), index=True)
     staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"))
     external_id: Mapped[str | None] = mapped_column(String(255), unique=True)  # Stripe "re_…"
     failure_reason: Mapped[str | None] = mapped_column(String(120))

@@ -7,7 +7,14 @@ history does not know) and its share now, and add the difference with one upsert
 key. The upserts run in the flush's own transaction, so a rollback takes them back
 with the lines; keys are written in sorted order so two bookings never deadlock.
 
-Code that writes ``order_line`` without the ORM (bulk ``UPDATE``, a benchmark's bulk
+The same differences, summed per hotel and day, keep ``HotelSalesDay`` (what the group
+dashboard reads). The same flush keeps the attach rate's roll-up: ``StayPaidLines`` counts each stay's
+paid lines (booked, above zero) and ``ArrivalDay`` the stays arriving per hotel and day
+and how many of them have a paid line. A stay's count is changed with one upsert that
+returns the new count under the row's lock, so whether the stay just got its first paid
+line (or lost its last) is decided exactly once even when two bookings race.
+
+Code that writes ``order_line`` (or ``stay``) without the ORM (bulk ``UPDATE``, a benchmark's bulk
 ``INSERT``) must call :func:`rebuild` afterwards; ``flask lobby rebuild-sales-days``
 does it for every hotel. A stay's arrival is taken as fixed: nothing changes it after
 check-in (a line's "before arrival" would otherwise need recomputing).
@@ -20,11 +27,22 @@ from datetime import date, datetime
 from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import delete, event, insert, inspect, select, text
+from sqlalchemy import case, delete, event, func, insert, inspect, select, text
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from app.extensions import db
-from app.models import Hotel, LineStatus, Order, OrderLine, SalesDay, Stay
+from app.models import (
+    ArrivalDay,
+    Hotel,
+    HotelSalesDay,
+    LineStatus,
+    Order,
+    OrderLine,
+    SalesDay,
+    Stay,
+    StayPaidLines,
+)
 from app.services import upsert
 from app.services.locking import write_transaction
 
@@ -78,6 +96,8 @@ class _Changes:
         self.totals: dict[Key, list[int]] = defaultdict(lambda: [0, 0])
         self._zones: dict[int, ZoneInfo] = {}
         self._arrivals: dict[int, date] = {}
+        self.paid: dict[int, int] = defaultdict(int)  # stay id -> change in its paid lines
+        self.arrivals: dict[tuple[int, date], list[int]] = defaultdict(lambda: [0, 0])  # stays, with extra
 
     def add(self, line: OrderLine, values: _Values, sign: int) -> None:
         if values.placed_at is None:  # a cart line: skip the lookups below
@@ -88,14 +108,31 @@ class _Changes:
             self.totals[key][0] += sign * bookings
             self.totals[key][1] += sign * revenue
 
+    def add_paid(self, line: OrderLine, before: _Values | None, now: _Values | None) -> None:
+        """Note a line that starts or stops being a paid extra (the attach rate's definition)."""
+        change = _is_paid(now) - _is_paid(before)
+        if change:
+            self.paid[self._stay_id(line)] += change
+
+    def add_stay(self, hotel_id: int, arrival: date, stays: int, with_extra: int) -> None:
+        counters = self.arrivals[(hotel_id, arrival)]
+        counters[0] += stays
+        counters[1] += with_extra
+
     def _zone(self, hotel_id: int) -> ZoneInfo:
         if hotel_id not in self._zones:
             self._zones[hotel_id] = self.session.get(Hotel, hotel_id).tz
         return self._zones[hotel_id]
 
-    def _arrival(self, line: OrderLine) -> date:
+    @staticmethod
+    def _stay_id(line: OrderLine) -> int:
         order: Order = line.order
-        stay_id = order.stay_id if order.stay_id is not None else order.stay.id
+        return order.stay_id if order.stay_id is not None else order.stay.id
+
+    def _arrival(self, line: OrderLine) -> date:
+        return self._arrival_of(self._stay_id(line))
+
+    def _arrival_of(self, stay_id: int) -> date:
         if stay_id not in self._arrivals:
             self._arrivals[stay_id] = self.session.get(Stay, stay_id).arrival
         return self._arrivals[stay_id]
@@ -104,6 +141,38 @@ class _Changes:
         changed = {key: delta for key, delta in self.totals.items() if delta[0] or delta[1]}
         if changed:
             _upsert(self.session, sorted(changed.items()))
+            _upsert_hotel_days(self.session, _per_hotel_day(changed.items()))
+        for stay_id, change in sorted(self.paid.items()):
+            if change:
+                self._count_paid(stay_id, change)
+        moved = [(key, values) for key, values in sorted(self.arrivals.items()) if values[0] or values[1]]
+        for (hotel_id, day), (stays, with_extra) in moved:
+            upsert.add_to_counters(
+                self.session,
+                ArrivalDay,
+                {"hotel_id": hotel_id, "day": day, "stays": stays, "with_extra": with_extra},
+                conflict=["hotel_id", "day"],
+                add=["stays", "with_extra"],
+            )
+
+    def _count_paid(self, stay_id: int, change: int) -> None:
+        """Add ``change`` to the stay's paid lines; if that crosses zero, so does its arrival day."""
+        stay = self.session.get(Stay, stay_id)
+        table = StayPaidLines.__table__
+        dialect = postgresql if self.session.get_bind().dialect.name == "postgresql" else sqlite
+        statement = dialect.insert(table).values(stay_id=stay_id, hotel_id=stay.hotel_id, lines=change)
+        statement = statement.on_conflict_do_update(
+            index_elements=["stay_id"], set_={"lines": table.c.lines + statement.excluded.lines}
+        ).returning(table.c.lines)
+        now = self.session.execute(statement).scalar_one()
+        before = now - change
+        if (before > 0) != (now > 0):
+            self.add_stay(stay.hotel_id, self._arrival_of(stay_id), 0, 1 if now > 0 else -1)
+
+
+def _is_paid(values: _Values | None) -> int:
+    """1 for a booked line above zero (a paid extra, as the attach rate counts it), else 0."""
+    return int(values is not None and values.status == LineStatus.BOOKED and (values.total or 0) > 0)
 
 
 def _current(line: OrderLine) -> _Values:
@@ -154,7 +223,12 @@ def _keep_sales_days(session: Session, _context, _instances) -> None:
     for line in session.new:
         if isinstance(line, OrderLine):
             changes.add(line, _current(line), +1)
+            changes.add_paid(line, None, _current(line))
+        elif isinstance(line, Stay):
+            _new_stay(changes, line)
     for line in session.dirty:
+        if isinstance(line, Stay):
+            _moved_stay(changes, line)
         if not isinstance(line, OrderLine):
             continue
         state = inspect(line)
@@ -166,6 +240,7 @@ def _keep_sales_days(session: Session, _context, _instances) -> None:
             continue
         changes.add(line, before, -1)
         changes.add(line, _current(line), +1)
+        changes.add_paid(line, before, _current(line))
     for line in session.deleted:
         if isinstance(line, OrderLine):
             before = _as_written(line)
@@ -173,13 +248,46 @@ def _keep_sales_days(session: Session, _context, _instances) -> None:
                 unknown.append(line)
                 continue
             changes.add(line, before, -1)
+            changes.add_paid(line, before, None)
+        elif isinstance(line, Stay):
+            _deleted_stay(changes, line)
     if unknown:
         stored = _stored(session, [line.id for line in unknown])
         for line in unknown:
             changes.add(line, stored[line.id], -1)
-            if line not in session.deleted:
-                changes.add(line, _current(line), +1)
+            now = None if line in session.deleted else _current(line)
+            if now is not None:
+                changes.add(line, now, +1)
+            changes.add_paid(line, stored[line.id], now)
     changes.write()
+
+
+def _new_stay(changes: _Changes, stay: Stay) -> None:
+    hotel_id = stay.hotel_id if stay.hotel_id is not None else stay.hotel.id
+    changes.add_stay(hotel_id, stay.arrival, 1, 0)
+
+
+def _paid_lines(session: Session, stay_id: int) -> int:
+    return session.scalar(select(StayPaidLines.lines).where(StayPaidLines.stay_id == stay_id)) or 0
+
+
+def _moved_stay(changes: _Changes, stay: Stay) -> None:
+    """A stay whose arrival changed (the PMS moved a booking) moves to its new arrival day."""
+    history = inspect(stay).attrs["arrival"].history
+    if not history.has_changes() or not history.deleted or history.deleted[0] == stay.arrival:
+        return
+    with_extra = int(_paid_lines(changes.session, stay.id) > 0)
+    changes.add_stay(stay.hotel_id, history.deleted[0], -1, -with_extra)
+    changes.add_stay(stay.hotel_id, stay.arrival, 1, with_extra)
+
+
+def _deleted_stay(changes: _Changes, stay: Stay) -> None:
+    state = inspect(stay)
+    history = state.attrs["arrival"].history
+    arrival = history.deleted[0] if history.deleted else stay.arrival
+    with_extra = int(_paid_lines(changes.session, stay.id) > 0)
+    changes.session.execute(delete(StayPaidLines).where(StayPaidLines.stay_id == stay.id))
+    changes.add_stay(stay.hotel_id, arrival, -1, -with_extra)
 
 
 def _row(key: Key, values: list[int]) -> dict:
@@ -209,6 +317,27 @@ def _upsert(session: Session, deltas: list[tuple[Key, list[int]]]) -> None:
         )
 
 
+def _per_hotel_day(deltas) -> list[tuple[tuple[int, date], list[int]]]:
+    """(bookings, revenue) differences summed per hotel and day: ``HotelSalesDay``'s keys, sorted."""
+    days: dict[tuple[int, date], list[int]] = defaultdict(lambda: [0, 0])
+    for (hotel_id, _service, day, *_rest), (bookings, revenue) in deltas:
+        days[(hotel_id, day)][0] += bookings
+        days[(hotel_id, day)][1] += revenue
+    return sorted(days.items())
+
+
+def _upsert_hotel_days(session: Session, deltas: list[tuple[tuple[int, date], list[int]]]) -> None:
+    for (hotel_id, day), (bookings, revenue) in deltas:
+        if bookings or revenue:
+            upsert.add_to_counters(
+                session,
+                HotelSalesDay,
+                {"hotel_id": hotel_id, "day": day, "bookings": bookings, "revenue": revenue},
+                conflict=["hotel_id", "day"],
+                add=["bookings", "revenue"],
+            )
+
+
 def rebuild(hotel: Hotel) -> int:
     """Recompute a hotel's roll-up from its lines (streamed, summed per key); returns the rows written.
 
@@ -220,7 +349,7 @@ def rebuild(hotel: Hotel) -> int:
     totals: dict[Key, list[int]] = defaultdict(lambda: [0, 0])
     with write_transaction() as session:
         if session.get_bind().dialect.name == "postgresql":
-            session.execute(text("LOCK TABLE sales_day IN EXCLUSIVE MODE"))
+            session.execute(text("LOCK TABLE sales_day, hotel_sales_day IN EXCLUSIVE MODE"))
         lines = session.execute(
             select(
                 Stay.arrival,
@@ -244,4 +373,47 @@ def rebuild(hotel: Hotel) -> int:
         rows = [_row(key, values) for key, values in sorted(totals.items())]
         for start in range(0, len(rows), _BATCH):
             session.execute(insert(SalesDay.__table__), rows[start : start + _BATCH])
+        session.execute(delete(HotelSalesDay).where(HotelSalesDay.hotel_id == hotel.id))
+        days = [
+            {"hotel_id": hotel_id, "day": day, "bookings": bookings, "revenue": revenue}
+            for (hotel_id, day), (bookings, revenue) in _per_hotel_day(totals.items())
+        ]
+        for start in range(0, len(days), _BATCH):
+            session.execute(insert(HotelSalesDay.__table__), days[start : start + _BATCH])
+        rebuild_arrivals(session, [hotel.id])
     return len(rows)
+
+
+def rebuild_arrivals(session: Session, hotel_ids: list[int]) -> None:
+    """Recompute the attach rate's roll-up (paid lines per stay, stays per arrival day) in SQL.
+
+    The caller holds the write transaction (and on PostgreSQL the roll-ups' locks).
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("LOCK TABLE stay_paid_lines, arrival_day IN EXCLUSIVE MODE"))
+    session.execute(delete(StayPaidLines).where(StayPaidLines.hotel_id.in_(hotel_ids)))
+    session.execute(delete(ArrivalDay).where(ArrivalDay.hotel_id.in_(hotel_ids)))
+    session.execute(
+        insert(StayPaidLines).from_select(
+            ["stay_id", "hotel_id", "lines"],
+            select(Stay.id, Stay.hotel_id, func.count())
+            .join(Order, Order.stay_id == Stay.id)
+            .join(OrderLine, OrderLine.order_id == Order.id)
+            .where(Stay.hotel_id.in_(hotel_ids), OrderLine.status == LineStatus.BOOKED, OrderLine.total > 0)
+            .group_by(Stay.id, Stay.hotel_id),
+        )
+    )
+    session.execute(
+        insert(ArrivalDay).from_select(
+            ["hotel_id", "day", "stays", "with_extra"],
+            select(
+                Stay.hotel_id,
+                Stay.arrival,
+                func.count(),
+                func.sum(case((StayPaidLines.lines > 0, 1), else_=0)),
+            )
+            .outerjoin(StayPaidLines, StayPaidLines.stay_id == Stay.id)
+            .where(Stay.hotel_id.in_(hotel_ids))
+            .group_by(Stay.hotel_id, Stay.arrival),
+        )
+    )

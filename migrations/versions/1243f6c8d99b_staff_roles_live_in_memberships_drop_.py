@@ -1,7 +1,7 @@
 """staff roles live in memberships: drop staff_user.role
 
 Revision ID: 1243f6c8d99b
-Revises: e55cce2da378
+Revises: 75be4f20a85e
 Create Date: 2026-12-04 23:31:00
 
 """
@@ -11,7 +11,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "1243f6c8d99b"
-down_revision = "e55cce2da378"
+down_revision = "75be4f20a85e"
 branch_labels = None
 depends_on = None
 

@@ -32,14 +32,14 @@ def test_the_switcher_takes_her_to_the_hotel_she_manages(browser: Browser, app, 
     switcher = page.get_by_label("Hotel you are working in")
     expect(switcher).to_be_visible()
     expect(page.locator(".staff-bar .brand")).to_have_text("Test Lodge")
-    expect(page.get_by_role("link", name="Catalog")).to_have_count(0)
+    expect(page.get_by_role("link", name="Catalog", exact=True)).to_have_count(0)
     page.screenshot(path=ARTIFACTS / "staff-switcher-desktop.png")
 
     switcher.select_option(label="Beach Resort · Manager")
     page.get_by_role("button", name="Switch hotel").click()
     expect(page.locator(".staff-bar .brand")).to_have_text("Beach Resort")
-    expect(page.get_by_role("link", name="Catalog")).to_be_visible()
-    page.get_by_role("link", name="Catalog").click()
+    expect(page.get_by_role("link", name="Catalog", exact=True)).to_be_visible()
+    page.get_by_role("link", name="Catalog", exact=True).click()
     expect(page.get_by_role("link", name="Kayak trip")).to_be_visible()
     page.screenshot(path=ARTIFACTS / "staff-switcher-desktop-switched.png")
 

@@ -12,8 +12,10 @@ from sqlalchemy import case, delete, func, select
 from app import clock
 from app.extensions import db
 from app.models import (
+    ArrivalDay,
     GuestRequest,
     Hotel,
+    HotelSalesDay,
     LineStatus,
     Order,
     OrderLine,
@@ -26,8 +28,9 @@ from app.models import (
     StaffRole,
     StaffUser,
     Stay,
+    StayPaidLines,
 )
-from app.services import approvals, cancellations, ordering, payments, planning, sales_days
+from app.services import analytics, approvals, cancellations, ordering, payments, planning, sales_days
 from tests import factories
 from tests.conftest import utc
 from tests.staff import make_staff
@@ -86,7 +89,39 @@ def roll_up(hotel_id: int) -> dict[tuple, tuple[int, int]]:
             SalesDay.revenue,
         ).where(SalesDay.hotel_id == hotel_id)
     )
-    return {tuple(row[:5]): (row[5], row[6]) for row in rows if (row[5], row[6]) != (0, 0)}
+    found = {tuple(row[:5]): (row[5], row[6]) for row in rows if (row[5], row[6]) != (0, 0)}
+    # Each check of the roll-up checks its per-hotel sums too (the group dashboard reads those).
+    per_day = defaultdict(lambda: [0, 0])
+    for (_service, day, *_rest), (bookings, revenue) in found.items():
+        per_day[day][0] += bookings
+        per_day[day][1] += revenue
+    hotel_days = db.session.execute(
+        select(HotelSalesDay.day, HotelSalesDay.bookings, HotelSalesDay.revenue).where(
+            HotelSalesDay.hotel_id == hotel_id
+        )
+    )
+    assert {day: (b, r) for day, b, r in hotel_days if (b, r) != (0, 0)} == {
+        day: tuple(values) for day, values in per_day.items() if values != [0, 0]
+    }
+    return found
+
+
+def live_arrivals(hotel_id: int) -> dict:
+    """The attach rate per arrival day as the hotel dashboard counts it, straight from the stays."""
+    hotel = db.session.get(Hotel, hotel_id)
+    days = db.session.scalars(select(Stay.arrival).where(Stay.hotel_id == hotel_id).distinct())
+    found = {}
+    for day in days:
+        figures = analytics.attach_rate(hotel, analytics.Period(day, day))
+        found[day] = (figures.stays, figures.with_extra)
+    return found
+
+
+def arrivals_roll_up(hotel_id: int) -> dict:
+    rows = db.session.execute(
+        select(ArrivalDay.day, ArrivalDay.stays, ArrivalDay.with_extra).where(ArrivalDay.hotel_id == hotel_id)
+    )
+    return {day: (stays, with_extra) for day, stays, with_extra in rows if (stays, with_extra) != (0, 0)}
 
 
 def slot_on(world, day_offset: int, which: int = 0) -> int:
@@ -146,6 +181,8 @@ def test_the_roll_up_follows_every_booking_step_and_equals_the_lines(app, lodge,
     farm_yes = book(garcia, world, "farm_visit", 2, which=1)
     farm_no = book(garcia, world, "farm_visit", 3, which=1)
     assert direct_aggregate(hotel_id) == roll_up(hotel_id) != {}
+    assert arrivals_roll_up(hotel_id) == live_arrivals(hotel_id)
+    assert arrivals_roll_up(hotel_id)[garcia.arrival] == (2, 1)  # Garcia's riding; Novak has nothing
 
     # Before arrival, by card: held, then the hold runs out and the lines go back to the cart.
     monkeypatch.setitem(app.config, "STRIPE_SECRET_KEY", "sk_test_lobby")
@@ -158,6 +195,7 @@ def test_the_roll_up_follows_every_booking_step_and_equals_the_lines(app, lodge,
     frozen_now(utc(2026, 3, 10, 22, 50))
     assert ordering.release_expired_holds(clock.now()) == 1
     assert direct_aggregate(hotel_id) == roll_up(hotel_id)
+    assert arrivals_roll_up(hotel_id)[early.arrival] == (1, 0)  # a held line is not a paid extra
     # ... and is booked on the room instead, still on the 10th in Vienna.
     ordering.checkout(early, PaymentMethod.ROOM)
 
@@ -190,6 +228,7 @@ def test_the_roll_up_follows_every_booking_step_and_equals_the_lines(app, lodge,
 
     expected = direct_aggregate(hotel_id)
     assert roll_up(hotel_id) == expected
+    assert arrivals_roll_up(hotel_id) == live_arrivals(hotel_id)
     march_10, march_11 = world.today, world.today + timedelta(days=1)
     riding_id, farm_id = world.services["horse_riding"], world.services["farm_visit"]
     assert expected == {
@@ -227,6 +266,44 @@ def test_the_roll_up_follows_every_booking_step_and_equals_the_lines(app, lodge,
     db.session.commit()
     assert roll_up(hotel_id) == direct_aggregate(hotel_id)
     assert (farm_id, march_11, "", "", False) not in roll_up(hotel_id)
+    assert arrivals_roll_up(hotel_id) == live_arrivals(hotel_id)
+
+
+def test_the_arrivals_roll_up_follows_stays_and_their_paid_lines(app, lodge):
+    """Stays come, move their arrival (a PMS update) and go; lines cross zero and back."""
+    world = lodge
+    hotel_id = world.hotel_id
+    hotel = db.session.get(Hotel, hotel_id)
+    garcia = db.session.get(Stay, world.stays["garcia"])
+    order = book(garcia, world, "horse_riding", 1)
+    second = book(garcia, world, "horse_riding", 2)
+    assert arrivals_roll_up(hotel_id)[garcia.arrival] == (2, 1)
+    # One of two paid lines cancelled: still a stay with an extra; both: not any more.
+    cancellations.cancel_line(garcia, order.lines[0].id)
+    assert arrivals_roll_up(hotel_id)[garcia.arrival] == (2, 1)
+    line = db.session.get(OrderLine, second.lines[0].id)
+    line.total = 0  # made free by the desk: no longer a paid extra
+    db.session.commit()
+    assert arrivals_roll_up(hotel_id)[garcia.arrival] == (2, 0) == live_arrivals(hotel_id)[garcia.arrival]
+    line.total = 4000
+    db.session.commit()
+    # The PMS moves Garcia's arrival: the stay and its extra move with it.
+    moved_to = garcia.arrival - timedelta(days=2)
+    before = garcia.arrival
+    garcia.arrival = moved_to
+    db.session.commit()
+    assert arrivals_roll_up(hotel_id)[moved_to] == (1, 1)
+    assert arrivals_roll_up(hotel_id)[before] == (1, 0)  # Novak stays
+    assert arrivals_roll_up(hotel_id) == live_arrivals(hotel_id)
+    # A new stay counts on its arrival day; deleted, it leaves it.
+    walk_in = factories.make_stay(
+        hotel, room="406", surname="Walker", arrival=world.today + timedelta(days=9)
+    )
+    assert arrivals_roll_up(hotel_id)[walk_in.arrival] == (1, 0)
+    db.session.delete(walk_in)
+    db.session.commit()
+    assert world.today + timedelta(days=9) not in arrivals_roll_up(hotel_id)
+    assert arrivals_roll_up(hotel_id) == live_arrivals(hotel_id)
 
 
 def test_rebuild_recomputes_rows_written_without_the_orm(app, lodge):
@@ -236,7 +313,12 @@ def test_rebuild_recomputes_rows_written_without_the_orm(app, lodge):
     book(garcia, world, "horse_riding", 2)
     expected = roll_up(world.hotel_id)
     assert sum(bookings for bookings, _revenue in expected.values()) == 2
+    arrivals = arrivals_roll_up(world.hotel_id)
+    assert arrivals == live_arrivals(world.hotel_id) != {}
     db.session.execute(delete(SalesDay))
+    db.session.execute(delete(HotelSalesDay))
+    db.session.execute(delete(StayPaidLines))
+    db.session.execute(delete(ArrivalDay))
     db.session.commit()
     assert roll_up(world.hotel_id) == {}
 
@@ -245,6 +327,8 @@ def test_rebuild_recomputes_rows_written_without_the_orm(app, lodge):
     assert "test-lodge: 2 rows" in result.output
     db.session.expire_all()
     assert roll_up(world.hotel_id) == expected == direct_aggregate(world.hotel_id)
+    assert arrivals_roll_up(world.hotel_id) == arrivals
     # Running it twice changes nothing.
     assert sales_days.rebuild(db.session.get(Hotel, world.hotel_id)) == 2
     assert roll_up(world.hotel_id) == expected
+    assert arrivals_roll_up(world.hotel_id) == arrivals
