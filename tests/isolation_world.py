@@ -23,6 +23,7 @@ from app.models import (
     ArrivalImport,
     DeliveryStatus,
     Hotel,
+    HotelGroup,
     MessageKind,
     MessageStatus,
     OutboundMessage,
@@ -69,6 +70,8 @@ class HotelWorld:
     guest_room: str = ""
     guest_surname: str = ""
     staff_emails: dict[StaffRole, str] = field(default_factory=dict)
+    group_office_email: str = ""  # an account of the hotel's group's office (each hotel has its own group)
+    group_office_name: str = ""
     staff_names: dict[StaffRole, str] = field(default_factory=dict)
     api_token: str = ""
     pms_webhook_secret: str = ""
@@ -143,6 +146,16 @@ def build_hotel(slug: str, name: str, surname: str, room: str, currency: str) ->
     for role in StaffRole:
         staff[role], staff_names[role] = f"{role.value}@{slug}.test", f"{initial} {role.value}"
         staff_accounts.create_staff(hotel, staff[role], PASSWORD, role, name=staff_names[role])
+    # Each hotel in a group of its own, with its office: A's office works in A as a manager, never in B.
+    group = HotelGroup(slug=f"{slug}-group", name=f"{initial} Group", reporting_currency=currency)
+    db.session.add(group)
+    db.session.flush()
+    hotel.group_id = group.id
+    office_email = f"office@{slug}.test"
+    office = staff_accounts.create_staff(
+        hotel, office_email, PASSWORD, StaffRole.RECEPTIONIST, name=f"{initial} Office"
+    )
+    office.group_id = group.id
     # The account routes name by id (role, active): not an actor of the walk, who would lock itself out.
     spare = staff_accounts.create_staff(
         hotel, f"spare@{slug}.test", PASSWORD, StaffRole.RECEPTIONIST, name=f"{initial} Spare"
@@ -281,6 +294,8 @@ def build_hotel(slug: str, name: str, surname: str, room: str, currency: str) ->
         f"{initial} PMS key",
         f"{initial} Spare key",
         f"{initial} Spare",
+        f"{initial} Group",
+        f"{initial} Office",
         f"{initial} hook",
         f"hooks.{slug}.example",
         f"{slug}-arrivals.csv",
@@ -299,6 +314,8 @@ def build_hotel(slug: str, name: str, surname: str, room: str, currency: str) ->
         guest_room=room,
         guest_surname=surname,
         staff_emails=staff,
+        group_office_email=office_email,
+        group_office_name=office.name,
         staff_names=staff_names,
         api_token=token,
         pms_webhook_secret=pms_secret,

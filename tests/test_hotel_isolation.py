@@ -156,7 +156,8 @@ SESSION_ENDING = ("guest.signout", "auth.signout")
 REFUSED_BEFORE_LOOKUP: dict[str, str] = {}
 
 DENIED = {401, 403, 404}
-ACTORS = ["anonymous", "guest", "receptionist", "manager", "admin", "api_key"]
+# "group": an account of hotel A's group's office (a manager in every hotel of A's group; B is in another).
+ACTORS = ["anonymous", "guest", "receptionist", "manager", "admin", "group", "api_key"]
 SIGNED_IN = ACTORS[1:]  # an anonymous visitor can change nothing of A's to walk with
 
 
@@ -301,6 +302,10 @@ def actor_client(app, actor: str, a: HotelWorld):
     elif actor == "api_key":
         token = ""
         headers["Authorization"] = f"Bearer {a.api_token}"
+    elif actor == "group":
+        answer = pages.sign_in(a.group_office_email)
+        assert answer.status_code == 302, "A's group office could not sign in"
+        token = pages.csrf("/desk/")
     else:
         answer = pages.sign_in(a.staff_emails[StaffRole(actor)])
         assert answer.status_code == 302, f"A's {actor} could not sign in"
@@ -489,7 +494,7 @@ def still_who_they_were(client, actor: str, a: HotelWorld, headers: dict[str, st
         ok = to_sign_in(response)
     else:
         path, response = "/desk/", client.get("/desk/")
-        name = a.staff_names[StaffRole(actor)]
+        name = a.group_office_name if actor == "group" else a.staff_names[StaffRole(actor)]
         ok = response.status_code == 200 and name in response.get_data(as_text=True)
     problem = "" if ok else "after the walk the client is no longer A's actor"
     return [Answer(actor, "(identity)", "GET", path, response.status_code, problem)] if problem else []
