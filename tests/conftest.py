@@ -114,6 +114,23 @@ class GuestActions(FormActions):
         return self.client.get(f"/s/{token}")
 
 
+class OnSite:
+    """A test client that sends every request to one site: a host name, or a path prefix."""
+
+    def __init__(self, client, base: str, prefix: str = ""):
+        self.client, self.base, self.prefix = client, base, prefix
+
+    def get(self, path: str, **kwargs):
+        return self.client.get(self.prefix + path, base_url=self.base, **kwargs)
+
+    def post(self, path: str, **kwargs):
+        return self.client.post(self.prefix + path, base_url=self.base, **kwargs)
+
+
+def on(client, base: str, prefix: str = "") -> GuestActions:
+    return GuestActions(OnSite(client, base, prefix))
+
+
 @pytest.fixture
 def guest(client) -> GuestActions:
     return GuestActions(client)

@@ -15,6 +15,25 @@ FACE_TEXTS = ("name", "house_rules")
 FACE_TEXT_LABELS = {"name": _l("Hotel name"), "house_rules": _l("House rules")}
 
 
+def currency_field(description: str):
+    """A hotel's currency, on its face page and when it is opened (the service checks the code)."""
+    return text_field(
+        _l("Currency"),
+        limit=3,
+        required=_l("Please enter a currency code of ISO 4217, such as EUR or VND."),
+        description=description,
+    )
+
+
+def timezone_field():
+    return text_field(
+        _l("Time zone"),
+        limit=64,
+        required=_l("Please enter a time zone such as Europe/Vienna or Asia/Ho_Chi_Minh."),
+        description=_l("As in the time zone database, such as Asia/Ho_Chi_Minh."),
+    )
+
+
 class HotelFaceForm(LobbyForm):
     brand_color = ColorField(
         _l("Brand colour"),
@@ -26,18 +45,8 @@ class HotelFaceForm(LobbyForm):
     )
     enabled_locales = MultiCheckboxField(_l("Languages guests can choose"))
     default_locale = choice_field(_l("Default language"))
-    currency = text_field(
-        _l("Currency"),
-        limit=3,
-        required=_l("Please enter a currency code of ISO 4217, such as EUR or VND."),
-        description=_l("ISO 4217 code. It cannot change once guests have ordered."),
-    )
-    timezone = text_field(
-        _l("Time zone"),
-        limit=64,
-        required=_l("Please enter a time zone such as Europe/Vienna or Asia/Ho_Chi_Minh."),
-        description=_l("As in the time zone database, such as Asia/Ho_Chi_Minh."),
-    )
+    currency = currency_field(_l("ISO 4217 code. It cannot change once guests have ordered."))
+    timezone = timezone_field()
     contact_email = text_field(_l("Contact email"), limit=254, kind=EmailField)
     contact_phone = text_field(_l("Contact phone"), limit=40)
     address = text_field(_l("Address"), limit=300, kind=TextAreaField)

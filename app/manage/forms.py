@@ -6,6 +6,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, EmailField, PasswordField, SelectChoice, StringField, TextAreaField
 from wtforms.validators import InputRequired, Optional, Regexp
 
+from app.manage.face_forms import currency_field, timezone_field
 from app.models import ServiceTag
 from app.models.ages import OLDEST_CHILD
 from app.web.fields import MoneyField, WholeNumberField, choice_field, date_field, text_field
@@ -233,18 +234,8 @@ class NewHotelForm(LobbyForm):
         required=_l("Please enter a short name."),
         description=_l("Lower-case letters, digits and hyphens; part of the hotel's web address (/h/…)."),
     )
-    currency = text_field(
-        _l("Currency"),
-        limit=3,
-        required=_l("Please enter a currency."),
-        description=_l("Three-letter ISO code, such as EUR, MYR or GEL."),
-    )
-    timezone = text_field(
-        _l("Time zone"),
-        limit=64,
-        required=_l("Please enter a time zone."),
-        description=_l("As in Asia/Kuala_Lumpur or Europe/Berlin."),
-    )
+    currency = currency_field(_l("Three-letter ISO code, such as EUR, MYR or GEL."))
+    timezone = timezone_field()
     languages = choice_field(_l("Languages guests can choose"), kind=MultiCheckboxField)
     default_locale = choice_field(_l("Default language"))
 

@@ -43,7 +43,7 @@ def hotel_new():
             form.default_locale.data,
         )
         try:
-            hotel = hotel_setup.create_hotel(new, admin=current_user, group=group)
+            hotel = hotel_setup.create_hotel(new, admin=current_user._get_current_object(), group=group)
         except hotel_setup.SetupError as error:
             getattr(form, error.field).errors.append(str(error.message))
             status = error.status

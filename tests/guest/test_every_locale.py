@@ -28,6 +28,7 @@ from app.models import (
     WaitlistEntry,
     WaitlistStatus,
 )
+from app.seed.catalog_data import HOTEL
 from app.seed.demo import DEMO_STAFF, DEMO_STAFF_PASSWORD
 from app.services import api_tokens, arrival_imports
 from config import Config
@@ -156,10 +157,13 @@ def render(guest, path: str, locale: str) -> str:
     return guest.client.get(path).get_data(as_text=True)
 
 
-# Names are names in every language; the picker names each language in itself on every page.
-ALLOWED_SAME = {"Langbiang Highland Lodge", "Garcia", "Elena", "Lobby"} | {
-    Locale.parse(code).get_display_name(code).capitalize() for code in Config.LANGUAGES
-}
+# Names are names in every language, and so are the hotel's contact details (its About section);
+# the picker names each language in itself on every page.
+ALLOWED_SAME = (
+    {"Langbiang Highland Lodge", "Garcia", "Elena", "Lobby"}
+    | {HOTEL[detail] for detail in ("contact_email", "contact_phone", "address")}
+    | {Locale.parse(code).get_display_name(code).capitalize() for code in Config.LANGUAGES}
+)
 
 
 @pytest.mark.parametrize("locale", OTHER_LOCALES)

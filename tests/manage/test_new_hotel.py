@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import AuditEntry, Hotel, HotelGroup, StaffMembership, StaffRole, StaffUser
-from app.services import hotel_setup
+from app.services import staff_access
 from tests.staff import make_staff
 
 
@@ -56,7 +56,7 @@ def test_create_hotel_in_a_group_with_an_admin(app, world, group):
         membership = db.session.scalar(select(StaffMembership).where(StaffMembership.hotel_id == hotel.id))
         assert (membership.staff_user_id, membership.role) == (ana.id, StaffRole.ADMIN)
         actions = set(db.session.scalars(select(AuditEntry.action).where(AuditEntry.hotel_id == hotel.id)))
-        assert actions == {"hotel.created", "staff.membership_added"}
+        assert actions == {"hotel.created", "staff.joined"}
 
 
 @pytest.mark.parametrize(
@@ -113,7 +113,7 @@ def test_the_group_office_opens_a_hotel_on_the_page(app, staff, world, group):
         hotel = db.session.scalar(select(Hotel).where(Hotel.slug == "lake"))
         assert (hotel.currency, hotel.enabled_locales, hotel.group_id) == ("CHF", ["ru", "en"], group)
         office = db.session.scalar(select(StaffUser).where(StaffUser.email == email))
-        assert hotel_setup.role_at(office, hotel.id) is StaffRole.ADMIN
+        assert staff_access.role_at(office, hotel.id) is StaffRole.ADMIN
     # The new hotel is one to copy this hotel's catalog into.
     assert "Lake Hotel" in staff.client.get("/manage/catalog/copy").get_data(as_text=True)
 

@@ -17,6 +17,7 @@ from app.models import (
     ExchangeRate,
     Hotel,
     HotelGroup,
+    HotelHost,
     Package,
     ResourcePool,
     Service,
@@ -26,9 +27,9 @@ from app.models import (
     StaffUser,
 )
 from app.seed.demo import DEMO_STAFF, DEMO_STAFF_PASSWORD, GROUP_OFFICE, TWO_HOTELS
-from app.services import catalog_copy, hotel_setup, photos
+from app.services import catalog_copy, hotel_setup, photos, staff_access
 from app.services.errors import LobbyError
-from tests.conftest import GuestActions
+from tests.conftest import on
 from tests.factories import make_pool, make_service, make_stay
 from tests.staff import StaffActions
 
@@ -127,11 +128,14 @@ def test_a_copy_into_an_empty_hotel_is_the_same_catalog_and_a_guest_there_can_bo
 
         stay = make_stay(target, room="12", surname="Ngo", children_ages=[])
         token = stay.access_token
+        # The new hotel's guests reach it on its own host name; the lodge's would not know them.
+        target.hosts.append(HotelHost(host="new.lobby.test"))
+        db.session.commit()
         riding = db.session.scalar(
             select(Service.id).where(Service.hotel_id == target.id, Service.code == "horse_riding")
         )
 
-    phone = GuestActions(app.test_client())
+    phone = on(app.test_client(), "http://new.lobby.test")
     assert phone.open_link(token).status_code == 302
     page = phone.client.get(f"/services/{riding}").get_data(as_text=True)
     slot = re.findall(r'name="slot" value="(\d+)"', page)[-1]
@@ -293,7 +297,7 @@ def test_who_may_copy(app, demo_template):
         assert catalog_copy.copy_targets(manager, lodge) == []
         # Dewi manages Kakheti but only receives guests at Langkawi: not enough to copy either way.
         assert not catalog_copy.may_copy(dewi, by_slug["kakheti"], by_slug["langkawi"])
-        assert hotel_setup.role_at(dewi, by_slug["kakheti"].id) is StaffRole.MANAGER
+        assert staff_access.role_at(dewi, by_slug["kakheti"].id) is StaffRole.MANAGER
     # The lodge's manager sees the page, with nowhere to copy to, and cannot post a hotel it does not manage.
     desk = _sign_in(app, DEMO_STAFF[1][0])
     page = desk.client.get("/manage/catalog/copy")
