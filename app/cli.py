@@ -12,7 +12,7 @@ from sqlalchemy import select
 from app.extensions import db
 
 if TYPE_CHECKING:
-    from app.models import Hotel
+    from app.models import Hotel, StaffUser
 
 
 def init_app(app: Flask) -> None:
@@ -118,18 +118,10 @@ def create_hotel_command(
     admin_email: str,
 ) -> None:
     """Create an empty hotel (then copy a catalog into it, or build one at /manage/catalog)."""
-    from app.models import StaffUser
-    from app.services import hotel_setup, staff_accounts
+    from app.services import hotel_setup
     from app.services.errors import LobbyError
 
-    admin = None
-    if admin_email:
-        email = staff_accounts.normalize_email(admin_email)
-        admin = db.session.scalar(select(StaffUser).where(StaffUser.email == email))
-        if admin is None:
-            raise click.ClickException(
-                f"No account {email}; create it first with `flask lobby create-staff`."
-            )
+    admin = _account_named(admin_email) if admin_email else None
     new = hotel_setup.NewHotel(
         slug, name, currency, timezone, languages.split(","), default_language, group_slug
     )
@@ -143,6 +135,64 @@ def create_hotel_command(
     click.echo(f"Created {hotel.slug} ({hotel.currency}, {hotel.timezone}, {languages}){group}.")
     if admin is not None:
         click.echo(f"{admin.email} is its admin.")
+
+
+@lobby.command("create-group")
+@click.argument("slug")
+@click.option("--name", required=True, help="The group's name, as its office sees it.")
+@click.option("--currency", required=True, help="ISO 4217 code the group dashboard converts totals to.")
+@click.option("--hotels", default="", help="Comma-separated slugs of hotels that join it at once.")
+def create_group_command(slug: str, name: str, currency: str, hotels: str) -> None:
+    """Create a hotel group (then `join-group` its hotels and name its office with `group-office`)."""
+    from app.services import hotel_groups
+    from app.services.errors import LobbyError
+
+    members = [_hotel_named(hotel_slug.strip()) for hotel_slug in hotels.split(",") if hotel_slug.strip()]
+    try:
+        group = hotel_groups.create_group(slug, name, currency)
+        for hotel in members:
+            hotel_groups.join_group(hotel, group)
+    except LobbyError as error:
+        raise click.ClickException(error.message) from error
+    joined = f", with {', '.join(hotel.slug for hotel in members)}" if members else ""
+    click.echo(f"Created group {group.slug} ({group.reporting_currency}){joined}.")
+
+
+@lobby.command("join-group")
+@click.argument("hotel_slug")
+@click.argument("group_slug")
+def join_group_command(hotel_slug: str, group_slug: str) -> None:
+    """Put a hotel in a group: the group's office works in it and sees it on the group dashboard."""
+    from app.services import hotel_groups
+    from app.services.errors import LobbyError
+
+    hotel = _hotel_named(hotel_slug)
+    try:
+        hotel_groups.join_group(hotel, hotel_groups.group_named(group_slug))
+    except LobbyError as error:
+        raise click.ClickException(error.message) from error
+    click.echo(f"{hotel.slug} is in group {group_slug}.")
+
+
+@lobby.command("group-office")
+@click.argument("email")
+@click.option("--group", "group_slug", default="", help="The group whose office they join.")
+@click.option("--none", "leave", is_flag=True, help="Take them out of any group's office.")
+def group_office_command(email: str, group_slug: str, leave: bool) -> None:
+    """Make an existing account part of a group's office (every hotel of the group, its dashboard)."""
+    from app.services import hotel_groups
+    from app.services.errors import LobbyError
+
+    if leave == bool(group_slug):
+        raise click.UsageError("Give either --group SLUG or --none.")
+    user = _account_named(email)
+    try:
+        group = None if leave else hotel_groups.group_named(group_slug)
+        hotel_groups.set_group_office(user, group)
+    except LobbyError as error:
+        raise click.ClickException(error.message) from error
+    where = f"the office of group {group.slug}" if group else "no group's office"
+    click.echo(f"{user.email} is in {where}; it applies from their next sign-in.")
 
 
 @lobby.command("reconcile-payments")
@@ -172,6 +222,18 @@ def rebuild_sales_days_command() -> None:
     for hotel in db.session.scalars(select(Hotel).order_by(Hotel.id)).all():
         rows = sales_days.rebuild(hotel)
         click.echo(f"{hotel.slug}: {rows} rows")
+
+
+def _account_named(email: str) -> StaffUser:
+    """The staff account with this email, or a message saying how to make one."""
+    from app.models import StaffUser
+    from app.services import staff_accounts
+
+    email = staff_accounts.normalize_email(email)
+    user = db.session.scalar(select(StaffUser).where(StaffUser.email == email))
+    if user is None:
+        raise click.ClickException(f"No account {email}; create it first with `flask lobby create-staff`.")
+    return user
 
 
 def _hotel_named(slug: str) -> Hotel:

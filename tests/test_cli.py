@@ -67,3 +67,78 @@ def test_reconcile_without_stripe_keys_releases_holds_and_says_so(app, world):
     result = app.test_cli_runner().invoke(args=["lobby", "reconcile-payments"])
     assert result.exit_code == 0
     assert "0 holds released" in result.output
+
+
+def test_a_group_is_made_its_hotels_joined_and_its_office_named_from_the_command_line(app, world):
+    """What a group runs once when it switches Lobby on; its office then sees both hotels side by side."""
+    from app.models import AuditEntry, Hotel, HotelGroup
+    from tests.factories import make_hotel
+    from tests.staff import StaffActions, make_staff
+
+    with app.app_context():
+        make_hotel(slug="beach-resort", name={"en": "Beach Resort"}, currency="MYR")
+        db.session.commit()
+    office = make_staff(app, world.hotel_id, StaffRole.RECEPTIONIST, email="office@lodge.test")
+    runner = app.test_cli_runner()
+    made = runner.invoke(
+        args=[
+            "lobby",
+            "create-group",
+            "Coast",
+            "--name",
+            "Coast Hotels",
+            "--currency",
+            "eur",
+            "--hotels",
+            "test-lodge",
+        ]
+    )
+    assert made.exit_code == 0, made.output
+    assert "Created group coast (EUR), with test-lodge." in made.output
+    joined = runner.invoke(args=["lobby", "join-group", "beach-resort", "coast"])
+    assert joined.exit_code == 0, joined.output
+    named = runner.invoke(args=["lobby", "group-office", office, "--group", "coast"])
+    assert named.exit_code == 0, named.output
+    with app.app_context():
+        group = db.session.scalar(select(HotelGroup).where(HotelGroup.slug == "coast"))
+        assert sorted(hotel.slug for hotel in group.hotels) == ["beach-resort", "test-lodge"]
+        user = db.session.scalar(select(StaffUser).where(StaffUser.email == office))
+        assert user.group_id == group.id
+        beach = db.session.scalar(select(Hotel).where(Hotel.slug == "beach-resort"))
+        trail = db.session.scalars(select(AuditEntry.action).where(AuditEntry.hotel_id == beach.id)).all()
+        assert "hotel.group_changed" in trail
+
+    desk = StaffActions(app.test_client())
+    assert desk.sign_in(office).status_code == 302
+    dashboard = desk.client.get("/manage/group").get_data(as_text=True)
+    assert "Coast Hotels" in dashboard and "Beach Resort" in dashboard and "Test Lodge" in dashboard
+
+    assert runner.invoke(args=["lobby", "group-office", office, "--none"]).exit_code == 0
+    with app.app_context():
+        assert db.session.scalar(select(StaffUser.group_id).where(StaffUser.email == office)) is None
+
+
+def test_group_commands_refuse_what_cannot_be(app, world):
+    runner = app.test_cli_runner()
+    bad_currency = runner.invoke(
+        args=["lobby", "create-group", "coast", "--name", "Coast", "--currency", "XYZ"]
+    )
+    assert bad_currency.exit_code != 0 and "three-letter ISO code" in bad_currency.output
+    bad_slug = runner.invoke(
+        args=["lobby", "create-group", "Coast Hotels!", "--name", "Coast", "--currency", "EUR"]
+    )
+    assert bad_slug.exit_code != 0 and "lower-case letters" in bad_slug.output
+    assert (
+        runner.invoke(
+            args=["lobby", "create-group", "coast", "--name", "Coast", "--currency", "EUR"]
+        ).exit_code
+        == 0
+    )
+    again = runner.invoke(args=["lobby", "create-group", "coast", "--name", "Coast", "--currency", "EUR"])
+    assert again.exit_code != 0 and "already has the short name coast" in again.output
+    nowhere = runner.invoke(args=["lobby", "join-group", "test-lodge", "nowhere"])
+    assert nowhere.exit_code != 0 and "There is no hotel group nowhere" in nowhere.output
+    nobody = runner.invoke(args=["lobby", "group-office", "nobody@lodge.test", "--group", "coast"])
+    assert nobody.exit_code != 0 and "No account nobody@lodge.test" in nobody.output
+    both = runner.invoke(args=["lobby", "group-office", "nobody@lodge.test"])
+    assert both.exit_code != 0 and "--group SLUG or --none" in both.output
