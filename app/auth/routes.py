@@ -15,7 +15,7 @@ from app.services import staff_access, staff_accounts
 from app.web.forms import LanguageForm, PlainForm
 from app.web.locale import enabled_locales
 from app.web.redirects import safe_next
-from app.web.roles import CHOSEN_HOTEL
+from app.web.roles import CHOSEN_HOTEL, signed_in_staff
 from app.web.sessions import fresh_session
 
 
@@ -55,7 +55,7 @@ def signin():
 @bp.post("/signout")
 def signout():
     if PlainForm().validate_on_submit() and current_user.is_authenticated:
-        staff_accounts.end_all_sessions(current_user._get_current_object())
+        staff_accounts.end_all_sessions(signed_in_staff())
         logout_user()
         session.clear()
     return redirect(url_for("auth.signin"))
@@ -68,7 +68,7 @@ def language():
     form.lang.choices = [SelectChoice(code) for code in enabled_locales()]
     if form.validate_on_submit():
         if current_user.is_authenticated:
-            staff_accounts.remember_language(current_user._get_current_object(), form.lang.data)
+            staff_accounts.remember_language(signed_in_staff(), form.lang.data)
         else:
             session["lang"] = form.lang.data
     return redirect(safe_next(form.next.data, url_for("auth.signin")))
@@ -84,7 +84,7 @@ def switch_hotel():
     chosen = request.form.get("hotel", "")
     if not chosen.isdigit():
         abort(400)
-    role = staff_access.choose_hotel(current_user._get_current_object(), int(chosen))  # 404 if not theirs
+    role = staff_access.choose_hotel(signed_in_staff(), int(chosen))  # 404 if not theirs
     session[CHOSEN_HOTEL] = int(chosen)
     # Back to the same part of the staff pages when the role there allows it, else the desk.
     if request.form.get("area") == "manage" and role.allows(StaffRole.MANAGER):

@@ -6,7 +6,6 @@ from flask import abort, flash, g, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
-from flask_login import current_user
 from wtforms import FileField
 
 from app.desk import bp
@@ -16,7 +15,7 @@ from app.services.errors import LobbyError
 from app.web.downloads import csv_response
 from app.web.forms import LobbyForm
 from app.web.operations import attempt
-from app.web.roles import role_required
+from app.web.roles import role_required, signed_in_staff
 
 RECEPTIONIST = StaffRole.RECEPTIONIST
 
@@ -62,9 +61,7 @@ def arrivals_upload():
     finally:
         upload.close()  # a large upload is a temporary file: let it go now
     with attempt(form.arrivals) as refused:
-        record, ignored = arrival_imports.import_arrivals(
-            g.hotel, upload.filename, data, current_user._get_current_object()
-        )
+        record, ignored = arrival_imports.import_arrivals(g.hotel, upload.filename, data, signed_in_staff())
     if refused:
         return _page(form, refused.status)
     if ignored:

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from flask import flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user
 
 from app.desk import bp
 from app.desk.forms import ReplyForm
 from app.models import StaffRole
 from app.services import feedback, guest_requests
 from app.web.operations import attempt
-from app.web.roles import role_required
+from app.web.roles import role_required, signed_in_staff
 
 
 @bp.get("/feedback")
@@ -36,7 +35,7 @@ def feedback_reply(feedback_id: int):
     if not form.validate_on_submit():
         flash(_("Please write the reply first."), "error")
         return redirect(back)
-    me = current_user._get_current_object()
+    me = signed_in_staff()
     resolved = None
     with attempt(missing_is_404=True) as refused:
         if form.resolve.data:

@@ -8,7 +8,6 @@ from babel import Locale
 from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from flask_login import current_user
 from wtforms import SelectChoice
 
 from app.desk import bp
@@ -19,7 +18,7 @@ from app.services.errors import LobbyError
 from app.web.forms import PlainForm
 from app.web.locale import money
 from app.web.operations import attempt
-from app.web.roles import role_required
+from app.web.roles import role_required, signed_in_staff
 from app.web.sites import hotel_link
 from app.web.templating import TIER_LABELS
 
@@ -259,9 +258,7 @@ def line_cancel(line_id: int):
         flash(_("Please give a reason."), "error")
         return redirect(url_for("desk.home"))
     with attempt(missing_is_404=True) as refused:
-        line = cancellations.cancel_by_staff(
-            g.hotel.id, line_id, form.reason.data, current_user._get_current_object()
-        )
+        line = cancellations.cancel_by_staff(g.hotel.id, line_id, form.reason.data, signed_in_staff())
     if refused:
         return redirect(url_for("desk.home"))
     flash(_("Cancelled; what it cost is refunded the way it was paid."), "success")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user
 from wtforms import SelectChoice
 
 from app import clock
@@ -17,7 +16,7 @@ from app.web import labels
 from app.web.forms import PlainForm
 from app.web.live import etag_value, live_fragment
 from app.web.operations import attempt
-from app.web.roles import role_required
+from app.web.roles import role_required, signed_in_staff
 
 RECEPTIONIST = StaffRole.RECEPTIONIST
 
@@ -148,7 +147,10 @@ def request_status(request_id: int):
     statuses = {status.value: status for status in RequestStatus}
     if not form.validate_on_submit() or form.to.data not in statuses:
         abort(400)
-    return _act(request_id, lambda found: guest_requests.change_status(found, statuses[form.to.data], _me()))
+    return _act(
+        request_id,
+        lambda found: guest_requests.change_status(found, statuses[form.to.data], signed_in_staff()),
+    )
 
 
 @bp.post("/requests/<int:request_id>/assign")
@@ -161,7 +163,7 @@ def request_assign(request_id: int):
     assignee = (
         db.session.get(StaffUser, int(form.assignee.data)) if (form.assignee.data or "").isdigit() else None
     )
-    return _act(request_id, lambda found: guest_requests.assign(found, assignee, _me()))
+    return _act(request_id, lambda found: guest_requests.assign(found, assignee, signed_in_staff()))
 
 
 @bp.post("/requests/<int:request_id>/note")
@@ -171,7 +173,7 @@ def request_note(request_id: int):
     if not form.validate_on_submit():
         flash(_("Please write the note first."), "error")
         return redirect(url_for("desk.request_page", request_id=request_id))
-    return _act(request_id, lambda found: guest_requests.add_note(found, form.text.data, _me()))
+    return _act(request_id, lambda found: guest_requests.add_note(found, form.text.data, signed_in_staff()))
 
 
 @bp.post("/requests/<int:request_id>/message")
@@ -180,7 +182,9 @@ def request_message(request_id: int):
     form = GuestMessageForm()
     if not form.validate_on_submit():
         abort(400)
-    return _act(request_id, lambda found: guest_requests.tell_guest(found, form.text.data or "", _me()))
+    return _act(
+        request_id, lambda found: guest_requests.tell_guest(found, form.text.data or "", signed_in_staff())
+    )
 
 
 @bp.post("/requests/<int:request_id>/approve")
@@ -204,14 +208,10 @@ def _answer(request_id: int, decide, done_message: str):
     if not form.validate_on_submit():
         abort(400)
     with attempt(missing_is_404=True) as refused:  # another hotel's request: not found, as on its page
-        decide(g.hotel.id, request_id, _me(), form.text.data or "")
+        decide(g.hotel.id, request_id, signed_in_staff(), form.text.data or "")
     if not refused:
         flash(done_message, "success")
     return redirect(url_for("desk.request_page", request_id=request_id))
-
-
-def _me() -> StaffUser:
-    return current_user._get_current_object()
 
 
 def request_title(found: GuestRequest) -> str:
@@ -230,7 +230,7 @@ def request_erase(request_id: int):
         if not form.validate_on_submit():
             abort(400)
         with attempt() as refused:
-            guest_data.carry_out_erasure(g.hotel.id, request_id, _me())
+            guest_data.carry_out_erasure(g.hotel.id, request_id, signed_in_staff())
         if not refused:
             flash(_("Done: the guest's personal data is erased and the request is closed."), "success")
             return redirect(url_for("desk.request_page", request_id=request_id))

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user
 
 from app.desk import bp
 from app.desk.forms import CancelForm, RefundForm, StaySearchForm
@@ -13,7 +12,7 @@ from app.services import guest_requests, ordering, payments, stay_lookup
 from app.web.forms import PlainForm
 from app.web.locale import money
 from app.web.operations import attempt
-from app.web.roles import load_staff_hotel, role_required
+from app.web.roles import load_staff_hotel, role_required, signed_in_staff
 
 RECEPTIONIST = StaffRole.RECEPTIONIST
 
@@ -65,7 +64,7 @@ def refund(payment_id: int):
                 confirm = _refund_question(payment, amount)
             else:
                 done = payments.staff_refund(
-                    payment.id, g.hotel.id, amount, form.reason.data, current_user._get_current_object()
+                    payment.id, g.hotel.id, amount, form.reason.data, signed_in_staff()
                 )
         if refused:
             status = refused.status

@@ -6,7 +6,6 @@ from __future__ import annotations
 from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user
 from wtforms import SelectChoice, StringField
 from wtforms.validators import DataRequired, Length, StopValidation
 
@@ -19,7 +18,7 @@ from app.web.fields import choice_field, row_id
 from app.web.forms import LobbyForm, MultiCheckboxField, PlainForm
 from app.web.messages import TOO_LONG
 from app.web.operations import attempt
-from app.web.roles import role_required
+from app.web.roles import role_required, signed_in_staff
 
 NO_SCOPE = _l("Please choose at least one thing the token may do.")
 # The call log's filter: the answers' classes, as the manager reads them.
@@ -82,7 +81,7 @@ def api_token_create():
         return _page(form, status=400)
     with attempt(form.scopes) as refused:
         _row, token = api_tokens.create_token(
-            g.hotel, form.name.data, current_user._get_current_object(), scopes=form.scopes.data
+            g.hotel, form.name.data, signed_in_staff(), scopes=form.scopes.data
         )
     if refused:
         return _page(form, status=refused.status)

@@ -14,7 +14,7 @@ from app.manage.forms import CopyCatalogForm, NewHotelForm
 from app.models import Hotel, HotelGroup, StaffRole
 from app.services import catalog_copy, hotel_setup
 from app.services.errors import LobbyError
-from app.web.roles import role_required
+from app.web.roles import role_required, signed_in_staff
 from app.web.templating import language_name
 
 
@@ -43,7 +43,7 @@ def hotel_new():
             form.default_locale.data,
         )
         try:
-            hotel = hotel_setup.create_hotel(new, admin=current_user._get_current_object(), group=group)
+            hotel = hotel_setup.create_hotel(new, admin=signed_in_staff(), group=group)
         except hotel_setup.SetupError as error:
             getattr(form, error.field).errors.append(str(error.message))
             status = error.status

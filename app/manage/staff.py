@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user
 from wtforms import SelectChoice
 
 from app.manage import bp
@@ -14,7 +13,7 @@ from app.models import StaffRole
 from app.services import staff_accounts
 from app.web.forms import PlainForm
 from app.web.operations import attempt
-from app.web.roles import role_required
+from app.web.roles import role_required, signed_in_staff
 from app.web.templating import ROLE_LABELS
 
 
@@ -89,7 +88,9 @@ def staff_active(staff_id: int):
     if not PlainForm().validate_on_submit():
         abort(400)
     activate = request.form.get("active") == "1"
-    return _change(lambda: staff_accounts.set_active(_me(), g.staff_role, g.hotel.id, staff_id, activate))
+    return _change(
+        lambda: staff_accounts.set_active(signed_in_staff(), g.staff_role, g.hotel.id, staff_id, activate)
+    )
 
 
 def _change(action):
@@ -98,7 +99,3 @@ def _change(action):
     if not refused:
         flash(_("Saved. The change applies from their next sign-in."), "success")
     return redirect(url_for("manage.staff_list"))
-
-
-def _me():
-    return current_user._get_current_object()

@@ -5,7 +5,6 @@ from __future__ import annotations
 from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user
 from wtforms.validators import DataRequired
 
 from app.manage import bp
@@ -15,7 +14,7 @@ from app.services.errors import LobbyError
 from app.web.fields import choice_field, text_field
 from app.web.forms import LobbyForm, MultiCheckboxField, PlainForm
 from app.web.operations import attempt
-from app.web.roles import role_required
+from app.web.roles import role_required, signed_in_staff
 
 # What each family and event is, as a manager choosing them reads it.
 FAMILY_LABELS = {
@@ -132,7 +131,7 @@ def webhook_create():
             g.hotel,
             form.url.data,
             form.events.data or [],
-            current_user._get_current_object(),
+            signed_in_staff(),
             description=form.description.data or "",
         )
     if refused:

@@ -9,7 +9,7 @@ from functools import wraps
 from flask import abort, g, redirect, request, session, url_for
 from flask_login import current_user
 
-from app.models import StaffRole
+from app.models import StaffRole, StaffUser
 from app.services import staff_access
 from app.web.live import is_fragment_request
 
@@ -50,6 +50,11 @@ def load_staff_hotel() -> None:
     place = staff_access.workplace(current_user, chosen if isinstance(chosen, int) else None)
     if place is not None:
         g.hotel, g.staff_role, g.staff_hotel_count = place.hotel, place.role, place.hotel_count
+
+
+def signed_in_staff() -> StaffUser:
+    """The signed-in account itself, not flask-login's proxy: what services record and compare."""
+    return current_user._get_current_object()
 
 
 def staff_hotel_choices() -> list[staff_access.HotelChoice]:
