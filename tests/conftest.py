@@ -11,10 +11,12 @@ import re
 from datetime import UTC, datetime
 
 import pytest
+from flask import request
 from flask_migrate import upgrade
+from flask_wtf.csrf import CSRFError
 
 from app import create_app
-from app.extensions import db, limiter
+from app.extensions import csrf, db, limiter
 from app.models import StaffRole
 from app.services import sites, view_counts
 from config import TestConfig
@@ -173,3 +175,20 @@ def receiver():
     receiver.start()
     yield receiver
     receiver.stop()
+
+
+@pytest.fixture
+def csrf_refusals(monkeypatch) -> list[str]:
+    """Every request the CSRF check turned away: its 400 must not pass for a role's answer."""
+    refused: list[str] = []
+    protect = csrf.protect
+
+    def recording(*args, **kwargs):
+        try:
+            return protect(*args, **kwargs)
+        except CSRFError:
+            refused.append(f"{request.method} {request.path}")
+            raise
+
+    monkeypatch.setattr(csrf, "protect", recording)
+    return refused

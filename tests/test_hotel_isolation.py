@@ -47,11 +47,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import pytest
-from flask import request
-from flask_wtf.csrf import CSRFError
 from sqlalchemy import select
 
-from app.extensions import csrf, db, limiter
+from app.extensions import db, limiter
 from app.models import StaffRole
 from app.services import view_counts
 from tests.database import empty_tables
@@ -399,22 +397,6 @@ class Answer:
 
 
 RESULTS: dict[str, list[Answer]] = {}
-
-
-@pytest.fixture
-def csrf_refusals(monkeypatch) -> list[str]:
-    refused: list[str] = []
-    protect = csrf.protect
-
-    def recording(*args, **kwargs):
-        try:
-            return protect(*args, **kwargs)
-        except CSRFError:
-            refused.append(f"{request.method} {request.path}")
-            raise
-
-    monkeypatch.setattr(csrf, "protect", recording)
-    return refused
 
 
 def judge(actor: str, endpoint: str, response, values: list[Value], b: HotelWorld, sent: list[str]) -> str:

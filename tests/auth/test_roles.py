@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from flask import request
-from flask_wtf.csrf import CSRFError
 
-from app.extensions import csrf
 from app.models import StaffRole
 from tests.staff import StaffActions, make_staff
 
@@ -30,23 +27,6 @@ def staff_routes(app, group_pages: bool = True) -> list[tuple[str, str, StaffRol
         for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
             routes.append((method, path, view.required_role))
     return routes
-
-
-@pytest.fixture
-def csrf_refusals(monkeypatch) -> list[str]:
-    """Every request the CSRF check turned away: its 400 must not pass for a role's answer."""
-    refused: list[str] = []
-    protect = csrf.protect
-
-    def recording(*args, **kwargs):
-        try:
-            return protect(*args, **kwargs)
-        except CSRFError:
-            refused.append(f"{request.method} {request.path}")
-            raise
-
-    monkeypatch.setattr(csrf, "protect", recording)
-    return refused
 
 
 def test_every_staff_view_declares_its_role(app):

@@ -74,3 +74,11 @@ def screenshot(page):
         return path
 
     return take
+
+
+def chromium_mapping(playwright, hosts: str):
+    """Debian's Chromium sending every host name matching ``hosts`` (``*.lobby.test``) to this
+    machine, as DNS would send a hotel's own name to the deployment."""
+    return playwright.chromium.launch(
+        executable_path=str(CHROMIUM), args=[f"--host-resolver-rules=MAP {hosts} 127.0.0.1"]
+    )

@@ -15,7 +15,7 @@ from sqlalchemy import select
 from app.extensions import db
 from app.models import Hotel
 from app.seed.demo import DEMO_STAFF_PASSWORD, GROUP_OFFICE
-from tests.browser.conftest import ARTIFACTS, CHROMIUM
+from tests.browser.conftest import ARTIFACTS, chromium_mapping
 
 # Each demo hotel and one of its guests in house.
 GUESTS = {"langbiang": ("204", "Garcia"), "langkawi": ("212", "Rahman"), "kakheti": ("104", "Beridze")}
@@ -23,9 +23,7 @@ GUESTS = {"langbiang": ("204", "Garcia"), "langkawi": ("212", "Rahman"), "kakhet
 
 @pytest.fixture
 def demo_browser(playwright):
-    browser = playwright.chromium.launch(
-        executable_path=str(CHROMIUM), args=["--host-resolver-rules=MAP *.localhost 127.0.0.1"]
-    )
+    browser = chromium_mapping(playwright, "*.localhost")
     yield browser
     browser.close()
 

@@ -17,7 +17,7 @@ from app.extensions import db
 from app.models import HotelHost, Package
 from app.services.money import format_money
 from tests import factories
-from tests.browser.conftest import ARTIFACTS, CHROMIUM
+from tests.browser.conftest import ARTIFACTS, chromium_mapping
 from tests.browser.test_accessibility import AXE, violations
 
 
@@ -79,9 +79,7 @@ def three_hotels(app):
 
 @pytest.fixture
 def hotel_browser(playwright):
-    browser = playwright.chromium.launch(
-        executable_path=str(CHROMIUM), args=["--host-resolver-rules=MAP *.lobby.test 127.0.0.1"]
-    )
+    browser = chromium_mapping(playwright, "*.lobby.test")
     yield browser
     browser.close()
 
