@@ -5,7 +5,6 @@ Revises: 675cc7edf6d0
 Create Date: 2026-12-04 20:08:41.556499
 
 """
-
 import json
 import unicodedata
 
@@ -13,8 +12,8 @@ import sqlalchemy as sa
 from alembic import op
 
 # revision identifiers, used by Alembic.
-revision = "5961b64925f3"
-down_revision = "675cc7edf6d0"
+revision = '5961b64925f3'
+down_revision = '675cc7edf6d0'
 branch_labels = None
 depends_on = None
 
@@ -44,13 +43,8 @@ def upgrade():
     with op.batch_alter_table("service", schema=None) as batch_op:
         batch_op.add_column(sa.Column("search_text", sa.Text(), server_default="", nullable=False))
 
-    service = sa.table(
-        "service",
-        sa.column("id", sa.Integer),
-        sa.column("title", sa.JSON),
-        sa.column("summary", sa.JSON),
-        sa.column("search_text", sa.Text),
-    )
+    service = sa.table("service", sa.column("id", sa.Integer), sa.column("title", sa.JSON),
+                       sa.column("summary", sa.JSON), sa.column("search_text", sa.Text))
     connection = op.get_bind()
     for row in connection.execute(sa.select(service.c.id, service.c.title, service.c.summary)).all():
         folded = (_fold(text) for text in [*_texts(row.title), *_texts(row.summary)])
