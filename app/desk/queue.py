@@ -115,11 +115,7 @@ def request_page(request_id: int):
         line=line,
         places_left=approvals.places_left(line) if line is not None else None,
         order_reference=line.order.reference if line is not None else None,
-        moves=[
-            to
-            for to in sorted(guest_requests.MOVES.get(found.status, set()), key=list(RequestStatus).index)
-            if not (found.kind is RequestKind.ERASURE and to is RequestStatus.DONE)
-        ],
+        moves=guest_requests.status_moves(found),
         status_form=StatusForm(),
         assign_form=assign_form,
         note_form=NoteForm(),

@@ -32,8 +32,11 @@ MAX_DAYS = 731
 
 
 def _period() -> analytics.Period:
+    return period_asked(g.hotel.today())
+
+
+def period_asked(today: date) -> analytics.Period:
     """?from=YYYY-MM-DD&to=YYYY-MM-DD, the last 30 days by default; nonsense falls back quietly."""
-    today = g.hotel.today()
     last = _day(request.args.get("to")) or today
     first = _day(request.args.get("from")) or last - timedelta(days=DEFAULT_DAYS - 1)
     if first > last or (last - first).days > MAX_DAYS:

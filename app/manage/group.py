@@ -14,6 +14,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import StringField
 
 from app.manage import bp
+from app.manage.dashboard import period_asked
 from app.services import exchange_rates, group_figures
 from app.services.analytics import Period
 from app.web.forms import LobbyForm
@@ -21,29 +22,16 @@ from app.web.group_access import group_required
 from app.web.locale import money
 from app.web.operations import attempt
 
-MAX_DAYS = 731
-DEFAULT_DAYS = 30
-
-
-def _day(text: str | None) -> date | None:
-    try:
-        return date.fromisoformat(text) if text else None
-    except ValueError:
-        return None
-
 
 def _period(today: date) -> Period:
-    """?from=&to= (each hotel's own dates), or a preset; the last 30 days when neither makes sense."""
+    """A preset (this year, the last 12 months), else ?from=&to= as on the hotel's dashboard; each
+    hotel's own dates."""
     preset = request.args.get("preset")
     if preset == "year":
         return Period(date(today.year, 1, 1), today)
     if preset == "12months":
         return Period(today - timedelta(days=364), today)
-    last = _day(request.args.get("to")) or today
-    first = _day(request.args.get("from")) or last - timedelta(days=DEFAULT_DAYS - 1)
-    if first > last or (last - first).days > MAX_DAYS:
-        first = last - timedelta(days=DEFAULT_DAYS - 1)
-    return Period(first, last)
+    return period_asked(today)
 
 
 @bp.get("/group")

@@ -26,7 +26,6 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import (
-    ExchangeRate,
     Hotel,
     Package,
     PoolMode,
@@ -38,7 +37,7 @@ from app.models import (
     StaffUser,
     package_service,
 )
-from app.services import audit, hotel_setup, photos, staff_access
+from app.services import audit, group_figures, hotel_setup, photos, staff_access
 from app.services.errors import LobbyError, NotAllowed
 from app.services.transactions import operation
 
@@ -118,8 +117,7 @@ def converted_price(
     """
     if amount == 0 or source_currency == target_currency:
         return amount
-    major = Decimal(amount).scaleb(-get_currency_precision(source_currency))
-    exact = major * rates[source_currency] / rates[target_currency]
+    exact = group_figures.to_major(amount, source_currency) * rates[source_currency] / rates[target_currency]
     precision = get_currency_precision(target_currency)
     step = max(Decimal(5).scaleb(exact.adjusted() - 2), Decimal(1).scaleb(-precision))
     rounded = (exact / step).quantize(Decimal(1), rounding=ROUND_HALF_UP) * step
@@ -129,12 +127,7 @@ def converted_price(
 def _rates(source: Hotel, target: Hotel) -> dict[str, Decimal]:
     if source.currency == target.currency:
         return {}
-    rates = {
-        rate.currency: rate.rate
-        for rate in db.session.scalars(select(ExchangeRate).where(ExchangeRate.group_id == source.group_id))
-    }
-    reporting = source.group.reporting_currency
-    rates.setdefault(reporting, Decimal(1))
+    rates = group_figures.rates_of(source.group)
     for currency in (source.currency, target.currency):
         if not rates.get(currency):
             raise NotAllowed(

@@ -262,8 +262,7 @@ def change_status(
         raise NotAllowed(
             _("Approve or decline this request: approving books the service and charges the room.")
         )
-    if guest_request.kind is RequestKind.ERASURE and to is RequestStatus.DONE:
-        # Done means erased: only the erasure itself (app/services/guest_data.py) closes it so.
+    if _closed_only_by_erasing(guest_request, to):
         raise NotAllowed(_("Carry out the erasure: that marks the request done."))
     move(guest_request, to, staff)
     if note:
@@ -378,6 +377,17 @@ def queue_summary(hotel_id: int, now: datetime) -> QueueSummary:
 
 
 # The moves a row of the queue offers without opening the request; the rest are on its page.
+def _closed_only_by_erasing(guest_request: GuestRequest, to: RequestStatus) -> bool:
+    """Done means erased: only the erasure itself (app/services/guest_data.py) closes it so."""
+    return guest_request.kind is RequestKind.ERASURE and to is RequestStatus.DONE
+
+
+def status_moves(guest_request: GuestRequest) -> list[RequestStatus]:
+    """The statuses the desk may move the request to by hand, in the order the statuses are listed."""
+    allowed = MOVES.get(guest_request.status, set())
+    return [to for to in RequestStatus if to in allowed and not _closed_only_by_erasing(guest_request, to)]
+
+
 QUICK_MOVES = (RequestStatus.ACKNOWLEDGED, RequestStatus.IN_PROGRESS, RequestStatus.DONE)
 
 

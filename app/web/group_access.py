@@ -9,21 +9,19 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import wraps
 
-from flask import abort, g, redirect, request, url_for
+from flask import abort, g
 from flask_login import current_user
 
 from app.extensions import db
 from app.models import HotelGroup, StaffRole
-from app.web.live import is_fragment_request
+from app.web.roles import sign_in_first
 
 
 def group_required(view: Callable) -> Callable:
     @wraps(view)
     def wrapped(*args, **kwargs):
         if not current_user.is_authenticated:
-            if request.method == "GET" and not is_fragment_request():
-                return redirect(url_for("auth.signin", next=request.full_path))
-            abort(401)
+            return sign_in_first()
         group = db.session.get(HotelGroup, current_user.group_id) if current_user.group_id else None
         if group is None:
             abort(403)

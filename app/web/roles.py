@@ -17,14 +17,20 @@ from app.web.live import is_fragment_request
 CHOSEN_HOTEL = "staff_hotel"
 
 
+def sign_in_first():
+    """The answer to a visitor not signed in: the sign-in page, back here after it (the whole path,
+    /h/<slug> included), for a page; 401 for a live poll or a form."""
+    if request.method == "GET" and not is_fragment_request():
+        return redirect(url_for("auth.signin", next=request.script_root + request.full_path))
+    abort(401)
+
+
 def role_required(needed: StaffRole) -> Callable:
     def decorate(view: Callable) -> Callable:
         @wraps(view)
         def wrapped(*args, **kwargs):
             if not current_user.is_authenticated:
-                if request.method == "GET" and not is_fragment_request():
-                    return redirect(url_for("auth.signin", next=request.script_root + request.full_path))
-                abort(401)
+                return sign_in_first()
             if "staff_role" not in g:
                 load_staff_hotel()
             if g.staff_role is None or not g.staff_role.allows(needed):
