@@ -65,6 +65,8 @@ class Config:
     # A stay's offers are ranked once per change of its bookings or the catalog, and again at
     # least this often as the clock moves (lead times, next times, days left); 0 ranks every view.
     OFFER_CACHE_SECONDS = int(os.environ.get("OFFER_CACHE_SECONDS", "300"))
+    # How long each worker keeps a rendered piece of a guest page (app/web/fragments.py); 0 = never.
+    FRAGMENT_CACHE_SECONDS = int(os.environ.get("FRAGMENT_CACHE_SECONDS", "600"))
 
     STRIPE_SECRET_KEY = os.environ.get("STRIPE_SECRET_KEY", "")
     STRIPE_PUBLISHABLE_KEY = os.environ.get("STRIPE_PUBLISHABLE_KEY", "")

@@ -30,7 +30,7 @@ def create_app(config_class: type[Config] | None = None, **overrides) -> Flask:
     from app import auth, cli, security
     from app.extensions import csrf, db, limiter, login_manager, migrate
     from app.services.locking import configure_engine
-    from app.web import actor, after_response, errors, labels, locale, mail, sites, templating
+    from app.web import actor, after_response, errors, fragments, labels, locale, mail, sites, templating
     from app.web import forms as web_forms
 
     db.init_app(app)
@@ -45,6 +45,7 @@ def create_app(config_class: type[Config] | None = None, **overrides) -> Flask:
     security.init_app(app)  # first: its URL converter must be in place before any route
     auth.init_app(app)
     templating.init_app(app)
+    fragments.init_app(app)  # rendered pieces of guest pages, kept per worker
     errors.init_app(app)
     cli.init_app(app)
     labels.init_app(app)  # the status names the domain's refusals use

@@ -4,7 +4,8 @@ Seeds the demo hotel in BENCH_DATABASE_URL (default: a temporary SQLite file; a 
 URL has every table dropped first), grows its catalog to SERVICES services when that is set
 (``app.seed.big_catalog``; 0, the default, keeps the demo's), signs the demo guest in
 (room 204, Garcia), puts one timed service in the cart, then starts two gunicorn servers
-with GUNICORN_WORKERS sync workers each: Lobby (``wsgi:app``) and ``bench.hello_app:app``.
+with GUNICORN_WORKERS sync workers each: Lobby (``bench.lobby_floor:app``: ``wsgi:app`` with three
+bench-only "floor" pages, Lobby's plumbing alone) and ``bench.hello_app:app``.
 For ROUNDS rounds it alternates load between them page by page: SECONDS of CLIENTS
 keep-alive clients (Python threads with http.client) on a Lobby page, then SECONDS on hello.
 Prints per page the median req/s of each, their ratio, Lobby's p50/p99 latency and errors (any answer that is
@@ -40,6 +41,7 @@ from app import create_app
 from app.extensions import db
 from app.seed.big_catalog import grow_catalog
 from app.seed.demo import seed_demo
+from bench.lobby_floor import FLOORS, with_floors
 from config import DevelopmentConfig
 from tests import database
 from tests.servers import free_port
@@ -198,8 +200,8 @@ def guest_paths(base: str, guest: requests.Session) -> dict[str, str]:
 
 def queries_and_bytes(url: str, paths: dict[str, str]) -> dict[str, tuple[int, int, int, int]]:
     """(statements and writes on a first view, statements on a second view, bytes) per page, in process."""
-    app = create_app(
-        DevelopmentConfig, SQLALCHEMY_DATABASE_URI=url, SECRET_KEY="bench", WTF_CSRF_ENABLED=False
+    app = with_floors(
+        create_app(DevelopmentConfig, SQLALCHEMY_DATABASE_URI=url, SECRET_KEY="bench", WTF_CSRF_ENABLED=False)
     )
     found: dict[str, tuple[int, int, int, int]] = {}
     # No app context held here: each request gets its own, and with it a fresh session,
@@ -220,6 +222,10 @@ def queries_and_bytes(url: str, paths: dict[str, str]) -> dict[str, tuple[int, i
     return found
 
 
+def target(page: str) -> str:
+    return f"{TARGETS[page]:.2f}" if page in TARGETS else "-"
+
+
 def percentile(values: list[float], share: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(share * len(ordered)))] if ordered else 0.0
@@ -238,12 +244,12 @@ def main() -> int:
     lobby_runs: dict[str, list[Run]] = {}
     hello_runs: dict[str, list[Run]] = {}
     with (
-        gunicorn("wsgi:app", folder, DATABASE_URL=url) as lobby,
+        gunicorn("bench.lobby_floor:app", folder, DATABASE_URL=url) as lobby,
         gunicorn("bench.hello_app:app", folder) as hello,
     ):
         base = f"http://127.0.0.1:{lobby}"
         guest = sign_in(base)
-        paths = guest_paths(base, guest)
+        paths = {**guest_paths(base, guest), **FLOORS}
         cookie = "; ".join(f"{c.name}={c.value}" for c in guest.cookies)
         for path in paths.values():  # every worker has rendered every page once
             for _ in range(2 * GUNICORN_WORKERS):
@@ -262,7 +268,7 @@ def main() -> int:
     )
     print(f"load average before {load_before[0]:.2f}, after {load_after[0]:.2f} (1 min)")
     print(
-        f"{'page':8} {'path':22} {'lobby/s':>8} {'hello/s':>8} {'ratio':>6} {'target':>6} "
+        f"{'page':13} {'path':22} {'lobby/s':>8} {'hello/s':>8} {'ratio':>6} {'target':>6} "
         f"{'p50 ms':>7} {'p99 ms':>7} {'errors':>6} {'SQL 1st':>7} {'writes':>6} {'SQL 2nd':>7} {'bytes':>7}"
     )
     fatal = 0
@@ -274,8 +280,8 @@ def main() -> int:
         fatal += sum(run.fatal for run in lobby_runs[name]) + sum(run.fatal for run in hello_runs[name])
         first, writes, second, size = counted[name]
         print(
-            f"{name:8} {path:22} {lobby_rate:8.0f} {hello_rate:8.0f} {lobby_rate / hello_rate:6.3f} "
-            f"{TARGETS[name]:6.2f} {percentile(latencies, 0.5) * 1000:7.0f} "
+            f"{name:13} {path:22} {lobby_rate:8.0f} {hello_rate:8.0f} {lobby_rate / hello_rate:6.3f} "
+            f"{target(name):>6} {percentile(latencies, 0.5) * 1000:7.0f} "
             f"{percentile(latencies, 0.99) * 1000:7.0f} {errors:6} {first:7} {writes:6} {second:7} {size:7}"
         )
         for run in lobby_runs[name]:
@@ -283,6 +289,7 @@ def main() -> int:
             if odd:
                 print(f"         answers other than 200: {odd}")
     print(f"targets: ratio as above, at most {MAX_QUERIES} SQL statements per page; server logs: {folder}")
+    print("floors: Lobby's hooks alone, with the signed-in guest, in the guest layout (bench/lobby_floor.py)")
     return 1 if fatal else 0
 
 

@@ -19,6 +19,7 @@ from app import create_app
 from app.extensions import csrf, db, limiter
 from app.models import StaffRole
 from app.services import sites, view_counts
+from app.web import fragments
 from config import TestConfig
 from tests import factories
 from tests.browsing import FormActions
@@ -62,6 +63,7 @@ def _empty_database(app):
     with app.app_context():
         view_counts.discard()  # counts of rows the next lines delete
         sites.forget()  # hotels' slugs and hosts, which the next lines delete behind the ORM's back
+        fragments.forget()  # pieces of pages keyed by hotel ids and versions the next hotels reuse
         db.session.remove()
         with db.engine.begin() as connection:
             empty_tables(connection, db.metadata)

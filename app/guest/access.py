@@ -47,6 +47,18 @@ class GuestSessionInterface(SecureCookieSessionInterface):
             return expires
         return min(expires, datetime.fromtimestamp(until, UTC))
 
+    def should_set_cookie(self, app: Flask, session: SessionMixin) -> bool:
+        # Refreshing a permanent cookie re-signs it on every answer. Once the departure is
+        # within the app-wide lifetime the cookie already ends at the departure, and a fresh
+        # one would end at the same moment: sending it again changes nothing.
+        until = session.get(GUEST_UNTIL)
+        ends_at_departure = isinstance(until, int | float) and (
+            datetime.fromtimestamp(until, UTC) <= clock.now() + app.permanent_session_lifetime
+        )
+        if ends_at_departure and not session.modified:
+            return False
+        return super().should_set_cookie(app, session)
+
 
 def load_guest() -> None:
     """Set ``g.stay`` and ``g.hotel`` for this request: the site's hotel, and its guest if signed in.

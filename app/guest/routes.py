@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime, time
+from functools import cache, partial
 from urllib.parse import urlsplit
 
 from flask import (
@@ -178,9 +179,12 @@ def media(name: str):
 @bp.get("/home")
 @guest_required
 def home():
+    active = catalog.active_packages(g.stay.hotel_id)
+    # After the packages: a cached offer's package deal is one of them, so it is not read again.
     chosen = _offers_shown(OfferPlace.HOME)
-    packages = recommendations.packages_for_stay(g.stay, catalog.active_packages(g.stay.hotel_id))
-    previews = catalog_browse.package_previews([offer.package.id for offer in packages])
+    packages = recommendations.packages_for_stay(g.stay, active)
+    # Read only if a package's cards are not already rendered (app/web/fragments.py).
+    previews = cache(partial(catalog_browse.package_previews, [offer.package.id for offer in packages]))
     return render_template(
         "guest/home.html", offers=packages, previews=previews, chosen=chosen, place=OfferPlace.HOME.value
     )
@@ -202,11 +206,22 @@ def package(code: str):
     form.validate()  # a field refused says why beside it and filters nothing; the rest still apply
     filters = _service_filters(form)
     party = catalog_browse.Party(g.stay.adults, tuple(g.stay.children_ages))
-    page = catalog_browse.package_services(package, party, filters, _arg_int("page", 1, MAX_PAGE) or 1)
+    number = _arg_int("page", 1, MAX_PAGE) or 1
     # Page links keep what the guest typed, refused or not, so the form reads the same on every page.
     kept = {name: value for name in FILTER_ARGS if (value := request.args.get(name, "").strip())}
+    # The form and the results are kept rendered (app/web/fragments.py) under what they show:
+    # what was typed, and for the results the filters, the page and (for an age filter) the party.
+    typed = tuple((name, tuple(request.args.getlist(name))) for name in FILTER_ARGS)
+    shown = (filters, party if filters.fit else None, number, tuple(kept.items()))
     return render_template(
-        "guest/package.html", package=package, form=form, filters=filters, page=page, kept=kept
+        "guest/package.html",
+        package=package,
+        form=form,
+        form_key=(bool(g.stay.children_ages), typed),
+        filters=filters,
+        results=cache(partial(catalog_browse.package_services, package, party, filters, number)),
+        results_key=shown,
+        kept=kept,
     )
 
 

@@ -8,9 +8,10 @@ rollback takes the bump back with the change):
 - a stay's version: its orders and their lines (any change, the cart included), the seats
   those lines hold, its waiting-list entries, and its party (adults, children's ages, tier,
   dates);
-- a hotel's version: services, packages and which services they hold, pools, weekly
-  schedules, a slot's capacity or closure, promo codes, and the hotel's own settings (its
-  discounts among them).
+- a hotel's version: services, their photos, packages and which services they hold, pools,
+  weekly schedules, a slot's capacity or closure, promo codes, and the hotel's own settings
+  (its discounts and its face among them). Rendered pieces of guest pages are kept under it
+  too (``app/web/fragments.py``), which is why photos count though no offer reads them.
 
 Seats taken and given back (``Slot.taken``) are left out on purpose: ``availability`` moves
 them by guarded SQL updates on every booking, and bumping the hotel for each would empty
@@ -37,6 +38,7 @@ from app.models import (
     Schedule,
     SeatAllocation,
     Service,
+    ServicePhoto,
     Slot,
     Stay,
     WaitlistEntry,
@@ -44,7 +46,7 @@ from app.models import (
 
 # What a stay's offers read from the stay itself (its locale is part of the cache key instead).
 STAY_PARTY = ("adults", "children_ages", "party", "tier", "arrival", "departure")
-CATALOG_ROWS = (Service, Package, ResourcePool, Schedule, PromoCode)
+CATALOG_ROWS = (Service, ServicePhoto, Package, ResourcePool, Schedule, PromoCode)
 
 
 def listen_for_flushes() -> None:

@@ -118,6 +118,12 @@ class ServiceOffer:
     # The soonest slot with room, by-day services' too (their first free day): cached offers check it.
     opening: Slot | None = None
 
+    @property
+    def shown_as(self) -> tuple:
+        """What its card shows, as a key for the card's rendered HTML (app/web/fragments.py)."""
+        bundle = self.bundle.id if self.bundle is not None else None
+        return (self.service.id, self.reason_code, self.reason, self.slot.id if self.slot else None, bundle)
+
 
 @dataclass(frozen=True, slots=True)
 class ServiceFacts:
