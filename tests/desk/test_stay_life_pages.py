@@ -260,6 +260,24 @@ def test_the_guest_session_ends_at_the_end_of_the_departure_day(app, world, froz
     assert guest.client.get("/stay").status_code == 302
 
 
+def test_the_guest_cookie_is_sent_again_only_while_a_fresh_one_would_last_longer(app, world):
+    guest = GuestActions(app.test_client())
+    assert "Set-Cookie" in guest.sign_in().headers
+    guest.client.get("/stay")  # the first page stores the session's CSRF secret: a changed cookie
+    # Departure within the app-wide 14 days: the cookie already ends then; nothing to refresh.
+    answer = guest.client.get("/stay")
+    assert answer.status_code == 200 and "Set-Cookie" not in answer.headers
+    with app.app_context():
+        stay = db.session.get(Stay, world.stays["garcia"])
+        stay.departure = stay.arrival + timedelta(days=40)  # a long stay: 14 days at a time
+        db.session.commit()
+    guest = GuestActions(app.test_client())
+    guest.sign_in()
+    guest.client.get("/stay")
+    answer = guest.client.get("/stay")
+    assert answer.status_code == 200 and "Set-Cookie" in answer.headers
+
+
 # --- 5. Check-in: every field at once, rooms from the room list, emails checked --------------------
 
 
