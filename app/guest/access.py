@@ -8,7 +8,6 @@ from functools import wraps
 
 from flask import Flask, abort, g, redirect, request, session, url_for
 from flask.sessions import SecureCookieSessionInterface, SessionMixin
-from sqlalchemy.orm import joinedload
 
 from app import clock
 from app.extensions import db
@@ -70,12 +69,7 @@ def load_guest() -> None:
     site_id = site_hotel_id()
     stay_id, fingerprint, version = ([*(session.get("stay") or []), None, None, None])[:3]
     if stay_id is not None:
-        # The stay with its hotel in one statement: every guest page needs both.
-        stay = (
-            db.session.get(Stay, stay_id, options=[joinedload(Stay.hotel)])
-            if isinstance(stay_id, int)
-            else None
-        )
+        stay = guest_access.stay_with_hotel(stay_id) if isinstance(stay_id, int) else None
         if (
             stay
             and guest_access.access_fingerprint(stay) == fingerprint

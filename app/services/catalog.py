@@ -7,39 +7,53 @@ On sale means active (not paused) and not archived. Archiving also pauses, so ev
 from __future__ import annotations
 
 from flask_babel import gettext as _
-from sqlalchemy import ColumnElement, Row, Select, select
+from sqlalchemy import BindParameter, ColumnElement, Row, Select, bindparam, select
 from sqlalchemy.orm import InstrumentedAttribute, joinedload, selectinload
 from sqlalchemy.sql.base import ExecutableOption
 
 from app.extensions import db
 from app.models import Package, ResourcePool, Service, ServiceKind, package_service
 from app.services.errors import NotFound
+from app.services.statements import built_once
 
 
 def on_sale(item: Package | Service) -> bool:
     return item.active and not item.archived
 
 
-def _on_sale_at(model: type[Package] | type[Service], hotel_id: int) -> tuple[ColumnElement[bool], ...]:
-    """:func:`on_sale` as a query's conditions, for one hotel's packages or services."""
+def _on_sale_at(
+    model: type[Package] | type[Service], hotel_id: int | BindParameter
+) -> tuple[ColumnElement[bool], ...]:
+    """:func:`on_sale` as a query's conditions, for one hotel's packages or services (id or bindparam)."""
     return model.hotel_id == hotel_id, model.active.is_(True), model.archived.is_(False)
 
 
 def active_packages(hotel_id: int) -> list[Package]:
     """Every active package, in the manager's order; their services come a few at a time
     (``catalog_browse``): a package may hold hundreds."""
-    return list(
-        db.session.scalars(
-            select(Package).where(*_on_sale_at(Package, hotel_id)).order_by(Package.position, Package.id)
-        )
+    return list(db.session.scalars(_active_packages(), {"hotel_id": hotel_id}))
+
+
+@built_once
+def _active_packages() -> Select:
+    return (
+        select(Package)
+        .where(*_on_sale_at(Package, bindparam("hotel_id")))
+        .order_by(Package.position, Package.id)
     )
 
 
 def active_package(hotel_id: int, code: str) -> Package:
-    package = db.session.scalar(select(Package).where(*_on_sale_at(Package, hotel_id), Package.code == code))
+    package = db.session.scalar(_active_package(), {"hotel_id": hotel_id, "code": code})
     if package is None:
         raise NotFound(_("We could not find that page."))
     return package
+
+
+@built_once
+def _active_package() -> Select:
+    on_sale_here = _on_sale_at(Package, bindparam("hotel_id"))
+    return select(Package).where(*on_sale_here, Package.code == bindparam("code"))
 
 
 def services_on_sale(hotel_id: int, *options: ExecutableOption) -> list[Service]:
@@ -72,11 +86,19 @@ def service_facts_on_sale(hotel_id: int, *columns: InstrumentedAttribute) -> lis
 
 def bookable_service(hotel_id: int, service_id: int) -> Service:
     """A service on sale at this hotel; another hotel's, a paused or an archived one is simply not found."""
-    # Its photos in the same statement: the service page shows them.
-    service = db.session.get(Service, service_id, options=[joinedload(Service.photos)])
+    # Its photos in the same statement: the service page shows them. A page asks more than once.
+    service = db.session.identity_map.get(db.session.identity_key(Service, service_id))
+    if service is None:
+        found = db.session.scalars(_service_with_photos(), {"service_id": service_id})
+        service = found.unique().one_or_none()
     if service is None or service.hotel_id != hotel_id or not on_sale(service):
         raise NotFound(_("This service is not available."))
     return service
+
+
+@built_once
+def _service_with_photos() -> Select:
+    return select(Service).where(Service.id == bindparam("service_id")).options(joinedload(Service.photos))
 
 
 # The hotel's own systems (the public API) see the whole catalog, paused and archived items too, each

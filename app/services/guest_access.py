@@ -7,13 +7,15 @@ import secrets
 import unicodedata
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import Select, bindparam, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
 
 from app.extensions import db
 from app.models import Hotel, Stay
 from app.models.stays import party_kind
 from app.services.locking import write_transaction
+from app.services.statements import built_once
 from app.services.transactions import operation
 
 
@@ -24,6 +26,16 @@ def new_access_token() -> str:
 
 # 64 bits: the value it is kept in is signed, so this only has to tell one token from the next.
 FINGERPRINT_LENGTH = 16
+
+
+def stay_with_hotel(stay_id: int) -> Stay | None:
+    """The stay a guest session names, with its hotel: every guest page needs both, in one statement."""
+    return db.session.execute(_stay_with_hotel(), {"stay_id": stay_id}).scalar_one_or_none()
+
+
+@built_once
+def _stay_with_hotel() -> Select:
+    return select(Stay).where(Stay.id == bindparam("stay_id")).options(joinedload(Stay.hotel))
 
 
 def access_fingerprint(stay: Stay) -> str:

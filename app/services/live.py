@@ -10,10 +10,11 @@ from __future__ import annotations
 import hashlib
 from datetime import datetime
 
-from sqlalchemy import String, cast, func, literal_column, null, select, union_all
+from sqlalchemy import CompoundSelect, String, bindparam, cast, func, literal_column, null, select, union_all
 
 from app.extensions import db
 from app.models import Feedback, GuestRequest, Order, OrderLine, Stay, WaitlistEntry
+from app.services.statements import built_once
 
 
 def _stamp(*parts) -> str:
@@ -37,23 +38,30 @@ def stay_version(stay: Stay, now: datetime) -> str:
     leaving moves the guest up the queue, and places freed become an offer to book.
     One statement (the four parts joined with UNION ALL): My stay asks it on every view and poll.
     """
-    waited_for = select(WaitlistEntry.slot_id).where(WaitlistEntry.stay_id == stay.id)
-    parts = union_all(
+    rows = db.session.execute(_stay_parts(), {"stay_id": stay.id}).all()
+    return _stamp(stay.id, tuple(map(tuple, rows)), now.strftime("%Y%m%d%H%M"))
+
+
+@built_once
+def _stay_parts() -> CompoundSelect:
+    stay_id = bindparam("stay_id")
+    waited_for = select(WaitlistEntry.slot_id).where(WaitlistEntry.stay_id == stay_id)
+    return union_all(
         select(
             _part("requests"),
             func.count(GuestRequest.id).label("number"),
             func.max(GuestRequest.updated_at).label("at"),
             null().label("state"),
-        ).where(GuestRequest.stay_id == stay.id),
+        ).where(GuestRequest.stay_id == stay_id),
         select(
             _part("replies"),
             func.count(Feedback.id).label("number"),
             func.max(Feedback.replied_at).label("at"),
             null().label("state"),
-        ).where(Feedback.stay_id == stay.id),
+        ).where(Feedback.stay_id == stay_id),
         select(_part("lines"), OrderLine.id, OrderLine.done_at, cast(OrderLine.status, String))
         .join(Order)
-        .where(Order.stay_id == stay.id),
+        .where(Order.stay_id == stay_id),
         select(
             _part("queues"),
             WaitlistEntry.id,
@@ -61,8 +69,6 @@ def stay_version(stay: Stay, now: datetime) -> str:
             cast(WaitlistEntry.status, String),
         ).where(WaitlistEntry.slot_id.in_(waited_for)),
     ).order_by(literal_column("part"), literal_column("number"))
-    rows = db.session.execute(parts).all()
-    return _stamp(stay.id, tuple(map(tuple, rows)), now.strftime("%Y%m%d%H%M"))
 
 
 def _part(name: str):

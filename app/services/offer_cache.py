@@ -32,13 +32,14 @@ from cachetools import TTLCache
 from flask import current_app
 from flask_babel import get_locale
 from redis import Redis, RedisError
-from sqlalchemy import inspect, select
+from sqlalchemy import Select, bindparam, inspect, select
 
 from app.extensions import db
 from app.models import Package, Service, Slot, Stay
 from app.services import recommendations, shared_store
 from app.services.catalog import on_sale
 from app.services.recommendations import FEW_LEFT, ServiceOffer
+from app.services.statements import built_once
 
 KEY_PREFIX = "lobby:offers:"
 MEMORY_ENTRIES = 10_000  # per worker; an entry is a few hundred bytes
@@ -141,9 +142,16 @@ def _by_id(model, hotel_id: int, ids: list[int | None], loaded_will_do: bool = F
                 found[row_id] = row
     missing = wanted - found.keys()
     if missing:
-        rows = session.scalars(select(model).where(model.id.in_(missing), model.hotel_id == hotel_id))
+        rows = session.scalars(_rows_by_id(model), {"ids": sorted(missing), "hotel_id": hotel_id})
         found.update((row.id, row) for row in rows)
     return found
+
+
+@built_once
+def _rows_by_id(model) -> Select:
+    return select(model).where(
+        model.id.in_(bindparam("ids", expanding=True)), model.hotel_id == bindparam("hotel_id")
+    )
 
 
 def _still_open(slot: Slot | None, service: Service, item: dict, stay: Stay, now: datetime) -> bool:

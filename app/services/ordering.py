@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import Select, select
+from sqlalchemy import Select, bindparam, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from app import clock
@@ -44,6 +44,7 @@ from app.services.hotel_rows import stay_row
 from app.services.locking import write_transaction
 from app.services.money import MAX_AMOUNT
 from app.services.pricing import Party, Quote, price_breakdown
+from app.services.statements import built_once
 from app.services.transactions import operation
 
 
@@ -413,19 +414,27 @@ def change_pending_order(stay: Stay) -> None:
 def cart_and_pending(stay: Stay) -> tuple[Order | None, Order | None]:
     """The stay's cart and its order waiting for payment, the cart's lines and their services loaded:
     everything the cart page shows, in one statement."""
-    orders = db.session.scalars(
-        select(Order)
-        .where(
-            Order.stay_id == stay.id,
-            Order.hotel_id == stay.hotel_id,
-            Order.status.in_((OrderStatus.CART, OrderStatus.PENDING)),
-        )
-        .options(joinedload(Order.lines).joinedload(OrderLine.service))
-    ).unique()
+    orders = db.session.scalars(_cart_and_pending(), _of_stay(stay)).unique()
     by_status: dict[OrderStatus, Order] = {}
     for order in orders:
         by_status.setdefault(order.status, order)
     return by_status.get(OrderStatus.CART), by_status.get(OrderStatus.PENDING)
+
+
+@built_once
+def _cart_and_pending() -> Select:
+    return select(Order).where(
+        *_stay_orders_where(), Order.status.in_((OrderStatus.CART, OrderStatus.PENDING))
+    ).options(joinedload(Order.lines).joinedload(OrderLine.service))
+
+
+def _stay_orders_where():
+    """The orders of the stay passed as ``_of_stay(stay)``."""
+    return Order.stay_id == bindparam("stay_id"), Order.hotel_id == bindparam("hotel_id")
+
+
+def _of_stay(stay: Stay) -> dict[str, int]:
+    return {"stay_id": stay.id, "hotel_id": stay.hotel_id}
 
 
 def pending_order(stay: Stay) -> Order | None:
@@ -467,18 +476,17 @@ def hold_ran_out(stay: Stay, reference: str) -> bool:
 
 def stay_orders(stay: Stay) -> list[Order]:
     """Every placed order of the stay, newest first."""
-    return list(
-        db.session.scalars(
-            select(Order)
-            .where(
-                Order.stay_id == stay.id,
-                Order.hotel_id == stay.hotel_id,
-                Order.status != OrderStatus.CART,
-            )
-            .order_by(Order.placed_at.desc())
-            # Their lines and services too: My stay and the desk list them.
-            .options(joinedload(Order.lines).joinedload(OrderLine.service))
-        ).unique()
+    return list(db.session.scalars(_placed_of_stay(), _of_stay(stay)).unique())
+
+
+@built_once
+def _placed_of_stay() -> Select:
+    return (
+        select(Order)
+        .where(*_stay_orders_where(), Order.status != OrderStatus.CART)
+        .order_by(Order.placed_at.desc())
+        # Their lines and services too: My stay and the desk list them.
+        .options(joinedload(Order.lines).joinedload(OrderLine.service))
     )
 
 

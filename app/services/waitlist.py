@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import ngettext
-from sqlalchemy import Select, delete, func, select, update
+from sqlalchemy import Select, bindparam, delete, func, select, update
 from sqlalchemy.orm import aliased, contains_eager, joinedload
 
 from app import clock
@@ -25,6 +25,7 @@ from app.services.errors import LobbyError, NotAllowed, SoldOut
 from app.services.hotel_rows import stay_row
 from app.services.locking import write_transaction
 from app.services.pricing import Party, Quote, price_breakdown
+from app.services.statements import built_once
 
 LIVE = (WaitlistStatus.WAITING, WaitlistStatus.OFFERED)
 # What My stay lists: live entries and offers that ran out (so the guest knows why).
@@ -342,23 +343,26 @@ def entries_and_positions(stay: Stay, now: datetime) -> tuple[list[WaitlistEntry
 
 
 def _entries_with_positions(stay: Stay, now: datetime) -> list[tuple[WaitlistEntry, int]]:
+    values = {"stay_id": stay.id, "hotel_id": stay.hotel_id, "now": now}
+    return [(entry, place) for entry, place in db.session.execute(_stay_entries(), values)]
+
+
+@built_once
+def _stay_entries() -> Select:
     place = _queue_place(WaitlistEntry.slot_id, WaitlistEntry.id).correlate(WaitlistEntry).scalar_subquery()
-    return [
-        (entry, place)
-        for entry, place in db.session.execute(
-            select(WaitlistEntry, place)
-            .join(Slot, Slot.id == WaitlistEntry.slot_id)
-            .where(
-                WaitlistEntry.stay_id == stay.id,
-                WaitlistEntry.hotel_id == stay.hotel_id,
-                WaitlistEntry.status.in_(SHOWN),
-                Slot.starts_at > now,
-            )
-            .order_by(Slot.starts_at, WaitlistEntry.id)
-            # Their times and services in the same statement: My stay shows both for each.
-            .options(contains_eager(WaitlistEntry.slot), joinedload(WaitlistEntry.service))
+    return (
+        select(WaitlistEntry, place)
+        .join(Slot, Slot.id == WaitlistEntry.slot_id)
+        .where(
+            WaitlistEntry.stay_id == bindparam("stay_id"),
+            WaitlistEntry.hotel_id == bindparam("hotel_id"),
+            WaitlistEntry.status.in_(SHOWN),
+            Slot.starts_at > bindparam("now"),
         )
-    ]
+        .order_by(Slot.starts_at, WaitlistEntry.id)
+        # Their times and services in the same statement: My stay shows both for each.
+        .options(contains_eager(WaitlistEntry.slot), joinedload(WaitlistEntry.service))
+    )
 
 
 def price(entry: WaitlistEntry) -> Quote:
