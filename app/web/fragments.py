@@ -48,8 +48,8 @@ def fragment(*names: Hashable, caller: Callable[[], str], keep: bool = True) -> 
     seconds = current_app.config["FRAGMENT_CACHE_SECONDS"]
     if not keep or hotel is None or seconds <= 0:
         return Markup(caller())
-    named = (tuple(name) if isinstance(name, list) else name for name in names)  # a list from |list
-    key = (hotel.id, hotel.catalog_version, str(get_locale()), request.script_root, *named)
+    named = tuple(tuple(name) if isinstance(name, list) else name for name in names)  # a list from |list
+    key = (hotel.id, hotel.catalog_version, str(get_locale()), request.script_root, named)
     pieces = _store(seconds)
     with _lock:
         piece = pieces.get(key)
