@@ -356,13 +356,17 @@ def _service_page(svc: Service, form, slots: list[Slot], status: int, too_full: 
     if not svc.kind.by_day:
         form.slot.choices = [SelectChoice(slot.id, "") for slot in slots]
     valid = not form.errors or set(form.errors) == {"slot"}
+    terms = {slot.id: cancellations.booking_terms(svc, slot.starts_at, now=now) for slot in slots}
+    # What the grid of times shows of each: the key its rendered HTML is kept under (app/web/fragments.py).
+    shown = tuple((s.id, s.seats_left, terms[s.id].free, terms[s.id].late_fee_percent) for s in slots)
     return render_template(
         "guest/service.html",
         service=svc,
         form=form,
         slots=slots,
         too_full=too_full,
-        slot_terms={slot.id: cancellations.booking_terms(svc, slot.starts_at, now=now) for slot in slots},
+        slot_terms=terms,
+        slot_grid=(None if svc.kind.by_day else form.slot.data, shown),
         waiting_for=set() if svc.kind.by_day else waitlist.live_slot_ids(g.stay),
         **_total_context(svc, form if valid else None, now),
     ), status
