@@ -13,8 +13,9 @@ A piece is kept under everything it reads, so it never needs to be thrown away:
 - the language, and the site's path prefix (``/h/<slug>``: every link inside carries it);
 - the names the template adds: which package, which page, which filters.
 
-Whatever else differs between two views stays outside the block: the guest's name, CSRF
-tokens, seats left, times. Inside a block a template must not read the stay.
+Whatever else differs between two views stays outside the block, or is named in the key:
+CSRF tokens and nonces stay outside; a guest's offer cards name the stay, a grid of times
+each time's seats and terms. Inside a block a template reads of the stay only what it names.
 
 Pieces live in each worker's memory: they are cheap to render once per worker, and a worker
 reads its own memory faster than any shared store. Entries expire after
