@@ -423,9 +423,11 @@ def cart_and_pending(stay: Stay) -> tuple[Order | None, Order | None]:
 
 @built_once
 def _cart_and_pending() -> Select:
-    return select(Order).where(
-        *_stay_orders_where(), Order.status.in_((OrderStatus.CART, OrderStatus.PENDING))
-    ).options(joinedload(Order.lines).joinedload(OrderLine.service))
+    return (
+        select(Order)
+        .where(*_stay_orders_where(), Order.status.in_((OrderStatus.CART, OrderStatus.PENDING)))
+        .options(joinedload(Order.lines).joinedload(OrderLine.service))
+    )
 
 
 def _stay_orders_where():
