@@ -21,6 +21,7 @@ def test_your_data_pages_fit_a_phone(page: Page, live_server, demo, screenshot, 
     page.locator("#room-surname").press("Enter")
     expect(page.locator(".tabs")).to_be_visible()
     if locale != "en":
+        page.wait_for_load_state()  # the picker submits itself once the page's script has run
         page.locator("#lang").select_option(locale)
         expect(page.locator("html")).to_have_attribute("dir", "rtl")
 
